@@ -1,0 +1,122 @@
+//! Money: an exact amount of yuan, held as a whole number of fen (0.01 yuan).
+
+use crate::decimal::{DecimalError, parse_decimal};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// An exact amount of money in yuan, to the fen. Arithmetic is checked: an overflow is an error,
+/// never a wrap. Money is never added to a ratio, a rate or a score.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Money {
+    fen: i64,
+}
+
+/// Why a text or a computation is not money.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MoneyError {
+    #[error("{0}")]
+    Decimal(#[from] DecimalError),
+    #[error("an amount has at most two decimals (fen); got {0}")]
+    TooPrecise(String),
+    #[error("amount out of range")]
+    Overflow,
+}
+
+impl Money {
+    pub const ZERO: Money = Money { fen: 0 };
+
+    pub const fn from_fen(fen: i64) -> Self {
+        Money { fen }
+    }
+
+    pub const fn fen(self) -> i64 {
+        self.fen
+    }
+
+    /// Parses `2936025.64`, `2,936,025.64`, `-1.5`. More than two decimals is an error, since
+    /// rounding is a policy decision and never happens silently on input.
+    pub fn parse(text: &str) -> Result<Self, MoneyError> {
+        let d = parse_decimal(text)?;
+        Self::try_from_decimal(d).map_err(|e| match e {
+            MoneyError::TooPrecise(_) => MoneyError::TooPrecise(text.trim().to_owned()),
+            other => other,
+        })
+    }
+
+    /// Converts an exact decimal with at most two decimals.
+    pub fn try_from_decimal(d: Decimal) -> Result<Self, MoneyError> {
+        let d = d.normalize();
+        if d.scale() > 2 {
+            return Err(MoneyError::TooPrecise(d.to_string()));
+        }
+        let fen = d
+            .checked_mul(Decimal::ONE_HUNDRED)
+            .ok_or(MoneyError::Overflow)?;
+        let fen: i64 = fen.try_into().map_err(|_| MoneyError::Overflow)?;
+        Ok(Money { fen })
+    }
+
+    pub fn to_decimal(self) -> Decimal {
+        Decimal::new(self.fen, 2)
+    }
+
+    pub fn checked_add(self, other: Money) -> Option<Money> {
+        self.fen.checked_add(other.fen).map(Money::from_fen)
+    }
+
+    pub fn checked_sub(self, other: Money) -> Option<Money> {
+        self.fen.checked_sub(other.fen).map(Money::from_fen)
+    }
+
+    pub fn is_zero(self) -> bool {
+        self.fen == 0
+    }
+}
+
+impl fmt::Display for Money {
+    /// `2936025.64`, `-0.50`, `0.00`: two decimals, `-` for negatives, no separators.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sign = if self.fen < 0 { "-" } else { "" };
+        let abs = self.fen.unsigned_abs();
+        write!(f, "{sign}{}.{:02}", abs / 100, abs % 100)
+    }
+}
+
+impl TryFrom<String> for Money {
+    type Error = MoneyError;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        Money::parse(&s)
+    }
+}
+
+impl From<Money> for String {
+    fn from(m: Money) -> String {
+        m.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_to_the_fen_and_prints_two_decimals() {
+        assert_eq!(Money::parse("2,936,025.64").unwrap().fen(), 293_602_564);
+        assert_eq!(Money::parse("4605.1").unwrap().to_string(), "4605.10");
+        assert_eq!(Money::parse("-0.5").unwrap().to_string(), "-0.50");
+        assert_eq!(Money::parse("0").unwrap().to_string(), "0.00");
+        assert_eq!(Money::parse("1.230").unwrap().to_string(), "1.23");
+    }
+
+    #[test]
+    fn refuses_sub_fen_amounts_and_overflow() {
+        assert!(matches!(Money::parse("1.005"), Err(MoneyError::TooPrecise(_))));
+        assert!(matches!(
+            Money::parse("999999999999999999999"),
+            Err(MoneyError::Overflow)
+        ));
+        assert!(Money::from_fen(i64::MAX).checked_add(Money::from_fen(1)).is_none());
+    }
+}
