@@ -89,6 +89,8 @@ pub struct ReadSummary {
     /// Data rows read.
     pub rows: usize,
     pub warnings: Vec<String>,
+    /// The canonical columns the header has.
+    pub columns: Vec<&'static str>,
 }
 
 /// Why a file could not be read. Every variant names the file.
@@ -232,6 +234,16 @@ impl ColumnMap {
             fields,
             extras,
         })
+    }
+
+    fn present(&self) -> Vec<&'static str> {
+        self.table
+            .columns()
+            .iter()
+            .zip(&self.fields)
+            .filter(|(_, f)| f.is_some())
+            .map(|(c, _)| c.name)
+            .collect()
     }
 
     fn index(&self, column: &str) -> Option<usize> {
@@ -518,6 +530,7 @@ pub fn read_records<T: Record>(
                 .ok_or_else(|| ReadError::format(path, "the sheet is empty: it needs a header row and data rows"))?;
             let map = ColumnMap::new(table, &headers, path)?;
             warn_extras(&map, &mut summary);
+            summary.columns = map.present();
             let total = it.len() as u64;
             for (i, rec) in it.enumerate() {
                 if rec.iter().all(|c| c.trim().is_empty()) {
@@ -544,7 +557,7 @@ pub fn read_records<T: Record>(
                 .flexible(true)
                 .from_reader(text.as_bytes());
             let mut rec = StringRecord::new();
-            let mut read = |reader: &mut csv::Reader<&[u8]>, rec: &mut StringRecord| {
+            let read = |reader: &mut csv::Reader<&[u8]>, rec: &mut StringRecord| {
                 reader.read_record(rec).map_err(|e| {
                     let row = e.position().map_or(0, |p| p.line());
                     ReadError::format(path, format!("row {row}: not valid CSV: {e}"))
@@ -558,6 +571,7 @@ pub fn read_records<T: Record>(
             }
             let map = ColumnMap::new(table, &rec, path)?;
             warn_extras(&map, &mut summary);
+            summary.columns = map.present();
             let mut n: u64 = 0;
             loop {
                 let line = reader.position().line() as usize;

@@ -55,7 +55,7 @@ macro_rules! tables {
             }
 
             pub fn columns(self) -> &'static [Column] {
-                match self { $(Table::$variant => &[$($col),+],)+ }
+                match self { $(Table::$variant => { const COLUMNS: &[Column] = &[$($col),+]; COLUMNS },)+ }
             }
 
             /// Import order: a table may refer only to tables of a lower order.

@@ -1,1 +1,283 @@
+//! Storage for kejing: the embedded SQLite default and PostgreSQL, behind one `Store`.
+//!
+//! Both backends run the same SQL (see [`sql`]) and the same import logic; each has its own
+//! migrations in `migrations/<backend>/`. Bulk loads use each backend's fast path (prepared
+//! statements in one transaction on SQLite, `COPY` on PostgreSQL).
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
+pub mod import;
+pub mod query;
+pub mod sql;
+
+use chrono::Utc;
+use sql::{Conn, DbError, Dialect, Ty, Val, db_err, pg_msg};
+use std::fmt;
+
+pub use import::{ImportError, ImportOptions, ImportReport};
+
+/// Migrations, in order. Never edit one once committed: add a new one.
+const SQLITE_MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../migrations/sqlite/0001_init.sql"))];
+const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../migrations/postgres/0001_init.sql"))];
+
+/// An error of the store.
+#[derive(Debug)]
+pub enum StoreError {
+    Db(DbError),
+    /// Something the user asked for does not exist or is not allowed; the message says what to do.
+    Invalid(String),
+}
+
+impl fmt::Display for StoreError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StoreError::Db(e) => write!(f, "{e}"),
+            StoreError::Invalid(m) => f.write_str(m),
+        }
+    }
+}
+
+impl std::error::Error for StoreError {}
+
+impl From<DbError> for StoreError {
+    fn from(e: DbError) -> Self {
+        StoreError::Db(e)
+    }
+}
+
+/// An organisation kept in the store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Org {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+}
+
+/// The database, with who is acting (for the audit log).
+pub struct Store {
+    pub(crate) conn: Conn,
+    actor: String,
+    url: String,
+}
+
+impl Store {
+    /// Opens (and creates, for SQLite) the database named by `url`, and brings its schema up to
+    /// date. `postgres://…` or `postgresql://…` selects PostgreSQL; `sqlite:PATH`, `sqlite::memory:`
+    /// or a plain file path selects SQLite.
+    pub fn open(url: &str) -> Result<Store, StoreError> {
+        let conn = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let client = postgres::Client::connect(url, postgres::NoTls).map_err(|e| {
+                StoreError::Invalid(format!(
+                    "cannot connect to PostgreSQL at {}: {}. Check that the server runs and the URL (postgres://user@host:port/database) is right",
+                    redact(url),
+                    pg_msg(&e)
+                ))
+            })?;
+            Conn::Postgres(Box::new(client))
+        } else {
+            let path = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")).unwrap_or(url);
+            let c = if path == ":memory:" {
+                rusqlite::Connection::open_in_memory()
+            } else {
+                rusqlite::Connection::open(path)
+            }
+            .map_err(|e| StoreError::Invalid(format!("cannot open SQLite database {path}: {e}")))?;
+            c.busy_timeout(std::time::Duration::from_secs(10))
+                .map_err(|e| db_err("setting the busy timeout")(&e))?;
+            c.execute_batch("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;")
+                .map_err(|e| db_err("configuring SQLite")(&e))?;
+            Conn::Sqlite(c)
+        };
+        let mut store = Store {
+            conn,
+            actor: "cli".to_owned(),
+            url: redact(url),
+        };
+        store.migrate()?;
+        Ok(store)
+    }
+
+    /// Who is acting, as written to the audit log.
+    pub fn set_actor(&mut self, actor: impl Into<String>) {
+        self.actor = actor.into();
+    }
+
+    pub fn actor(&self) -> &str {
+        &self.actor
+    }
+
+    pub fn dialect(&self) -> Dialect {
+        self.conn.dialect()
+    }
+
+    /// The URL without a password.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    pub fn conn(&mut self) -> &mut Conn {
+        &mut self.conn
+    }
+
+    fn migrate(&mut self) -> Result<(), StoreError> {
+        let migrations = match self.dialect() {
+            Dialect::Sqlite => SQLITE_MIGRATIONS,
+            Dialect::Postgres => POSTGRES_MIGRATIONS,
+        };
+        let ts = match self.dialect() {
+            Dialect::Sqlite => "TEXT",
+            Dialect::Postgres => "TIMESTAMPTZ",
+        };
+        self.conn.batch(&format!(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at {ts} NOT NULL)"
+        ))?;
+        let applied = self.conn.query("SELECT version FROM schema_migrations", &[], &[Ty::Int])?;
+        let applied: Vec<i64> = applied.iter().filter_map(|r| r[0].as_i64()).collect();
+        for (version, sql) in migrations {
+            if applied.contains(version) {
+                continue;
+            }
+            self.conn.batch("BEGIN")?;
+            let result = self.conn.batch(sql).and_then(|()| {
+                self.conn
+                    .exec(
+                        "INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)",
+                        &[Val::Int(*version), Val::Time(Utc::now())],
+                    )
+                    .map(|_| ())
+            });
+            match result {
+                Ok(()) => self.conn.batch("COMMIT")?,
+                Err(e) => {
+                    let _ = self.conn.batch("ROLLBACK");
+                    return Err(e.into());
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The schema version.
+    pub fn schema_version(&mut self) -> Result<i64, StoreError> {
+        Ok(self
+            .conn
+            .scalar("SELECT MAX(version) FROM schema_migrations", &[], Ty::Int)?
+            .as_i64()
+            .unwrap_or(0))
+    }
+
+    /// Runs `f` in one transaction: committed if it succeeds, rolled back otherwise.
+    pub fn transaction<T, E: From<DbError>>(
+        &mut self,
+        f: impl FnOnce(&mut Store) -> Result<T, E>,
+    ) -> Result<T, E> {
+        let begin = match self.dialect() {
+            Dialect::Sqlite => "BEGIN IMMEDIATE",
+            Dialect::Postgres => "BEGIN",
+        };
+        self.conn.batch(begin)?;
+        match f(self) {
+            Ok(v) => {
+                self.conn.batch("COMMIT")?;
+                Ok(v)
+            }
+            Err(e) => {
+                let _ = self.conn.batch("ROLLBACK");
+                Err(e)
+            }
+        }
+    }
+
+    /// Appends one entry to the audit log. There is no way to change or remove one.
+    pub fn audit(
+        &mut self,
+        org: Option<i64>,
+        action: &str,
+        entity: &str,
+        key: &str,
+        before: Option<serde_json::Value>,
+        after: Option<serde_json::Value>,
+    ) -> Result<(), DbError> {
+        let actor = self.actor.clone();
+        self.conn.exec(
+            "INSERT INTO audit_log (at, actor, org_id, action, entity, entity_key, before, after) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7{json}, $8{json})",
+            &[
+                Val::Time(Utc::now()),
+                Val::Text(actor),
+                Val::opt_int(org),
+                Val::text(action),
+                Val::text(entity),
+                Val::text(key),
+                before.map_or(Val::Null, Val::Json),
+                after.map_or(Val::Null, Val::Json),
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// The organisation with this code, creating it if needed (audited).
+    pub fn ensure_org(&mut self, code: &str, name: &str) -> Result<Org, StoreError> {
+        if let Some(org) = self.org(code)? {
+            return Ok(org);
+        }
+        let code = kejing_engine::Code::parse(code)
+            .map_err(|e| StoreError::Invalid(format!("organisation code {code:?}: {e}")))?;
+        self.transaction(|s| {
+            s.conn.exec(
+                "INSERT INTO organisations (code, name, created_at) VALUES ($1, $2, $3)",
+                &[Val::text(code.as_str()), Val::text(name), Val::Time(Utc::now())],
+            )?;
+            s.audit(
+                None,
+                "create",
+                "organisations",
+                code.as_str(),
+                None,
+                Some(serde_json::json!({"code": code.as_str(), "name": name})),
+            )?;
+            Ok::<_, StoreError>(())
+        })?;
+        self.org(code.as_str())?
+            .ok_or_else(|| StoreError::Invalid(format!("organisation {code} vanished")))
+    }
+
+    pub fn org(&mut self, code: &str) -> Result<Option<Org>, StoreError> {
+        let rows = self.conn.query(
+            "SELECT id, code, name FROM organisations WHERE code = $1",
+            &[Val::text(code.trim())],
+            &[Ty::Int, Ty::Text, Ty::Text],
+        )?;
+        Ok(rows.into_iter().next().map(|r| Org {
+            id: r[0].as_i64().unwrap_or(0),
+            code: r[1].as_str().unwrap_or("").to_owned(),
+            name: r[2].as_str().unwrap_or("").to_owned(),
+        }))
+    }
+
+    pub fn orgs(&mut self) -> Result<Vec<Org>, StoreError> {
+        let rows = self.conn.query(
+            "SELECT id, code, name FROM organisations ORDER BY code",
+            &[],
+            &[Ty::Int, Ty::Text, Ty::Text],
+        )?;
+        Ok(rows
+            .into_iter()
+            .map(|r| Org {
+                id: r[0].as_i64().unwrap_or(0),
+                code: r[1].as_str().unwrap_or("").to_owned(),
+                name: r[2].as_str().unwrap_or("").to_owned(),
+            })
+            .collect())
+    }
+}
+
+/// The URL with any password replaced by `***`.
+pub fn redact(url: &str) -> String {
+    if let Some((scheme, rest)) = url.split_once("://")
+        && let Some((auth, host)) = rest.split_once('@')
+        && let Some((user, _)) = auth.split_once(':')
+    {
+        return format!("{scheme}://{user}:***@{host}");
+    }
+    url.to_owned()
+}

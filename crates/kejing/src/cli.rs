@@ -1,0 +1,464 @@
+//! Command-line verbs. Every failure prints a message naming the file, row and column (or what
+//! to do) and exits with status 1.
+
+use crate::{generate, serve};
+use anyhow::{Context, Result, anyhow, bail};
+use clap::{Args, Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
+use kejing_io::{Encoding, ReadOptions, Table};
+use kejing_store::{ImportError, ImportOptions, ImportReport, Org, Store};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Duration;
+
+#[derive(Parser)]
+#[command(
+    name = "kejing",
+    version,
+    about = "kejing (客经): grade, assess, pay and manage customer managers (客户经理制)",
+    long_about = "kejing (客经) runs an organisation's customer-manager system: grade ladders, the 管户 ownership \
+ledger, imports of master data and business facts, and (coming) settlement of performance pay and assessment.\n\n\
+The database is --db URL or KEJING_DATABASE_URL: an SQLite file (default kejing.db in the current folder) \
+or postgres://user@host/database."
+)]
+struct Cli {
+    #[command(flatten)]
+    global: Global,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Args, Clone)]
+struct Global {
+    /// Database: an SQLite file path (or sqlite:PATH) or postgres://user@host:port/database.
+    #[arg(long, global = true, env = "KEJING_DATABASE_URL", default_value = "kejing.db")]
+    db: String,
+    /// Organisation code the command works on.
+    #[arg(long, global = true, env = "KEJING_ORG", default_value = "default")]
+    org: String,
+    /// Who is acting, as written to the audit log (default: $USER, else "cli").
+    #[arg(long, global = true, env = "KEJING_ACTOR")]
+    actor: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Create the database (or bring its schema up to date) and the organisation.
+    Init {
+        /// Display name of the organisation (default: its code).
+        #[arg(long)]
+        org_name: Option<String>,
+    },
+    /// Import one table from a CSV or XLSX file, or `all` tables found in a data folder.
+    ///
+    /// All or nothing: one bad row and nothing is written; every bad row is listed.
+    /// Re-importing the same file changes nothing.
+    Import {
+        /// Table name (managers, clients, accounts, ownership, balances, targets, sales, payments,
+        /// bookings, scores, adjustments, org_units, tracks, grades; Chinese names accepted), or `all`.
+        table: String,
+        /// The file (.csv or .xlsx), or with `all` a data folder or one workbook.
+        file: PathBuf,
+        /// Text encoding of CSV files: auto (UTF-8, else GBK with a warning), utf-8 or gbk.
+        #[arg(long, default_value = "auto")]
+        encoding: Encoding,
+        /// For an XLSX file: the sheet to read (default: the sheet named like the table).
+        #[arg(long)]
+        sheet: Option<String>,
+        /// Write every bad row to this CSV file (file,row,column,value,reason).
+        #[arg(long)]
+        errors: Option<PathBuf>,
+        /// Day on which grade or status changes take effect when the file has no changed_on.
+        #[arg(long)]
+        effective: Option<chrono::NaiveDate>,
+    },
+    /// Export a table to a CSV or XLSX file (by extension) with the canonical headers.
+    Export {
+        table: String,
+        file: PathBuf,
+    },
+    /// Show who owns a client or account on a day, or the whole ownership history of a client.
+    Owners {
+        /// Client id.
+        #[arg(long)]
+        client: String,
+        /// Account number (account-level ownership overrides the client's).
+        #[arg(long)]
+        account: Option<String>,
+        /// Day (YYYY-MM-DD); without it, the whole history.
+        #[arg(long)]
+        on: Option<chrono::NaiveDate>,
+    },
+    /// Show a customer manager's grade and status history.
+    History {
+        /// Manager id.
+        manager: String,
+    },
+    /// Show the newest entries of the audit log.
+    Audit {
+        #[arg(long, default_value_t = 20)]
+        limit: i64,
+    },
+    /// Show the organisations and how many rows each table holds.
+    Status,
+    /// Write a generated data folder in the contract's format (deterministic).
+    Gen {
+        /// N×100 managers, N×10,000 clients, N×20,000 accounts, a month of daily balances.
+        #[arg(long, default_value_t = 1)]
+        scale: u32,
+        #[arg(long)]
+        out: PathBuf,
+        /// The month of balances.
+        #[arg(long, default_value = "2026-09")]
+        period: kejing_engine::Period,
+    },
+    /// Load demo organisations (a bank and the oil distributor of the source) and start the server.
+    Demo {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: String,
+        /// Size of the demo bank (see `gen --scale`).
+        #[arg(long, default_value_t = 1)]
+        scale: u32,
+        /// Load the data and exit without starting the server.
+        #[arg(long)]
+        no_serve: bool,
+    },
+    /// Start the web server.
+    Serve {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: String,
+    },
+}
+
+pub fn run() -> ExitCode {
+    let cli = Cli::parse();
+    match dispatch(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn open(global: &Global) -> Result<Store> {
+    let mut store = Store::open(&global.db)?;
+    let actor = global
+        .actor
+        .clone()
+        .or_else(|| std::env::var("USER").ok())
+        .unwrap_or_else(|| "cli".to_owned());
+    store.set_actor(actor);
+    Ok(store)
+}
+
+fn org(store: &mut Store, code: &str) -> Result<Org> {
+    store
+        .org(code)?
+        .ok_or_else(|| anyhow!("no organisation {code:?} in the database: run `kejing init --org {code}` first, or pass --org"))
+}
+
+fn table_arg(name: &str) -> Result<Table> {
+    Table::parse(name).ok_or_else(|| anyhow!("unknown table {name:?}: use one of {}", Table::names()))
+}
+
+fn dispatch(cli: Cli) -> Result<()> {
+    let g = cli.global;
+    match cli.command {
+        Command::Init { org_name } => {
+            let mut store = open(&g)?;
+            let o = store.ensure_org(&g.org, org_name.as_deref().unwrap_or(&g.org))?;
+            let version = store.schema_version()?;
+            println!(
+                "database {} ready (schema version {version}); organisation {} ({})",
+                store.url(),
+                o.code,
+                o.name
+            );
+            Ok(())
+        }
+        Command::Import {
+            table,
+            file,
+            encoding,
+            sheet,
+            errors,
+            effective,
+        } => {
+            let mut store = open(&g)?;
+            let o = store.ensure_org(&g.org, &g.org)?;
+            let options = ImportOptions {
+                read: ReadOptions { encoding, sheet },
+                today: effective,
+            };
+            if table == "all" {
+                import_folder(&mut store, &o, &file, &options, errors.as_deref())
+            } else {
+                let t = table_arg(&table)?;
+                import_one(&mut store, &o, t, &file, &options, errors.as_deref()).map(|_| ())
+            }
+        }
+        Command::Export { table, file } => {
+            let t = table_arg(&table)?;
+            let mut store = open(&g)?;
+            let o = org(&mut store, &g.org)?;
+            let rows = store.export_rows(&o, t)?;
+            kejing_io::write_table(&file, t, &rows).map_err(|e| anyhow!(e))?;
+            println!("exported {} row(s) of {t} to {}", rows.len(), file.display());
+            Ok(())
+        }
+        Command::Owners { client, account, on } => {
+            let mut store = open(&g)?;
+            let o = org(&mut store, &g.org)?;
+            match on {
+                Some(day) => {
+                    let owners = store.owners_on(&o, &client, account.as_deref(), day)?;
+                    if owners.is_empty() {
+                        println!("nobody owns {client} on {day}");
+                    }
+                    for (m, r) in owners {
+                        println!("{day}\t{m}\t{r}");
+                    }
+                }
+                None => {
+                    println!("client\taccount\tmanager\tratio\tfrom\tto");
+                    for l in store.ownership_history(&o, &client)? {
+                        println!(
+                            "{}\t{}\t{}\t{}\t{}\t{}",
+                            l.client,
+                            l.account.unwrap_or_default(),
+                            l.manager,
+                            l.ratio,
+                            l.from,
+                            l.to.map(|d| d.to_string()).unwrap_or_default()
+                        );
+                    }
+                }
+            }
+            Ok(())
+        }
+        Command::History { manager } => {
+            let mut store = open(&g)?;
+            let o = org(&mut store, &g.org)?;
+            println!("effective_on\torg\ttrack\tgrade\ttier\tstaff_grade\tstatus");
+            for h in store.grade_history(&o, &manager)? {
+                println!(
+                    "{}\t{}\t{}\t{}\t{}\t{}\t{}",
+                    h.effective_on,
+                    h.org_unit.unwrap_or_default(),
+                    h.track.unwrap_or_default(),
+                    h.grade.unwrap_or_default(),
+                    h.tier.unwrap_or_default(),
+                    h.staff_grade.unwrap_or_default(),
+                    h.status
+                );
+            }
+            Ok(())
+        }
+        Command::Audit { limit } => {
+            let mut store = open(&g)?;
+            for e in store.audit_log(limit)? {
+                println!(
+                    "#{} {} {} {} {} {} before={} after={}",
+                    e.id,
+                    e.at,
+                    e.actor,
+                    e.action,
+                    e.entity,
+                    e.key,
+                    e.before.map(|j| j.to_string()).unwrap_or_else(|| "-".into()),
+                    e.after.map(|j| j.to_string()).unwrap_or_else(|| "-".into())
+                );
+            }
+            Ok(())
+        }
+        Command::Status => {
+            let mut store = open(&g)?;
+            let version = store.schema_version()?;
+            println!("database {} (schema version {version})", store.url());
+            for o in store.orgs()? {
+                println!("organisation {} ({})", o.code, o.name);
+                for (t, n) in store.counts(&o)? {
+                    if n > 0 {
+                        println!("  {:<12} {n}", t.name());
+                    }
+                }
+            }
+            Ok(())
+        }
+        Command::Gen { scale, out, period } => {
+            let spec = generate::Spec::new(scale, period)?;
+            let started = std::time::Instant::now();
+            let written = generate::write_bank(&spec, &out)?;
+            println!(
+                "wrote {} in {}: {}",
+                out.display(),
+                seconds(started.elapsed()),
+                written
+                    .iter()
+                    .map(|(t, n)| format!("{t} {n}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+            Ok(())
+        }
+        Command::Demo { addr, scale, no_serve } => {
+            let mut store = open(&g)?;
+            load_demo(&mut store, scale)?;
+            drop(store);
+            if no_serve {
+                return Ok(());
+            }
+            serve::serve(&g.db, &addr, true)
+        }
+        Command::Serve { addr } => {
+            drop(open(&g)?);
+            serve::serve(&g.db, &addr, false)
+        }
+    }
+}
+
+/// `12.345 s`, without floating point.
+pub fn seconds(d: Duration) -> String {
+    let ms = d.as_millis();
+    format!("{}.{:03} s", ms / 1000, ms % 1000)
+}
+
+fn progress_bar(label: &str) -> ProgressBar {
+    let bar = ProgressBar::new(0);
+    bar.set_style(
+        ProgressStyle::with_template("{prefix:>10} {msg:<6} [{bar:40}] {percent:>3}% {elapsed_precise}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    bar.set_prefix(label.to_owned());
+    bar
+}
+
+fn import_one(
+    store: &mut Store,
+    org: &Org,
+    table: Table,
+    file: &Path,
+    options: &ImportOptions,
+    errors_file: Option<&Path>,
+) -> Result<ImportReport> {
+    let bar = progress_bar(table.name());
+    let result = store.import(org, table, file, options, &mut |phase, done, total| {
+        bar.set_message(phase.to_owned());
+        bar.set_length(total);
+        bar.set_position(done);
+    });
+    bar.finish_and_clear();
+    match result {
+        Ok(report) => {
+            for w in &report.warnings {
+                eprintln!("warning: {}: {w}", file.display());
+            }
+            println!(
+                "imported {} into {}: {} rows read, {} written, {} unchanged (already present), {}, {} rows/s",
+                file.display(),
+                table,
+                report.rows_read,
+                report.written,
+                report.unchanged,
+                seconds(report.elapsed),
+                report.rows_per_second()
+            );
+            Ok(report)
+        }
+        Err(e) => {
+            if let (Some(path), ImportError::Read(read)) = (errors_file, &e) {
+                write_errors(path, file, read.row_errors())?;
+                eprintln!("all bad rows written to {}", path.display());
+            }
+            Err(anyhow!("{e}"))
+        }
+    }
+}
+
+fn write_errors(path: &Path, file: &Path, errors: &[kejing_io::RowError]) -> Result<()> {
+    let mut w = csv::Writer::from_path(path).with_context(|| format!("writing {}", path.display()))?;
+    w.write_record(["file", "row", "column", "value", "reason"])?;
+    for e in errors {
+        w.write_record([
+            file.display().to_string(),
+            e.row.to_string(),
+            e.column.clone(),
+            e.value.clone(),
+            e.reason.clone(),
+        ])?;
+    }
+    w.flush()?;
+    Ok(())
+}
+
+/// Imports every table found in a data folder (`<table>.csv` or `.xlsx`) or one workbook, in
+/// dependency order. Each table is its own transaction; the first failing table stops the run.
+fn import_folder(
+    store: &mut Store,
+    org: &Org,
+    source: &Path,
+    options: &ImportOptions,
+    errors_file: Option<&Path>,
+) -> Result<()> {
+    let mut found = Vec::new();
+    if source.is_dir() {
+        for &t in Table::ALL {
+            for ext in ["csv", "xlsx"] {
+                let p = source.join(format!("{}.{ext}", t.name()));
+                if p.exists() {
+                    found.push((t, p));
+                }
+            }
+        }
+    } else if source.exists() {
+        let names = workbook_sheets(source)?;
+        for &t in Table::ALL {
+            if names.iter().any(|n| n.eq_ignore_ascii_case(t.name()) || n == t.zh()) {
+                found.push((t, source.to_owned()));
+            }
+        }
+    } else {
+        bail!("{}: no such folder or workbook", source.display());
+    }
+    if found.is_empty() {
+        bail!(
+            "{}: no table files found (expected files named like managers.csv, balances.csv, …: {})",
+            source.display(),
+            Table::names()
+        );
+    }
+    found.sort_by_key(|(t, _)| t.order());
+    for (t, p) in found {
+        import_one(store, org, t, &p, options, errors_file)?;
+    }
+    Ok(())
+}
+
+fn workbook_sheets(path: &Path) -> Result<Vec<String>> {
+    use calamine::Reader;
+    let wb = calamine::open_workbook_auto(path)
+        .map_err(|e| anyhow!("{}: not a readable workbook: {e}", path.display()))?;
+    Ok(wb.sheet_names())
+}
+
+/// Loads (or reuses) the demo organisations: a bank generated at `scale`, and the oil
+/// distributor with the traditional client list of the source (B4).
+pub fn load_demo(store: &mut Store, scale: u32) -> Result<()> {
+    let dir = std::env::temp_dir().join(format!("kejing-demo-{scale}"));
+    let period: kejing_engine::Period = "2026-09".parse().map_err(|e| anyhow!("{e}"))?;
+    let spec = generate::Spec::new(scale, period)?;
+    if !dir.join("balances.csv").exists() {
+        generate::write_bank(&spec, &dir)?;
+    }
+    let bank = store.ensure_org("demo-bank", "示范银行 Demo Bank")?;
+    import_folder(store, &bank, &dir, &ImportOptions::default(), None)?;
+    let oil_dir = std::env::temp_dir().join("kejing-demo-oil");
+    generate::write_oil(&oil_dir)?;
+    let oil = store.ensure_org("oil", "日照油品经销公司 Oil Distributor")?;
+    import_folder(store, &oil, &oil_dir, &ImportOptions::default(), None)?;
+    Ok(())
+}
