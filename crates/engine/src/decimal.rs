@@ -57,7 +57,11 @@ pub fn parse_decimal(text: &str) -> Result<Decimal, DecimalError> {
     {
         return Err(DecimalError::Invalid);
     }
-    let int_digits = if int_digits.is_empty() { "0" } else { &int_digits };
+    let int_digits = if int_digits.is_empty() {
+        "0"
+    } else {
+        &int_digits
+    };
     let normal = match frac_part {
         Some(f) if !f.is_empty() => format!("{sign}{int_digits}.{f}"),
         _ => format!("{sign}{int_digits}"),
@@ -71,8 +75,14 @@ mod tests {
 
     #[test]
     fn parses_plain_and_grouped_numbers_exactly() {
-        assert_eq!(parse_decimal("2936025.64").unwrap().to_string(), "2936025.64");
-        assert_eq!(parse_decimal("2,936,025.64").unwrap().to_string(), "2936025.64");
+        assert_eq!(
+            parse_decimal("2936025.64").unwrap().to_string(),
+            "2936025.64"
+        );
+        assert_eq!(
+            parse_decimal("2,936,025.64").unwrap().to_string(),
+            "2936025.64"
+        );
         assert_eq!(parse_decimal(" -0.5 ").unwrap().to_string(), "-0.5");
         assert_eq!(parse_decimal("+3").unwrap().to_string(), "3");
         assert_eq!(parse_decimal(".25").unwrap().to_string(), "0.25");

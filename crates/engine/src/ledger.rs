@@ -139,8 +139,10 @@ pub fn check_subject<S, M: Clone + Eq + Ord>(versions: &[&Version<S, M>]) -> Vec
         let sum: Decimal = active.iter().map(|v| v.ratio.value()).sum();
         if sum != Decimal::ONE {
             let last = bounds.get(i + 1).and_then(|n| n.pred_opt());
-            let mut shares: Vec<(M, Ratio)> =
-                active.iter().map(|v| (v.manager.clone(), v.ratio)).collect();
+            let mut shares: Vec<(M, Ratio)> = active
+                .iter()
+                .map(|v| (v.manager.clone(), v.ratio))
+                .collect();
             shares.sort();
             problems.push(Problem::Sum {
                 first: start,
@@ -488,7 +490,11 @@ mod tests {
         let a = v("C1", "M1", "0.5", "2026-09-01", Some("2026-09-20"));
         let b = v("C1", "M1", "0.5", "2026-09-15", None);
         let problems = check_subject(&[&a, &b]);
-        assert!(problems.iter().any(|p| matches!(p, Problem::Overlap { .. })));
+        assert!(
+            problems
+                .iter()
+                .any(|p| matches!(p, Problem::Overlap { .. }))
+        );
     }
 
     #[test]

@@ -5,7 +5,10 @@
 //! into this crate and show what it returns.
 //!
 //! Money and ratios are exact decimals; `clippy::float_arithmetic` is denied for the workspace.
-#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
 
 pub mod decimal;
 pub mod ids;

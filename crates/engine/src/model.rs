@@ -110,7 +110,10 @@ mod tests {
 
     #[test]
     fn vocabularies_read_english_and_chinese() {
-        assert_eq!(ManagerStatus::parse("内勤"), Some(ManagerStatus::BackOffice));
+        assert_eq!(
+            ManagerStatus::parse("内勤"),
+            Some(ManagerStatus::BackOffice)
+        );
         assert_eq!(ManagerStatus::parse("Active"), Some(ManagerStatus::Active));
         assert!(!ManagerStatus::BackOffice.is_paid_as_cm());
         assert_eq!(ClientKind::parse("个人"), Some(ClientKind::Person));

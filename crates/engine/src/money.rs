@@ -7,7 +7,9 @@ use std::fmt;
 
 /// An exact amount of money in yuan, to the fen. Arithmetic is checked: an overflow is an error,
 /// never a wrap. Money is never added to a ratio, a rate or a score.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
+)]
 #[serde(try_from = "String", into = "String")]
 pub struct Money {
     fen: i64,
@@ -112,11 +114,18 @@ mod tests {
 
     #[test]
     fn refuses_sub_fen_amounts_and_overflow() {
-        assert!(matches!(Money::parse("1.005"), Err(MoneyError::TooPrecise(_))));
+        assert!(matches!(
+            Money::parse("1.005"),
+            Err(MoneyError::TooPrecise(_))
+        ));
         assert!(matches!(
             Money::parse("999999999999999999999"),
             Err(MoneyError::Overflow)
         ));
-        assert!(Money::from_fen(i64::MAX).checked_add(Money::from_fen(1)).is_none());
+        assert!(
+            Money::from_fen(i64::MAX)
+                .checked_add(Money::from_fen(1))
+                .is_none()
+        );
     }
 }

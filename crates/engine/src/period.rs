@@ -186,7 +186,15 @@ mod tests {
         for s in ["2026-09", "2026-Q3", "2026-H2", "2026"] {
             assert_eq!(s.parse::<Period>().unwrap().to_string(), s);
         }
-        for bad in ["2026-13", "2026-Q5", "2026-H3", "26-09", "2026-9", "", "2026-09-01"] {
+        for bad in [
+            "2026-13",
+            "2026-Q5",
+            "2026-H3",
+            "26-09",
+            "2026-9",
+            "",
+            "2026-09-01",
+        ] {
             assert!(bad.parse::<Period>().is_err(), "{bad}");
         }
     }
@@ -196,11 +204,22 @@ mod tests {
         let feb: Period = "2024-02".parse().unwrap();
         assert_eq!(feb.days(), 29);
         let q3: Period = "2026-Q3".parse().unwrap();
-        assert_eq!((q3.first_day(), q3.last_day()), (d("2026-07-01"), d("2026-09-30")));
+        assert_eq!(
+            (q3.first_day(), q3.last_day()),
+            (d("2026-07-01"), d("2026-09-30"))
+        );
         assert_eq!(q3.days(), 92);
         let y: Period = "2026".parse().unwrap();
         assert_eq!(y.last_day(), d("2026-12-31"));
-        assert_eq!("2026-01".parse::<Period>().unwrap().previous().to_string(), "2025-12");
-        assert!("2026-H2".parse::<Period>().unwrap().contains(d("2026-07-01")));
+        assert_eq!(
+            "2026-01".parse::<Period>().unwrap().previous().to_string(),
+            "2025-12"
+        );
+        assert!(
+            "2026-H2"
+                .parse::<Period>()
+                .unwrap()
+                .contains(d("2026-07-01"))
+        );
     }
 }

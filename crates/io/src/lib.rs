@@ -3,7 +3,10 @@
 //!
 //! Reading is streaming: a 6-million-row balances file is parsed row by row into typed records
 //! handed to a callback, so the caller can resolve references and keep only what it needs.
-#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
 
 pub mod read;
 pub mod records;

@@ -29,7 +29,9 @@ impl std::str::FromStr for Encoding {
             "auto" => Ok(Encoding::Auto),
             "utf-8" | "utf8" => Ok(Encoding::Utf8),
             "gbk" | "gb18030" | "gb2312" => Ok(Encoding::Gbk),
-            other => Err(format!("unknown encoding {other:?}: use auto, utf-8 or gbk")),
+            other => Err(format!(
+                "unknown encoding {other:?}: use auto, utf-8 or gbk"
+            )),
         }
     }
 }
@@ -194,10 +196,7 @@ impl ColumnMap {
             }
             match table.column_for_header(clean) {
                 Some(col) => {
-                    let idx = columns
-                        .iter()
-                        .position(|c| c.name == col.name)
-                        .unwrap_or(0);
+                    let idx = columns.iter().position(|c| c.name == col.name).unwrap_or(0);
                     if let Some((_, first)) = &fields[idx] {
                         return Err(ReadError::format(
                             file,
@@ -431,8 +430,9 @@ pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
         if s.is_empty() || !s.iter().all(u8::is_ascii_digit) {
             return None;
         }
-        s.iter()
-            .try_fold(0u32, |acc, d| acc.checked_mul(10)?.checked_add(u32::from(d - b'0')))
+        s.iter().try_fold(0u32, |acc, d| {
+            acc.checked_mul(10)?.checked_add(u32::from(d - b'0'))
+        })
     };
     let parts: Option<(u32, u32, u32)> = if b.len() == 8 && b.iter().all(u8::is_ascii_digit) {
         match (num(&b[0..4]), num(&b[4..6]), num(&b[6..8])) {
@@ -455,16 +455,15 @@ pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
     let bad = || "not a date: write YYYY-MM-DD, e.g. 2026-09-16".to_owned();
     let (y, m, d) = parts.ok_or_else(bad)?;
     let year = i32::try_from(y).map_err(|_| bad())?;
-    NaiveDate::from_ymd_opt(year, m, d)
-        .ok_or_else(|| format!("{t} is not a day of the calendar"))
+    NaiveDate::from_ymd_opt(year, m, d).ok_or_else(|| format!("{t} is not a day of the calendar"))
 }
 
 /// Parses `YYYY-MM-DD HH:MM` (seconds allowed; `T` accepted instead of the space).
 pub fn parse_datetime(text: &str) -> Result<NaiveDateTime, String> {
     let t = text.trim();
-    let (d, time) = t
-        .split_once([' ', 'T'])
-        .ok_or_else(|| "not a time stamp: write YYYY-MM-DD HH:MM, e.g. 2026-09-16 18:30".to_owned())?;
+    let (d, time) = t.split_once([' ', 'T']).ok_or_else(|| {
+        "not a time stamp: write YYYY-MM-DD HH:MM, e.g. 2026-09-16 18:30".to_owned()
+    })?;
     let date = parse_date(d)?;
     let time = NaiveTime::parse_from_str(time.trim(), "%H:%M")
         .or_else(|_| NaiveTime::parse_from_str(time.trim(), "%H:%M:%S"))
@@ -490,44 +489,48 @@ pub fn read_records<T: Record>(
         .to_ascii_lowercase();
     let mut summary = ReadSummary::default();
     let mut errors = Vec::new();
-    let mut handle = |row: usize, rec: &StringRecord, map: &ColumnMap, errors: &mut Vec<RowError>| {
-        let mut cursor = RowCursor {
-            row,
-            rec,
-            map,
-            errors: Vec::new(),
-        };
-        let parsed = T::parse(&mut cursor);
-        let mut row_errors = std::mem::take(&mut cursor.errors);
-        if let (Some(record), true) = (parsed, row_errors.is_empty())
-            && let Err(rejects) = sink(row, record)
-        {
-            for r in rejects {
-                let cursor = RowCursor {
-                    row,
-                    rec,
-                    map,
-                    errors: Vec::new(),
-                };
-                row_errors.push(RowError {
-                    row,
-                    column: cursor.header(r.column),
-                    value: r.value,
-                    reason: r.reason,
-                });
+    let mut handle =
+        |row: usize, rec: &StringRecord, map: &ColumnMap, errors: &mut Vec<RowError>| {
+            let mut cursor = RowCursor {
+                row,
+                rec,
+                map,
+                errors: Vec::new(),
+            };
+            let parsed = T::parse(&mut cursor);
+            let mut row_errors = std::mem::take(&mut cursor.errors);
+            if let (Some(record), true) = (parsed, row_errors.is_empty())
+                && let Err(rejects) = sink(row, record)
+            {
+                for r in rejects {
+                    let cursor = RowCursor {
+                        row,
+                        rec,
+                        map,
+                        errors: Vec::new(),
+                    };
+                    row_errors.push(RowError {
+                        row,
+                        column: cursor.header(r.column),
+                        value: r.value,
+                        reason: r.reason,
+                    });
+                }
             }
-        }
-        errors.extend(row_errors);
-    };
+            errors.extend(row_errors);
+        };
     let sheet_name;
     match ext.as_str() {
         "xlsx" | "xlsm" | "xlsb" | "xls" | "ods" => {
             let (name, rows) = read_sheet(path, table, options)?;
             sheet_name = Some(name);
             let mut it = rows.into_iter();
-            let headers = it
-                .next()
-                .ok_or_else(|| ReadError::format(path, "the sheet is empty: it needs a header row and data rows"))?;
+            let headers = it.next().ok_or_else(|| {
+                ReadError::format(
+                    path,
+                    "the sheet is empty: it needs a header row and data rows",
+                )
+            })?;
             let map = ColumnMap::new(table, &headers, path)?;
             warn_extras(&map, &mut summary);
             summary.columns = map.present();
@@ -566,7 +569,10 @@ pub fn read_records<T: Record>(
             if !read(&mut reader, &mut rec)? || rec.iter().all(|c| c.trim().is_empty()) {
                 return Err(ReadError::format(
                     path,
-                    format!("the file is empty: it needs a header row (e.g. {}) and data rows", header_example(table)),
+                    format!(
+                        "the file is empty: it needs a header row (e.g. {}) and data rows",
+                        header_example(table)
+                    ),
                 ));
             }
             let map = ColumnMap::new(table, &rec, path)?;
@@ -584,7 +590,7 @@ pub fn read_records<T: Record>(
                 summary.rows += 1;
                 handle(line, &rec, &map, &mut errors);
                 n += 1;
-                if n % 65536 == 0 {
+                if n.is_multiple_of(65536) {
                     progress(reader.position().byte(), total);
                 }
             }
@@ -609,7 +615,12 @@ pub fn read_records<T: Record>(
 }
 
 fn header_example(table: Table) -> String {
-    let cols: Vec<&str> = table.columns().iter().filter(|c| c.required).map(|c| c.name).collect();
+    let cols: Vec<&str> = table
+        .columns()
+        .iter()
+        .filter(|c| c.required)
+        .map(|c| c.name)
+        .collect();
     cols.join(",")
 }
 

@@ -89,7 +89,11 @@ impl Record for GradeRec {
         let class = c.text("class");
         let rank = c.int("rank");
         if rank.is_none() && c.raw("rank").is_none() {
-            c.fail("rank", "", "a value is required here (position on the ladder, higher = more senior)");
+            c.fail(
+                "rank",
+                "",
+                "a value is required here (position on the ladder, higher = more senior)",
+            );
         }
         let staff_grade = c.text("staff_grade");
         let title = c.text("title");
@@ -140,13 +144,21 @@ impl Record for ManagerRec {
         let left_on = c.date("left_on");
         let base_salary = c.money("base_salary");
         if base_salary.is_some_and(|m| m.fen() < 0) {
-            c.fail("base_salary", c.raw("base_salary").unwrap_or(""), "a base salary cannot be negative");
+            c.fail(
+                "base_salary",
+                c.raw("base_salary").unwrap_or(""),
+                "a base salary cannot be negative",
+            );
         }
         let changed_on = c.date("changed_on");
         if let (Some(h), Some(l)) = (hired_on, left_on)
             && l < h
         {
-            c.fail("left_on", &l.to_string(), format!("leaves before being hired on {h}"));
+            c.fail(
+                "left_on",
+                &l.to_string(),
+                format!("leaves before being hired on {h}"),
+            );
         }
         Some(ManagerRec {
             manager_id: manager_id?,
@@ -192,7 +204,11 @@ impl Record for ClientRec {
         if let Some(card) = &loan_card
             && !card.chars().all(|ch| ch.is_ascii_alphanumeric())
         {
-            c.fail("loan_card", card, "a loan-card number has only letters and digits");
+            c.fail(
+                "loan_card",
+                card,
+                "a loan-card number has only letters and digits",
+            );
         }
         let contact = c.text("contact");
         let phone = c.text("phone");
@@ -230,21 +246,35 @@ impl Record for AccountRec {
         let account_id = c.req_code("account_id");
         let client_id = c.req_code("client_id");
         let product = c.req_code("product");
-        let currency = c.text("currency").map_or_else(|| "CNY".to_owned(), |s| s.to_uppercase());
+        let currency = c
+            .text("currency")
+            .map_or_else(|| "CNY".to_owned(), |s| s.to_uppercase());
         if currency.len() != 3 || !currency.bytes().all(|b| b.is_ascii_uppercase()) {
-            c.fail("currency", &currency, "a currency is a 3-letter ISO code such as CNY or USD");
+            c.fail(
+                "currency",
+                &currency,
+                "a currency is a 3-letter ISO code such as CNY or USD",
+            );
         }
         let rate = c.decimal("rate");
         let term_months = c.int("term_months");
         if term_months.is_some_and(|t| t < 0) {
-            c.fail("term_months", c.raw("term_months").unwrap_or(""), "a term cannot be negative");
+            c.fail(
+                "term_months",
+                c.raw("term_months").unwrap_or(""),
+                "a term cannot be negative",
+            );
         }
         let opened_on = c.date("opened_on");
         let closed_on = c.date("closed_on");
         if let (Some(o), Some(cl)) = (opened_on, closed_on)
             && cl < o
         {
-            c.fail("closed_on", &cl.to_string(), format!("closed before it was opened on {o}"));
+            c.fail(
+                "closed_on",
+                &cl.to_string(),
+                format!("closed before it was opened on {o}"),
+            );
         }
         Some(AccountRec {
             account_id: account_id?,
@@ -282,7 +312,11 @@ impl Record for OwnershipRec {
         if let (Some(f), Some(t)) = (from, to)
             && t < f
         {
-            c.fail("to", &t.to_string(), format!("ends before it starts on {f}"));
+            c.fail(
+                "to",
+                &t.to_string(),
+                format!("ends before it starts on {f}"),
+            );
         }
         Some(OwnershipRec {
             client_id: client_id?,
@@ -332,7 +366,11 @@ impl Record for TargetRec {
         let measure = c.req_code("measure");
         let target = c.req_decimal("target");
         if target.is_some_and(|t| t < Decimal::ZERO) {
-            c.fail("target", c.raw("target").unwrap_or(""), "a target cannot be negative");
+            c.fail(
+                "target",
+                c.raw("target").unwrap_or(""),
+                "a target cannot be negative",
+            );
         }
         Some(TargetRec {
             manager_id: manager_id?,
@@ -459,10 +497,18 @@ impl Record for ScoreRec {
         let score = c.req_decimal("score");
         match (&manager_id, &rater_id, relation) {
             (Some(m), Some(r), Some(rel)) if m == r && rel != Relation::SelfRating => {
-                c.fail("relation", rel.code(), "a rater scoring themself must use relation self");
+                c.fail(
+                    "relation",
+                    rel.code(),
+                    "a rater scoring themself must use relation self",
+                );
             }
             (Some(m), Some(r), Some(Relation::SelfRating)) if m != r => {
-                c.fail("relation", "self", "relation self needs rater_id = manager_id");
+                c.fail(
+                    "relation",
+                    "self",
+                    "relation self needs rater_id = manager_id",
+                );
             }
             _ => {}
         }

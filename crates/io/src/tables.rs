@@ -226,7 +226,10 @@ mod tests {
     fn headers_are_found_by_name_or_chinese_alias() {
         let t = Table::Balances;
         assert_eq!(t.column_for_header("余额").unwrap().name, "balance");
-        assert_eq!(t.column_for_header("\u{feff}account_id").unwrap().name, "account_id");
+        assert_eq!(
+            t.column_for_header("\u{feff}account_id").unwrap().name,
+            "account_id"
+        );
         assert!(t.column_for_header("nonsense").is_none());
         assert_eq!(Table::parse("管户"), Some(Table::Ownership));
     }

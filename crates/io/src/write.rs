@@ -25,7 +25,12 @@ pub fn write_table(path: &Path, table: Table, rows: &[Vec<String>]) -> Result<()
     }
 }
 
-fn write_xlsx(path: &Path, table: Table, headers: &[&str], rows: &[Vec<String>]) -> Result<(), String> {
+fn write_xlsx(
+    path: &Path,
+    table: Table,
+    headers: &[&str],
+    rows: &[Vec<String>],
+) -> Result<(), String> {
     use rust_xlsxwriter::{Format, Workbook};
     let err = |e: rust_xlsxwriter::XlsxError| format!("{}: cannot write: {e}", path.display());
     let mut wb = Workbook::new();
@@ -34,7 +39,9 @@ fn write_xlsx(path: &Path, table: Table, headers: &[&str], rows: &[Vec<String>])
     let bold = Format::new().set_bold();
     for (c, h) in headers.iter().enumerate() {
         let col = u16::try_from(c).map_err(|_| "too many columns".to_owned())?;
-        sheet.write_string_with_format(0, col, *h, &bold).map_err(err)?;
+        sheet
+            .write_string_with_format(0, col, *h, &bold)
+            .map_err(err)?;
     }
     let numeric: Vec<bool> = table.columns().iter().map(|c| c.numeric).collect();
     for (r, row) in rows.iter().enumerate() {
@@ -44,7 +51,13 @@ fn write_xlsx(path: &Path, table: Table, headers: &[&str], rows: &[Vec<String>])
             if v.is_empty() {
                 continue;
             }
-            match numeric.get(c).copied().unwrap_or(false).then(|| as_exact_number(v)).flatten() {
+            match numeric
+                .get(c)
+                .copied()
+                .unwrap_or(false)
+                .then(|| as_exact_number(v))
+                .flatten()
+            {
                 Some(n) => sheet.write_number(rn, col, n).map_err(err)?,
                 None => sheet.write_string(rn, col, v).map_err(err)?,
             };

@@ -31,7 +31,12 @@ struct Cli {
 #[derive(Args, Clone)]
 struct Global {
     /// Database: an SQLite file path (or sqlite:PATH) or postgres://user@host:port/database.
-    #[arg(long, global = true, env = "KEJING_DATABASE_URL", default_value = "kejing.db")]
+    #[arg(
+        long,
+        global = true,
+        env = "KEJING_DATABASE_URL",
+        default_value = "kejing.db"
+    )]
     db: String,
     /// Organisation code the command works on.
     #[arg(long, global = true, env = "KEJING_ORG", default_value = "default")]
@@ -73,10 +78,7 @@ enum Command {
         effective: Option<chrono::NaiveDate>,
     },
     /// Export a table to a CSV or XLSX file (by extension) with the canonical headers.
-    Export {
-        table: String,
-        file: PathBuf,
-    },
+    Export { table: String, file: PathBuf },
     /// Show who owns a client or account on a day, or the whole ownership history of a client.
     Owners {
         /// Client id.
@@ -161,7 +163,8 @@ fn org(store: &mut Store, code: &str) -> Result<Org> {
 }
 
 fn table_arg(name: &str) -> Result<Table> {
-    Table::parse(name).ok_or_else(|| anyhow!("unknown table {name:?}: use one of {}", Table::names()))
+    Table::parse(name)
+        .ok_or_else(|| anyhow!("unknown table {name:?}: use one of {}", Table::names()))
 }
 
 fn dispatch(cli: Cli) -> Result<()> {
@@ -206,10 +209,18 @@ fn dispatch(cli: Cli) -> Result<()> {
             let o = org(&mut store, &g.org)?;
             let rows = store.export_rows(&o, t)?;
             kejing_io::write_table(&file, t, &rows).map_err(|e| anyhow!(e))?;
-            println!("exported {} row(s) of {t} to {}", rows.len(), file.display());
+            println!(
+                "exported {} row(s) of {t} to {}",
+                rows.len(),
+                file.display()
+            );
             Ok(())
         }
-        Command::Owners { client, account, on } => {
+        Command::Owners {
+            client,
+            account,
+            on,
+        } => {
             let mut store = open(&g)?;
             let o = org(&mut store, &g.org)?;
             match on {
@@ -268,7 +279,9 @@ fn dispatch(cli: Cli) -> Result<()> {
                     e.action,
                     e.entity,
                     e.key,
-                    e.before.map(|j| j.to_string()).unwrap_or_else(|| "-".into()),
+                    e.before
+                        .map(|j| j.to_string())
+                        .unwrap_or_else(|| "-".into()),
                     e.after.map(|j| j.to_string()).unwrap_or_else(|| "-".into())
                 );
             }
@@ -304,7 +317,11 @@ fn dispatch(cli: Cli) -> Result<()> {
             );
             Ok(())
         }
-        Command::Demo { addr, scale, no_serve } => {
+        Command::Demo {
+            addr,
+            scale,
+            no_serve,
+        } => {
             let mut store = open(&g)?;
             load_demo(&mut store, scale)?;
             drop(store);
@@ -329,9 +346,11 @@ pub fn seconds(d: Duration) -> String {
 fn progress_bar(label: &str) -> ProgressBar {
     let bar = ProgressBar::new(0);
     bar.set_style(
-        ProgressStyle::with_template("{prefix:>10} {msg:<6} [{bar:40}] {percent:>3}% {elapsed_precise}")
-            .unwrap_or_else(|_| ProgressStyle::default_bar())
-            .progress_chars("=> "),
+        ProgressStyle::with_template(
+            "{prefix:>10} {msg:<6} [{bar:40}] {percent:>3}% {elapsed_precise}",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar())
+        .progress_chars("=> "),
     );
     bar.set_prefix(label.to_owned());
     bar
@@ -380,7 +399,8 @@ fn import_one(
 }
 
 fn write_errors(path: &Path, file: &Path, errors: &[kejing_io::RowError]) -> Result<()> {
-    let mut w = csv::Writer::from_path(path).with_context(|| format!("writing {}", path.display()))?;
+    let mut w =
+        csv::Writer::from_path(path).with_context(|| format!("writing {}", path.display()))?;
     w.write_record(["file", "row", "column", "value", "reason"])?;
     for e in errors {
         w.write_record([
@@ -417,7 +437,10 @@ fn import_folder(
     } else if source.exists() {
         let names = workbook_sheets(source)?;
         for &t in Table::ALL {
-            if names.iter().any(|n| n.eq_ignore_ascii_case(t.name()) || n == t.zh()) {
+            if names
+                .iter()
+                .any(|n| n.eq_ignore_ascii_case(t.name()) || n == t.zh())
+            {
                 found.push((t, source.to_owned()));
             }
         }

@@ -56,10 +56,25 @@ impl Spec {
     }
 }
 
-const SURNAMES: &[&str] = &["王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙", "胡", "朱", "高", "林", "何", "郭", "马", "罗"];
-const GIVEN: &[&str] = &["伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "秀英", "霞", "平", "刚", "桂英", "建华", "文", "华"];
-const COMPANY_WORDS: &[&str] = &["华海", "东港", "新日", "金桥", "宏达", "恒信", "瑞丰", "长江", "泰和", "鑫源", "海汇", "中联"];
-const COMPANY_KINDS: &[&str] = &["贸易有限公司", "机械制造有限公司", "物流有限公司", "建材有限公司", "工程有限公司", "科技有限公司"];
+const SURNAMES: &[&str] = &[
+    "王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙", "胡", "朱", "高", "林",
+    "何", "郭", "马", "罗",
+];
+const GIVEN: &[&str] = &[
+    "伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明",
+    "超", "秀英", "霞", "平", "刚", "桂英", "建华", "文", "华",
+];
+const COMPANY_WORDS: &[&str] = &[
+    "华海", "东港", "新日", "金桥", "宏达", "恒信", "瑞丰", "长江", "泰和", "鑫源", "海汇", "中联",
+];
+const COMPANY_KINDS: &[&str] = &[
+    "贸易有限公司",
+    "机械制造有限公司",
+    "物流有限公司",
+    "建材有限公司",
+    "工程有限公司",
+    "科技有限公司",
+];
 
 fn person_name(rng: &mut Rng) -> String {
     let s = SURNAMES[rng.below(SURNAMES.len() as u64) as usize];
@@ -114,12 +129,22 @@ pub fn write_bank(spec: &Spec, dir: &Path) -> Result<Vec<(&'static str, usize)>>
     counts.push(("org_units", 1 + branches * 4));
 
     let mut w = csv_file(dir, "tracks", "track,name,is_cm")?;
-    writeln!(w, "corporate,公司客户经理,true\npersonal,个人客户经理,true\nspecialist,专业经理,false")?;
+    writeln!(
+        w,
+        "corporate,公司客户经理,true\npersonal,个人客户经理,true\nspecialist,专业经理,false"
+    )?;
     w.flush()?;
     counts.push(("tracks", 3));
 
     // The 6-grade ladder (A1) with staff grades and external titles (A12).
-    let ladder = [("高级", 6, "5等", "高级客户经理"), ("一级", 5, "6等", "客户经理"), ("二级", 4, "7等", "客户经理"), ("三级", 3, "8等", "客户经理"), ("四级", 2, "9等", "客户经理"), ("见习", 1, "9等", "客户经理")];
+    let ladder = [
+        ("高级", 6, "5等", "高级客户经理"),
+        ("一级", 5, "6等", "客户经理"),
+        ("二级", 4, "7等", "客户经理"),
+        ("三级", 3, "8等", "客户经理"),
+        ("四级", 2, "9等", "客户经理"),
+        ("见习", 1, "9等", "客户经理"),
+    ];
     let mut w = csv_file(dir, "grades", "track,grade,rank,staff_grade,title")?;
     for track in ["corporate", "personal"] {
         for (g, rank, staff, title) in ladder {
@@ -130,7 +155,11 @@ pub fn write_bank(spec: &Spec, dir: &Path) -> Result<Vec<(&'static str, usize)>>
     counts.push(("grades", 12));
 
     // Managers.
-    let mut w = csv_file(dir, "managers", "manager_id,name,org,track,grade,staff_grade,status,hired_on,trial_end,base_salary")?;
+    let mut w = csv_file(
+        dir,
+        "managers",
+        "manager_id,name,org,track,grade,staff_grade,status,hired_on,trial_end,base_salary",
+    )?;
     let mut corporate = Vec::new();
     let mut personal = Vec::new();
     for i in 1..=spec.managers {
@@ -141,20 +170,35 @@ pub fn write_bank(spec: &Spec, dir: &Path) -> Result<Vec<(&'static str, usize)>>
         let (track, status) = match roll {
             0..=2 => ("specialist", "active"),
             3..=4 => ("personal", "back_office"),
-            _ if roll % 2 == 0 => ("corporate", "active"),
+            _ if roll.is_multiple_of(2) => ("corporate", "active"),
             _ => ("personal", "active"),
         };
         let (grade, staff, hired, trial_end) = if track == "specialist" {
             ("", "", NaiveDate::from_ymd_opt(2015, 3, 1), None)
         } else if rng.chance(8) {
             let hired = first - chrono::Days::new(30 + rng.below(300));
-            ("见习", "9等", Some(hired), hired.checked_add_months(chrono::Months::new(12)))
+            (
+                "见习",
+                "9等",
+                Some(hired),
+                hired.checked_add_months(chrono::Months::new(12)),
+            )
         } else {
             let (g, _, s, _) = ladder[rng.below(5) as usize];
-            (g, s, NaiveDate::from_ymd_opt(2008 + rng.below(15) as i32, 1 + rng.below(12) as u32, 1 + rng.below(28) as u32), None)
+            (
+                g,
+                s,
+                NaiveDate::from_ymd_opt(
+                    2008 + rng.below(15) as i32,
+                    1 + rng.below(12) as u32,
+                    1 + rng.below(28) as u32,
+                ),
+                None,
+            )
         };
         let status = if grade == "见习" { "trainee" } else { status };
-        let salary = Money::from_fen(i64::try_from(300_000 + rng.below(50) * 10_000).unwrap_or(300_000));
+        let salary =
+            Money::from_fen(i64::try_from(300_000 + rng.below(50) * 10_000).unwrap_or(300_000));
         writeln!(
             w,
             "{id},{name},{unit},{track},{grade},{staff},{status},{},{},{salary}",
@@ -176,7 +220,11 @@ pub fn write_bank(spec: &Spec, dir: &Path) -> Result<Vec<(&'static str, usize)>>
     }
 
     // Clients.
-    let mut w = csv_file(dir, "clients", "client_id,name,kind,client_type,agreement,loan_card")?;
+    let mut w = csv_file(
+        dir,
+        "clients",
+        "client_id,name,kind,client_type,agreement,loan_card",
+    )?;
     let mut is_company = Vec::with_capacity(spec.clients);
     for i in 1..=spec.clients {
         let company = rng.chance(30);
@@ -189,7 +237,11 @@ pub fn write_bank(spec: &Spec, dir: &Path) -> Result<Vec<(&'static str, usize)>>
                 COMPANY_KINDS[rng.below(COMPANY_KINDS.len() as u64) as usize]
             );
             let ty = ["大型企业", "中型企业", "小型企业", "微型企业"][rng.below(4) as usize];
-            writeln!(w, "C{i:07},{name},company,{ty},false,LC{:014}", rng.below(100_000_000_000_000))?;
+            writeln!(
+                w,
+                "C{i:07},{name},company,{ty},false,LC{:014}",
+                rng.below(100_000_000_000_000)
+            )?;
         } else {
             let ty = ["普通客户", "贵宾客户", "私人银行客户"][rng.below(3) as usize];
             writeln!(w, "C{i:07},{},person,{ty},false,", person_name(&mut rng))?;
@@ -200,10 +252,18 @@ pub fn write_bank(spec: &Spec, dir: &Path) -> Result<Vec<(&'static str, usize)>>
 
     // Accounts: every client has one, the rest are spread at random.
     let total_share: u64 = PRODUCTS.iter().map(|p| p.1).sum();
-    let mut w = csv_file(dir, "accounts", "account_id,client_id,product,currency,rate,term_months,opened_on")?;
+    let mut w = csv_file(
+        dir,
+        "accounts",
+        "account_id,client_id,product,currency,rate,term_months,opened_on",
+    )?;
     let mut account_client = Vec::with_capacity(spec.accounts);
     for i in 1..=spec.accounts {
-        let client = if i <= spec.clients { i } else { 1 + rng.below(spec.clients as u64) as usize };
+        let client = if i <= spec.clients {
+            i
+        } else {
+            1 + rng.below(spec.clients as u64) as usize
+        };
         account_client.push(client);
         let mut pick = rng.below(total_share);
         let mut product = PRODUCTS[0];
@@ -215,16 +275,27 @@ pub fn write_bank(spec: &Spec, dir: &Path) -> Result<Vec<(&'static str, usize)>>
             pick -= p.1;
         }
         let (name, _, currency, rate, terms) = product;
-        let term = if terms.is_empty() { String::new() } else { terms[rng.below(terms.len() as u64) as usize].to_string() };
+        let term = if terms.is_empty() {
+            String::new()
+        } else {
+            terms[rng.below(terms.len() as u64) as usize].to_string()
+        };
         let opened = since - chrono::Days::new(rng.below(3000));
-        writeln!(w, "A{i:08},C{client:07},{name},{currency},{rate},{term},{opened}")?;
+        writeln!(
+            w,
+            "A{i:08},C{client:07},{name},{currency},{rate},{term},{opened}"
+        )?;
     }
     w.flush()?;
     counts.push(("accounts", spec.accounts));
 
     // Ownership: client level, 10 % shared, 2 % transferred on the 16th; 3 % of accounts
     // overridden at account level.
-    let mut w = csv_file(dir, "ownership", "client_id,account_id,manager_id,ratio,from,to")?;
+    let mut w = csv_file(
+        dir,
+        "ownership",
+        "client_id,account_id,manager_id,ratio,from,to",
+    )?;
     let mut rows = 0;
     for (idx, company) in is_company.iter().enumerate() {
         let c = idx + 1;
@@ -236,7 +307,11 @@ pub fn write_bank(spec: &Spec, dir: &Path) -> Result<Vec<(&'static str, usize)>>
             if b == a {
                 b = &pool[(pool.iter().position(|x| x == a).unwrap_or(0) + 1) % pool.len()];
             }
-            let (ra, rb) = if roll < 5 { ("0.6", "0.4") } else { ("0.5", "0.5") };
+            let (ra, rb) = if roll < 5 {
+                ("0.6", "0.4")
+            } else {
+                ("0.5", "0.5")
+            };
             writeln!(w, "C{c:07},,{a},{ra},{since},\nC{c:07},,{b},{rb},{since},")?;
             rows += 2;
         } else if roll < 12 {
@@ -254,7 +329,11 @@ pub fn write_bank(spec: &Spec, dir: &Path) -> Result<Vec<(&'static str, usize)>>
     }
     for (idx, client) in account_client.iter().enumerate() {
         if rng.chance(3) {
-            let pool = if is_company[client - 1] { &corporate } else { &personal };
+            let pool = if is_company[client - 1] {
+                &corporate
+            } else {
+                &personal
+            };
             let m = &pool[rng.below(pool.len() as u64) as usize];
             writeln!(w, "C{client:07},A{:08},{m},1,{first},", idx + 1)?;
             rows += 1;
@@ -267,18 +346,26 @@ pub fn write_bank(spec: &Spec, dir: &Path) -> Result<Vec<(&'static str, usize)>>
     let mut w = csv_file(dir, "targets", "manager_id,period,measure,target")?;
     let mut n = 0;
     for m in corporate.iter().chain(&personal) {
-        writeln!(w, "{m},{},deposit_avg,{}", spec.period, 5_000_000 + rng.below(40) * 1_000_000)?;
+        writeln!(
+            w,
+            "{m},{},deposit_avg,{}",
+            spec.period,
+            5_000_000 + rng.below(40) * 1_000_000
+        )?;
         n += 1;
     }
     w.flush()?;
     counts.push(("targets", n));
 
     // Balances: a month of end-of-day balances, a random walk per account.
-    let days: Vec<String> = (0..spec.period.days()).map(|d| (first + chrono::Days::new(d as u64)).to_string()).collect();
+    let days: Vec<String> = (0..spec.period.days())
+        .map(|d| (first + chrono::Days::new(d as u64)).to_string())
+        .collect();
     let mut w = csv_file(dir, "balances", "account_id,date,balance")?;
     let mut n = 0;
     for i in 1..=spec.accounts {
-        let magnitude = [100_000u64, 1_000_000, 10_000_000, 100_000_000, 500_000_000][rng.below(5) as usize];
+        let magnitude =
+            [100_000u64, 1_000_000, 10_000_000, 100_000_000, 500_000_000][rng.below(5) as usize];
         let mut fen = i64::try_from(rng.below(magnitude)).unwrap_or(0);
         for day in &days {
             let step = i64::try_from(rng.below(2001)).unwrap_or(1000) - 1000;
@@ -300,7 +387,11 @@ pub fn write_oil(dir: &Path) -> Result<()> {
     let mut w = csv_file(dir, "tracks", "track,name,is_cm")?;
     writeln!(w, "sales,客户经理,true\nother,其他人员,false")?;
     w.flush()?;
-    let mut w = csv_file(dir, "managers", "manager_id,name,track,status,hired_on,base_salary,maintains_client_list")?;
+    let mut w = csv_file(
+        dir,
+        "managers",
+        "manager_id,name,track,status,hired_on,base_salary,maintains_client_list",
+    )?;
     writeln!(w, "O001,武立新,sales,active,2011-03-01,2000,true")?;
     writeln!(w, "O002,孙晓明,sales,active,2012-06-15,2000,false")?;
     writeln!(w, "O003,赵海涛,sales,active,2013-08-20,1800,false")?;
@@ -309,24 +400,52 @@ pub fn write_oil(dir: &Path) -> Result<()> {
     // (name, quantity, amount, client type, manager)
     let list: [(&str, &str, &str, &str, &str); 16] = [
         ("美玲贸易", "115", "253287", "代理经销商", "O001"),
-        ("日照市银海工程机械公司", "15", "6409", "中小型工矿企业", "O002"),
+        (
+            "日照市银海工程机械公司",
+            "15",
+            "6409",
+            "中小型工矿企业",
+            "O002",
+        ),
         ("益桥物流", "55", "11855", "物流车队", "O002"),
-        ("日照新日通沥青有限公司", "1", "2935", "中小型工矿企业", "O003"),
+        (
+            "日照新日通沥青有限公司",
+            "1",
+            "2935",
+            "中小型工矿企业",
+            "O003",
+        ),
         ("钢厂", "1732", "2936025.64", "规模以上企业", "O001"),
-        ("蒙阴广汇建材贸易有限公司", "318", "995152", "代理经销商", "O001"),
+        (
+            "蒙阴广汇建材贸易有限公司",
+            "318",
+            "995152",
+            "代理经销商",
+            "O001",
+        ),
         ("中铁二十三局", "18", "4605.1", "规模以上企业", "O002"),
         ("中联水泥", "31", "31219.2", "规模以上企业", "O003"),
         ("岚山蒋经理", "110", "284053", "维修部", "O002"),
         ("岚山王世峰", "5", "13500", "维修部", "O003"),
         ("岚山黄经理", "10", "26180", "维修部", "O003"),
         ("莒县海汇", "3004", "679070", "代理经销商", "O001"),
-        ("日照市公路管理局工程处", "267", "96158", "中小型工矿企业", "O002"),
+        (
+            "日照市公路管理局工程处",
+            "267",
+            "96158",
+            "中小型工矿企业",
+            "O002",
+        ),
         ("日照山海物流有限公司", "155", "47486.4", "物流车队", "O003"),
         ("强丰机械", "2923", "975811.91", "中小型工矿企业", "O001"),
         ("德丰润滑油", "10", "25050", "代理经销商", "O002"),
     ];
     let mut clients = csv_file(dir, "clients", "client_id,name,kind,client_type,agreement")?;
-    let mut sales = csv_file(dir, "sales", "sale_id,date,manager_id,client_id,quantity,amount")?;
+    let mut sales = csv_file(
+        dir,
+        "sales",
+        "sale_id,date,manager_id,client_id,quantity,amount",
+    )?;
     let mut owners = csv_file(dir, "ownership", "client_id,manager_id,ratio,from")?;
     for (i, (name, qty, amount, ty, m)) in list.iter().enumerate() {
         let id = format!("K{:02}", i + 1);

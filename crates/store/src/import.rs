@@ -4,9 +4,9 @@
 use crate::sql::{Conn, DbError, Ty, Val, db_err, pg_msg, same};
 use crate::{Org, Store, StoreError};
 use chrono::{NaiveDate, Utc};
+use kejing_engine::Ratio;
 use kejing_engine::ledger::{self, Incoming, PlanErrorKind, Stored, Version};
 use kejing_engine::model::ManagerStatus;
-use kejing_engine::Ratio;
 use kejing_io::read::{ReadError, Reject, RowError};
 use kejing_io::records::*;
 use kejing_io::{ReadOptions, Record, Table, read_records};
@@ -79,6 +79,9 @@ impl From<ReadError> for ImportError {
     }
 }
 
+/// A stored ownership version keyed by (client id, account id or 0) and manager id.
+pub(crate) type StoredVersion = Stored<(i64, i64), i64>;
+
 /// Progress callback: phase (`read` or `write`), done, total.
 pub type Progress<'a> = &'a mut dyn FnMut(&str, u64, u64);
 
@@ -124,7 +127,13 @@ impl<K: std::hash::Hash + Eq> Dupes<K> {
             seen: HashMap::new(),
         }
     }
-    fn check(&mut self, key: K, row: usize, column: &'static str, shown: &str) -> Result<(), Vec<Reject>> {
+    fn check(
+        &mut self,
+        key: K,
+        row: usize,
+        column: &'static str,
+        shown: &str,
+    ) -> Result<(), Vec<Reject>> {
         match self.seen.get(&key) {
             Some(first) => Err(vec![Reject::new(
                 column,
@@ -208,7 +217,9 @@ impl Store {
             Table::Balances => self.import_balances(org, path, options, progress)?,
             Table::Targets => self.import_targets(org, path, options, progress)?,
             Table::Sales => self.import_flows::<SaleRec>(org, path, options, progress, |r| r.0)?,
-            Table::Payments => self.import_flows::<PaymentRec>(org, path, options, progress, |r| r.0)?,
+            Table::Payments => {
+                self.import_flows::<PaymentRec>(org, path, options, progress, |r| r.0)?
+            }
             Table::Bookings => self.import_bookings(org, path, options, progress)?,
             Table::Scores => self.import_scores(org, path, options, progress)?,
             Table::Adjustments => self.import_adjustments(org, path, options, progress)?,
@@ -225,7 +236,11 @@ impl Store {
     }
 
     /// `code → id` for a table of the organisation.
-    pub(crate) fn code_map(&mut self, table: &str, org: &Org) -> Result<HashMap<String, i64>, DbError> {
+    pub(crate) fn code_map(
+        &mut self,
+        table: &str,
+        org: &Org,
+    ) -> Result<HashMap<String, i64>, DbError> {
         let rows = self.conn.query(
             &format!("SELECT code, id FROM {table} WHERE org_id = $1"),
             &[Val::Int(org.id)],
@@ -281,9 +296,16 @@ impl Store {
     ) -> Result<(Changes, Vec<MasterChange>), DbError> {
         let sel = select_list(spec.cols);
         let existing = self.conn.query(
-            &format!("SELECT id, code, {sel} FROM {} WHERE org_id = $1", spec.table),
+            &format!(
+                "SELECT id, code, {sel} FROM {} WHERE org_id = $1",
+                spec.table
+            ),
             &[Val::Int(org.id)],
-            &[&[Ty::Int, Ty::Text][..], &spec.cols.iter().map(|c| c.1).collect::<Vec<_>>()].concat(),
+            &[
+                &[Ty::Int, Ty::Text][..],
+                &spec.cols.iter().map(|c| c.1).collect::<Vec<_>>(),
+            ]
+            .concat(),
         )?;
         let mut by_code: HashMap<String, (i64, Vec<Val>)> = HashMap::new();
         for mut r in existing {
@@ -324,8 +346,10 @@ impl Store {
                             row.vals[i] = old[i].clone();
                         }
                         if *ty == Ty::Json
-                            && let (Val::Json(serde_json::Value::Object(o)), Val::Json(serde_json::Value::Object(n))) =
-                                (&old[i], &row.vals[i])
+                            && let (
+                                Val::Json(serde_json::Value::Object(o)),
+                                Val::Json(serde_json::Value::Object(n)),
+                            ) = (&old[i], &row.vals[i])
                         {
                             let mut merged = o.clone();
                             merged.extend(n.clone());
@@ -400,10 +424,11 @@ impl Store {
         };
         let known = self.code_map("org_units", org)?;
         let mut dupes = Dupes::new();
-        let (recs, summary) = read_all::<OrgUnitRec, _>(path, &options.read, progress, |row, r| {
-            dupes.check(r.unit_id.to_string(), row, "unit_id", r.unit_id.as_str())?;
-            Ok(r)
-        })?;
+        let (recs, summary) =
+            read_all::<OrgUnitRec, _>(path, &options.read, progress, |row, r| {
+                dupes.check(r.unit_id.to_string(), row, "unit_id", r.unit_id.as_str())?;
+                Ok(r)
+            })?;
         let in_file: HashSet<&str> = recs.iter().map(|(_, r)| r.unit_id.as_str()).collect();
         let mut errors = Vec::new();
         for (row, r) in &recs {
@@ -505,14 +530,22 @@ impl Store {
                     "unknown track: import it in tracks first",
                 )]);
             }
-            let key = grade_key(r.track.as_str(), r.grade.as_str(), r.tier.as_ref().map(|t| t.as_str()));
+            let key = grade_key(
+                r.track.as_str(),
+                r.grade.as_str(),
+                r.tier.as_ref().map(|t| t.as_str()),
+            );
             dupes.check(key, row, "grade", r.grade.as_str())?;
             Ok(r)
         })?;
         let rows = recs
             .into_iter()
             .map(|(_, r)| MasterRow {
-                code: grade_key(r.track.as_str(), r.grade.as_str(), r.tier.as_ref().map(|t| t.as_str())),
+                code: grade_key(
+                    r.track.as_str(),
+                    r.grade.as_str(),
+                    r.tier.as_ref().map(|t| t.as_str()),
+                ),
                 vals: vec![
                     Val::text(r.track.as_str()),
                     Val::text(r.grade.as_str()),
@@ -567,10 +600,10 @@ impl Store {
         )?;
         let mut ladders: HashMap<String, Vec<(String, Option<String>)>> = HashMap::new();
         for g in grade_rows {
-            ladders.entry(g[0].to_cell()).or_default().push((
-                g[1].to_cell(),
-                g[2].as_str().map(str::to_owned),
-            ));
+            ladders
+                .entry(g[0].to_cell())
+                .or_default()
+                .push((g[1].to_cell(), g[2].as_str().map(str::to_owned)));
         }
         let existing_status: HashMap<String, String> = self
             .conn
@@ -583,53 +616,64 @@ impl Store {
             .map(|r| (r[0].to_cell(), r[1].to_cell()))
             .collect();
         let mut dupes = Dupes::new();
-        let (recs, summary) = read_all::<ManagerRec, _>(path, &options.read, progress, |row, r| {
-            let mut rejects = Vec::new();
-            if let Some(unit) = &r.org
-                && !units.is_empty()
-                && !units.contains_key(unit.as_str())
-            {
-                rejects.push(Reject::new(
-                    "org",
-                    unit.as_str(),
-                    "unknown org unit: it is not in org_units (import it there first)",
-                ));
-            }
-            if let Some(track) = &r.track
-                && !tracks.is_empty()
-                && !tracks.contains_key(track.as_str())
-            {
-                rejects.push(Reject::new(
-                    "track",
-                    track.as_str(),
-                    "unknown track: it is not in tracks (import it there first)",
-                ));
-            }
-            if let (Some(track), Some(grade)) = (&r.track, &r.grade)
-                && let Some(ladder) = ladders.get(track.as_str())
-            {
-                let tier = r.tier.as_ref().map(|t| t.as_str().to_owned());
-                let ok = ladder
-                    .iter()
-                    .any(|(g, t)| g == grade.as_str() && (tier.is_none() || *t == tier));
-                if !ok {
-                    let names: Vec<String> = ladder
-                        .iter()
-                        .map(|(g, t)| t.as_ref().map_or_else(|| g.clone(), |t| format!("{g}/{t}")))
-                        .collect();
+        let (recs, summary) =
+            read_all::<ManagerRec, _>(path, &options.read, progress, |row, r| {
+                let mut rejects = Vec::new();
+                if let Some(unit) = &r.org
+                    && !units.is_empty()
+                    && !units.contains_key(unit.as_str())
+                {
                     rejects.push(Reject::new(
-                        "grade",
-                        grade.as_str(),
-                        format!("not a grade of track {track}: the ladder has {}", names.join(", ")),
+                        "org",
+                        unit.as_str(),
+                        "unknown org unit: it is not in org_units (import it there first)",
                     ));
                 }
-            }
-            if !rejects.is_empty() {
-                return Err(rejects);
-            }
-            dupes.check(r.manager_id.to_string(), row, "manager_id", r.manager_id.as_str())?;
-            Ok(r)
-        })?;
+                if let Some(track) = &r.track
+                    && !tracks.is_empty()
+                    && !tracks.contains_key(track.as_str())
+                {
+                    rejects.push(Reject::new(
+                        "track",
+                        track.as_str(),
+                        "unknown track: it is not in tracks (import it there first)",
+                    ));
+                }
+                if let (Some(track), Some(grade)) = (&r.track, &r.grade)
+                    && let Some(ladder) = ladders.get(track.as_str())
+                {
+                    let tier = r.tier.as_ref().map(|t| t.as_str().to_owned());
+                    let ok = ladder
+                        .iter()
+                        .any(|(g, t)| g == grade.as_str() && (tier.is_none() || *t == tier));
+                    if !ok {
+                        let names: Vec<String> = ladder
+                            .iter()
+                            .map(|(g, t)| {
+                                t.as_ref().map_or_else(|| g.clone(), |t| format!("{g}/{t}"))
+                            })
+                            .collect();
+                        rejects.push(Reject::new(
+                            "grade",
+                            grade.as_str(),
+                            format!(
+                                "not a grade of track {track}: the ladder has {}",
+                                names.join(", ")
+                            ),
+                        ));
+                    }
+                }
+                if !rejects.is_empty() {
+                    return Err(rejects);
+                }
+                dupes.check(
+                    r.manager_id.to_string(),
+                    row,
+                    "manager_id",
+                    r.manager_id.as_str(),
+                )?;
+                Ok(r)
+            })?;
         let present = summary.columns.clone();
         let today = options.today.unwrap_or_else(|| Utc::now().date_naive());
         let mut effective: HashMap<String, NaiveDate> = HashMap::new();
@@ -735,7 +779,12 @@ impl Store {
         };
         let mut dupes = Dupes::new();
         let (recs, summary) = read_all::<ClientRec, _>(path, &options.read, progress, |row, r| {
-            dupes.check(r.client_id.to_string(), row, "client_id", r.client_id.as_str())?;
+            dupes.check(
+                r.client_id.to_string(),
+                row,
+                "client_id",
+                r.client_id.as_str(),
+            )?;
             Ok(r)
         })?;
         let rows = recs
@@ -790,17 +839,23 @@ impl Store {
         };
         let clients = self.code_map("clients", org)?;
         let mut dupes = Dupes::new();
-        let (recs, summary) = read_all::<AccountRec, _>(path, &options.read, progress, |row, r| {
-            let Some(&client) = clients.get(r.client_id.as_str()) else {
-                return Err(vec![Reject::new(
-                    "client_id",
-                    r.client_id.as_str(),
-                    "unknown client: import it in clients first",
-                )]);
-            };
-            dupes.check(r.account_id.to_string(), row, "account_id", r.account_id.as_str())?;
-            Ok((client, r))
-        })?;
+        let (recs, summary) =
+            read_all::<AccountRec, _>(path, &options.read, progress, |row, r| {
+                let Some(&client) = clients.get(r.client_id.as_str()) else {
+                    return Err(vec![Reject::new(
+                        "client_id",
+                        r.client_id.as_str(),
+                        "unknown client: import it in clients first",
+                    )]);
+                };
+                dupes.check(
+                    r.account_id.to_string(),
+                    row,
+                    "account_id",
+                    r.account_id.as_str(),
+                )?;
+                Ok((client, r))
+            })?;
         let rows = recs
             .into_iter()
             .map(|(_, (client, r))| {
@@ -833,7 +888,7 @@ impl Store {
 
     /// The stored ownership versions of the organisation, keyed by subject
     /// `(client id, account id or 0 for client level)`.
-    pub(crate) fn stored_ownership(&mut self, org: &Org) -> Result<Vec<Stored<(i64, i64), i64>>, DbError> {
+    pub(crate) fn stored_ownership(&mut self, org: &Org) -> Result<Vec<StoredVersion>, DbError> {
         let rows = self.conn.query(
             "SELECT id, client_id, account_id, manager_id, CAST(ratio AS TEXT), valid_from, valid_to \
              FROM ownership WHERE org_id = $1",
@@ -877,57 +932,66 @@ impl Store {
                 &[Ty::Text, Ty::Int, Ty::Int],
             )?
             .into_iter()
-            .map(|r| (r[0].to_cell(), (r[1].as_i64().unwrap_or(0), r[2].as_i64().unwrap_or(0))))
+            .map(|r| {
+                (
+                    r[0].to_cell(),
+                    (r[1].as_i64().unwrap_or(0), r[2].as_i64().unwrap_or(0)),
+                )
+            })
             .collect();
-        let (recs, summary) = read_all::<OwnershipRec, _>(path, &options.read, progress, |_, r| {
-            let mut rejects = Vec::new();
-            let client = clients.get(r.client_id.as_str()).copied();
-            if client.is_none() {
-                rejects.push(Reject::new(
-                    "client_id",
-                    r.client_id.as_str(),
-                    "unknown client: import it in clients first",
-                ));
-            }
-            let manager = managers.get(r.manager_id.as_str()).copied();
-            if manager.is_none() {
-                rejects.push(Reject::new(
-                    "manager_id",
-                    r.manager_id.as_str(),
-                    "unknown customer manager: import them in managers first",
-                ));
-            }
-            let mut account = 0;
-            if let Some(a) = &r.account_id {
-                match accounts.get(a.as_str()) {
-                    None => rejects.push(Reject::new(
-                        "account_id",
-                        a.as_str(),
-                        "unknown account: import it in accounts first",
-                    )),
-                    Some((id, owner)) => {
-                        if client.is_some_and(|c| c != *owner) {
-                            rejects.push(Reject::new(
-                                "account_id",
-                                a.as_str(),
-                                format!("the account belongs to another client, not {}", r.client_id),
-                            ));
+        let (recs, summary) =
+            read_all::<OwnershipRec, _>(path, &options.read, progress, |_, r| {
+                let mut rejects = Vec::new();
+                let client = clients.get(r.client_id.as_str()).copied();
+                if client.is_none() {
+                    rejects.push(Reject::new(
+                        "client_id",
+                        r.client_id.as_str(),
+                        "unknown client: import it in clients first",
+                    ));
+                }
+                let manager = managers.get(r.manager_id.as_str()).copied();
+                if manager.is_none() {
+                    rejects.push(Reject::new(
+                        "manager_id",
+                        r.manager_id.as_str(),
+                        "unknown customer manager: import them in managers first",
+                    ));
+                }
+                let mut account = 0;
+                if let Some(a) = &r.account_id {
+                    match accounts.get(a.as_str()) {
+                        None => rejects.push(Reject::new(
+                            "account_id",
+                            a.as_str(),
+                            "unknown account: import it in accounts first",
+                        )),
+                        Some((id, owner)) => {
+                            if client.is_some_and(|c| c != *owner) {
+                                rejects.push(Reject::new(
+                                    "account_id",
+                                    a.as_str(),
+                                    format!(
+                                        "the account belongs to another client, not {}",
+                                        r.client_id
+                                    ),
+                                ));
+                            }
+                            account = *id;
                         }
-                        account = *id;
                     }
                 }
-            }
-            match (client, manager) {
-                (Some(c), Some(m)) if rejects.is_empty() => Ok(Version {
-                    subject: (c, account),
-                    manager: m,
-                    ratio: r.ratio,
-                    from: r.from,
-                    to: r.to,
-                }),
-                _ => Err(rejects),
-            }
-        })?;
+                match (client, manager) {
+                    (Some(c), Some(m)) if rejects.is_empty() => Ok(Version {
+                        subject: (c, account),
+                        manager: m,
+                        ratio: r.ratio,
+                        from: r.from,
+                        to: r.to,
+                    }),
+                    _ => Err(rejects),
+                }
+            })?;
         let stored = self.stored_ownership(org)?;
         let incoming: Vec<Incoming<(i64, i64), i64>> = recs
             .into_iter()
@@ -936,8 +1000,10 @@ impl Store {
         let plan = match ledger::plan_changes(&stored, &incoming) {
             Ok(p) => p,
             Err(errors) => {
-                let client_codes: HashMap<i64, &String> = clients.iter().map(|(k, v)| (*v, k)).collect();
-                let account_codes: HashMap<i64, &String> = accounts.iter().map(|(k, v)| (v.0, k)).collect();
+                let client_codes: HashMap<i64, &String> =
+                    clients.iter().map(|(k, v)| (*v, k)).collect();
+                let account_codes: HashMap<i64, &String> =
+                    accounts.iter().map(|(k, v)| (v.0, k)).collect();
                 let manager_codes: HashMap<i64, String> =
                     managers.iter().map(|(k, v)| (*v, k.clone())).collect();
                 let mut out = Vec::new();
@@ -971,8 +1037,10 @@ impl Store {
         let n = summary.rows;
         let written = (plan.inserts.len() + plan.closes.len()) as u64;
         let unchanged = plan.unchanged.len() as u64;
-        let client_codes: HashMap<i64, String> = clients.iter().map(|(k, v)| (*v, k.clone())).collect();
-        let manager_codes: HashMap<i64, String> = managers.iter().map(|(k, v)| (*v, k.clone())).collect();
+        let client_codes: HashMap<i64, String> =
+            clients.iter().map(|(k, v)| (*v, k.clone())).collect();
+        let manager_codes: HashMap<i64, String> =
+            managers.iter().map(|(k, v)| (*v, k.clone())).collect();
         self.transaction(|s| {
             for c in &plan.closes {
                 s.conn.exec(
@@ -1055,7 +1123,12 @@ impl Store {
                     )]);
                 };
                 let day = i32::try_from((r.date - epoch).num_days()).unwrap_or(0);
-                rows.push((acct, day, r.balance.fen(), u32::try_from(row).unwrap_or(u32::MAX)));
+                rows.push((
+                    acct,
+                    day,
+                    r.balance.fen(),
+                    u32::try_from(row).unwrap_or(u32::MAX),
+                ));
                 Ok(())
             },
             &mut |d, t| progress("read", d, t),
@@ -1081,7 +1154,8 @@ impl Store {
             return Err(rows_error(path, errors, summary.rows));
         }
         let n = summary.rows;
-        let day_text = |d: i32| (epoch + chrono::Days::new(u64::try_from(d).unwrap_or(0))).to_string();
+        let day_text =
+            |d: i32| (epoch + chrono::Days::new(u64::try_from(d).unwrap_or(0))).to_string();
         let total = rows.len() as u64;
         let changes = self.transaction(|s| {
             let written = match &mut s.conn {
@@ -1168,7 +1242,10 @@ impl Store {
             .map(|(i, (_, t))| format!("${}{}", i + 1, marker(*t)))
             .collect();
         let updated: Vec<&(&str, Ty)> = cols.iter().filter(|(c, _)| !key.contains(c)).collect();
-        let set: Vec<String> = updated.iter().map(|(c, _)| format!("{c} = excluded.{c}")).collect();
+        let set: Vec<String> = updated
+            .iter()
+            .map(|(c, _)| format!("{c} = excluded.{c}"))
+            .collect();
         let differs: Vec<String> = updated
             .iter()
             .map(|(c, _)| format!("{table}.{c} IS DISTINCT FROM excluded.{c}"))
@@ -1194,6 +1271,7 @@ impl Store {
         Ok(written)
     }
 
+    #[allow(clippy::too_many_arguments)] // the layout of one fact table, spelled out at each call
     fn finish_facts(
         &mut self,
         org: &Org,
@@ -1285,7 +1363,12 @@ impl Store {
             };
             let key = match &r.doc_id {
                 Some(doc) => {
-                    dupes.check(doc.to_string(), row, T::TABLE.columns()[0].name, doc.as_str())?;
+                    dupes.check(
+                        doc.to_string(),
+                        row,
+                        T::TABLE.columns()[0].name,
+                        doc.as_str(),
+                    )?;
                     format!("doc:{doc}")
                 }
                 None => {
@@ -1349,25 +1432,31 @@ impl Store {
         let managers = self.code_map("managers", org)?;
         let clients = self.code_map("clients", org)?;
         let mut dupes = Dupes::new();
-        let (recs, summary) = read_all::<BookingRec, _>(path, &options.read, progress, |row, r| {
-            let m = known_manager(&managers, r.manager_id.as_str())?;
-            let c = match &r.client_id {
-                Some(c) => Val::Int(known_client(&clients, c.as_str())?),
-                None => Val::Null,
-            };
-            dupes.check(r.booking_id.to_string(), row, "booking_id", r.booking_id.as_str())?;
-            Ok(vec![
-                Val::Int(org.id),
-                Val::text(r.booking_id.as_str()),
-                Val::Int(m),
-                c,
-                Val::DateTime(r.registered_at),
-                Val::DateTime(r.arrival_at),
-                Val::Int(r.amount.fen()),
-                Val::Bool(r.approved),
-                Val::Bool(r.complaint),
-            ])
-        })?;
+        let (recs, summary) =
+            read_all::<BookingRec, _>(path, &options.read, progress, |row, r| {
+                let m = known_manager(&managers, r.manager_id.as_str())?;
+                let c = match &r.client_id {
+                    Some(c) => Val::Int(known_client(&clients, c.as_str())?),
+                    None => Val::Null,
+                };
+                dupes.check(
+                    r.booking_id.to_string(),
+                    row,
+                    "booking_id",
+                    r.booking_id.as_str(),
+                )?;
+                Ok(vec![
+                    Val::Int(org.id),
+                    Val::text(r.booking_id.as_str()),
+                    Val::Int(m),
+                    c,
+                    Val::DateTime(r.registered_at),
+                    Val::DateTime(r.arrival_at),
+                    Val::Int(r.amount.fen()),
+                    Val::Bool(r.approved),
+                    Val::Bool(r.complaint),
+                ])
+            })?;
         let rows = recs.into_iter().map(|(_, v)| v).collect();
         let c = self.finish_facts(
             org,
@@ -1404,7 +1493,13 @@ impl Store {
         let (recs, summary) = read_all::<ScoreRec, _>(path, &options.read, progress, |row, r| {
             let m = known_manager(&managers, r.manager_id.as_str())?;
             dupes.check(
-                (m, r.period.to_string(), r.rater_id.to_string(), r.dimension.clone(), r.item.clone()),
+                (
+                    m,
+                    r.period.to_string(),
+                    r.rater_id.to_string(),
+                    r.dimension.clone(),
+                    r.item.clone(),
+                ),
                 row,
                 "item",
                 &r.item,
@@ -1452,18 +1547,24 @@ impl Store {
     ) -> Result<(usize, Changes, Vec<String>), ImportError> {
         let managers = self.code_map("managers", org)?;
         let mut dupes = Dupes::new();
-        let (recs, summary) = read_all::<AdjustmentRec, _>(path, &options.read, progress, |row, r| {
-            let m = known_manager(&managers, r.manager_id.as_str())?;
-            dupes.check((m, r.period.to_string(), r.item.clone()), row, "item", &r.item)?;
-            Ok(vec![
-                Val::Int(org.id),
-                Val::text(r.period.to_string()),
-                Val::Int(m),
-                Val::Text(r.item),
-                Val::Int(r.amount.fen()),
-                Val::opt_text(r.reason),
-            ])
-        })?;
+        let (recs, summary) =
+            read_all::<AdjustmentRec, _>(path, &options.read, progress, |row, r| {
+                let m = known_manager(&managers, r.manager_id.as_str())?;
+                dupes.check(
+                    (m, r.period.to_string(), r.item.clone()),
+                    row,
+                    "item",
+                    &r.item,
+                )?;
+                Ok(vec![
+                    Val::Int(org.id),
+                    Val::text(r.period.to_string()),
+                    Val::Int(m),
+                    Val::Text(r.item),
+                    Val::Int(r.amount.fen()),
+                    Val::opt_text(r.reason),
+                ])
+            })?;
         let rows = recs.into_iter().map(|(_, v)| v).collect();
         let c = self.finish_facts(
             org,
@@ -1495,7 +1596,9 @@ fn copy_balances(
 ) -> Result<(), DbError> {
     use std::io::Write;
     let mut w = c
-        .copy_in(&format!("COPY {target} (account_id, day, balance_fen) FROM STDIN"))
+        .copy_in(&format!(
+            "COPY {target} (account_id, day, balance_fen) FROM STDIN"
+        ))
         .map_err(|e| db_err("starting COPY of balances")(&pg_msg(&e)))?;
     let mut days: HashMap<i32, String> = HashMap::new();
     let mut buf = String::with_capacity(1 << 20);
@@ -1512,7 +1615,8 @@ fn copy_balances(
     }
     w.write_all(buf.as_bytes())
         .map_err(|e| db_err("copying balances")(&e))?;
-    w.finish().map_err(|e| db_err("finishing COPY of balances")(&pg_msg(&e)))?;
+    w.finish()
+        .map_err(|e| db_err("finishing COPY of balances")(&pg_msg(&e)))?;
     Ok(())
 }
 
@@ -1527,10 +1631,13 @@ fn known_manager(managers: &HashMap<String, i64>, code: &str) -> Result<i64, Vec
 }
 
 fn known_client(clients: &HashMap<String, i64>, code: &str) -> Result<i64, Vec<Reject>> {
-    clients
-        .get(code)
-        .copied()
-        .ok_or_else(|| vec![Reject::new("client_id", code, "unknown client: import it in clients first")])
+    clients.get(code).copied().ok_or_else(|| {
+        vec![Reject::new(
+            "client_id",
+            code,
+            "unknown client: import it in clients first",
+        )]
+    })
 }
 
 fn grade_key(track: &str, grade: &str, tier: Option<&str>) -> String {
@@ -1579,4 +1686,3 @@ fn map_manager_codes(kind: &PlanErrorKind<i64>, codes: &HashMap<i64, String>) ->
         },
     }
 }
-

@@ -3,7 +3,10 @@
 //! Both backends run the same SQL (see [`sql`]) and the same import logic; each has its own
 //! migrations in `migrations/<backend>/`. Bulk loads use each backend's fast path (prepared
 //! statements in one transaction on SQLite, `COPY` on PostgreSQL).
-#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
 
 pub mod import;
 pub mod query;
@@ -16,8 +19,10 @@ use std::fmt;
 pub use import::{ImportError, ImportOptions, ImportReport};
 
 /// Migrations, in order. Never edit one once committed: add a new one.
-const SQLITE_MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../migrations/sqlite/0001_init.sql"))];
-const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../migrations/postgres/0001_init.sql"))];
+const SQLITE_MIGRATIONS: &[(i64, &str)] =
+    &[(1, include_str!("../migrations/sqlite/0001_init.sql"))];
+const POSTGRES_MIGRATIONS: &[(i64, &str)] =
+    &[(1, include_str!("../migrations/postgres/0001_init.sql"))];
 
 /// An error of the store.
 #[derive(Debug)]
@@ -74,7 +79,10 @@ impl Store {
             })?;
             Conn::Postgres(Box::new(client))
         } else {
-            let path = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")).unwrap_or(url);
+            let path = url
+                .strip_prefix("sqlite://")
+                .or_else(|| url.strip_prefix("sqlite:"))
+                .unwrap_or(url);
             let c = if path == ":memory:" {
                 rusqlite::Connection::open_in_memory()
             } else {
@@ -83,8 +91,10 @@ impl Store {
             .map_err(|e| StoreError::Invalid(format!("cannot open SQLite database {path}: {e}")))?;
             c.busy_timeout(std::time::Duration::from_secs(10))
                 .map_err(|e| db_err("setting the busy timeout")(&e))?;
-            c.execute_batch("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;")
-                .map_err(|e| db_err("configuring SQLite")(&e))?;
+            c.execute_batch(
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+            )
+            .map_err(|e| db_err("configuring SQLite")(&e))?;
             Conn::Sqlite(c)
         };
         let mut store = Store {
@@ -130,7 +140,9 @@ impl Store {
         self.conn.batch(&format!(
             "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at {ts} NOT NULL)"
         ))?;
-        let applied = self.conn.query("SELECT version FROM schema_migrations", &[], &[Ty::Int])?;
+        let applied = self
+            .conn
+            .query("SELECT version FROM schema_migrations", &[], &[Ty::Int])?;
         let applied: Vec<i64> = applied.iter().filter_map(|r| r[0].as_i64()).collect();
         for (version, sql) in migrations {
             if applied.contains(version) {
@@ -225,7 +237,11 @@ impl Store {
         self.transaction(|s| {
             s.conn.exec(
                 "INSERT INTO organisations (code, name, created_at) VALUES ($1, $2, $3)",
-                &[Val::text(code.as_str()), Val::text(name), Val::Time(Utc::now())],
+                &[
+                    Val::text(code.as_str()),
+                    Val::text(name),
+                    Val::Time(Utc::now()),
+                ],
             )?;
             s.audit(
                 None,

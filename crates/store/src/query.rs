@@ -83,7 +83,11 @@ impl Store {
     }
 
     /// Every version of ownership of a client and its accounts, oldest first.
-    pub fn ownership_history(&mut self, org: &Org, client: &str) -> Result<Vec<OwnershipLine>, StoreError> {
+    pub fn ownership_history(
+        &mut self,
+        org: &Org,
+        client: &str,
+    ) -> Result<Vec<OwnershipLine>, StoreError> {
         let rows = self.conn.query(
             "SELECT c.code, a.code, m.code, CAST(o.ratio AS TEXT), o.valid_from, o.valid_to FROM ownership o \
              JOIN clients c ON c.id = o.client_id JOIN managers m ON m.id = o.manager_id \
@@ -108,13 +112,25 @@ impl Store {
     }
 
     /// A manager's grade and status history, oldest first.
-    pub fn grade_history(&mut self, org: &Org, manager: &str) -> Result<Vec<GradeChange>, StoreError> {
+    pub fn grade_history(
+        &mut self,
+        org: &Org,
+        manager: &str,
+    ) -> Result<Vec<GradeChange>, StoreError> {
         let rows = self.conn.query(
             "SELECT h.effective_on, h.org_unit, h.track, h.grade, h.tier, h.staff_grade, h.status \
              FROM manager_history h JOIN managers m ON m.id = h.manager_id \
              WHERE m.org_id = $1 AND m.code = $2 ORDER BY h.effective_on, h.id",
             &[Val::Int(org.id), Val::text(manager)],
-            &[Ty::Date, Ty::Text, Ty::Text, Ty::Text, Ty::Text, Ty::Text, Ty::Text],
+            &[
+                Ty::Date,
+                Ty::Text,
+                Ty::Text,
+                Ty::Text,
+                Ty::Text,
+                Ty::Text,
+                Ty::Text,
+            ],
         )?;
         Ok(rows
             .into_iter()
@@ -169,7 +185,11 @@ impl Store {
                 Table::Balances => "SELECT COUNT(*) FROM balances b JOIN accounts a ON a.id = b.account_id WHERE a.org_id = $1".to_owned(),
                 other => format!("SELECT COUNT(*) FROM {} WHERE org_id = $1", other.name()),
             };
-            let n = self.conn.scalar(&sql, &[Val::Int(org.id)], Ty::Int)?.as_i64().unwrap_or(0);
+            let n = self
+                .conn
+                .scalar(&sql, &[Val::Int(org.id)], Ty::Int)?
+                .as_i64()
+                .unwrap_or(0);
             out.push((t, n));
         }
         Ok(out)
@@ -194,7 +214,9 @@ impl Store {
             Table::Managers => (
                 "SELECT code, name, org_unit, track, grade, tier, staff_grade, status, hired_on, trial_end, left_on, base_salary_fen, NULL \
                  FROM managers WHERE org_id = $1 ORDER BY code",
-                &[Text, Text, Text, Text, Text, Text, Text, Text, Date, Date, Date, Int, Text],
+                &[
+                    Text, Text, Text, Text, Text, Text, Text, Text, Date, Date, Date, Int, Text,
+                ],
             ),
             Table::Clients => (
                 "SELECT code, name, kind, client_type, agreement, loan_card, contact, phone FROM clients WHERE org_id = $1 ORDER BY code",

@@ -202,13 +202,19 @@ impl Conn {
                     .iter()
                     .map(|p| p as &(dyn postgres::types::ToSql + Sync))
                     .collect();
-                c.execute(text.as_str(), &refs).map_err(|e| db_err(ctx())(&pg_msg(&e)))
+                c.execute(text.as_str(), &refs)
+                    .map_err(|e| db_err(ctx())(&pg_msg(&e)))
             }
         }
     }
 
     /// Runs a query and reads each row's columns as the given types.
-    pub fn query(&mut self, sql: &str, params: &[Val], types: &[Ty]) -> Result<Vec<Vec<Val>>, DbError> {
+    pub fn query(
+        &mut self,
+        sql: &str,
+        params: &[Val],
+        types: &[Ty],
+    ) -> Result<Vec<Vec<Val>>, DbError> {
         let text = self.render(sql).into_owned();
         let ctx = || format!("running {}", first_line(sql));
         match self {
@@ -233,7 +239,9 @@ impl Conn {
                     .iter()
                     .map(|p| p as &(dyn postgres::types::ToSql + Sync))
                     .collect();
-                let rows = c.query(text.as_str(), &refs).map_err(|e| db_err(ctx())(&pg_msg(&e)))?;
+                let rows = c
+                    .query(text.as_str(), &refs)
+                    .map_err(|e| db_err(ctx())(&pg_msg(&e)))?;
                 let mut out = Vec::with_capacity(rows.len());
                 for row in rows {
                     let mut vals = Vec::with_capacity(types.len());
@@ -250,7 +258,11 @@ impl Conn {
     /// One value from a query that returns one row and one column.
     pub fn scalar(&mut self, sql: &str, params: &[Val], ty: Ty) -> Result<Val, DbError> {
         let rows = self.query(sql, params, &[ty])?;
-        Ok(rows.into_iter().next().and_then(|r| r.into_iter().next()).unwrap_or(Val::Null))
+        Ok(rows
+            .into_iter()
+            .next()
+            .and_then(|r| r.into_iter().next())
+            .unwrap_or(Val::Null))
     }
 }
 
@@ -275,7 +287,10 @@ pub fn render(dialect: Dialect, sql: &str) -> Cow<'_, str> {
     match dialect {
         Dialect::Postgres => {
             if sql.contains('{') {
-                Cow::Owned(sql.replace("{dec}", "::text::numeric").replace("{json}", "::text::jsonb"))
+                Cow::Owned(
+                    sql.replace("{dec}", "::text::numeric")
+                        .replace("{json}", "::text::jsonb"),
+                )
             } else {
                 Cow::Borrowed(sql)
             }
@@ -298,7 +313,9 @@ impl rusqlite::ToSql for SqliteVal<'_> {
             Val::Text(s) => ToSqlOutput::Borrowed(rusqlite::types::ValueRef::Text(s.as_bytes())),
             Val::Bool(b) => ToSqlOutput::Owned(Value::Integer(i64::from(*b))),
             Val::Date(d) => ToSqlOutput::Owned(Value::Text(d.to_string())),
-            Val::DateTime(d) => ToSqlOutput::Owned(Value::Text(d.format("%Y-%m-%d %H:%M:%S").to_string())),
+            Val::DateTime(d) => {
+                ToSqlOutput::Owned(Value::Text(d.format("%Y-%m-%d %H:%M:%S").to_string()))
+            }
             Val::Time(t) => ToSqlOutput::Owned(Value::Text(t.to_rfc3339())),
             Val::Dec(d) => ToSqlOutput::Owned(Value::Text(d.normalize().to_string())),
             Val::Json(j) => ToSqlOutput::Owned(Value::Text(j.to_string())),
@@ -316,7 +333,11 @@ fn from_sqlite(v: rusqlite::types::ValueRef<'_>, ty: Ty) -> Result<Val, String> 
         (R::Integer(i), Ty::Text) => Val::Text(i.to_string()),
         (R::Integer(i), Ty::Dec) => Val::Dec(Decimal::from(i)),
         (R::Text(t), Ty::Text) => Val::Text(text(t)),
-        (R::Text(t), Ty::Int) => Val::Int(text(t).parse().map_err(|_| format!("not an integer: {}", text(t)))?),
+        (R::Text(t), Ty::Int) => Val::Int(
+            text(t)
+                .parse()
+                .map_err(|_| format!("not an integer: {}", text(t)))?,
+        ),
         (R::Text(t), Ty::Date) => {
             let s = text(t);
             Val::Date(s.parse().map_err(|_| format!("not a date: {s}"))?)
@@ -341,17 +362,31 @@ fn from_sqlite(v: rusqlite::types::ValueRef<'_>, ty: Ty) -> Result<Val, String> 
 fn from_pg(row: &postgres::Row, i: usize, ty: Ty) -> Result<Val, String> {
     let e = |e: postgres::Error| e.to_string();
     Ok(match ty {
-        Ty::Int => row.try_get::<_, Option<i64>>(i).map_err(e)?.map_or(Val::Null, Val::Int),
-        Ty::Text => row.try_get::<_, Option<String>>(i).map_err(e)?.map_or(Val::Null, Val::Text),
-        Ty::Bool => row.try_get::<_, Option<bool>>(i).map_err(e)?.map_or(Val::Null, Val::Bool),
-        Ty::Date => row.try_get::<_, Option<NaiveDate>>(i).map_err(e)?.map_or(Val::Null, Val::Date),
+        Ty::Int => row
+            .try_get::<_, Option<i64>>(i)
+            .map_err(e)?
+            .map_or(Val::Null, Val::Int),
+        Ty::Text => row
+            .try_get::<_, Option<String>>(i)
+            .map_err(e)?
+            .map_or(Val::Null, Val::Text),
+        Ty::Bool => row
+            .try_get::<_, Option<bool>>(i)
+            .map_err(e)?
+            .map_or(Val::Null, Val::Bool),
+        Ty::Date => row
+            .try_get::<_, Option<NaiveDate>>(i)
+            .map_err(e)?
+            .map_or(Val::Null, Val::Date),
         Ty::DateTime => row
             .try_get::<_, Option<NaiveDateTime>>(i)
             .map_err(e)?
             .map_or(Val::Null, Val::DateTime),
         Ty::Dec => match row.try_get::<_, Option<String>>(i).map_err(e)? {
             None => Val::Null,
-            Some(s) => Val::Dec(kejing_engine::parse_decimal(&s).map_err(|_| format!("not a decimal: {s}"))?),
+            Some(s) => Val::Dec(
+                kejing_engine::parse_decimal(&s).map_err(|_| format!("not a decimal: {s}"))?,
+            ),
         },
         Ty::Json => match row.try_get::<_, Option<String>>(i).map_err(e)? {
             None => Val::Null,

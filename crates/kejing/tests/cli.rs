@@ -1,0 +1,103 @@
+//! The `kejing` binary as a user runs it: generate a data folder, import it, re-import it,
+//! query the ledger, export, and fail clearly on bad input. Uses the database the environment
+//! names for the store stories only; here a temporary SQLite file.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn kejing(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_kejing"))
+        .current_dir(dir)
+        .env_remove("KEJING_DATABASE_URL")
+        .env_remove("KEJING_ORG")
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn ok(dir: &Path, args: &[&str]) -> String {
+    let out = kejing(dir, args);
+    assert!(
+        out.status.success(),
+        "kejing {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn generate_import_reimport_query_and_export() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let out = ok(dir, &["gen", "--scale", "1", "--out", "data"]);
+    assert!(out.contains("balances 600000"), "{out}");
+    ok(dir, &["init"]);
+    assert!(
+        dir.join("kejing.db").exists(),
+        "the default database is kejing.db here"
+    );
+    let first = ok(dir, &["import", "all", "data"]);
+    assert!(
+        first.contains("600000 rows read, 600000 written, 0 unchanged"),
+        "{first}"
+    );
+    let again = ok(dir, &["import", "balances", "data/balances.csv"]);
+    assert!(
+        again.contains("600000 rows read, 0 written, 600000 unchanged"),
+        "{again}"
+    );
+
+    // A client transferred on the 16th: the generator writes the old owner up to the 15th.
+    let ownership = std::fs::read_to_string(dir.join("data/ownership.csv")).unwrap();
+    let closed = ownership
+        .lines()
+        .find(|l| l.ends_with(",2026-09-15"))
+        .expect("the generated data has a mid-month transfer");
+    let fields: Vec<&str> = closed.split(',').collect();
+    let (client, old_owner) = (fields[0], fields[2]);
+    let on_15 = ok(dir, &["owners", "--client", client, "--on", "2026-09-15"]);
+    assert_eq!(on_15.trim(), format!("2026-09-15\t{old_owner}\t1"));
+    let on_16 = ok(dir, &["owners", "--client", client, "--on", "2026-09-16"]);
+    assert!(!on_16.contains(old_owner), "{on_16}");
+
+    ok(dir, &["export", "managers", "managers.xlsx"]);
+    let back = ok(dir, &["import", "managers", "managers.xlsx"]);
+    assert!(back.contains("0 written, 100 unchanged"), "{back}");
+    let status = ok(dir, &["status"]);
+    assert!(status.contains("balances     600000"), "{status}");
+}
+
+#[test]
+fn bad_input_exits_1_naming_file_row_and_column() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    std::fs::write(
+        dir.join("managers.csv"),
+        "manager_id,name,hired_on,base_salary\nM1,王伟,2015-03-01,3000\nM2,李娜,2015-02-30,abc\n",
+    )
+    .unwrap();
+    let out = kejing(
+        dir,
+        &["import", "managers", "managers.csv", "--errors", "bad.csv"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("managers.csv: row 3, column hired_on"),
+        "{err}"
+    );
+    assert!(
+        err.contains("row 3, column base_salary, value \"abc\""),
+        "{err}"
+    );
+    let report = std::fs::read_to_string(dir.join("bad.csv")).unwrap();
+    assert_eq!(report.lines().count(), 3, "{report}");
+    let status = ok(dir, &["status"]);
+    assert!(
+        !status.contains("managers"),
+        "nothing was written: {status}"
+    );
+    let unknown = kejing(dir, &["import", "nonsense", "managers.csv"]);
+    assert_eq!(unknown.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("unknown table"));
+}
