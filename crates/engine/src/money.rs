@@ -40,11 +40,46 @@ impl Money {
     /// Parses `2936025.64`, `2,936,025.64`, `-1.5`. More than two decimals is an error, since
     /// rounding is a policy decision and never happens silently on input.
     pub fn parse(text: &str) -> Result<Self, MoneyError> {
+        if let Some(m) = Self::parse_plain(text.as_bytes()) {
+            return Ok(m);
+        }
         let d = parse_decimal(text)?;
         Self::try_from_decimal(d).map_err(|e| match e {
             MoneyError::TooPrecise(_) => MoneyError::TooPrecise(text.trim().to_owned()),
             other => other,
         })
+    }
+
+    /// The common case without allocation: `-?digits(.d{0,2})?`, at most 15 integer digits.
+    fn parse_plain(b: &[u8]) -> Option<Self> {
+        let (neg, b) = match b.first() {
+            Some(b'-') => (true, &b[1..]),
+            _ => (false, b),
+        };
+        let (int, frac) = match b.iter().position(|&c| c == b'.') {
+            Some(i) => (&b[..i], &b[i + 1..]),
+            None => (b, &b[b.len()..]),
+        };
+        if int.is_empty() || int.len() > 15 || frac.len() > 2 {
+            return None;
+        }
+        let mut fen: i64 = 0;
+        for &c in int {
+            if !c.is_ascii_digit() {
+                return None;
+            }
+            fen = fen * 10 + i64::from(c - b'0');
+        }
+        let mut scale = 100;
+        for &c in frac {
+            if !c.is_ascii_digit() {
+                return None;
+            }
+            scale /= 10;
+            fen = fen * 10 + i64::from(c - b'0');
+        }
+        fen *= scale;
+        Some(Money::from_fen(if neg { -fen } else { fen }))
     }
 
     /// Converts an exact decimal with at most two decimals.
@@ -110,6 +145,11 @@ mod tests {
         assert_eq!(Money::parse("-0.5").unwrap().to_string(), "-0.50");
         assert_eq!(Money::parse("0").unwrap().to_string(), "0.00");
         assert_eq!(Money::parse("1.230").unwrap().to_string(), "1.23");
+        assert_eq!(Money::parse("-12.3").unwrap().fen(), -1230);
+        assert_eq!(Money::parse("7.").unwrap().fen(), 700);
+        assert_eq!(Money::parse("0.05").unwrap().fen(), 5);
+        assert!(Money::parse("1.2.3").is_err());
+        assert!(Money::parse("-").is_err());
     }
 
     #[test]
