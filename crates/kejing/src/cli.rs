@@ -377,13 +377,14 @@ fn import_one(
                 eprintln!("warning: {}: {w}", file.display());
             }
             println!(
-                "imported {} into {}: {} rows read, {} written, {} unchanged (already present), {}, {} rows/s",
+                "imported {} into {}: {} rows read, {} written, {} unchanged (already present), {} (reading {}), {} rows/s",
                 file.display(),
                 table,
                 report.rows_read,
                 report.written,
                 report.unchanged,
                 seconds(report.elapsed),
+                seconds(report.read_elapsed),
                 report.rows_per_second()
             );
             Ok(report)

@@ -35,6 +35,8 @@ pub struct ImportReport {
     pub unchanged: u64,
     pub warnings: Vec<String>,
     pub elapsed: Duration,
+    /// Time spent reading and checking the file before writing began.
+    pub read_elapsed: Duration,
 }
 
 impl ImportReport {
@@ -206,6 +208,14 @@ impl Store {
         progress: Progress<'_>,
     ) -> Result<ImportReport, ImportError> {
         let start = Instant::now();
+        let mut write_started: Option<Instant> = None;
+        let mut tracked = |phase: &str, done: u64, total: u64| {
+            if phase == "write" && write_started.is_none() {
+                write_started = Some(Instant::now());
+            }
+            progress(phase, done, total);
+        };
+        let progress: Progress<'_> = &mut tracked;
         let (rows_read, (written, unchanged), warnings) = match table {
             Table::OrgUnits => self.import_org_units(org, path, options, progress)?,
             Table::Tracks => self.import_tracks(org, path, options, progress)?,
@@ -232,6 +242,7 @@ impl Store {
             unchanged,
             warnings,
             elapsed: start.elapsed(),
+            read_elapsed: write_started.map_or(start.elapsed(), |w| w - start),
         })
     }
 
@@ -315,17 +326,6 @@ impl Store {
             }
         }
         let cols: Vec<&str> = spec.cols.iter().map(|c| c.0).collect();
-        let insert_sql = format!(
-            "INSERT INTO {} (org_id, code, {}) VALUES ($1, $2, {}) RETURNING id",
-            spec.table,
-            cols.join(", "),
-            spec.cols
-                .iter()
-                .enumerate()
-                .map(|(i, c)| format!("${}{}", i + 3, marker(c.1)))
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
         let update_sql = format!(
             "UPDATE {} SET {} WHERE id = $1",
             spec.table,
@@ -338,6 +338,7 @@ impl Store {
         );
         let (mut written, mut unchanged) = (0, 0);
         let mut changes = Vec::new();
+        let mut new_rows = Vec::new();
         for mut row in rows {
             match by_code.get(&row.code) {
                 Some((id, old)) => {
@@ -378,30 +379,48 @@ impl Store {
                         after: row.vals,
                     });
                 }
-                None => {
-                    let mut params = vec![Val::Int(org.id), Val::text(&row.code)];
-                    params.extend(row.vals.iter().cloned());
-                    let id = self
-                        .conn
-                        .scalar(&insert_sql, &params, Ty::Int)?
-                        .as_i64()
-                        .unwrap_or(0);
-                    self.audit(
-                        Some(org.id),
-                        "create",
-                        spec.table,
-                        &row.code,
-                        None,
-                        Some(to_json(spec.cols, &row.code, &row.vals)),
-                    )?;
-                    written += 1;
-                    by_code.insert(row.code.clone(), (id, row.vals.clone()));
-                    changes.push(MasterChange {
-                        id,
-                        before: None,
-                        after: row.vals,
-                    });
-                }
+                None => new_rows.push(row),
+            }
+        }
+        if !new_rows.is_empty() {
+            let markers: Vec<&str> = ["", ""]
+                .into_iter()
+                .chain(spec.cols.iter().map(|c| marker(c.1)))
+                .collect();
+            let params: Vec<Vec<Val>> = new_rows
+                .iter()
+                .map(|r| {
+                    let mut p = vec![Val::Int(org.id), Val::text(&r.code)];
+                    p.extend(r.vals.iter().cloned());
+                    p
+                })
+                .collect();
+            self.conn.insert_many(
+                &format!(
+                    "INSERT INTO {} (org_id, code, {})",
+                    spec.table,
+                    cols.join(", ")
+                ),
+                &markers,
+                params,
+                "",
+            )?;
+            let ids = self.code_map(spec.table, org)?;
+            for row in new_rows {
+                self.audit(
+                    Some(org.id),
+                    "create",
+                    spec.table,
+                    &row.code,
+                    None,
+                    Some(to_json(spec.cols, &row.code, &row.vals)),
+                )?;
+                written += 1;
+                changes.push(MasterChange {
+                    id: ids.get(&row.code).copied().unwrap_or(0),
+                    before: None,
+                    after: row.vals,
+                });
             }
         }
         Ok(((written, unchanged), changes))
@@ -721,6 +740,10 @@ impl Store {
             let (c, changes) = s.apply_master(org, &SPEC, &present, rows)?;
             // Grade, track, unit and status changes go to the effective-dated history.
             let tracked = [1usize, 2, 3, 4, 5, 6];
+            let codes: HashMap<i64, String> =
+                s.code_map("managers", org)?.into_iter().map(|(k, v)| (v, k)).collect();
+            let recorded = Val::Time(Utc::now());
+            let mut history = Vec::new();
             for ch in changes {
                 let moved = match &ch.before {
                     None => true,
@@ -729,28 +752,30 @@ impl Store {
                 if !moved {
                     continue;
                 }
-                let code = s
-                    .conn
-                    .scalar("SELECT code FROM managers WHERE id = $1", &[Val::Int(ch.id)], Ty::Text)?
-                    .to_cell();
-                let on = effective.get(&code).copied().unwrap_or(today);
+                let on = codes
+                    .get(&ch.id)
+                    .and_then(|code| effective.get(code))
+                    .copied()
+                    .unwrap_or(today);
                 let a = &ch.after;
-                s.conn.exec(
-                    "INSERT INTO manager_history (manager_id, effective_on, org_unit, track, grade, tier, staff_grade, status, recorded_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-                    &[
-                        Val::Int(ch.id),
-                        Val::Date(on),
-                        a[1].clone(),
-                        a[2].clone(),
-                        a[3].clone(),
-                        a[4].clone(),
-                        a[5].clone(),
-                        a[6].clone(),
-                        Val::Time(Utc::now()),
-                    ],
-                )?;
+                history.push(vec![
+                    Val::Int(ch.id),
+                    Val::Date(on),
+                    a[1].clone(),
+                    a[2].clone(),
+                    a[3].clone(),
+                    a[4].clone(),
+                    a[5].clone(),
+                    a[6].clone(),
+                    recorded.clone(),
+                ]);
             }
+            s.conn.insert_many(
+                "INSERT INTO manager_history (manager_id, effective_on, org_unit, track, grade, tier, staff_grade, status, recorded_at)",
+                &[""; 9],
+                history,
+                "",
+            )?;
             s.log_import(org, Table::Managers, path, n, c)?;
             Ok::<_, ImportError>(c)
         })?;
@@ -1107,6 +1132,9 @@ impl Store {
         options: &ImportOptions,
         progress: Progress<'_>,
     ) -> Result<(usize, Changes, Vec<String>), ImportError> {
+        if matches!(self.conn, Conn::Sqlite(_)) {
+            return self.stream_balances_sqlite(org, path, options, progress);
+        }
         let accounts = self.code_map("accounts", org)?;
         // (account id, day as days since 1970, fen, row)
         let mut rows: Vec<(i64, i32, i64, u32)> = Vec::new();
@@ -1134,21 +1162,8 @@ impl Store {
             &mut |d, t| progress("read", d, t),
         )?;
         rows.sort_unstable();
-        let mut errors = Vec::new();
-        for w in rows.windows(2) {
-            if w[0].0 == w[1].0 && w[0].1 == w[1].1 {
-                let day = epoch + chrono::Days::new(u64::try_from(w[1].1).unwrap_or(0));
-                errors.push(RowError {
-                    row: w[1].3 as usize,
-                    column: "date".into(),
-                    value: day.to_string(),
-                    reason: format!(
-                        "duplicate key: the same account and date as row {}; keep one of the two rows",
-                        w[0].3
-                    ),
-                });
-            }
-        }
+        let mut keys: Vec<(i64, i32, u32)> = rows.iter().map(|r| (r.0, r.1, r.3)).collect();
+        let mut errors = duplicate_balances(&mut keys);
         if !errors.is_empty() {
             errors.sort_by_key(|e| e.row);
             return Err(rows_error(path, errors, summary.rows));
@@ -1159,32 +1174,13 @@ impl Store {
         let total = rows.len() as u64;
         let changes = self.transaction(|s| {
             let written = match &mut s.conn {
-                Conn::Sqlite(c) => {
-                    let mut st = c
-                        .prepare_cached(
-                            "INSERT INTO balances (account_id, day, balance_fen) VALUES (?1, ?2, ?3) \
-                             ON CONFLICT (account_id, day) DO UPDATE SET balance_fen = excluded.balance_fen \
-                             WHERE balance_fen <> excluded.balance_fen",
-                        )
-                        .map_err(|e| db_err("preparing the balances insert")(&e))?;
-                    let mut days: HashMap<i32, String> = HashMap::new();
-                    let mut written = 0u64;
-                    for (i, (acct, day, fen, _)) in rows.iter().enumerate() {
-                        let text = days.entry(*day).or_insert_with(|| day_text(*day));
-                        written += st
-                            .execute(rusqlite::params![acct, text.as_str(), fen])
-                            .map_err(|e| db_err("writing balances")(&e))? as u64;
-                        if i % 65536 == 0 {
-                            progress("write", i as u64, total);
-                        }
-                    }
-                    written
+                Conn::Sqlite(_) => {
+                    return Err(ImportError::Store(StoreError::Invalid(
+                        "internal: SQLite balances are imported by the streaming path".into(),
+                    )));
                 }
                 Conn::Postgres(c) => {
-                    let (first, last) = match (rows.iter().map(|r| r.1).min(), rows.iter().map(|r| r.1).max()) {
-                        (Some(a), Some(b)) => (a, b),
-                        _ => (0, 0),
-                    };
+                    let (first, last) = day_range(&rows);
                     let first = epoch + chrono::Days::new(u64::try_from(first).unwrap_or(0));
                     let last = epoch + chrono::Days::new(u64::try_from(last).unwrap_or(0));
                     let overlap: bool = c
@@ -1618,6 +1614,150 @@ fn copy_balances(
     w.finish()
         .map_err(|e| db_err("finishing COPY of balances")(&pg_msg(&e)))?;
     Ok(())
+}
+
+/// Rows whose account and date repeat an earlier row; sorts `keys` (account, day, row).
+fn duplicate_balances(keys: &mut [(i64, i32, u32)]) -> Vec<RowError> {
+    keys.sort_unstable();
+    let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or(NaiveDate::MIN);
+    keys.windows(2)
+        .filter(|w| w[0].0 == w[1].0 && w[0].1 == w[1].1)
+        .map(|w| RowError {
+            row: w[1].2 as usize,
+            column: "date".into(),
+            value: (epoch + chrono::Days::new(u64::try_from(w[1].1).unwrap_or(0))).to_string(),
+            reason: format!(
+                "duplicate key: the same account and date as row {}; keep one of the two rows",
+                w[0].2
+            ),
+        })
+        .collect()
+}
+
+/// A batch of parsed balances on its way from the reader thread to the writer.
+struct BalanceBatch {
+    rows: Vec<(i64, i32, i64)>,
+    done: u64,
+    total: u64,
+}
+
+impl Store {
+    /// SQLite: a reader thread parses and checks the file while this thread writes the rows in
+    /// the open transaction (the two cores work at once). Any bad row, duplicate or database
+    /// error rolls the whole transaction back, so nothing is written.
+    fn stream_balances_sqlite(
+        &mut self,
+        org: &Org,
+        path: &Path,
+        options: &ImportOptions,
+        progress: Progress<'_>,
+    ) -> Result<(usize, Changes, Vec<String>), ImportError> {
+        const BATCH: usize = 16_384;
+        let accounts = self.code_map("accounts", org)?;
+        let accounts = &accounts;
+        let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or(NaiveDate::MIN);
+        self.transaction(|s| {
+            let Conn::Sqlite(c) = &mut s.conn else {
+                return Err(ImportError::Store(StoreError::Invalid("not SQLite".into())));
+            };
+            let (tx, rx) = std::sync::mpsc::sync_channel::<BalanceBatch>(8);
+            let read_options = &options.read;
+            let (read, written, failure) = std::thread::scope(|scope| {
+                let reader = scope.spawn(move || {
+                    let mut keys: Vec<(i64, i32, u32)> = Vec::new();
+                    let mut batch = Vec::with_capacity(BATCH);
+                    let position = std::cell::Cell::new((0u64, 0u64));
+                    let result = read_records::<BalanceRec>(
+                        path,
+                        read_options,
+                        |row, r| {
+                            let Some(&acct) = accounts.get(r.account_id.as_str()) else {
+                                return Err(vec![Reject::new(
+                                    "account_id",
+                                    r.account_id.as_str(),
+                                    "unknown account: import it in accounts first",
+                                )]);
+                            };
+                            let day = i32::try_from((r.date - epoch).num_days()).unwrap_or(0);
+                            keys.push((acct, day, u32::try_from(row).unwrap_or(u32::MAX)));
+                            batch.push((acct, day, r.balance.fen()));
+                            if batch.len() == BATCH {
+                                let (done, total) = position.get();
+                                let rows = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+                                let _ = tx.send(BalanceBatch { rows, done, total });
+                            }
+                            Ok(())
+                        },
+                        &mut |d, t| position.set((d, t)),
+                    );
+                    let (_, total) = position.get();
+                    let _ = tx.send(BalanceBatch {
+                        rows: batch,
+                        done: total,
+                        total,
+                    });
+                    drop(tx);
+                    let duplicates = duplicate_balances(&mut keys);
+                    (result, duplicates)
+                });
+                let mut written = 0u64;
+                let mut failure: Option<DbError> = None;
+                let mut days: HashMap<i32, String> = HashMap::new();
+                match c.prepare_cached(
+                    "INSERT INTO balances (account_id, day, balance_fen) VALUES (?1, ?2, ?3) \
+                     ON CONFLICT (account_id, day) DO UPDATE SET balance_fen = excluded.balance_fen \
+                     WHERE balance_fen <> excluded.balance_fen",
+                ) {
+                    Err(e) => failure = Some(db_err("preparing the balances insert")(&e)),
+                    Ok(mut st) => {
+                        for batch in &rx {
+                            if failure.is_some() {
+                                continue; // keep draining so that the reader finishes its report
+                            }
+                            for (acct, day, fen) in &batch.rows {
+                                let text = days.entry(*day).or_insert_with(|| {
+                                    (epoch + chrono::Days::new(u64::try_from(*day).unwrap_or(0))).to_string()
+                                });
+                                match st.execute(rusqlite::params![acct, text.as_str(), fen]) {
+                                    Ok(n) => written += n as u64,
+                                    Err(e) => {
+                                        failure = Some(db_err("writing balances")(&e));
+                                        break;
+                                    }
+                                }
+                            }
+                            progress("write", batch.done, batch.total);
+                        }
+                    }
+                }
+                for _ in &rx {}
+                let read = reader
+                    .join()
+                    .map_err(|_| ImportError::Store(StoreError::Invalid("the reader thread failed".into())));
+                (read, written, failure)
+            });
+            let (summary, mut duplicates) = read?;
+            let summary = summary?;
+            if !duplicates.is_empty() {
+                duplicates.sort_by_key(|e| e.row);
+                return Err(rows_error(path, duplicates, summary.rows));
+            }
+            if let Some(e) = failure {
+                return Err(e.into());
+            }
+            let n = summary.rows;
+            let changes = (written, n as u64 - written);
+            s.log_import(org, Table::Balances, path, n, changes)?;
+            Ok((n, changes, summary.warnings))
+        })
+    }
+}
+
+/// The first and last day (days since 1970) of sorted balance rows.
+fn day_range(rows: &[(i64, i32, i64, u32)]) -> (i32, i32) {
+    let first = rows.iter().map(|r| r.1).min().unwrap_or(0);
+    let last = rows.iter().map(|r| r.1).max().unwrap_or(0);
+    (first, last)
 }
 
 fn known_manager(managers: &HashMap<String, i64>, code: &str) -> Result<i64, Vec<Reject>> {

@@ -255,6 +255,63 @@ impl Conn {
         }
     }
 
+    /// Inserts many rows with multi-row `VALUES` statements: `head` is `INSERT INTO t (a, b)`,
+    /// `markers` the dialect marker of each column (`""`, `"{dec}"`, `"{json}"`), `tail` an
+    /// optional `ON CONFLICT …` clause. Returns the number of rows changed.
+    pub fn insert_many(
+        &mut self,
+        head: &str,
+        markers: &[&str],
+        rows: Vec<Vec<Val>>,
+        tail: &str,
+    ) -> Result<u64, DbError> {
+        let width = markers.len().max(1);
+        let per_statement = (30_000 / width).clamp(1, 500);
+        let statement = |n: usize| {
+            let mut sql = String::with_capacity(head.len() + tail.len() + n * width * 8);
+            sql.push_str(head);
+            sql.push_str(" VALUES ");
+            let mut p = 0;
+            for r in 0..n {
+                if r > 0 {
+                    sql.push_str(", ");
+                }
+                sql.push('(');
+                for (c, m) in markers.iter().enumerate() {
+                    if c > 0 {
+                        sql.push_str(", ");
+                    }
+                    p += 1;
+                    sql.push('$');
+                    sql.push_str(&p.to_string());
+                    sql.push_str(m);
+                }
+                sql.push(')');
+            }
+            sql.push(' ');
+            sql.push_str(tail);
+            sql
+        };
+        let full = statement(per_statement);
+        let mut changed = 0;
+        let mut params: Vec<Val> = Vec::with_capacity(per_statement * width);
+        let mut rows = rows.into_iter().peekable();
+        while rows.peek().is_some() {
+            params.clear();
+            let mut n = 0;
+            for r in rows.by_ref().take(per_statement) {
+                params.extend(r);
+                n += 1;
+            }
+            changed += if n == per_statement {
+                self.exec(&full, &params)?
+            } else {
+                self.exec(&statement(n), &params)?
+            };
+        }
+        Ok(changed)
+    }
+
     /// One value from a query that returns one row and one column.
     pub fn scalar(&mut self, sql: &str, params: &[Val], ty: Ty) -> Result<Val, DbError> {
         let rows = self.query(sql, params, &[ty])?;
