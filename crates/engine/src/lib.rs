@@ -10,13 +10,17 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
 )]
 
+pub mod data;
 pub mod decimal;
+pub mod expr;
 pub mod ids;
 pub mod ledger;
 pub mod model;
 pub mod money;
 pub mod period;
+pub mod policy;
 pub mod ratio;
+pub mod settle;
 
 pub use decimal::{DecimalError, parse_decimal};
 pub use ids::{Code, CodeError};

@@ -478,15 +478,44 @@ pub fn parse_datetime(text: &str) -> Result<NaiveDateTime, String> {
 pub fn read_records<T: Record>(
     path: &Path,
     options: &ReadOptions,
+    sink: impl FnMut(usize, T) -> Result<(), Vec<Reject>>,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<ReadSummary, ReadError> {
+    read_impl(path, None, options, sink, progress)
+}
+
+/// Like [`read_records`], for CSV text held in memory (a policy test case); `label` names it
+/// in messages.
+pub fn read_records_text<T: Record>(
+    label: &Path,
+    text: &str,
+    sink: impl FnMut(usize, T) -> Result<(), Vec<Reject>>,
+) -> Result<ReadSummary, ReadError> {
+    read_impl(
+        label,
+        Some(text.trim_start_matches('\n').as_bytes().to_vec()),
+        &ReadOptions::default(),
+        sink,
+        &mut |_, _| {},
+    )
+}
+
+fn read_impl<T: Record>(
+    path: &Path,
+    preloaded: Option<Vec<u8>>,
+    options: &ReadOptions,
     mut sink: impl FnMut(usize, T) -> Result<(), Vec<Reject>>,
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<ReadSummary, ReadError> {
     let table = T::TABLE;
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .unwrap_or("")
-        .to_ascii_lowercase();
+    let ext = if preloaded.is_some() {
+        "csv".to_owned()
+    } else {
+        path.extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or("")
+            .to_ascii_lowercase()
+    };
     let mut summary = ReadSummary::default();
     let mut errors = Vec::new();
     let mut handle =
@@ -549,10 +578,13 @@ pub fn read_records<T: Record>(
         }
         _ => {
             sheet_name = None;
-            let bytes = std::fs::read(path).map_err(|error| ReadError::Io {
-                file: path.to_owned(),
-                error,
-            })?;
+            let bytes = match preloaded {
+                Some(b) => b,
+                None => std::fs::read(path).map_err(|error| ReadError::Io {
+                    file: path.to_owned(),
+                    error,
+                })?,
+            };
             let text = decode(path, bytes, options.encoding, &mut summary)?;
             let total = text.len() as u64;
             let mut reader = csv::ReaderBuilder::new()

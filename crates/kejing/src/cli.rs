@@ -126,12 +126,58 @@ enum Command {
         #[arg(long)]
         no_serve: bool,
     },
+    /// Settle a period in file mode: a policy and a data folder in, pay lines out (no database).
+    Settle {
+        /// The policy: a folder with policy.toml (e.g. policies/oil-distributor) or a .toml file.
+        #[arg(long)]
+        policy: PathBuf,
+        /// The data folder (one CSV per table, or XLSX).
+        #[arg(long)]
+        data: PathBuf,
+        /// The period: 2026-09, 2026-Q3, 2026-H2 or 2026.
+        #[arg(long)]
+        period: kejing_engine::Period,
+        /// Write the lines to this file (.csv or .xlsx); default standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Explain one customer manager's pay for a period as a tree: rules, inputs, source rows,
+    /// parameters with their effective dates, roundings.
+    Explain {
+        #[arg(long)]
+        policy: PathBuf,
+        #[arg(long)]
+        data: PathBuf,
+        #[arg(long)]
+        period: kejing_engine::Period,
+        #[arg(long)]
+        manager: String,
+        /// Print JSON instead of the tree.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Work with policy files.
+    Policy {
+        #[command(subcommand)]
+        command: PolicyCommand,
+    },
     /// Start the web server.
     Serve {
         /// Address to listen on.
         #[arg(long, default_value = "127.0.0.1:8080")]
         addr: String,
     },
+}
+
+#[derive(Subcommand)]
+enum PolicyCommand {
+    /// Run the test cases of a policy, or of every policy under a folder.
+    Test {
+        /// A policy file, a policy folder, or a folder of policy folders (e.g. policies/).
+        path: PathBuf,
+    },
+    /// Check a policy file and print what it defines.
+    Check { path: PathBuf },
 }
 
 pub fn run() -> ExitCode {
@@ -330,6 +376,67 @@ fn dispatch(cli: Cli) -> Result<()> {
             }
             serve::serve(&g.db, &addr, true)
         }
+        Command::Settle {
+            policy,
+            data,
+            period,
+            out,
+        } => {
+            let policy = crate::policies::load(&policy)?;
+            let data = crate::policies::load_data(&data)?;
+            let result = kejing_engine::settle::settle(&policy, &data, period)
+                .map_err(|e| anyhow!("{e}"))?;
+            match out {
+                None => print!("{}", result.to_csv()),
+                Some(path) => {
+                    crate::policies::write_settlement(&path, &result)?;
+                    eprintln!("wrote {} line(s) to {}", result.lines.len(), path.display());
+                }
+            }
+            Ok(())
+        }
+        Command::Explain {
+            policy,
+            data,
+            period,
+            manager,
+            json,
+        } => {
+            let policy = crate::policies::load(&policy)?;
+            let data = crate::policies::load_data(&data)?;
+            let result = kejing_engine::settle::settle(&policy, &data, period)
+                .map_err(|e| anyhow!("{e}"))?;
+            let trace = result.traces.get(&manager).ok_or_else(|| {
+                anyhow!("manager {manager:?} is not in post in {period} (or not in managers); nothing to explain")
+            })?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(trace)?);
+            } else {
+                print!("{}", trace.render());
+            }
+            Ok(())
+        }
+        Command::Policy { command } => match command {
+            PolicyCommand::Test { path } => crate::policies::test(&path),
+            PolicyCommand::Check { path } => {
+                let p = crate::policies::load(&path)?;
+                println!(
+                    "{}: policy {} ({}), settles {}, rounding {}: {} parameter(s), {} tier table(s), {} measure(s), {} value(s), {} item(s), {} test case(s)",
+                    p.file,
+                    p.name,
+                    p.title.as_deref().unwrap_or(""),
+                    p.frequency.name(),
+                    p.rounding,
+                    p.parameters.len(),
+                    p.tiers.len(),
+                    p.measures.len(),
+                    p.values.len(),
+                    p.items.len(),
+                    p.cases.len()
+                );
+                Ok(())
+            }
+        },
         Command::Serve { addr } => {
             drop(open(&g)?);
             serve::serve(&g.db, &addr, false)

@@ -2,6 +2,7 @@
 
 mod cli;
 mod generate;
+mod policies;
 mod serve;
 
 fn main() -> std::process::ExitCode {

@@ -1,0 +1,1382 @@
+//! Policies: an organisation's pay rules, written in TOML and checked when loaded.
+//!
+//! See `docs/policies.md` for the reference. Loading is pure: the shell reads the file and
+//! hands its text here. Every error names the policy file and line.
+
+use crate::expr::{BUILTINS, Expr};
+use crate::period::Period;
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::Deserialize;
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+use toml::Spanned;
+
+/// An error in a policy file, with the line it is on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PolicyError {
+    pub file: String,
+    pub line: usize,
+    pub message: String,
+}
+
+impl fmt::Display for PolicyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}: {}", self.file, self.line, self.message)
+    }
+}
+
+impl std::error::Error for PolicyError {}
+
+/// How often a policy settles, or an item falls due.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Frequency {
+    Monthly,
+    Quarterly,
+    HalfYearly,
+    Annual,
+}
+
+impl Frequency {
+    fn parse(s: &str) -> Option<Frequency> {
+        match s {
+            "monthly" | "月" => Some(Frequency::Monthly),
+            "quarterly" | "季" => Some(Frequency::Quarterly),
+            "half_yearly" | "半年" => Some(Frequency::HalfYearly),
+            "annual" | "年" => Some(Frequency::Annual),
+            _ => None,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Frequency::Monthly => "monthly",
+            Frequency::Quarterly => "quarterly",
+            Frequency::HalfYearly => "half_yearly",
+            Frequency::Annual => "annual",
+        }
+    }
+
+    /// The period of this frequency that contains a day.
+    pub fn period_of(self, day: NaiveDate) -> Period {
+        use chrono::Datelike;
+        let (year, month) = (day.year(), day.month());
+        match self {
+            Frequency::Monthly => Period::Month { year, month },
+            Frequency::Quarterly => Period::Quarter {
+                year,
+                quarter: (month - 1) / 3 + 1,
+            },
+            Frequency::HalfYearly => Period::Half {
+                year,
+                half: (month - 1) / 6 + 1,
+            },
+            Frequency::Annual => Period::Year { year },
+        }
+    }
+
+    /// Whether a period is of this frequency.
+    pub fn matches(self, p: Period) -> bool {
+        matches!(
+            (self, p),
+            (Frequency::Monthly, Period::Month { .. })
+                | (Frequency::Quarterly, Period::Quarter { .. })
+                | (Frequency::HalfYearly, Period::Half { .. })
+                | (Frequency::Annual, Period::Year { .. })
+        )
+    }
+}
+
+/// Rounding: a mode and a step, applied where the policy says (item amounts by default).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rounding {
+    pub mode: RoundMode,
+    pub step: Decimal,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RoundMode {
+    /// 四舍五入: half away from zero.
+    HalfUp,
+    /// Banker's rounding.
+    HalfEven,
+    /// Toward zero (truncate).
+    Down,
+    /// Away from zero.
+    Up,
+}
+
+impl Rounding {
+    pub const FEN: Rounding = Rounding {
+        mode: RoundMode::HalfUp,
+        step: Decimal::from_parts(1, 0, 0, false, 2),
+    };
+
+    pub fn apply(self, x: Decimal) -> Decimal {
+        use rust_decimal::RoundingStrategy as S;
+        let strategy = match self.mode {
+            RoundMode::HalfUp => S::MidpointAwayFromZero,
+            RoundMode::HalfEven => S::MidpointNearestEven,
+            RoundMode::Down => S::ToZero,
+            RoundMode::Up => S::AwayFromZero,
+        };
+        if self.step.is_zero() {
+            return x;
+        }
+        let units = (x / self.step).round_dp_with_strategy(0, strategy);
+        (units * self.step).normalize()
+    }
+
+    fn parse(s: &str) -> Option<Rounding> {
+        let mut parts = s.split_whitespace();
+        let mode = match parts.next()? {
+            "half_up" | "四舍五入" => RoundMode::HalfUp,
+            "half_even" => RoundMode::HalfEven,
+            "down" => RoundMode::Down,
+            "up" => RoundMode::Up,
+            _ => return None,
+        };
+        let step = crate::parse_decimal(parts.next()?).ok()?;
+        if parts.next().is_some() || step <= Decimal::ZERO {
+            return None;
+        }
+        Some(Rounding { mode, step })
+    }
+}
+
+impl fmt::Display for Rounding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mode = match self.mode {
+            RoundMode::HalfUp => "half_up",
+            RoundMode::HalfEven => "half_even",
+            RoundMode::Down => "down",
+            RoundMode::Up => "up",
+        };
+        write!(f, "{mode} {}", self.step)
+    }
+}
+
+/// One value of a parameter, in effect from a day, with its reference.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Dated<T> {
+    pub from: NaiveDate,
+    pub value: T,
+    pub reference: String,
+    pub line: usize,
+}
+
+/// A series of dated values (sorted by day).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Series<T> {
+    pub versions: Vec<Dated<T>>,
+}
+
+impl<T> Series<T> {
+    /// The value in effect on a day; before the first value is an error, never a default.
+    pub fn at(&self, day: NaiveDate) -> Result<&Dated<T>, String> {
+        self.versions
+            .iter()
+            .rev()
+            .find(|v| v.from <= day)
+            .ok_or_else(|| match self.versions.first() {
+                Some(first) => format!(
+                    "has no value on {day}: its first value takes effect on {}",
+                    first.from
+                ),
+                None => "has no values".to_owned(),
+            })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Parameter {
+    pub name: String,
+    pub label: Option<String>,
+    pub series: Series<Decimal>,
+}
+
+/// A tier: a value for inputs between two bounds, each inclusive or exclusive or open.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tier {
+    /// (bound, inclusive); `None` = from minus infinity.
+    pub lower: Option<(Decimal, bool)>,
+    /// (bound, inclusive); `None` = to infinity.
+    pub upper: Option<(Decimal, bool)>,
+    pub value: Decimal,
+    pub line: usize,
+}
+
+impl Tier {
+    pub fn contains(&self, x: Decimal) -> bool {
+        let above = match self.lower {
+            None => true,
+            Some((b, true)) => x >= b,
+            Some((b, false)) => x > b,
+        };
+        let below = match self.upper {
+            None => true,
+            Some((b, true)) => x <= b,
+            Some((b, false)) => x < b,
+        };
+        above && below
+    }
+
+    /// `[0.5, 1)`, `(1.5, ∞)`.
+    pub fn describe(&self) -> String {
+        let lo = match self.lower {
+            None => "(−∞".to_owned(),
+            Some((b, true)) => format!("[{}", b.normalize()),
+            Some((b, false)) => format!("({}", b.normalize()),
+        };
+        let hi = match self.upper {
+            None => "∞)".to_owned(),
+            Some((b, true)) => format!("{}]", b.normalize()),
+            Some((b, false)) => format!("{})", b.normalize()),
+        };
+        format!("{lo}, {hi}")
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TierTable {
+    pub name: String,
+    pub label: Option<String>,
+    pub series: Series<Vec<Tier>>,
+}
+
+/// Which fact table a measure reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    Sales,
+    Payments,
+    Bookings,
+}
+
+impl Source {
+    fn parse(s: &str) -> Option<Source> {
+        match s {
+            "sales" => Some(Source::Sales),
+            "payments" => Some(Source::Payments),
+            "bookings" => Some(Source::Bookings),
+            _ => None,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Source::Sales => "sales",
+            Source::Payments => "payments",
+            Source::Bookings => "bookings",
+        }
+    }
+
+    /// The row fields an expression over this table may use.
+    pub fn fields(self) -> &'static [&'static str] {
+        match self {
+            Source::Sales | Source::Payments => {
+                &["date", "doc_id", "quantity", "amount", "gross_profit"]
+            }
+            Source::Bookings => &[
+                "booking_id",
+                "registered_at",
+                "arrival_at",
+                "amount",
+                "approved",
+                "complaint",
+            ],
+        }
+    }
+}
+
+/// The days a measure covers, relative to the period it is evaluated for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Window {
+    /// The period itself.
+    Period,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum MeasureKind {
+    /// Sum of an expression over the rows of a table that pass a filter, per manager.
+    Sum {
+        source: Source,
+        sum: Option<Expr>,
+        filter: Option<Expr>,
+        window: Window,
+    },
+    /// The manager's target for the period (targets table, this measure name).
+    Target {
+        measure: String,
+        default: Option<Decimal>,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Measure {
+    pub name: String,
+    pub label: Option<String>,
+    pub kind: MeasureKind,
+    pub line: usize,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Value {
+    pub name: String,
+    pub expr: Expr,
+    pub line: usize,
+}
+
+/// How tied managers share rank awards.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ties {
+    /// Tied managers each get the award of the highest place they share (1, 1, 3).
+    All,
+    /// Tied managers split the awards of the places they occupy equally.
+    Share,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ItemKind {
+    /// `amount`, optionally only `when` a condition holds.
+    Formula { amount: Expr, when: Option<Expr> },
+    /// n × `step` for the n-th consecutive period in which `when` holds.
+    Streak { when: Expr, step: Decimal },
+    /// Awards by place, highest `by` first, among managers for whom `among` holds.
+    Rank {
+        by: Expr,
+        awards: Vec<Decimal>,
+        ties: Ties,
+        among: Option<Expr>,
+    },
+    /// The manager's lines in the adjustments table for the period, each under its own item.
+    Adjustments,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Item {
+    pub name: String,
+    pub label: Option<String>,
+    pub kind: ItemKind,
+    /// When it falls due: the period it is computed over.
+    pub pay: Frequency,
+    pub round: bool,
+    pub line: usize,
+}
+
+/// A test case a finance officer can read: the data as CSV text and the expected lines.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Case {
+    pub name: String,
+    pub period: Period,
+    /// Table name → CSV text.
+    pub tables: BTreeMap<String, String>,
+    /// Manager → item → amount (text as written, e.g. `2150.00`).
+    pub expect: BTreeMap<String, BTreeMap<String, String>>,
+    pub line: usize,
+}
+
+/// A loaded, checked policy.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Policy {
+    pub file: String,
+    pub name: String,
+    pub title: Option<String>,
+    pub source: Option<String>,
+    pub frequency: Frequency,
+    pub rounding: Rounding,
+    pub parameters: BTreeMap<String, Parameter>,
+    pub tiers: BTreeMap<String, TierTable>,
+    pub measures: BTreeMap<String, Measure>,
+    pub values: BTreeMap<String, Value>,
+    pub items: Vec<Item>,
+    pub cases: Vec<Case>,
+}
+
+// ---- the file as written ----
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPolicy {
+    policy: RawHeader,
+    #[serde(default)]
+    parameters: BTreeMap<String, Spanned<RawParameter>>,
+    #[serde(default)]
+    tiers: BTreeMap<String, Spanned<RawTierTable>>,
+    #[serde(default)]
+    measures: BTreeMap<String, Spanned<RawMeasure>>,
+    #[serde(default)]
+    values: BTreeMap<String, Spanned<String>>,
+    #[serde(default)]
+    items: Vec<Spanned<RawItem>>,
+    #[serde(default)]
+    cases: Vec<Spanned<RawCase>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawHeader {
+    name: String,
+    title: Option<String>,
+    source: Option<String>,
+    frequency: Spanned<String>,
+    rounding: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawParameter {
+    label: Option<String>,
+    values: Vec<Spanned<RawDated>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDated {
+    from: String,
+    value: String,
+    #[serde(rename = "ref")]
+    reference: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTierTable {
+    label: Option<String>,
+    versions: Vec<Spanned<RawTierVersion>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTierVersion {
+    from: String,
+    #[serde(rename = "ref")]
+    reference: String,
+    rows: Vec<Spanned<RawTierRow>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTierRow {
+    from: Option<String>,
+    above: Option<String>,
+    below: Option<String>,
+    through: Option<String>,
+    value: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMeasure {
+    label: Option<String>,
+    from: Option<String>,
+    sum: Option<Spanned<String>>,
+    count: Option<bool>,
+    #[serde(rename = "where")]
+    filter: Option<Spanned<String>>,
+    window: Option<String>,
+    target: Option<String>,
+    default: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawItem {
+    name: String,
+    label: Option<String>,
+    amount: Option<Spanned<String>>,
+    when: Option<Spanned<String>>,
+    pay: Option<String>,
+    round: Option<bool>,
+    streak: Option<RawStreak>,
+    rank: Option<RawRank>,
+    adjustments: Option<bool>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawStreak {
+    when: Spanned<String>,
+    step: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRank {
+    by: Spanned<String>,
+    awards: Vec<String>,
+    ties: String,
+    among: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCase {
+    name: String,
+    period: String,
+    #[serde(default)]
+    data: BTreeMap<String, String>,
+    expect: BTreeMap<String, BTreeMap<String, String>>,
+}
+
+/// Names a manager-level expression may use besides measures, values and parameters.
+pub const MANAGER_FIELDS: &[&str] = &[
+    "id",
+    "name",
+    "org",
+    "track",
+    "grade",
+    "tier",
+    "staff_grade",
+    "status",
+    "hired_on",
+    "trial_end",
+    "left_on",
+    "base_salary",
+];
+
+/// Fields of `client.` in a row expression.
+pub const CLIENT_FIELDS: &[&str] = &["id", "name", "kind", "client_type", "agreement"];
+
+/// Fields of `period.`.
+pub const PERIOD_FIELDS: &[&str] = &["first_day", "last_day", "days"];
+
+/// The policy's own functions: (name, arguments).
+pub const POLICY_FUNCTIONS: &[(&str, usize)] = &[("tier", 2)];
+
+struct Loader<'a> {
+    file: &'a str,
+    text: &'a str,
+    errors: Vec<PolicyError>,
+}
+
+impl Loader<'_> {
+    fn line(&self, offset: usize) -> usize {
+        self.text[..offset.min(self.text.len())]
+            .matches('\n')
+            .count()
+            + 1
+    }
+
+    fn err(&mut self, offset: usize, message: impl Into<String>) {
+        let line = self.line(offset);
+        self.errors.push(PolicyError {
+            file: self.file.to_owned(),
+            line,
+            message: message.into(),
+        });
+    }
+
+    fn decimal(&mut self, offset: usize, what: &str, s: &str) -> Option<Decimal> {
+        match crate::parse_decimal(s) {
+            Ok(d) => Some(d),
+            Err(e) => {
+                self.err(offset, format!("{what}: {s:?} is not a decimal ({e}); write it as a string such as \"0.015\""));
+                None
+            }
+        }
+    }
+
+    fn date(&mut self, offset: usize, what: &str, s: &str) -> Option<NaiveDate> {
+        match s.parse::<NaiveDate>() {
+            Ok(d) => Some(d),
+            Err(_) => {
+                self.err(
+                    offset,
+                    format!("{what}: {s:?} is not a date; write YYYY-MM-DD"),
+                );
+                None
+            }
+        }
+    }
+
+    fn expr(&mut self, s: &Spanned<String>, what: &str) -> Option<Expr> {
+        match Expr::parse(s.get_ref()) {
+            Ok(e) => Some(e),
+            Err(e) => {
+                self.err(s.span().start, format!("{what}: {e} in {:?}", s.get_ref()));
+                None
+            }
+        }
+    }
+}
+
+impl Policy {
+    /// Loads a policy from its text; `file` names it in errors. Returns every error found.
+    pub fn load(file: &str, text: &str) -> Result<Policy, Vec<PolicyError>> {
+        let raw: RawPolicy = toml::from_str(text).map_err(|e| {
+            let line = e.span().map_or(1, |s| {
+                text[..s.start.min(text.len())].matches('\n').count() + 1
+            });
+            let mut message = e.message().to_owned();
+            if message.contains("floating point") || message.contains("integer") {
+                message.push_str("; write decimals and amounts as strings, e.g. value = \"0.015\"");
+            }
+            vec![PolicyError {
+                file: file.to_owned(),
+                line,
+                message,
+            }]
+        })?;
+        let mut l = Loader {
+            file,
+            text,
+            errors: Vec::new(),
+        };
+        let frequency = Frequency::parse(raw.policy.frequency.get_ref()).unwrap_or_else(|| {
+            l.err(
+                raw.policy.frequency.span().start,
+                "frequency is monthly, quarterly, half_yearly or annual",
+            );
+            Frequency::Monthly
+        });
+        let rounding = match &raw.policy.rounding {
+            None => Rounding::FEN,
+            Some(r) => Rounding::parse(r.get_ref()).unwrap_or_else(|| {
+                l.err(
+                    r.span().start,
+                    "rounding is a mode and a step, e.g. \"half_up 0.01\" (modes: half_up 四舍五入, half_even, down, up)",
+                );
+                Rounding::FEN
+            }),
+        };
+
+        let mut parameters = BTreeMap::new();
+        for (name, p) in &raw.parameters {
+            let at = p.span().start;
+            let mut versions = Vec::new();
+            for v in &p.get_ref().values {
+                let o = v.span().start;
+                let (from, value) = (
+                    l.date(o, &format!("parameter {name}"), &v.get_ref().from),
+                    l.decimal(o, &format!("parameter {name}"), &v.get_ref().value),
+                );
+                if let (Some(from), Some(value)) = (from, value) {
+                    versions.push(Dated {
+                        from,
+                        value,
+                        reference: v.get_ref().reference.clone(),
+                        line: l.line(o),
+                    });
+                }
+            }
+            check_dates(&mut l, at, &format!("parameter {name}"), &versions);
+            parameters.insert(
+                name.clone(),
+                Parameter {
+                    name: name.clone(),
+                    label: p.get_ref().label.clone(),
+                    series: Series { versions },
+                },
+            );
+        }
+
+        let mut tiers = BTreeMap::new();
+        for (name, t) in &raw.tiers {
+            let mut versions = Vec::new();
+            for v in &t.get_ref().versions {
+                let o = v.span().start;
+                let Some(from) = l.date(o, &format!("tiers {name}"), &v.get_ref().from) else {
+                    continue;
+                };
+                let mut rows = Vec::new();
+                for r in &v.get_ref().rows {
+                    if let Some(tier) = tier_row(&mut l, name, r) {
+                        rows.push(tier);
+                    }
+                }
+                check_tiers(&mut l, o, name, &rows);
+                versions.push(Dated {
+                    from,
+                    value: rows,
+                    reference: v.get_ref().reference.clone(),
+                    line: l.line(o),
+                });
+            }
+            check_dates(&mut l, t.span().start, &format!("tiers {name}"), &versions);
+            tiers.insert(
+                name.clone(),
+                TierTable {
+                    name: name.clone(),
+                    label: t.get_ref().label.clone(),
+                    series: Series { versions },
+                },
+            );
+        }
+
+        let mut measures = BTreeMap::new();
+        for (name, m) in &raw.measures {
+            let o = m.span().start;
+            let r = m.get_ref();
+            let kind = if let Some(target) = &r.target {
+                let default = match &r.default {
+                    Some(d) => l.decimal(o, &format!("measure {name} default"), d),
+                    None => None,
+                };
+                Some(MeasureKind::Target {
+                    measure: target.clone(),
+                    default,
+                })
+            } else {
+                match r.from.as_deref().map(|f| (f, Source::parse(f))) {
+                    None => {
+                        l.err(o, format!("measure {name}: say where it comes from: from = \"payments\" (sales, payments, bookings) with sum = \"…\" or count = true, or target = \"…\""));
+                        None
+                    }
+                    Some((f, None)) => {
+                        l.err(o, format!("measure {name}: unknown table {f:?}; use sales, payments or bookings"));
+                        None
+                    }
+                    Some((_, Some(source))) => {
+                        let sum = match (&r.sum, r.count) {
+                            (Some(s), None | Some(false)) => {
+                                l.expr(s, &format!("measure {name} sum")).map(Some)
+                            }
+                            (None, Some(true)) => Some(None),
+                            _ => {
+                                l.err(o, format!("measure {name}: give either sum = \"column or expression\" or count = true"));
+                                None
+                            }
+                        };
+                        let filter = match &r.filter {
+                            Some(f) => l.expr(f, &format!("measure {name} where")).map(Some),
+                            None => Some(None),
+                        };
+                        let window = match r.window.as_deref() {
+                            None | Some("period") => Some(Window::Period),
+                            Some(other) => {
+                                l.err(
+                                    o,
+                                    format!("measure {name}: unknown window {other:?}; use period"),
+                                );
+                                None
+                            }
+                        };
+                        match (sum, filter, window) {
+                            (Some(sum), Some(filter), Some(window)) => {
+                                for e in sum.iter().chain(filter.iter()) {
+                                    check_row_names(&mut l, o, name, source, e);
+                                }
+                                Some(MeasureKind::Sum {
+                                    source,
+                                    sum,
+                                    filter,
+                                    window,
+                                })
+                            }
+                            _ => None,
+                        }
+                    }
+                }
+            };
+            if let Some(kind) = kind {
+                measures.insert(
+                    name.clone(),
+                    Measure {
+                        name: name.clone(),
+                        label: r.label.clone(),
+                        kind,
+                        line: l.line(o),
+                    },
+                );
+            }
+        }
+
+        let mut values = BTreeMap::new();
+        for (name, v) in &raw.values {
+            if let Some(expr) = l.expr(v, &format!("value {name}")) {
+                values.insert(
+                    name.clone(),
+                    Value {
+                        name: name.clone(),
+                        expr,
+                        line: l.line(v.span().start),
+                    },
+                );
+            }
+        }
+
+        // Names must be unique across measures, values and parameters.
+        let mut seen: BTreeMap<&str, &str> = BTreeMap::new();
+        let mut clashes = Vec::new();
+        for (kind, names) in [
+            ("parameter", parameters.keys().collect::<Vec<_>>()),
+            ("measure", measures.keys().collect()),
+            ("value", values.keys().collect()),
+        ] {
+            for n in names {
+                if let Some(other) = seen.insert(n.as_str(), kind) {
+                    clashes.push(format!("{n} is both a {other} and a {kind}; rename one"));
+                }
+                if MANAGER_FIELDS.contains(&n.as_str())
+                    || ["manager", "period", "client"].contains(&n.as_str())
+                {
+                    clashes.push(format!("{n} is a reserved name; rename the {kind}"));
+                }
+            }
+        }
+        for c in clashes {
+            l.err(0, c);
+        }
+
+        let mut items = Vec::new();
+        let mut item_names = BTreeSet::new();
+        for it in &raw.items {
+            let o = it.span().start;
+            let r = it.get_ref();
+            if !item_names.insert(r.name.clone()) || r.name == "total" {
+                l.err(
+                    o,
+                    format!(
+                        "item {:?} is given twice (or is named total); item names must be unique",
+                        r.name
+                    ),
+                );
+            }
+            let pay = match r.pay.as_deref() {
+                None => Some(frequency),
+                Some(p) => Frequency::parse(p).or_else(|| {
+                    l.err(
+                        o,
+                        format!(
+                            "item {}: pay is monthly, quarterly, half_yearly or annual",
+                            r.name
+                        ),
+                    );
+                    None
+                }),
+            };
+            let given = [
+                r.amount.is_some(),
+                r.streak.is_some(),
+                r.rank.is_some(),
+                r.adjustments == Some(true),
+            ];
+            if given.iter().filter(|g| **g).count() != 1 {
+                l.err(
+                    o,
+                    format!(
+                        "item {}: give exactly one of amount, streak, rank or adjustments = true",
+                        r.name
+                    ),
+                );
+                continue;
+            }
+            let kind = if let Some(a) = &r.amount {
+                let amount = l.expr(a, &format!("item {} amount", r.name));
+                let when = match &r.when {
+                    Some(w) => l.expr(w, &format!("item {} when", r.name)).map(Some),
+                    None => Some(None),
+                };
+                match (amount, when) {
+                    (Some(amount), Some(when)) => Some(ItemKind::Formula { amount, when }),
+                    _ => None,
+                }
+            } else if let Some(s) = &r.streak {
+                let when = l.expr(&s.when, &format!("item {} streak when", r.name));
+                let step = l.decimal(o, &format!("item {} streak step", r.name), &s.step);
+                match (when, step) {
+                    (Some(when), Some(step)) => Some(ItemKind::Streak { when, step }),
+                    _ => None,
+                }
+            } else if let Some(k) = &r.rank {
+                let by = l.expr(&k.by, &format!("item {} rank by", r.name));
+                let awards: Vec<Option<Decimal>> = k
+                    .awards
+                    .iter()
+                    .map(|a| l.decimal(o, &format!("item {} rank awards", r.name), a))
+                    .collect();
+                let ties = match k.ties.as_str() {
+                    "all" => Some(Ties::All),
+                    "share" => Some(Ties::Share),
+                    _ => {
+                        l.err(o, format!("item {}: ties is \"all\" (each tied manager gets the shared place's award) or \"share\" (tied managers split the awards of their places)", r.name));
+                        None
+                    }
+                };
+                let among = match &k.among {
+                    Some(a) => l.expr(a, &format!("item {} rank among", r.name)).map(Some),
+                    None => Some(None),
+                };
+                match (
+                    by,
+                    awards.into_iter().collect::<Option<Vec<_>>>(),
+                    ties,
+                    among,
+                ) {
+                    (Some(by), Some(awards), Some(ties), Some(among)) => Some(ItemKind::Rank {
+                        by,
+                        awards,
+                        ties,
+                        among,
+                    }),
+                    _ => None,
+                }
+            } else {
+                Some(ItemKind::Adjustments)
+            };
+            if r.when.is_some() && r.amount.is_none() {
+                l.err(o, format!("item {}: when goes with amount", r.name));
+            }
+            if let (Some(kind), Some(pay)) = (kind, pay) {
+                items.push(Item {
+                    name: r.name.clone(),
+                    label: r.label.clone(),
+                    kind,
+                    pay,
+                    round: r.round.unwrap_or(true),
+                    line: l.line(o),
+                });
+            }
+        }
+
+        let mut cases = Vec::new();
+        for c in &raw.cases {
+            let o = c.span().start;
+            let r = c.get_ref();
+            let period = match r.period.parse::<Period>() {
+                Ok(p) => p,
+                Err(e) => {
+                    l.err(o, format!("case {:?}: {e}", r.name));
+                    continue;
+                }
+            };
+            cases.push(Case {
+                name: r.name.clone(),
+                period,
+                tables: r.data.clone(),
+                expect: r.expect.clone(),
+                line: l.line(o),
+            });
+        }
+
+        let policy = Policy {
+            file: file.to_owned(),
+            name: raw.policy.name.clone(),
+            title: raw.policy.title.clone(),
+            source: raw.policy.source.clone(),
+            frequency,
+            rounding,
+            parameters,
+            tiers,
+            measures,
+            values,
+            items,
+            cases,
+        };
+        policy.check_names(&mut l);
+        if l.errors.is_empty() {
+            Ok(policy)
+        } else {
+            l.errors.sort_by_key(|e| e.line);
+            Err(l.errors)
+        }
+    }
+
+    /// Every name a manager-level expression uses must exist, every function be known, and
+    /// values must not depend on themselves.
+    fn check_names(&self, l: &mut Loader<'_>) {
+        let mut exprs: Vec<(usize, String, &Expr)> = Vec::new();
+        for v in self.values.values() {
+            exprs.push((v.line, format!("value {}", v.name), &v.expr));
+        }
+        for it in &self.items {
+            let what = format!("item {}", it.name);
+            match &it.kind {
+                ItemKind::Formula { amount, when } => {
+                    exprs.push((it.line, what.clone(), amount));
+                    if let Some(w) = when {
+                        exprs.push((it.line, what, w));
+                    }
+                }
+                ItemKind::Streak { when, .. } => exprs.push((it.line, what, when)),
+                ItemKind::Rank { by, among, .. } => {
+                    exprs.push((it.line, what.clone(), by));
+                    if let Some(a) = among {
+                        exprs.push((it.line, what, a));
+                    }
+                }
+                ItemKind::Adjustments => {}
+            }
+        }
+        for (line, what, e) in exprs {
+            for path in e.names() {
+                if let Some(problem) = self.manager_name_problem(&path) {
+                    l.errors.push(PolicyError {
+                        file: self.file.clone(),
+                        line,
+                        message: format!("{what}: {problem}"),
+                    });
+                }
+            }
+            for (f, n) in e.calls() {
+                if let Some(problem) = function_problem(&f, n, &self.tiers) {
+                    l.errors.push(PolicyError {
+                        file: self.file.clone(),
+                        line,
+                        message: format!("{what}: {problem}"),
+                    });
+                }
+            }
+            if let Some(t) = tier_argument_problem(e, &self.tiers) {
+                l.errors.push(PolicyError {
+                    file: self.file.clone(),
+                    line,
+                    message: format!("{what}: {t}"),
+                });
+            }
+        }
+        // Cycles among values.
+        for v in self.values.values() {
+            let mut stack = vec![v.name.clone()];
+            if let Some(cycle) = self.find_cycle(&v.expr, &mut stack) {
+                l.errors.push(PolicyError {
+                    file: self.file.clone(),
+                    line: v.line,
+                    message: format!("value {} depends on itself: {}", v.name, cycle.join(" → ")),
+                });
+            }
+        }
+    }
+
+    fn find_cycle(&self, e: &Expr, stack: &mut Vec<String>) -> Option<Vec<String>> {
+        for path in e.names() {
+            if path.len() != 1 {
+                continue;
+            }
+            let n = &path[0];
+            if let Some(v) = self.values.get(n) {
+                if stack.contains(n) {
+                    let mut c = stack.clone();
+                    c.push(n.clone());
+                    return Some(c);
+                }
+                stack.push(n.clone());
+                if let Some(c) = self.find_cycle(&v.expr, stack) {
+                    return Some(c);
+                }
+                stack.pop();
+            }
+        }
+        None
+    }
+
+    fn manager_name_problem(&self, path: &[String]) -> Option<String> {
+        let first = path[0].as_str();
+        match (first, path.len()) {
+            ("manager", 2) if MANAGER_FIELDS.contains(&path[1].as_str()) => None,
+            ("manager", 2) => None, // further columns of the managers file are read as text
+            ("period", 2) if PERIOD_FIELDS.contains(&path[1].as_str()) => None,
+            (_, 1)
+                if self.parameters.contains_key(first)
+                    || self.measures.contains_key(first)
+                    || self.values.contains_key(first)
+                    || self.tiers.contains_key(first) =>
+            {
+                None
+            }
+            _ => Some(format!(
+                "unknown name {}; a name is a measure, a value, a parameter, a tier table (inside tier()), manager.<column> or period.first_day/last_day/days",
+                path.join(".")
+            )),
+        }
+    }
+}
+
+fn function_problem(name: &str, n: usize, _tiers: &BTreeMap<String, TierTable>) -> Option<String> {
+    if let Some((_, arity)) = POLICY_FUNCTIONS.iter().find(|(f, _)| *f == name) {
+        return (*arity != n).then(|| format!("{name} takes {arity} arguments"));
+    }
+    if name == "if" || BUILTINS.iter().any(|(f, _, _)| *f == name) {
+        return None;
+    }
+    let known: Vec<&str> = BUILTINS
+        .iter()
+        .map(|(f, _, _)| *f)
+        .chain(POLICY_FUNCTIONS.iter().map(|(f, _)| *f))
+        .collect();
+    Some(format!(
+        "unknown function {name}; the functions are {}",
+        known.join(", ")
+    ))
+}
+
+fn tier_argument_problem(e: &Expr, tiers: &BTreeMap<String, TierTable>) -> Option<String> {
+    match e {
+        Expr::Call(name, args) if name == "tier" => match args.first() {
+            Some(Expr::Name(p)) if p.len() == 1 && tiers.contains_key(&p[0]) => args
+                .iter()
+                .skip(1)
+                .find_map(|a| tier_argument_problem(a, tiers)),
+            _ => {
+                Some("the first argument of tier() is the name of a table under [tiers]".to_owned())
+            }
+        },
+        Expr::Neg(a) | Expr::Not(a) => tier_argument_problem(a, tiers),
+        Expr::Bin(_, a, b) => {
+            tier_argument_problem(a, tiers).or_else(|| tier_argument_problem(b, tiers))
+        }
+        Expr::Call(_, args) => args.iter().find_map(|a| tier_argument_problem(a, tiers)),
+        _ => None,
+    }
+}
+
+fn check_row_names(l: &mut Loader<'_>, offset: usize, measure: &str, source: Source, e: &Expr) {
+    for path in e.names() {
+        // client.<column> and manager.<column> may name further columns of those files.
+        let ok = match (path[0].as_str(), path.len()) {
+            (f, 1) => source.fields().contains(&f),
+            ("client" | "manager", 2) => true,
+            _ => false,
+        };
+        if !ok {
+            l.err(
+                offset,
+                format!(
+                    "measure {measure}: unknown name {} for a row of {}; the row has {}, client.<column> and manager.<column>",
+                    path.join("."),
+                    source.name(),
+                    source.fields().join(", ")
+                ),
+            );
+        }
+    }
+}
+
+fn tier_row(l: &mut Loader<'_>, table: &str, r: &Spanned<RawTierRow>) -> Option<Tier> {
+    let o = r.span().start;
+    let row = r.get_ref();
+    let what = format!("tiers {table}");
+    if row.from.is_some() && row.above.is_some() {
+        l.err(
+            o,
+            format!("{what}: a row has either from (inclusive) or above (exclusive), not both"),
+        );
+        return None;
+    }
+    if row.below.is_some() && row.through.is_some() {
+        l.err(
+            o,
+            format!("{what}: a row has either below (exclusive) or through (inclusive), not both"),
+        );
+        return None;
+    }
+    let mut bound = |s: &Option<String>, inclusive: bool| -> Option<Option<(Decimal, bool)>> {
+        match s {
+            None => Some(None),
+            Some(s) => l.decimal(o, &what, s).map(|d| Some((d, inclusive))),
+        }
+    };
+    let lower = match (&row.from, &row.above) {
+        (Some(_), _) => bound(&row.from, true)?,
+        (_, Some(_)) => bound(&row.above, false)?,
+        _ => None,
+    };
+    let upper = match (&row.below, &row.through) {
+        (Some(_), _) => bound(&row.below, false)?,
+        (_, Some(_)) => bound(&row.through, true)?,
+        _ => None,
+    };
+    let value = l.decimal(o, &what, &row.value)?;
+    Some(Tier {
+        lower,
+        upper,
+        value,
+        line: l.line(o),
+    })
+}
+
+/// Tiers must be in ascending order, cover the whole line without a gap, and not overlap.
+fn check_tiers(l: &mut Loader<'_>, offset: usize, table: &str, rows: &[Tier]) {
+    if rows.is_empty() {
+        l.err(offset, format!("tiers {table}: a version needs rows"));
+        return;
+    }
+    if rows[0].lower.is_some() {
+        l.err(offset, format!("tiers {table}: the first row has no lower bound, so that every input has a tier (write below = … only)"));
+    }
+    if rows[rows.len() - 1].upper.is_some() {
+        l.err(offset, format!("tiers {table}: the last row has no upper bound, so that every input has a tier (write from = … or above = … only)"));
+    }
+    for w in rows.windows(2) {
+        let (a, b) = (&w[0], &w[1]);
+        match (a.upper, b.lower) {
+            (Some((x, a_inc)), Some((y, b_inc))) if x == y && a_inc != b_inc => {}
+            (Some((x, a_inc)), Some((y, _))) if x == y => {
+                let what = if a_inc { "overlap" } else { "gap" };
+                l.errors.push(PolicyError {
+                    file: l.file.to_owned(),
+                    line: b.line,
+                    message: format!(
+                        "tiers {table}: {} and {} {what} at {}: one side of a bound must be inclusive and the other exclusive (through/above or below/from)",
+                        a.describe(),
+                        b.describe(),
+                        x.normalize()
+                    ),
+                });
+            }
+            _ => {
+                l.errors.push(PolicyError {
+                    file: l.file.to_owned(),
+                    line: b.line,
+                    message: format!(
+                        "tiers {table}: {} must start where {} ends (rows in ascending order, no gap, no overlap)",
+                        b.describe(),
+                        a.describe()
+                    ),
+                });
+            }
+        }
+    }
+}
+
+fn check_dates<T>(l: &mut Loader<'_>, offset: usize, what: &str, versions: &[Dated<T>]) {
+    if versions.is_empty() {
+        l.err(
+            offset,
+            format!("{what}: needs at least one value with from, value and ref"),
+        );
+    }
+    for w in versions.windows(2) {
+        if w[1].from <= w[0].from {
+            l.errors.push(PolicyError {
+                file: l.file.to_owned(),
+                line: w[1].line,
+                message: format!(
+                    "{what}: values are listed by ascending from date; {} is not after {}",
+                    w[1].from, w[0].from
+                ),
+            });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const OK: &str = r#"
+[policy]
+name = "t"
+frequency = "monthly"
+
+[parameters.rate]
+values = [
+  { from = "2013-01-01", value = "0.015", ref = "doc 1" },
+  { from = "2014-01-01", value = "0.02", ref = "doc 2" },
+]
+
+[tiers.commission]
+versions = [{ from = "2013-01-01", ref = "doc", rows = [
+  { below = "0.5", value = "0.06" },
+  { from = "0.5", below = "1", value = "0.10" },
+  { from = "1", through = "1.5", value = "0.15" },
+  { above = "1.5", value = "0.20" },
+] }]
+
+[measures.paid]
+from = "payments"
+sum = "gross_profit"
+
+[measures.qty_target]
+target = "quantity"
+
+[values]
+completion = "paid / qty_target"
+
+[[items]]
+name = "提成"
+amount = "paid * tier(commission, completion)"
+"#;
+
+    #[test]
+    fn a_good_policy_loads() {
+        let p = Policy::load("t.toml", OK).unwrap();
+        let t = &p.tiers["commission"].series.versions[0].value;
+        let find = |x: &str| {
+            t.iter()
+                .find(|r| r.contains(x.parse().unwrap()))
+                .unwrap()
+                .value
+                .to_string()
+        };
+        assert_eq!(find("0.4999"), "0.06");
+        assert_eq!(find("0.5"), "0.10");
+        assert_eq!(find("1"), "0.15");
+        assert_eq!(find("1.5"), "0.15");
+        assert_eq!(find("1.5001"), "0.20");
+        let rate = &p.parameters["rate"].series;
+        assert_eq!(
+            rate.at("2013-12-31".parse().unwrap())
+                .unwrap()
+                .value
+                .to_string(),
+            "0.015"
+        );
+        assert!(
+            rate.at("2012-12-31".parse().unwrap())
+                .unwrap_err()
+                .contains("first value takes effect on 2013-01-01")
+        );
+    }
+
+    fn errors(text: &str) -> String {
+        Policy::load("p.toml", text)
+            .unwrap_err()
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    #[test]
+    fn overlapping_or_gapped_tiers_are_refused_with_the_line() {
+        let e = errors(&OK.replace(
+            r#"{ above = "1.5", value = "0.20" }"#,
+            r#"{ from = "1.5", value = "0.20" }"#,
+        ));
+        assert!(
+            e.contains("p.toml:17:") && e.contains("overlap at 1.5"),
+            "{e}"
+        );
+        let e = errors(&OK.replace(
+            r#"{ from = "0.5", below = "1", value = "0.10" }"#,
+            r#"{ from = "0.5", below = "0.9", value = "0.10" }"#,
+        ));
+        assert!(e.contains("must start where"), "{e}");
+    }
+
+    #[test]
+    fn floats_unknown_names_and_bad_expressions_are_refused() {
+        let e = errors(&OK.replace(r#"value = "0.015""#, "value = 0.015"));
+        assert!(
+            e.contains("p.toml:8:") && e.contains("write decimals and amounts as strings"),
+            "{e}"
+        );
+        let e = errors(&OK.replace("paid / qty_target", "paid / qty_targte"));
+        assert!(e.contains("unknown name qty_targte"), "{e}");
+        let e = errors(&OK.replace("paid * tier(commission, completion)", "paid * (completion"));
+        assert!(e.contains("p.toml:32:") && e.contains("expected )"), "{e}");
+        let e = errors(&OK.replace("paid / qty_target", "completion * 2"));
+        assert!(e.contains("depends on itself"), "{e}");
+        let e = errors(&OK.replace(r#"sum = "gross_profit""#, r#"sum = "gross_proft""#));
+        assert!(
+            e.contains("unknown name gross_proft for a row of payments"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn rounding_is_declared() {
+        let r = Rounding::parse("half_up 0.01").unwrap();
+        assert_eq!(
+            r.apply("44040.385".parse().unwrap()).to_string(),
+            "44040.39"
+        );
+        assert_eq!(r.apply("-0.005".parse().unwrap()).to_string(), "-0.01");
+        let even = Rounding::parse("half_even 0.01").unwrap();
+        assert_eq!(even.apply("0.125".parse().unwrap()).to_string(), "0.12");
+        let yuan = Rounding::parse("down 1").unwrap();
+        assert_eq!(yuan.apply("99.99".parse().unwrap()).to_string(), "99");
+        assert!(Rounding::parse("half_up").is_none());
+    }
+}

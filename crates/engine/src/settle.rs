@@ -1,0 +1,862 @@
+//! Settlement: a policy applied to a data set for a period gives each customer manager's pay
+//! lines, each with the trace of how it was computed.
+
+use crate::data::{Booking, Client, DataSet, Flow, Manager};
+use crate::expr::{Env, Expr, Value};
+use crate::money::Money;
+use crate::period::Period;
+use crate::policy::{Frequency, Item, ItemKind, MeasureKind, Policy, Source, Ties};
+use rust_decimal::Decimal;
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+
+/// One step of an explanation: what was computed, its value, where it came from.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct Trace {
+    pub label: String,
+    pub value: String,
+    /// Parameter references, source rows, roundings.
+    pub notes: Vec<String>,
+    pub children: Vec<Trace>,
+}
+
+impl Trace {
+    fn new(label: impl Into<String>, value: impl Into<String>) -> Trace {
+        Trace {
+            label: label.into(),
+            value: value.into(),
+            notes: Vec::new(),
+            children: Vec::new(),
+        }
+    }
+
+    /// The trace as an indented tree.
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        self.render_into(&mut out, 0);
+        out
+    }
+
+    fn render_into(&self, out: &mut String, depth: usize) {
+        let pad = "  ".repeat(depth);
+        out.push_str(&format!("{pad}{} = {}\n", self.label, self.value));
+        for n in &self.notes {
+            out.push_str(&format!("{pad}    · {n}\n"));
+        }
+        for c in &self.children {
+            c.render_into(out, depth + 1);
+        }
+    }
+}
+
+/// A pay line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Line {
+    pub manager: String,
+    pub item: String,
+    pub amount: Money,
+}
+
+/// The result of settling a period.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Settlement {
+    pub period: Period,
+    /// Items in policy order for each manager (by id), then `total`.
+    pub lines: Vec<Line>,
+    /// Each manager's explanation.
+    pub traces: BTreeMap<String, Trace>,
+}
+
+impl Settlement {
+    /// The manager's line for an item.
+    pub fn amount(&self, manager: &str, item: &str) -> Option<Money> {
+        self.lines
+            .iter()
+            .find(|l| l.manager == manager && l.item == item)
+            .map(|l| l.amount)
+    }
+
+    /// The `settle` output of the data contract: `manager_id,item,amount`.
+    pub fn to_csv(&self) -> String {
+        let mut s = String::from("manager_id,item,amount\n");
+        for l in &self.lines {
+            s.push_str(&format!(
+                "{},{},{}\n",
+                csv_field(&l.manager),
+                csv_field(&l.item),
+                l.amount
+            ));
+        }
+        s
+    }
+}
+
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_owned()
+    }
+}
+
+/// Why a settlement could not be made. Names the policy line or the data row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SettleError(pub String);
+
+impl fmt::Display for SettleError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for SettleError {}
+
+/// The data indexed for evaluation.
+struct Index<'a> {
+    data: &'a DataSet,
+    managers: BTreeMap<&'a str, &'a Manager>,
+    clients: HashMap<&'a str, &'a Client>,
+    sales: HashMap<&'a str, Vec<&'a Flow>>,
+    payments: HashMap<&'a str, Vec<&'a Flow>>,
+    bookings: HashMap<&'a str, Vec<&'a Booking>>,
+    /// The first period with facts: history before it is unknown.
+    first_day: Option<chrono::NaiveDate>,
+}
+
+impl<'a> Index<'a> {
+    fn new(data: &'a DataSet) -> Result<Index<'a>, SettleError> {
+        let managers: BTreeMap<&str, &Manager> =
+            data.managers.iter().map(|m| (m.id.as_str(), m)).collect();
+        let clients: HashMap<&str, &Client> =
+            data.clients.iter().map(|c| (c.id.as_str(), c)).collect();
+        let mut problems = Vec::new();
+        let mut flows = |rows: &'a [Flow]| {
+            let mut by: HashMap<&str, Vec<&Flow>> = HashMap::new();
+            for f in rows {
+                if !managers.contains_key(f.manager.as_str()) {
+                    problems.push(format!(
+                        "{}: column manager_id: unknown customer manager {:?} (not in managers)",
+                        f.source, f.manager
+                    ));
+                }
+                if !clients.contains_key(f.client.as_str()) {
+                    problems.push(format!(
+                        "{}: column client_id: unknown client {:?} (not in clients)",
+                        f.source, f.client
+                    ));
+                }
+                by.entry(f.manager.as_str()).or_default().push(f);
+            }
+            by
+        };
+        let sales = flows(&data.sales);
+        let payments = flows(&data.payments);
+        let mut bookings: HashMap<&str, Vec<&Booking>> = HashMap::new();
+        for b in &data.bookings {
+            if !managers.contains_key(b.manager.as_str()) {
+                problems.push(format!(
+                    "{}: column manager_id: unknown customer manager {:?} (not in managers)",
+                    b.source, b.manager
+                ));
+            }
+            if let Some(c) = &b.client
+                && !clients.contains_key(c.as_str())
+            {
+                problems.push(format!(
+                    "{}: column client_id: unknown client {c:?} (not in clients)",
+                    b.source
+                ));
+            }
+            bookings.entry(b.manager.as_str()).or_default().push(b);
+        }
+        for a in &data.adjustments {
+            if !managers.contains_key(a.manager.as_str()) {
+                problems.push(format!(
+                    "{}: column manager_id: unknown customer manager {:?} (not in managers)",
+                    a.source, a.manager
+                ));
+            }
+        }
+        if !problems.is_empty() {
+            return Err(SettleError(problems.join("\n")));
+        }
+        Ok(Index {
+            data,
+            managers,
+            clients,
+            sales,
+            payments,
+            bookings,
+            first_day: data.first_fact_day(),
+        })
+    }
+}
+
+/// Evaluation of one manager for one period, with memoised measures and values and the trace
+/// nodes of everything looked up.
+struct Ctx<'a> {
+    policy: &'a Policy,
+    ix: &'a Index<'a>,
+    manager: &'a Manager,
+    period: Period,
+    memo: RefCell<HashMap<String, Value>>,
+    /// Trace nodes of names looked up since the last `take_trace`, by name.
+    looked_up: RefCell<Vec<(String, Trace)>>,
+}
+
+impl<'a> Ctx<'a> {
+    fn new(policy: &'a Policy, ix: &'a Index<'a>, manager: &'a Manager, period: Period) -> Ctx<'a> {
+        Ctx {
+            policy,
+            ix,
+            manager,
+            period,
+            memo: RefCell::new(HashMap::new()),
+            looked_up: RefCell::new(Vec::new()),
+        }
+    }
+
+    fn note(&self, name: &str, trace: Trace) {
+        let mut l = self.looked_up.borrow_mut();
+        if !l.iter().any(|(n, _)| n == name) {
+            l.push((name.to_owned(), trace));
+        }
+    }
+
+    fn take_trace(&self) -> Vec<Trace> {
+        self.looked_up
+            .borrow_mut()
+            .drain(..)
+            .map(|(_, t)| t)
+            .collect()
+    }
+
+    fn eval(&self, e: &Expr, what: &str) -> Result<Value, SettleError> {
+        e.eval(self).map_err(|m| {
+            SettleError(format!(
+                "{}: {what}, manager {}, period {}: {m}",
+                self.policy.file, self.manager.id, self.period
+            ))
+        })
+    }
+
+    fn measure(&self, name: &str) -> Result<Value, String> {
+        let m = &self.policy.measures[name];
+        let period = self.period;
+        match &m.kind {
+            MeasureKind::Target { measure, default } => {
+                let found = self.ix.data.targets.iter().find(|t| {
+                    t.manager == self.manager.id && t.period == period && t.measure == *measure
+                });
+                let (value, note) = match (found, default) {
+                    (Some(t), _) => (
+                        t.target,
+                        format!("targets: {} {} {}", t.manager, t.period, t.measure),
+                    ),
+                    (None, Some(d)) => (
+                        *d,
+                        format!(
+                            "no row in targets; default of measure {name} (policy line {})",
+                            m.line
+                        ),
+                    ),
+                    (None, None) => {
+                        return Err(format!(
+                            "no target {measure:?} for manager {} in {period} (targets table); add the row, or give measure {name} a default (policy line {})",
+                            self.manager.id, m.line
+                        ));
+                    }
+                };
+                let mut t = Trace::new(
+                    format!("{name} (target {measure})"),
+                    value.normalize().to_string(),
+                );
+                t.notes.push(note);
+                self.note(name, t);
+                Ok(Value::Num(value))
+            }
+            MeasureKind::Sum {
+                source,
+                sum,
+                filter,
+                ..
+            } => {
+                let (first, last) = (period.first_day(), period.last_day());
+                let mut total = Decimal::ZERO;
+                let mut notes = Vec::new();
+                let mut excluded = 0usize;
+                let id = self.manager.id.as_str();
+                let mut visit = |env: &RowEnv<'_>, label: String| -> Result<(), String> {
+                    if let Some(f) = filter
+                        && !f.eval(env)?.as_bool()?
+                    {
+                        excluded += 1;
+                        return Ok(());
+                    }
+                    let v = match sum {
+                        Some(e) => match e.eval(env)? {
+                            Value::Null => Decimal::ZERO,
+                            v => v.as_num()?,
+                        },
+                        None => Decimal::ONE,
+                    };
+                    total = total.checked_add(v).ok_or("sum out of range")?;
+                    notes.push(format!("{label} → {}", v.normalize()));
+                    Ok(())
+                };
+                match source {
+                    Source::Sales | Source::Payments => {
+                        let rows = if *source == Source::Sales {
+                            &self.ix.sales
+                        } else {
+                            &self.ix.payments
+                        };
+                        for f in rows.get(id).into_iter().flatten() {
+                            if f.date < first || f.date > last {
+                                continue;
+                            }
+                            let env = RowEnv {
+                                row: Row::Flow(f),
+                                client: self.ix.clients.get(f.client.as_str()).copied(),
+                                manager: self.manager,
+                            };
+                            visit(&env, format!("{} {} client {}", f.source, f.date, f.client))
+                                .map_err(|e| format!("{}: {e}", f.source))?;
+                        }
+                    }
+                    Source::Bookings => {
+                        for b in self.ix.bookings.get(id).into_iter().flatten() {
+                            let day = b.arrival_at.date();
+                            if day < first || day > last {
+                                continue;
+                            }
+                            let client = b
+                                .client
+                                .as_deref()
+                                .and_then(|c| self.ix.clients.get(c).copied());
+                            let env = RowEnv {
+                                row: Row::Booking(b),
+                                client,
+                                manager: self.manager,
+                            };
+                            visit(&env, format!("{} booking {}", b.source, b.id))
+                                .map_err(|e| format!("{}: {e}", b.source))?;
+                        }
+                    }
+                }
+                let mut t = Trace::new(
+                    format!("{name} ({} {first}..{last})", source.name()),
+                    total.normalize().to_string(),
+                );
+                if excluded > 0 {
+                    notes.push(format!(
+                        "{excluded} row(s) of the period left out by the where condition"
+                    ));
+                }
+                t.notes = notes;
+                self.note(name, t);
+                Ok(Value::Num(total))
+            }
+        }
+    }
+}
+
+enum Row<'a> {
+    Flow(&'a Flow),
+    Booking(&'a Booking),
+}
+
+struct RowEnv<'a> {
+    row: Row<'a>,
+    client: Option<&'a Client>,
+    manager: &'a Manager,
+}
+
+fn money(m: Money) -> Value {
+    Value::Num(m.to_decimal())
+}
+
+fn opt_text(s: &Option<String>) -> Value {
+    s.as_ref().map_or(Value::Null, |s| Value::Text(s.clone()))
+}
+
+fn manager_field(m: &Manager, field: &str) -> Value {
+    match field {
+        "id" => Value::Text(m.id.clone()),
+        "name" => Value::Text(m.name.clone()),
+        "org" => opt_text(&m.org),
+        "track" => opt_text(&m.track),
+        "grade" => opt_text(&m.grade),
+        "tier" => opt_text(&m.tier),
+        "staff_grade" => opt_text(&m.staff_grade),
+        "status" => Value::Text(m.status.clone()),
+        "hired_on" => m.hired_on.map_or(Value::Null, Value::Date),
+        "trial_end" => m.trial_end.map_or(Value::Null, Value::Date),
+        "left_on" => m.left_on.map_or(Value::Null, Value::Date),
+        "base_salary" => m.base_salary.map_or(Value::Null, money),
+        other => m
+            .extra
+            .get(other)
+            .map_or(Value::Null, |v| Value::Text(v.clone())),
+    }
+}
+
+fn client_field(c: Option<&Client>, field: &str) -> Value {
+    let Some(c) = c else { return Value::Null };
+    match field {
+        "id" => Value::Text(c.id.clone()),
+        "name" => Value::Text(c.name.clone()),
+        "kind" => opt_text(&c.kind),
+        "client_type" => opt_text(&c.client_type),
+        "agreement" => Value::Bool(c.agreement),
+        other => c
+            .extra
+            .get(other)
+            .map_or(Value::Null, |v| Value::Text(v.clone())),
+    }
+}
+
+impl Env for RowEnv<'_> {
+    fn name(&self, path: &[String]) -> Result<Value, String> {
+        match (path[0].as_str(), path.len()) {
+            ("client", 2) => return Ok(client_field(self.client, &path[1])),
+            ("manager", 2) => return Ok(manager_field(self.manager, &path[1])),
+            _ => {}
+        }
+        let f = path[0].as_str();
+        Ok(match &self.row {
+            Row::Flow(r) => match f {
+                "date" => Value::Date(r.date),
+                "doc_id" => opt_text(&r.doc_id),
+                "quantity" => Value::Num(r.quantity),
+                "amount" => money(r.amount),
+                "gross_profit" => r.gross_profit.map_or(Value::Null, money),
+                _ => return Err(format!("unknown row field {f}")),
+            },
+            Row::Booking(b) => match f {
+                "booking_id" => Value::Text(b.id.clone()),
+                "registered_at" => Value::DateTime(b.registered_at),
+                "arrival_at" => Value::DateTime(b.arrival_at),
+                "amount" => money(b.amount),
+                "approved" => Value::Bool(b.approved),
+                "complaint" => Value::Bool(b.complaint),
+                _ => return Err(format!("unknown row field {f}")),
+            },
+        })
+    }
+}
+
+impl Env for Ctx<'_> {
+    fn name(&self, path: &[String]) -> Result<Value, String> {
+        let first = path[0].as_str();
+        if path.len() == 2 {
+            return match first {
+                "manager" => Ok(manager_field(self.manager, &path[1])),
+                "period" => Ok(match path[1].as_str() {
+                    "first_day" => Value::Date(self.period.first_day()),
+                    "last_day" => Value::Date(self.period.last_day()),
+                    _ => Value::Num(Decimal::from(self.period.days())),
+                }),
+                _ => Err(format!("unknown name {}", path.join("."))),
+            };
+        }
+        if let Some(v) = self.memo.borrow().get(first) {
+            return Ok(v.clone());
+        }
+        let value = if let Some(p) = self.policy.parameters.get(first) {
+            let day = self.period.last_day();
+            let d = p.series.at(day).map_err(|e| {
+                format!(
+                    "parameter {first} {e} (policy line {})",
+                    p.series.versions.first().map_or(0, |v| v.line)
+                )
+            })?;
+            let mut t = Trace::new(
+                format!("{first} (parameter)"),
+                d.value.normalize().to_string(),
+            );
+            t.notes.push(format!(
+                "in effect from {} ({}; policy line {})",
+                d.from, d.reference, d.line
+            ));
+            self.note(first, t);
+            Value::Num(d.value)
+        } else if self.policy.measures.contains_key(first) {
+            self.measure(first)?
+        } else if let Some(v) = self.policy.values.get(first) {
+            let before = self.looked_up.borrow().len();
+            let value = v.expr.eval(self)?;
+            let children: Vec<Trace> = self
+                .looked_up
+                .borrow_mut()
+                .split_off(before)
+                .into_iter()
+                .map(|(_, t)| t)
+                .collect();
+            let mut t = Trace::new(format!("{first} = {}", v.expr), value.to_string());
+            t.children = children;
+            self.note(first, t);
+            value
+        } else {
+            return Err(format!("unknown name {first}"));
+        };
+        self.memo
+            .borrow_mut()
+            .insert(first.to_owned(), value.clone());
+        Ok(value)
+    }
+
+    fn call(&self, name: &str, args: &[Expr]) -> Option<Result<Value, String>> {
+        if name != "tier" {
+            return None;
+        }
+        Some((|| {
+            let table = match args.first() {
+                Some(Expr::Name(p)) if p.len() == 1 => p[0].as_str(),
+                _ => {
+                    return Err(
+                        "tier(table, x): the first argument names a table under [tiers]".to_owned(),
+                    );
+                }
+            };
+            let t = self
+                .policy
+                .tiers
+                .get(table)
+                .ok_or_else(|| format!("no tier table {table}"))?;
+            let x = args
+                .get(1)
+                .ok_or("tier(table, x) needs x")?
+                .eval(self)?
+                .as_num()?;
+            let version = t
+                .series
+                .at(self.period.last_day())
+                .map_err(|e| format!("tiers {table} {e}"))?;
+            let row = version
+                .value
+                .iter()
+                .find(|r| r.contains(x))
+                .ok_or_else(|| format!("tiers {table}: no tier contains {}", x.normalize()))?;
+            let mut tr = Trace::new(
+                format!("tier {table}({})", x.normalize()),
+                row.value.normalize().to_string(),
+            );
+            tr.notes.push(format!(
+                "tier {} (policy line {}), table in effect from {} ({})",
+                row.describe(),
+                row.line,
+                version.from,
+                version.reference
+            ));
+            self.note(&format!("tier:{table}:{x}"), tr);
+            Ok(Value::Num(row.value))
+        })())
+    }
+}
+
+/// The period an item is computed over when the policy settles `period`, if it is due then.
+fn item_period(item: &Item, period: Period) -> Option<Period> {
+    let p = item.pay.period_of(period.last_day());
+    (p.last_day() == period.last_day()).then_some(p)
+}
+
+/// Settles a period: every manager in post gets each item that falls due, then a total.
+pub fn settle(policy: &Policy, data: &DataSet, period: Period) -> Result<Settlement, SettleError> {
+    if !policy.frequency.matches(period) {
+        let example = match policy.frequency {
+            Frequency::Monthly => "2026-09",
+            Frequency::Quarterly => "2026-Q3",
+            Frequency::HalfYearly => "2026-H2",
+            Frequency::Annual => "2026",
+        };
+        return Err(SettleError(format!(
+            "{}: the policy settles {} periods; give a period such as {example}, not {period}",
+            policy.file,
+            policy.frequency.name()
+        )));
+    }
+    let ix = Index::new(data)?;
+    let in_post: Vec<&Manager> = ix
+        .managers
+        .values()
+        .copied()
+        .filter(|m| m.in_post(period.first_day(), period.last_day()))
+        .collect();
+    let mut lines = Vec::new();
+    let mut traces = BTreeMap::new();
+    // Rank items need every manager's value first.
+    let mut rank_results: HashMap<(usize, String), (Decimal, Trace)> = HashMap::new();
+    for (i, item) in policy.items.iter().enumerate() {
+        if let (
+            ItemKind::Rank {
+                by,
+                awards,
+                ties,
+                among,
+            },
+            Some(p),
+        ) = (&item.kind, item_period(item, period))
+        {
+            let mut scores = Vec::new();
+            for m in &in_post {
+                let ctx = Ctx::new(policy, &ix, m, p);
+                if let Some(a) = among
+                    && !ctx
+                        .eval(a, &format!("item {} among", item.name))?
+                        .as_bool()
+                        .map_err(SettleError)?
+                {
+                    continue;
+                }
+                let v = ctx
+                    .eval(by, &format!("item {} by", item.name))?
+                    .as_num()
+                    .map_err(SettleError)?;
+                if v > Decimal::ZERO {
+                    scores.push((m.id.clone(), v));
+                }
+            }
+            for (id, (amount, trace)) in rank_awards(&scores, awards, *ties, &item.name, by) {
+                rank_results.insert((i, id), (amount, trace));
+            }
+        }
+    }
+    for m in &in_post {
+        let mut root = Trace::new(format!("{} {} · {}", m.id, m.name, period), String::new());
+        let mut total = Money::ZERO;
+        for (i, item) in policy.items.iter().enumerate() {
+            let Some(p) = item_period(item, period) else {
+                continue;
+            };
+            let ctx = Ctx::new(policy, &ix, m, p);
+            let computed: Vec<(String, Decimal, Trace)> = match &item.kind {
+                ItemKind::Formula { amount, when } => {
+                    let applies = match when {
+                        Some(w) => ctx
+                            .eval(w, &format!("item {} when", item.name))?
+                            .as_bool()
+                            .map_err(SettleError)?,
+                        None => true,
+                    };
+                    if applies {
+                        let v = ctx.eval(amount, &format!("item {}", item.name))?;
+                        let v = match v {
+                            Value::Null => Decimal::ZERO,
+                            v => v.as_num().map_err(|e| {
+                                SettleError(format!(
+                                    "{}: item {} (policy line {}): {e}",
+                                    policy.file, item.name, item.line
+                                ))
+                            })?,
+                        };
+                        let mut t = Trace::new(
+                            format!("{} = {}", item.name, amount),
+                            v.normalize().to_string(),
+                        );
+                        if let Some(w) = when {
+                            t.notes.push(format!("when {w}: yes"));
+                        }
+                        t.children = ctx.take_trace();
+                        vec![(item.name.clone(), v, t)]
+                    } else {
+                        let mut t = Trace::new(item.name.clone(), "0".to_owned());
+                        if let Some(w) = when {
+                            t.notes.push(format!("when {w}: no"));
+                        }
+                        t.children = ctx.take_trace();
+                        vec![(item.name.clone(), Decimal::ZERO, t)]
+                    }
+                }
+                ItemKind::Streak { when, step } => {
+                    let (n, t) = streak(policy, &ix, m, p, item, when)?;
+                    let v = Decimal::from(n) * step;
+                    let mut t2 = Trace::new(
+                        format!("{} = {n} × {}", item.name, step.normalize()),
+                        v.normalize().to_string(),
+                    );
+                    t2.children = vec![t];
+                    vec![(item.name.clone(), v, t2)]
+                }
+                ItemKind::Rank { .. } => match rank_results.remove(&(i, m.id.clone())) {
+                    Some((v, t)) => vec![(item.name.clone(), v, t)],
+                    None => vec![],
+                },
+                ItemKind::Adjustments => data
+                    .adjustments
+                    .iter()
+                    .filter(|a| a.manager == m.id && a.period == period)
+                    .map(|a| {
+                        let mut t =
+                            Trace::new(format!("{} (adjustment)", a.item), a.amount.to_string());
+                        t.notes.push(format!(
+                            "{}{}",
+                            a.source,
+                            a.reason
+                                .as_ref()
+                                .map(|r| format!(": {r}"))
+                                .unwrap_or_default()
+                        ));
+                        (a.item.clone(), a.amount.to_decimal(), t)
+                    })
+                    .collect(),
+            };
+            for (name, v, mut t) in computed {
+                let rounded = if item.round {
+                    policy.rounding.apply(v)
+                } else {
+                    v
+                };
+                if rounded != v.normalize() {
+                    t.notes.push(format!(
+                        "rounded {} → {} ({})",
+                        v.normalize(),
+                        rounded,
+                        policy.rounding
+                    ));
+                }
+                let amount = Money::try_from_decimal(rounded).map_err(|e| {
+                    SettleError(format!(
+                        "{}: item {} (policy line {}), manager {}: {e}; set round = true or change the rounding step",
+                        policy.file, item.name, item.line, m.id
+                    ))
+                })?;
+                total = total.checked_add(amount).ok_or_else(|| {
+                    SettleError(format!("total of manager {} out of range", m.id))
+                })?;
+                t.value = amount.to_string();
+                root.children.push(t);
+                lines.push(Line {
+                    manager: m.id.clone(),
+                    item: name,
+                    amount,
+                });
+            }
+        }
+        root.value = total.to_string();
+        lines.push(Line {
+            manager: m.id.clone(),
+            item: "total".to_owned(),
+            amount: total,
+        });
+        traces.insert(m.id.clone(), root);
+    }
+    Ok(Settlement {
+        period,
+        lines,
+        traces,
+    })
+}
+
+/// The n-th consecutive period (of the item's frequency) ending with `period` in which `when`
+/// holds; periods before the manager was hired or before the data starts are not counted.
+fn streak(
+    policy: &Policy,
+    ix: &Index<'_>,
+    m: &Manager,
+    period: Period,
+    item: &Item,
+    when: &Expr,
+) -> Result<(u32, Trace), SettleError> {
+    let mut n = 0u32;
+    let mut p = period;
+    let mut trace = Trace::new(format!("{} when {when}", item.name), String::new());
+    loop {
+        let before_hire = m.hired_on.is_some_and(|h| p.last_day() < h);
+        let before_data = ix.first_day.is_none_or(|d| p.last_day() < d);
+        if before_hire || before_data {
+            trace.notes.push(format!(
+                "{p}: before {}; not counted",
+                if before_hire {
+                    "hire"
+                } else {
+                    "the data starts"
+                }
+            ));
+            break;
+        }
+        let ctx = Ctx::new(policy, ix, m, p);
+        let holds = ctx
+            .eval(when, &format!("item {} streak", item.name))?
+            .as_bool()
+            .map_err(SettleError)?;
+        let mut node = Trace::new(p.to_string(), if holds { "yes" } else { "no" }.to_owned());
+        node.children = ctx.take_trace();
+        trace.children.push(node);
+        if !holds {
+            break;
+        }
+        n += 1;
+        if n >= 1200 {
+            break;
+        }
+        p = p.previous();
+    }
+    trace.value = n.to_string();
+    Ok((n, trace))
+}
+
+/// Awards by place (highest score first). Ties: `All` gives each tied manager the award of the
+/// place they share; `Share` splits the awards of the places they occupy, handing leftover fen
+/// to the lowest manager ids first.
+fn rank_awards(
+    scores: &[(String, Decimal)],
+    awards: &[Decimal],
+    ties: Ties,
+    item: &str,
+    by: &Expr,
+) -> Vec<(String, (Decimal, Trace))> {
+    let mut sorted: Vec<&(String, Decimal)> = scores.iter().collect();
+    sorted.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let mut out = Vec::new();
+    let mut place = 0usize;
+    let mut i = 0usize;
+    while i < sorted.len() && place < awards.len() {
+        let score = sorted[i].1;
+        let group: Vec<&(String, Decimal)> = sorted[i..]
+            .iter()
+            .take_while(|s| s.1 == score)
+            .copied()
+            .collect();
+        let k = group.len();
+        let shares: Vec<Decimal> = match ties {
+            Ties::All => vec![awards[place]; k],
+            Ties::Share => {
+                let pool: Decimal = awards.iter().skip(place).take(k).sum();
+                let fen_pool = (pool * Decimal::ONE_HUNDRED).trunc();
+                let kd = Decimal::from(k as u64);
+                let each = (fen_pool / kd).trunc();
+                let left = fen_pool - each * kd;
+                (0..k)
+                    .map(|j| {
+                        let extra = if Decimal::from(j as u64) < left {
+                            Decimal::ONE
+                        } else {
+                            Decimal::ZERO
+                        };
+                        (each + extra) / Decimal::ONE_HUNDRED
+                    })
+                    .collect()
+            }
+        };
+        for (j, (id, v)) in group.iter().map(|g| (&g.0, g.1)).enumerate() {
+            let mut t = Trace::new(
+                format!("{item}: place {} by {by}", place + 1),
+                shares[j].normalize().to_string(),
+            );
+            t.notes.push(format!("score {}", v.normalize()));
+            if k > 1 {
+                t.notes.push(format!(
+                    "tied with {} other(s); ties = {}",
+                    k - 1,
+                    if ties == Ties::All { "all" } else { "share" }
+                ));
+            }
+            out.push((id.clone(), (shares[j], t)));
+        }
+        place += k;
+        i += k;
+    }
+    out
+}

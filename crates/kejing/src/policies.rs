@@ -1,0 +1,197 @@
+//! File-mode helpers: loading policies and data folders, writing settlements, running policy
+//! test cases.
+
+use anyhow::{Context, Result, anyhow, bail};
+use kejing_engine::data::DataSet;
+use kejing_engine::policy::Policy;
+use kejing_engine::settle::{Settlement, settle};
+use kejing_io::ReadOptions;
+use kejing_io::dataset::{Tables, load_dataset};
+use std::path::{Path, PathBuf};
+
+/// The policy file of a path: the file itself, or `policy.toml` in a folder.
+fn policy_file(path: &Path) -> PathBuf {
+    if path.is_dir() {
+        path.join("policy.toml")
+    } else {
+        path.to_owned()
+    }
+}
+
+/// Loads and checks a policy; every error names the file and line.
+pub fn load(path: &Path) -> Result<Policy> {
+    let file = policy_file(path);
+    let text = std::fs::read_to_string(&file)
+        .with_context(|| format!("{}: cannot read the policy", file.display()))?;
+    Policy::load(&file.display().to_string(), &text).map_err(|errors| {
+        let lines: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        anyhow!(
+            "the policy has {} error(s):\n{}",
+            errors.len(),
+            lines.join("\n")
+        )
+    })
+}
+
+/// Loads a data folder in the contract's format.
+pub fn load_data(dir: &Path) -> Result<DataSet> {
+    if !dir.is_dir() {
+        bail!("{}: no such data folder", dir.display());
+    }
+    let options = ReadOptions::default();
+    load_dataset(&Tables::Folder(dir, &options)).map_err(|errors| {
+        let lines: Vec<String> = errors
+            .iter()
+            .map(|e| e.to_string().trim_end().to_owned())
+            .collect();
+        anyhow!("{}", lines.join("\n"))
+    })
+}
+
+/// Writes `manager_id,item,amount` to CSV or XLSX (by extension). Nothing is written on error.
+pub fn write_settlement(path: &Path, s: &Settlement) -> Result<()> {
+    let is_xlsx = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
+    if is_xlsx {
+        use rust_xlsxwriter::Workbook;
+        let mut wb = Workbook::new();
+        let sheet = wb.add_worksheet();
+        sheet.set_name("settlement")?;
+        for (c, h) in ["manager_id", "item", "amount"].iter().enumerate() {
+            sheet.write_string(0, u16::try_from(c)?, *h)?;
+        }
+        for (r, l) in s.lines.iter().enumerate() {
+            let r = u32::try_from(r + 1)?;
+            sheet.write_string(r, 0, &l.manager)?;
+            sheet.write_string(r, 1, &l.item)?;
+            sheet.write_string(r, 2, l.amount.to_string())?;
+        }
+        wb.save(path)?;
+    } else {
+        std::fs::write(path, s.to_csv()).with_context(|| format!("writing {}", path.display()))?;
+    }
+    Ok(())
+}
+
+fn find_policies(path: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
+    if path.is_file() {
+        out.push(path.to_owned());
+        return Ok(());
+    }
+    if path.join("policy.toml").is_file() {
+        out.push(path.join("policy.toml"));
+        return Ok(());
+    }
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
+        .with_context(|| format!("{}: no such policy file or folder", path.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_dir())
+        .collect();
+    entries.sort();
+    for e in entries {
+        find_policies(&e, out)?;
+    }
+    Ok(())
+}
+
+/// Runs every test case of every policy under `path`; prints each result and a closing line
+/// `N passed, M failed`. Fails if any case fails.
+pub fn test(path: &Path) -> Result<()> {
+    let mut files = Vec::new();
+    find_policies(path, &mut files)?;
+    if files.is_empty() {
+        bail!("{}: no policy.toml found", path.display());
+    }
+    let (mut passed, mut failed) = (0usize, 0usize);
+    for file in files {
+        let policy = match load(&file) {
+            Ok(p) => p,
+            Err(e) => {
+                println!("FAIL {}: {e}", file.display());
+                failed += 1;
+                continue;
+            }
+        };
+        if policy.cases.is_empty() {
+            println!("FAIL {}: the policy has no test cases", policy.file);
+            failed += 1;
+        }
+        for case in &policy.cases {
+            let label = format!("{}:{} case {:?}", policy.file, case.line, case.name);
+            match run_case(&policy, case) {
+                Ok(()) => {
+                    println!("ok   {label}");
+                    passed += 1;
+                }
+                Err(problems) => {
+                    println!("FAIL {label}");
+                    for p in problems {
+                        println!("       {p}");
+                    }
+                    failed += 1;
+                }
+            }
+        }
+    }
+    println!("{passed} passed, {failed} failed");
+    if failed > 0 {
+        bail!("{failed} policy test case(s) failed");
+    }
+    Ok(())
+}
+
+fn run_case(
+    policy: &Policy,
+    case: &kejing_engine::policy::Case,
+) -> std::result::Result<(), Vec<String>> {
+    let data = load_dataset(&Tables::Texts(&case.name, &case.tables)).map_err(|errors| {
+        errors
+            .iter()
+            .map(|e| e.to_string().trim_end().to_owned())
+            .collect::<Vec<_>>()
+    })?;
+    let result = settle(policy, &data, case.period).map_err(|e| vec![e.to_string()])?;
+    let mut problems = Vec::new();
+    for (manager, items) in &case.expect {
+        for (item, want) in items {
+            let want_money = match kejing_engine::Money::parse(want) {
+                Ok(m) => m,
+                Err(e) => {
+                    problems.push(format!("expected {manager} {item} = {want:?}: {e}"));
+                    continue;
+                }
+            };
+            match result.amount(manager, item) {
+                Some(got) if got == want_money => {}
+                Some(got) => {
+                    let why = result
+                        .traces
+                        .get(manager)
+                        .map(|t| format!("\n{}", indent(&t.render(), "         ")))
+                        .unwrap_or_default();
+                    problems.push(format!(
+                        "{manager} {item}: expected {want_money}, got {got}{why}"
+                    ));
+                }
+                None if want_money.is_zero() => {}
+                None => problems.push(format!(
+                    "{manager} {item}: expected {want_money}, but there is no such line"
+                )),
+            }
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems)
+    }
+}
+
+fn indent(text: &str, pad: &str) -> String {
+    text.lines()
+        .map(|l| format!("{pad}{l}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
