@@ -593,6 +593,7 @@ pub const BUILTINS: &[(&str, &str, &str)] = &[
         "whole minutes from one time stamp to another",
     ),
     ("days_between", "from, to", "days from one date to another"),
+    ("add_days", "date, n", "the date n days later"),
 ];
 
 fn call(name: &str, args: &[Expr], env: &dyn Env) -> Result<Value, String> {
@@ -673,6 +674,25 @@ fn call(name: &str, args: &[Expr], env: &dyn Env) -> Result<Value, String> {
                 }
                 (a, b) => Err(format!(
                     "days_between takes two dates, got {} and {}",
+                    a.type_name(),
+                    b.type_name()
+                )),
+            }
+        }
+        "add_days" => {
+            arity(2)?;
+            match (&values[0], &values[1]) {
+                (Value::Date(d), Value::Num(n)) => {
+                    let n: i64 = n
+                        .trunc()
+                        .try_into()
+                        .map_err(|_| "add_days: too many days".to_owned())?;
+                    d.checked_add_signed(chrono::Duration::days(n))
+                        .map(Value::Date)
+                        .ok_or_else(|| "add_days: date out of range".to_owned())
+                }
+                (a, b) => Err(format!(
+                    "add_days takes a date and a number, got {} and {}",
                     a.type_name(),
                     b.type_name()
                 )),

@@ -293,6 +293,33 @@ impl Source {
 pub enum Window {
     /// The period itself.
     Period,
+    /// From the manager's hire day through the first `n` days, up to the end of the period
+    /// (cumulative).
+    SinceHire(u32),
+    /// Every row up to the end of the period (cumulative).
+    ToDate,
+}
+
+impl Window {
+    fn parse(s: &str) -> Option<Window> {
+        match s {
+            "period" => Some(Window::Period),
+            "to_date" => Some(Window::ToDate),
+            _ => {
+                let n = s
+                    .strip_prefix("since_hire_days:")?
+                    .trim()
+                    .parse::<u32>()
+                    .ok()?;
+                (n > 0).then_some(Window::SinceHire(n))
+            }
+        }
+    }
+
+    /// Whether the measure accumulates across periods (needed to detect a threshold crossing).
+    pub fn is_cumulative(self) -> bool {
+        !matches!(self, Window::Period)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -340,16 +367,28 @@ pub enum ItemKind {
     /// `amount`, optionally only `when` a condition holds.
     Formula { amount: Expr, when: Option<Expr> },
     /// n × `step` for the n-th consecutive period in which `when` holds.
-    Streak { when: Expr, step: Decimal },
+    Streak { when: Expr, step: Expr },
     /// Awards by place, highest `by` first, among managers for whom `among` holds.
     Rank {
         by: Expr,
-        awards: Vec<Decimal>,
+        /// The award of each place, first place first (usually parameters).
+        awards: Vec<Expr>,
         ties: Ties,
         among: Option<Expr>,
     },
     /// The manager's lines in the adjustments table for the period, each under its own item.
     Adjustments,
+    /// Paid once, in the period in which a cumulative measure first reaches `at_least`.
+    /// With `per_client`, for each client the manager brought in: a client whose first row in
+    /// the measure's table is by this manager on or after `new_clients_from` (an old client
+    /// who stopped and came back is not new). `at_least` and `award` may use `client.<column>`.
+    Threshold {
+        measure: String,
+        at_least: Expr,
+        award: Expr,
+        per_client: bool,
+        new_clients_from: Option<NaiveDate>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -490,20 +529,31 @@ struct RawItem {
     streak: Option<RawStreak>,
     rank: Option<RawRank>,
     adjustments: Option<bool>,
+    threshold: Option<RawThreshold>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawThreshold {
+    measure: String,
+    at_least: Spanned<String>,
+    award: Spanned<String>,
+    per: Option<String>,
+    new_clients_from: Option<String>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawStreak {
     when: Spanned<String>,
-    step: String,
+    step: Spanned<String>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawRank {
     by: Spanned<String>,
-    awards: Vec<String>,
+    awards: Vec<Spanned<String>>,
     ties: String,
     among: Option<Spanned<String>>,
 }
@@ -742,14 +792,11 @@ impl Policy {
                             None => Some(None),
                         };
                         let window = match r.window.as_deref() {
-                            None | Some("period") => Some(Window::Period),
-                            Some(other) => {
-                                l.err(
-                                    o,
-                                    format!("measure {name}: unknown window {other:?}; use period"),
-                                );
+                            None => Some(Window::Period),
+                            Some(w) => Window::parse(w).or_else(|| {
+                                l.err(o, format!("measure {name}: unknown window {w:?}; use period, to_date or since_hire_days:N"));
                                 None
-                            }
+                            }),
                         };
                         match (sum, filter, window) {
                             (Some(sum), Some(filter), Some(window)) => {
@@ -850,12 +897,13 @@ impl Policy {
                 r.streak.is_some(),
                 r.rank.is_some(),
                 r.adjustments == Some(true),
+                r.threshold.is_some(),
             ];
             if given.iter().filter(|g| **g).count() != 1 {
                 l.err(
                     o,
                     format!(
-                        "item {}: give exactly one of amount, streak, rank or adjustments = true",
+                        "item {}: give exactly one of amount, streak, rank, threshold or adjustments = true",
                         r.name
                     ),
                 );
@@ -873,17 +921,17 @@ impl Policy {
                 }
             } else if let Some(s) = &r.streak {
                 let when = l.expr(&s.when, &format!("item {} streak when", r.name));
-                let step = l.decimal(o, &format!("item {} streak step", r.name), &s.step);
+                let step = l.expr(&s.step, &format!("item {} streak step", r.name));
                 match (when, step) {
                     (Some(when), Some(step)) => Some(ItemKind::Streak { when, step }),
                     _ => None,
                 }
             } else if let Some(k) = &r.rank {
                 let by = l.expr(&k.by, &format!("item {} rank by", r.name));
-                let awards: Vec<Option<Decimal>> = k
+                let awards: Vec<Option<Expr>> = k
                     .awards
                     .iter()
-                    .map(|a| l.decimal(o, &format!("item {} rank awards", r.name), a))
+                    .map(|a| l.expr(a, &format!("item {} rank awards", r.name)))
                     .collect();
                 let ties = match k.ties.as_str() {
                     "all" => Some(Ties::All),
@@ -909,6 +957,57 @@ impl Policy {
                         ties,
                         among,
                     }),
+                    _ => None,
+                }
+            } else if let Some(t) = &r.threshold {
+                let at_least = l.expr(&t.at_least, &format!("item {} threshold at_least", r.name));
+                let award = l.expr(&t.award, &format!("item {} threshold award", r.name));
+                let per_client = match t.per.as_deref() {
+                    None | Some("manager") => Some(false),
+                    Some("client") => Some(true),
+                    Some(other) => {
+                        l.err(
+                            o,
+                            format!("item {}: per is manager or client, not {other:?}", r.name),
+                        );
+                        None
+                    }
+                };
+                let new_clients_from = match &t.new_clients_from {
+                    Some(d) => l
+                        .date(o, &format!("item {} new_clients_from", r.name), d)
+                        .map(Some),
+                    None => Some(None),
+                };
+                match raw.measures.get(&t.measure).map(|m| m.get_ref()) {
+                    None => l.err(
+                        o,
+                        format!(
+                            "item {}: threshold measure {} is not under [measures]",
+                            r.name, t.measure
+                        ),
+                    ),
+                    Some(m) => {
+                        let cumulative = m
+                            .window
+                            .as_deref()
+                            .and_then(Window::parse)
+                            .is_some_and(Window::is_cumulative);
+                        if !cumulative {
+                            l.err(o, format!("item {}: threshold measure {} must be cumulative: give it window = \"to_date\" or \"since_hire_days:N\"", r.name, t.measure));
+                        }
+                    }
+                }
+                match (at_least, award, per_client, new_clients_from) {
+                    (Some(at_least), Some(award), Some(per_client), Some(new_clients_from)) => {
+                        Some(ItemKind::Threshold {
+                            measure: t.measure.clone(),
+                            at_least,
+                            award,
+                            per_client,
+                            new_clients_from,
+                        })
+                    }
                     _ => None,
                 }
             } else {
@@ -988,14 +1087,28 @@ impl Policy {
                         exprs.push((it.line, what, w));
                     }
                 }
-                ItemKind::Streak { when, .. } => exprs.push((it.line, what, when)),
-                ItemKind::Rank { by, among, .. } => {
+                ItemKind::Streak { when, step } => {
+                    exprs.push((it.line, what.clone(), when));
+                    exprs.push((it.line, what, step));
+                }
+                ItemKind::Rank {
+                    by, among, awards, ..
+                } => {
                     exprs.push((it.line, what.clone(), by));
+                    for a in awards {
+                        exprs.push((it.line, what.clone(), a));
+                    }
                     if let Some(a) = among {
                         exprs.push((it.line, what, a));
                     }
                 }
                 ItemKind::Adjustments => {}
+                ItemKind::Threshold {
+                    at_least, award, ..
+                } => {
+                    exprs.push((it.line, what.clone(), at_least));
+                    exprs.push((it.line, what, award));
+                }
             }
         }
         for (line, what, e) in exprs {
@@ -1066,6 +1179,7 @@ impl Policy {
             ("manager", 2) if MANAGER_FIELDS.contains(&path[1].as_str()) => None,
             ("manager", 2) => None, // further columns of the managers file are read as text
             ("period", 2) if PERIOD_FIELDS.contains(&path[1].as_str()) => None,
+            ("client", 2) => None, // only meaningful in per-client thresholds; checked when evaluated
             (_, 1)
                 if self.parameters.contains_key(first)
                     || self.measures.contains_key(first)

@@ -5,7 +5,7 @@ use crate::data::{Booking, Client, DataSet, Flow, Manager};
 use crate::expr::{Env, Expr, Value};
 use crate::money::Money;
 use crate::period::Period;
-use crate::policy::{Frequency, Item, ItemKind, MeasureKind, Policy, Source, Ties};
+use crate::policy::{Frequency, Item, ItemKind, MeasureKind, Policy, Source, Ties, Window};
 use rust_decimal::Decimal;
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
@@ -200,6 +200,8 @@ struct Ctx<'a> {
     ix: &'a Index<'a>,
     manager: &'a Manager,
     period: Period,
+    /// Restricts measures to one client's rows (per-client thresholds).
+    only_client: Option<&'a Client>,
     memo: RefCell<HashMap<String, Value>>,
     /// Trace nodes of names looked up since the last `take_trace`, by name.
     looked_up: RefCell<Vec<(String, Trace)>>,
@@ -212,6 +214,7 @@ impl<'a> Ctx<'a> {
             ix,
             manager,
             period,
+            only_client: None,
             memo: RefCell::new(HashMap::new()),
             looked_up: RefCell::new(Vec::new()),
         }
@@ -280,9 +283,23 @@ impl<'a> Ctx<'a> {
                 source,
                 sum,
                 filter,
-                ..
+                window,
             } => {
-                let (first, last) = (period.first_day(), period.last_day());
+                let (first, last) = match window {
+                    Window::Period => (period.first_day(), period.last_day()),
+                    Window::ToDate => (chrono::NaiveDate::MIN, period.last_day()),
+                    Window::SinceHire(n) => {
+                        let hired = self.manager.hired_on.ok_or_else(|| {
+                            format!(
+                                "measure {name} counts from the hire day, but manager {} has no hired_on",
+                                self.manager.id
+                            )
+                        })?;
+                        let end = hired + chrono::Days::new(u64::from(*n) - 1);
+                        (hired, end.min(period.last_day()))
+                    }
+                };
+                let only = self.only_client.map(|c| c.id.as_str());
                 let mut total = Decimal::ZERO;
                 let mut notes = Vec::new();
                 let mut excluded = 0usize;
@@ -313,7 +330,10 @@ impl<'a> Ctx<'a> {
                             &self.ix.payments
                         };
                         for f in rows.get(id).into_iter().flatten() {
-                            if f.date < first || f.date > last {
+                            if f.date < first
+                                || f.date > last
+                                || only.is_some_and(|c| c != f.client)
+                            {
                                 continue;
                             }
                             let env = RowEnv {
@@ -328,7 +348,10 @@ impl<'a> Ctx<'a> {
                     Source::Bookings => {
                         for b in self.ix.bookings.get(id).into_iter().flatten() {
                             let day = b.arrival_at.date();
-                            if day < first || day > last {
+                            if day < first
+                                || day > last
+                                || only.is_some_and(|c| b.client.as_deref() != Some(c))
+                            {
                                 continue;
                             }
                             let client = b
@@ -346,7 +369,16 @@ impl<'a> Ctx<'a> {
                     }
                 }
                 let mut t = Trace::new(
-                    format!("{name} ({} {first}..{last})", source.name()),
+                    format!(
+                        "{name} ({} {}{})",
+                        source.name(),
+                        if first == chrono::NaiveDate::MIN {
+                            format!("..{last}")
+                        } else {
+                            format!("{first}..{last}")
+                        },
+                        only.map(|c| format!(", client {c}")).unwrap_or_default()
+                    ),
                     total.normalize().to_string(),
                 );
                 if excluded > 0 {
@@ -453,6 +485,9 @@ impl Env for Ctx<'_> {
         if path.len() == 2 {
             return match first {
                 "manager" => Ok(manager_field(self.manager, &path[1])),
+                "client" if self.only_client.is_some() => {
+                    Ok(client_field(self.only_client, &path[1]))
+                }
                 "period" => Ok(match path[1].as_str() {
                     "first_day" => Value::Date(self.period.first_day()),
                     "last_day" => Value::Date(self.period.last_day()),
@@ -584,7 +619,7 @@ pub fn settle(policy: &Policy, data: &DataSet, period: Period) -> Result<Settlem
         .copied()
         .filter(|m| m.in_post(period.first_day(), period.last_day()))
         .collect();
-    let mut lines = Vec::new();
+    let mut lines: Vec<Line> = Vec::new();
     let mut traces = BTreeMap::new();
     // Rank items need every manager's value first.
     let mut rank_results: HashMap<(usize, String), (Decimal, Trace)> = HashMap::new();
@@ -600,6 +635,17 @@ pub fn settle(policy: &Policy, data: &DataSet, period: Period) -> Result<Settlem
         ) = (&item.kind, item_period(item, period))
         {
             let mut scores = Vec::new();
+            let mut award_values = Vec::new();
+            if let Some(first) = in_post.first() {
+                let ctx = Ctx::new(policy, &ix, first, p);
+                for a in awards {
+                    award_values.push(
+                        ctx.eval(a, &format!("item {} awards", item.name))?
+                            .as_num()
+                            .map_err(SettleError)?,
+                    );
+                }
+            }
             for m in &in_post {
                 let ctx = Ctx::new(policy, &ix, m, p);
                 if let Some(a) = among
@@ -618,7 +664,8 @@ pub fn settle(policy: &Policy, data: &DataSet, period: Period) -> Result<Settlem
                     scores.push((m.id.clone(), v));
                 }
             }
-            for (id, (amount, trace)) in rank_awards(&scores, awards, *ties, &item.name, by) {
+            for (id, (amount, trace)) in rank_awards(&scores, &award_values, *ties, &item.name, by)
+            {
                 rank_results.insert((i, id), (amount, trace));
             }
         }
@@ -671,18 +718,44 @@ pub fn settle(policy: &Policy, data: &DataSet, period: Period) -> Result<Settlem
                 }
                 ItemKind::Streak { when, step } => {
                     let (n, t) = streak(policy, &ix, m, p, item, when)?;
-                    let v = Decimal::from(n) * step;
-                    let mut t2 = Trace::new(
-                        format!("{} = {n} × {}", item.name, step.normalize()),
-                        v.normalize().to_string(),
-                    );
-                    t2.children = vec![t];
-                    vec![(item.name.clone(), v, t2)]
+                    if n == 0 {
+                        let mut t2 =
+                            Trace::new(format!("{} (streak of 0 periods)", item.name), "0");
+                        t2.children = vec![t];
+                        vec![(item.name.clone(), Decimal::ZERO, t2)]
+                    } else {
+                        let step_value = ctx
+                            .eval(step, &format!("item {} step", item.name))?
+                            .as_num()
+                            .map_err(SettleError)?;
+                        let v = Decimal::from(n) * step_value;
+                        let mut t2 = Trace::new(
+                            format!("{} = {n} × {step}", item.name),
+                            v.normalize().to_string(),
+                        );
+                        t2.children = vec![t];
+                        t2.children.extend(ctx.take_trace());
+                        vec![(item.name.clone(), v, t2)]
+                    }
                 }
                 ItemKind::Rank { .. } => match rank_results.remove(&(i, m.id.clone())) {
                     Some((v, t)) => vec![(item.name.clone(), v, t)],
                     None => vec![],
                 },
+                ItemKind::Threshold {
+                    measure,
+                    at_least,
+                    award,
+                    per_client,
+                    new_clients_from,
+                } => threshold(
+                    policy,
+                    &ix,
+                    m,
+                    p,
+                    item,
+                    (measure, at_least, award, *per_client, *new_clients_from),
+                )?,
                 ItemKind::Adjustments => data
                     .adjustments
                     .iter()
@@ -727,11 +800,23 @@ pub fn settle(policy: &Policy, data: &DataSet, period: Period) -> Result<Settlem
                 })?;
                 t.value = amount.to_string();
                 root.children.push(t);
-                lines.push(Line {
-                    manager: m.id.clone(),
-                    item: name,
-                    amount,
-                });
+                // A zero amount is explained in the trace but is not a pay line; parts of one
+                // item (a threshold per client) add up to one line.
+                if amount.is_zero() {
+                    continue;
+                }
+                match lines.last_mut() {
+                    Some(last) if last.manager == m.id && last.item == name => {
+                        last.amount = last.amount.checked_add(amount).ok_or_else(|| {
+                            SettleError(format!("item {name} of manager {} out of range", m.id))
+                        })?;
+                    }
+                    _ => lines.push(Line {
+                        manager: m.id.clone(),
+                        item: name,
+                        amount,
+                    }),
+                }
             }
         }
         root.value = total.to_string();
@@ -747,6 +832,151 @@ pub fn settle(policy: &Policy, data: &DataSet, period: Period) -> Result<Settlem
         lines,
         traces,
     })
+}
+
+type ThresholdSpec<'e> = (
+    &'e String,
+    &'e Expr,
+    &'e Expr,
+    bool,
+    Option<chrono::NaiveDate>,
+);
+
+/// A threshold item: the award when the cumulative measure first reaches `at_least` in this
+/// period (it was below at the end of the previous period). Per client: for each new client of
+/// the manager with rows in the period.
+fn threshold(
+    policy: &Policy,
+    ix: &Index<'_>,
+    m: &Manager,
+    period: Period,
+    item: &Item,
+    (measure, at_least, award, per_client, new_from): ThresholdSpec<'_>,
+) -> Result<Vec<(String, Decimal, Trace)>, SettleError> {
+    let what = format!("item {}", item.name);
+    let check = |ctx: &Ctx<'_>, label: String| -> Result<Option<(Decimal, Trace)>, SettleError> {
+        let previous = Ctx {
+            period: period.previous(),
+            ..Ctx::new(policy, ix, m, period.previous())
+        };
+        let previous = Ctx {
+            only_client: ctx.only_client,
+            ..previous
+        };
+        let now = ctx
+            .eval(&Expr::Name(vec![measure.clone()]), &what)?
+            .as_num()
+            .map_err(SettleError)?;
+        let limit = ctx.eval(at_least, &what)?.as_num().map_err(SettleError)?;
+        let before = previous
+            .eval(&Expr::Name(vec![measure.clone()]), &what)?
+            .as_num()
+            .map_err(SettleError)?;
+        let mut t = Trace::new(label, String::new());
+        t.notes.push(format!(
+            "{measure}: {} at the end of {}, {} at the end of {}; threshold {at_least} = {}",
+            before.normalize(),
+            period.previous(),
+            now.normalize(),
+            period,
+            limit.normalize()
+        ));
+        t.children = ctx.take_trace();
+        if now >= limit && before < limit {
+            let a = ctx.eval(award, &what)?.as_num().map_err(SettleError)?;
+            t.notes.push(format!(
+                "first reached in {period}: award {award} = {}",
+                a.normalize()
+            ));
+            t.children.extend(ctx.take_trace());
+            Ok(Some((a, t)))
+        } else {
+            Ok(None)
+        }
+    };
+    if !per_client {
+        let ctx = Ctx::new(policy, ix, m, period);
+        return Ok(check(&ctx, item.name.clone())?
+            .map(|(a, t)| vec![(item.name.clone(), a, t)])
+            .unwrap_or_default());
+    }
+    let source = match policy.measures.get(measure.as_str()).map(|x| &x.kind) {
+        Some(MeasureKind::Sum { source, .. }) => *source,
+        _ => {
+            return Err(SettleError(format!(
+                "{}: item {}: measure {measure} is not a sum over a table",
+                policy.file, item.name
+            )));
+        }
+    };
+    // Each client's first row in the table (any manager).
+    let mut first_row: HashMap<&str, (chrono::NaiveDate, &str)> = HashMap::new();
+    let mut in_period: Vec<&str> = Vec::new();
+    let rows: Vec<(&str, chrono::NaiveDate, &str)> = match source {
+        Source::Sales => ix
+            .data
+            .sales
+            .iter()
+            .map(|f| (f.client.as_str(), f.date, f.manager.as_str()))
+            .collect(),
+        Source::Payments => ix
+            .data
+            .payments
+            .iter()
+            .map(|f| (f.client.as_str(), f.date, f.manager.as_str()))
+            .collect(),
+        Source::Bookings => ix
+            .data
+            .bookings
+            .iter()
+            .filter_map(|b| {
+                Some((
+                    b.client.as_deref()?,
+                    b.arrival_at.date(),
+                    b.manager.as_str(),
+                ))
+            })
+            .collect(),
+    };
+    for (client, day, manager) in &rows {
+        let e = first_row.entry(client).or_insert((*day, manager));
+        if *day < e.0 {
+            *e = (*day, manager);
+        }
+        if *manager == m.id && period.contains(*day) && !in_period.contains(client) {
+            in_period.push(client);
+        }
+    }
+    in_period.sort_unstable();
+    let mut out = Vec::new();
+    for client in in_period {
+        let (first_day, first_manager) = first_row[client];
+        let is_new = first_manager == m.id && new_from.is_none_or(|d| first_day >= d);
+        if !is_new {
+            continue;
+        }
+        let Some(c) = ix.clients.get(client).copied() else {
+            continue;
+        };
+        let ctx = Ctx {
+            only_client: Some(c),
+            ..Ctx::new(policy, ix, m, period)
+        };
+        if let Some((a, mut t)) =
+            check(&ctx, format!("{} · client {} {}", item.name, c.id, c.name))?
+        {
+            t.notes.push(format!(
+                "new client: first {} row on {first_day} by {}{}",
+                source.name(),
+                m.id,
+                new_from
+                    .map(|d| format!(", on or after {d}"))
+                    .unwrap_or_default()
+            ));
+            out.push((item.name.clone(), a, t));
+        }
+    }
+    Ok(out)
 }
 
 /// The n-th consecutive period (of the item's frequency) ending with `period` in which `when`
