@@ -110,6 +110,10 @@ pub struct Adjustment {
     pub reason: Option<String>,
 }
 
+/// A version of the ownership ledger in file mode: subject (client, account or "" for the
+/// client level) and manager by their codes.
+pub type OwnershipVersion = Version<(String, String), String>;
+
 /// Everything a settlement may read. Tables a policy does not use may be empty.
 #[derive(Debug, Clone, Default)]
 pub struct DataSet {
@@ -117,7 +121,7 @@ pub struct DataSet {
     pub clients: Vec<Client>,
     pub accounts: Vec<Account>,
     /// Ownership versions keyed by (client, account or "" for the client level).
-    pub ownership: Vec<Version<(String, String), String>>,
+    pub ownership: Vec<OwnershipVersion>,
     pub balances: Vec<Balance>,
     pub targets: Vec<Target>,
     pub sales: Vec<Flow>,

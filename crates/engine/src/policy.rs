@@ -336,7 +336,26 @@ pub enum MeasureKind {
         measure: String,
         default: Option<Decimal>,
     },
+    /// Balances of the accounts that pass `filter`, each day attributed to the accounts'
+    /// owners by their ratios on that day (account level over client level), times the
+    /// account's `weight`; with `daily_average`, divided by the days of the period.
+    Balances {
+        weight: Option<Expr>,
+        filter: Option<Expr>,
+        daily_average: bool,
+    },
 }
+
+/// Fields of an account row in a balances measure (with `client.<column>` and parameters).
+pub const ACCOUNT_FIELDS: &[&str] = &[
+    "account_id",
+    "product",
+    "currency",
+    "rate",
+    "term_months",
+    "opened_on",
+    "closed_on",
+];
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Measure {
@@ -515,6 +534,8 @@ struct RawMeasure {
     window: Option<String>,
     target: Option<String>,
     default: Option<String>,
+    weight: Option<Spanned<String>>,
+    average: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -766,6 +787,48 @@ impl Policy {
                     measure: target.clone(),
                     default,
                 })
+            } else if r.from.as_deref() == Some("balances") {
+                let weight = match &r.weight {
+                    Some(w) => l.expr(w, &format!("measure {name} weight")).map(Some),
+                    None => Some(None),
+                };
+                let filter = match &r.filter {
+                    Some(f) => l.expr(f, &format!("measure {name} where")).map(Some),
+                    None => Some(None),
+                };
+                let daily_average = match r.average.as_deref() {
+                    Some("daily") => Some(true),
+                    Some("none") => Some(false),
+                    _ => {
+                        l.err(o, format!("measure {name}: a balances measure says average = \"daily\" (daily average over the period) or \"none\" (sum of daily balances)"));
+                        None
+                    }
+                };
+                if r.sum.is_some() || r.count.is_some() || r.window.is_some() {
+                    l.err(o, format!("measure {name}: a balances measure takes weight, where and average (not sum, count or window)"));
+                }
+                for e in weight.iter().flatten().chain(filter.iter().flatten()) {
+                    for path in e.names() {
+                        let ok = match (path[0].as_str(), path.len()) {
+                            (f, 1) => ACCOUNT_FIELDS.contains(&f) || raw.parameters.contains_key(f),
+                            ("client", 2) => true,
+                            _ => false,
+                        };
+                        if !ok {
+                            l.err(o, format!("measure {name}: unknown name {} for an account; an account has {}, client.<column> and the policy's parameters", path.join("."), ACCOUNT_FIELDS.join(", ")));
+                        }
+                    }
+                }
+                match (weight, filter, daily_average) {
+                    (Some(weight), Some(filter), Some(daily_average)) => {
+                        Some(MeasureKind::Balances {
+                            weight,
+                            filter,
+                            daily_average,
+                        })
+                    }
+                    _ => None,
+                }
             } else {
                 match r.from.as_deref().map(|f| (f, Source::parse(f))) {
                     None => {
@@ -773,7 +836,7 @@ impl Policy {
                         None
                     }
                     Some((f, None)) => {
-                        l.err(o, format!("measure {name}: unknown table {f:?}; use sales, payments or bookings"));
+                        l.err(o, format!("measure {name}: unknown table {f:?}; use sales, payments, bookings or balances"));
                         None
                     }
                     Some((_, Some(source))) => {

@@ -1,7 +1,8 @@
 //! Settlement: a policy applied to a data set for a period gives each customer manager's pay
 //! lines, each with the trace of how it was computed.
 
-use crate::data::{Booking, Client, DataSet, Flow, Manager};
+use crate::data::OwnershipVersion;
+use crate::data::{Account, Booking, Client, DataSet, Flow, Manager};
 use crate::expr::{Env, Expr, Value};
 use crate::money::Money;
 use crate::period::Period;
@@ -122,6 +123,21 @@ struct Index<'a> {
     bookings: HashMap<&'a str, Vec<&'a Booking>>,
     /// The first period with facts: history before it is unknown.
     first_day: Option<chrono::NaiveDate>,
+    /// Balances by account (in data order).
+    balances: HashMap<&'a str, Vec<&'a crate::data::Balance>>,
+    /// Ownership versions by subject (client, account or "").
+    ownership: HashMap<Subject<'a>, Vec<&'a OwnershipVersion>>,
+    /// Balances measures computed for all managers at once: (measure, period) → results.
+    balance_cache: RefCell<HashMap<(String, Period), std::rc::Rc<BalanceResult>>>,
+}
+
+/// A subject of the ledger by codes: (client, account or "").
+type Subject<'a> = (&'a str, &'a str);
+
+/// A balances measure for every manager: value and, per account, the explanation.
+#[derive(Default)]
+struct BalanceResult {
+    per_manager: HashMap<String, (Decimal, Vec<String>)>,
 }
 
 impl<'a> Index<'a> {
@@ -181,6 +197,47 @@ impl<'a> Index<'a> {
         if !problems.is_empty() {
             return Err(SettleError(problems.join("\n")));
         }
+        let accounts: HashMap<&str, &crate::data::Account> =
+            data.accounts.iter().map(|a| (a.id.as_str(), a)).collect();
+        let mut balances: HashMap<&str, Vec<&crate::data::Balance>> = HashMap::new();
+        for b in &data.balances {
+            if !accounts.contains_key(b.account.as_str()) {
+                problems.push(format!(
+                    "balances: account {:?} on {} is not in accounts",
+                    b.account, b.date
+                ));
+            }
+            balances.entry(b.account.as_str()).or_default().push(b);
+        }
+        let mut ownership: HashMap<Subject<'_>, Vec<&OwnershipVersion>> = HashMap::new();
+        for v in &data.ownership {
+            if !managers.contains_key(v.manager.as_str()) {
+                problems.push(format!(
+                    "ownership: client {} account {:?}: unknown customer manager {:?}",
+                    v.subject.0, v.subject.1, v.manager
+                ));
+            }
+            ownership
+                .entry((v.subject.0.as_str(), v.subject.1.as_str()))
+                .or_default()
+                .push(v);
+        }
+        // The ledger rules hold in file mode too: shares sum to 1 on every day.
+        for ((client, account), versions) in &ownership {
+            let owned: Vec<&OwnershipVersion> = versions.clone();
+            for p in crate::ledger::check_subject(&owned) {
+                let subject = if account.is_empty() {
+                    format!("client {client}")
+                } else {
+                    format!("account {account}")
+                };
+                problems.push(format!("ownership: {subject}: {p}"));
+            }
+        }
+        if !problems.is_empty() {
+            problems.sort();
+            return Err(SettleError(problems.join("\n")));
+        }
         Ok(Index {
             data,
             managers,
@@ -189,6 +246,9 @@ impl<'a> Index<'a> {
             payments,
             bookings,
             first_day: data.first_fact_day(),
+            balances,
+            ownership,
+            balance_cache: RefCell::new(HashMap::new()),
         })
     }
 }
@@ -248,6 +308,50 @@ impl<'a> Ctx<'a> {
         let m = &self.policy.measures[name];
         let period = self.period;
         match &m.kind {
+            MeasureKind::Balances {
+                weight,
+                filter,
+                daily_average,
+            } => {
+                let key = (name.to_owned(), period);
+                let cached = self.ix.balance_cache.borrow().get(&key).cloned();
+                let result = match cached {
+                    Some(r) => r,
+                    None => {
+                        let r = std::rc::Rc::new(balances_measure(
+                            self.policy,
+                            self.ix,
+                            period,
+                            weight.as_ref(),
+                            filter.as_ref(),
+                            *daily_average,
+                        )?);
+                        self.ix.balance_cache.borrow_mut().insert(key, r.clone());
+                        r
+                    }
+                };
+                let (value, notes) = result
+                    .per_manager
+                    .get(&self.manager.id)
+                    .cloned()
+                    .unwrap_or_default();
+                let mut t = Trace::new(
+                    format!(
+                        "{name} (balances {}..{}{})",
+                        period.first_day(),
+                        period.last_day(),
+                        if *daily_average {
+                            ", daily average"
+                        } else {
+                            ""
+                        }
+                    ),
+                    value.normalize().to_string(),
+                );
+                t.notes = notes;
+                self.note(name, t);
+                Ok(Value::Num(value))
+            }
             MeasureKind::Target { measure, default } => {
                 let found = self.ix.data.targets.iter().find(|t| {
                     t.manager == self.manager.id && t.period == period && t.measure == *measure
@@ -589,6 +693,153 @@ impl Env for Ctx<'_> {
             Ok(Value::Num(row.value))
         })())
     }
+}
+
+/// An account row in a balances measure: its fields, its client's, and the policy's parameters
+/// at the end of the period.
+struct AccountEnv<'a> {
+    account: &'a Account,
+    client: Option<&'a Client>,
+    policy: &'a Policy,
+    day: chrono::NaiveDate,
+}
+
+impl Env for AccountEnv<'_> {
+    fn name(&self, path: &[String]) -> Result<Value, String> {
+        if path.len() == 2 && path[0] == "client" {
+            return Ok(client_field(self.client, &path[1]));
+        }
+        let a = self.account;
+        let f = path[0].as_str();
+        Ok(match f {
+            "account_id" => Value::Text(a.id.clone()),
+            "product" => Value::Text(a.product.clone()),
+            "currency" => Value::Text(a.currency.clone()),
+            "rate" => a.rate.map_or(Value::Null, Value::Num),
+            "term_months" => a
+                .term_months
+                .map_or(Value::Null, |t| Value::Num(Decimal::from(t))),
+            "opened_on" => a.opened_on.map_or(Value::Null, Value::Date),
+            "closed_on" => a.closed_on.map_or(Value::Null, Value::Date),
+            _ => match self.policy.parameters.get(f) {
+                Some(p) => Value::Num(
+                    p.series
+                        .at(self.day)
+                        .map_err(|e| format!("parameter {f} {e}"))?
+                        .value,
+                ),
+                None => return Err(format!("unknown account field {f}")),
+            },
+        })
+    }
+}
+
+/// One pass over the balances of the period: each account that passes the filter contributes
+/// balance × ratio of each owner on each day, times its weight.
+fn balances_measure(
+    policy: &Policy,
+    ix: &Index<'_>,
+    period: Period,
+    weight: Option<&Expr>,
+    filter: Option<&Expr>,
+    daily_average: bool,
+) -> Result<BalanceResult, String> {
+    let (first, last) = (period.first_day(), period.last_day());
+    let days = Decimal::from(period.days());
+    let mut result = BalanceResult::default();
+    let empty: Vec<&OwnershipVersion> = Vec::new();
+    let mut accounts: Vec<&Account> = ix.data.accounts.iter().collect();
+    accounts.sort_by(|a, b| a.id.cmp(&b.id));
+    for account in accounts {
+        let Some(rows) = ix.balances.get(account.id.as_str()) else {
+            continue;
+        };
+        let env = AccountEnv {
+            account,
+            client: ix.clients.get(account.client.as_str()).copied(),
+            policy,
+            day: last,
+        };
+        if let Some(f) = filter
+            && !f
+                .eval(&env)
+                .and_then(|v| v.as_bool())
+                .map_err(|e| format!("account {}: {e}", account.id))?
+        {
+            continue;
+        }
+        let w = match weight {
+            Some(w) => w
+                .eval(&env)
+                .and_then(|v| v.as_num())
+                .map_err(|e| format!("account {}: {e}", account.id))?,
+            None => Decimal::ONE,
+        };
+        let own = ix
+            .ownership
+            .get(&(account.client.as_str(), account.id.as_str()))
+            .unwrap_or(&empty);
+        let client_level = ix
+            .ownership
+            .get(&(account.client.as_str(), ""))
+            .unwrap_or(&empty);
+        // Σ balance × ratio per owner, and the days each owner held which share.
+        let mut sums: BTreeMap<&str, (Decimal, BTreeMap<String, u32>)> = BTreeMap::new();
+        for b in rows {
+            if b.date < first || b.date > last {
+                continue;
+            }
+            let on_account: Vec<&&OwnershipVersion> =
+                own.iter().filter(|v| v.covers(b.date)).collect();
+            let owners: Vec<&&OwnershipVersion> = if on_account.is_empty() {
+                client_level.iter().filter(|v| v.covers(b.date)).collect()
+            } else {
+                on_account
+            };
+            let balance = b.balance.to_decimal();
+            for v in owners {
+                let e = sums.entry(v.manager.as_str()).or_default();
+                e.0 += balance * v.ratio.value();
+                *e.1.entry(v.ratio.to_string()).or_default() += 1;
+            }
+        }
+        for (manager, (sum, shares)) in sums {
+            // Accumulated undivided; the daily average divides once per manager (below), so
+            // that no division remainder is summed.
+            let undivided = sum * w;
+            let value = if daily_average {
+                undivided / days
+            } else {
+                undivided
+            };
+            let entry = result.per_manager.entry(manager.to_owned()).or_default();
+            entry.0 += undivided;
+            let shares: Vec<String> = shares
+                .iter()
+                .map(|(r, d)| format!("ratio {r} on {d} day(s)"))
+                .collect();
+            entry.1.push(format!(
+                "account {} ({}, {}{}): Σ balance × ratio = {} ({}); weight {} → {}",
+                account.id,
+                account.product,
+                account.currency,
+                account
+                    .rate
+                    .map(|r| format!(", rate {}", r.normalize()))
+                    .unwrap_or_default(),
+                sum.normalize(),
+                shares.join(", "),
+                w.normalize(),
+                value.normalize()
+            ));
+        }
+    }
+    if daily_average {
+        for v in result.per_manager.values_mut() {
+            v.0 /= days;
+        }
+    }
+    Ok(result)
 }
 
 /// The period an item is computed over when the policy settles `period`, if it is due then.

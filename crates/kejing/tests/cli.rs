@@ -101,3 +101,121 @@ fn bad_input_exits_1_naming_file_row_and_column() {
     assert_eq!(unknown.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&unknown.stderr).contains("unknown table"));
 }
+
+fn policies_dir() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../policies")
+}
+
+#[test]
+fn the_shipped_policies_pass_their_own_test_cases() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = policies_dir();
+    let out = ok(tmp.path(), &["policy", "test", dir.to_str().unwrap()]);
+    let last = out.lines().last().unwrap_or("");
+    assert!(last.ends_with(" passed, 0 failed"), "{out}");
+    let passed: usize = last.split_whitespace().next().unwrap().parse().unwrap();
+    assert!(passed >= 19, "{out}");
+}
+
+#[test]
+fn file_mode_settlement_of_a_generated_bank() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    ok(dir, &["gen", "--scale", "1", "--out", "data"]);
+    let policy = policies_dir().join("cixi-deposits");
+    let policy = policy.to_str().unwrap();
+    ok(
+        dir,
+        &[
+            "settle", "--policy", policy, "--data", "data", "--period", "2026-09", "--out",
+            "pay.csv",
+        ],
+    );
+    let pay = std::fs::read_to_string(dir.join("pay.csv")).unwrap();
+    let mut lines = pay.lines();
+    assert_eq!(lines.next(), Some("manager_id,item,amount"));
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    // Every amount has exactly two decimals; every manager in post has a total equal to the
+    // sum of their items.
+    let mut sums: std::collections::BTreeMap<&str, i64> = Default::default();
+    let mut totals: std::collections::BTreeMap<&str, i64> = Default::default();
+    for r in &rows {
+        let (int, frac) = r[2].split_once('.').unwrap();
+        assert_eq!(frac.len(), 2, "{r:?}");
+        let fen = int.parse::<i64>().unwrap() * 100
+            + frac.parse::<i64>().unwrap() * if int.starts_with('-') { -1 } else { 1 };
+        if r[1] == "total" {
+            totals.insert(r[0], fen);
+        } else {
+            *sums.entry(r[0]).or_default() += fen;
+        }
+    }
+    for (m, t) in &totals {
+        assert_eq!(sums.get(m).copied().unwrap_or(0), *t, "{m}");
+    }
+    // Back-office staff and specialists are not paid as customer managers (A3) ...
+    let managers = std::fs::read_to_string(dir.join("data/managers.csv")).unwrap();
+    for l in managers.lines().skip(1) {
+        let f: Vec<&str> = l.split(',').collect();
+        if f[6] == "back_office" {
+            assert!(!totals.contains_key(f[0]), "{l}");
+        } else {
+            assert!(totals.contains_key(f[0]), "in post but no total: {l}");
+        }
+    }
+    // ... and the explanation of one manager leads to accounts and parameters.
+    let first = rows.iter().find(|r| r[1] != "total").unwrap()[0];
+    let why = ok(
+        dir,
+        &[
+            "explain",
+            "--policy",
+            policy,
+            "--data",
+            "data",
+            "--period",
+            "2026-09",
+            "--manager",
+            first,
+        ],
+    );
+    assert!(
+        why.contains("deposit_performance (balances 2026-09-01..2026-09-30, daily average)"),
+        "{why}"
+    );
+    assert!(why.contains("· account A"), "{why}");
+    assert!(why.contains("in effect from"), "{why}");
+}
+
+#[test]
+fn a_broken_policy_is_refused_with_its_file_and_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let text = std::fs::read_to_string(policies_dir().join("hotel-sales/policy.toml"))
+        .unwrap()
+        .replace(r#"value = "0.015""#, "value = 0.015");
+    std::fs::write(dir.join("policy.toml"), text).unwrap();
+    std::fs::create_dir(dir.join("data")).unwrap();
+    std::fs::write(dir.join("data/managers.csv"), "manager_id,name\nH1,周敏\n").unwrap();
+    let out = kejing(
+        dir,
+        &[
+            "settle",
+            "--policy",
+            "policy.toml",
+            "--data",
+            "data",
+            "--period",
+            "2026-09",
+            "--out",
+            "pay.csv",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("policy.toml:23:") && err.contains("as strings"),
+        "{err}"
+    );
+    assert!(!dir.join("pay.csv").exists(), "nothing is written on error");
+}
