@@ -237,6 +237,16 @@ impl Tier {
     }
 }
 
+/// A table of values keyed by text (a grade, a product), effective-dated.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Lookup {
+    pub name: String,
+    pub label: Option<String>,
+    pub series: Series<BTreeMap<String, Decimal>>,
+    /// The value for a key the table does not list; without it such a key is an error.
+    pub default: Option<Decimal>,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct TierTable {
     pub name: String,
@@ -444,6 +454,7 @@ pub struct Policy {
     pub rounding: Rounding,
     pub parameters: BTreeMap<String, Parameter>,
     pub tiers: BTreeMap<String, TierTable>,
+    pub lookups: BTreeMap<String, Lookup>,
     pub measures: BTreeMap<String, Measure>,
     pub values: BTreeMap<String, Value>,
     pub items: Vec<Item>,
@@ -460,6 +471,8 @@ struct RawPolicy {
     parameters: BTreeMap<String, Spanned<RawParameter>>,
     #[serde(default)]
     tiers: BTreeMap<String, Spanned<RawTierTable>>,
+    #[serde(default)]
+    lookups: BTreeMap<String, Spanned<RawLookup>>,
     #[serde(default)]
     measures: BTreeMap<String, Spanned<RawMeasure>>,
     #[serde(default)]
@@ -494,6 +507,23 @@ struct RawDated {
     value: String,
     #[serde(rename = "ref")]
     reference: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLookup {
+    label: Option<String>,
+    default: Option<String>,
+    versions: Vec<Spanned<RawLookupVersion>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLookupVersion {
+    from: String,
+    #[serde(rename = "ref")]
+    reference: String,
+    values: BTreeMap<String, String>,
 }
 
 #[derive(Deserialize)]
@@ -612,7 +642,7 @@ pub const CLIENT_FIELDS: &[&str] = &["id", "name", "kind", "client_type", "agree
 pub const PERIOD_FIELDS: &[&str] = &["first_day", "last_day", "days"];
 
 /// The policy's own functions: (name, arguments).
-pub const POLICY_FUNCTIONS: &[(&str, usize)] = &[("tier", 2)];
+pub const POLICY_FUNCTIONS: &[(&str, usize)] = &[("tier", 2), ("lookup", 2)];
 
 struct Loader<'a> {
     file: &'a str,
@@ -774,6 +804,49 @@ impl Policy {
             );
         }
 
+        let mut lookups = BTreeMap::new();
+        for (name, t) in &raw.lookups {
+            let r = t.get_ref();
+            let default = match &r.default {
+                Some(d) => l.decimal(t.span().start, &format!("lookups {name} default"), d),
+                None => None,
+            };
+            let mut versions = Vec::new();
+            for v in &r.versions {
+                let o = v.span().start;
+                let Some(from) = l.date(o, &format!("lookups {name}"), &v.get_ref().from) else {
+                    continue;
+                };
+                let mut values = BTreeMap::new();
+                for (k, val) in &v.get_ref().values {
+                    if let Some(d) = l.decimal(o, &format!("lookups {name} {k}"), val) {
+                        values.insert(k.clone(), d);
+                    }
+                }
+                versions.push(Dated {
+                    from,
+                    value: values,
+                    reference: v.get_ref().reference.clone(),
+                    line: l.line(o),
+                });
+            }
+            check_dates(
+                &mut l,
+                t.span().start,
+                &format!("lookups {name}"),
+                &versions,
+            );
+            lookups.insert(
+                name.clone(),
+                Lookup {
+                    name: name.clone(),
+                    label: r.label.clone(),
+                    series: Series { versions },
+                    default,
+                },
+            );
+        }
+
         let mut measures = BTreeMap::new();
         for (name, m) in &raw.measures {
             let o = m.span().start;
@@ -810,7 +883,11 @@ impl Policy {
                 for e in weight.iter().flatten().chain(filter.iter().flatten()) {
                     for path in e.names() {
                         let ok = match (path[0].as_str(), path.len()) {
-                            (f, 1) => ACCOUNT_FIELDS.contains(&f) || raw.parameters.contains_key(f),
+                            (f, 1) => {
+                                ACCOUNT_FIELDS.contains(&f)
+                                    || raw.parameters.contains_key(f)
+                                    || raw.lookups.contains_key(f)
+                            }
                             ("client", 2) => true,
                             _ => false,
                         };
@@ -1120,6 +1197,7 @@ impl Policy {
             rounding,
             parameters,
             tiers,
+            lookups,
             measures,
             values,
             items,
@@ -1193,7 +1271,7 @@ impl Policy {
                     });
                 }
             }
-            if let Some(t) = tier_argument_problem(e, &self.tiers) {
+            if let Some(t) = table_argument_problem(e, &self.tiers, &self.lookups) {
                 l.errors.push(PolicyError {
                     file: self.file.clone(),
                     line,
@@ -1247,12 +1325,13 @@ impl Policy {
                 if self.parameters.contains_key(first)
                     || self.measures.contains_key(first)
                     || self.values.contains_key(first)
-                    || self.tiers.contains_key(first) =>
+                    || self.tiers.contains_key(first)
+                    || self.lookups.contains_key(first) =>
             {
                 None
             }
             _ => Some(format!(
-                "unknown name {}; a name is a measure, a value, a parameter, a tier table (inside tier()), manager.<column> or period.first_day/last_day/days",
+                "unknown name {}; a name is a measure, a value, a parameter, a table (inside tier() or lookup()), manager.<column> or period.first_day/last_day/days",
                 path.join(".")
             )),
         }
@@ -1277,22 +1356,38 @@ fn function_problem(name: &str, n: usize, _tiers: &BTreeMap<String, TierTable>) 
     ))
 }
 
-fn tier_argument_problem(e: &Expr, tiers: &BTreeMap<String, TierTable>) -> Option<String> {
+fn table_argument_problem(
+    e: &Expr,
+    tiers: &BTreeMap<String, TierTable>,
+    lookups: &BTreeMap<String, Lookup>,
+) -> Option<String> {
+    let recurse = |a: &Expr| table_argument_problem(a, tiers, lookups);
     match e {
-        Expr::Call(name, args) if name == "tier" => match args.first() {
-            Some(Expr::Name(p)) if p.len() == 1 && tiers.contains_key(&p[0]) => args
-                .iter()
-                .skip(1)
-                .find_map(|a| tier_argument_problem(a, tiers)),
-            _ => {
+        Expr::Call(name, args) if name == "tier" || name == "lookup" => {
+            let ok = match args.first() {
+                Some(Expr::Name(p)) if p.len() == 1 => {
+                    if name == "tier" {
+                        tiers.contains_key(&p[0])
+                    } else {
+                        lookups.contains_key(&p[0])
+                    }
+                }
+                _ => false,
+            };
+            if ok {
+                args.iter().skip(1).find_map(recurse)
+            } else if name == "tier" {
                 Some("the first argument of tier() is the name of a table under [tiers]".to_owned())
+            } else {
+                Some(
+                    "the first argument of lookup() is the name of a table under [lookups]"
+                        .to_owned(),
+                )
             }
-        },
-        Expr::Neg(a) | Expr::Not(a) => tier_argument_problem(a, tiers),
-        Expr::Bin(_, a, b) => {
-            tier_argument_problem(a, tiers).or_else(|| tier_argument_problem(b, tiers))
         }
-        Expr::Call(_, args) => args.iter().find_map(|a| tier_argument_problem(a, tiers)),
+        Expr::Neg(a) | Expr::Not(a) => recurse(a),
+        Expr::Bin(_, a, b) => recurse(a).or_else(|| recurse(b)),
+        Expr::Call(_, args) => args.iter().find_map(recurse),
         _ => None,
     }
 }

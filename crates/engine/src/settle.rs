@@ -647,6 +647,14 @@ impl Env for Ctx<'_> {
     }
 
     fn call(&self, name: &str, args: &[Expr]) -> Option<Result<Value, String>> {
+        if name == "lookup" {
+            return Some(
+                lookup_call(self.policy, args, self, self.period.last_day()).map(|(v, trace)| {
+                    self.note(&format!("lookup:{}", trace.label), trace);
+                    v
+                }),
+            );
+        }
         if name != "tier" {
             return None;
         }
@@ -705,6 +713,10 @@ struct AccountEnv<'a> {
 }
 
 impl Env for AccountEnv<'_> {
+    fn call(&self, name: &str, args: &[Expr]) -> Option<Result<Value, String>> {
+        (name == "lookup").then(|| lookup_call(self.policy, args, self, self.day).map(|(v, _)| v))
+    }
+
     fn name(&self, path: &[String]) -> Result<Value, String> {
         if path.len() == 2 && path[0] == "client" {
             return Ok(client_field(self.client, &path[1]));
@@ -732,6 +744,67 @@ impl Env for AccountEnv<'_> {
             },
         })
     }
+}
+
+/// `lookup(table, key)`: the value of `key` in the version of the table in effect on `day`.
+fn lookup_call(
+    policy: &Policy,
+    args: &[Expr],
+    env: &dyn Env,
+    day: chrono::NaiveDate,
+) -> Result<(Value, Trace), String> {
+    let table = match args.first() {
+        Some(Expr::Name(p)) if p.len() == 1 => p[0].as_str(),
+        _ => {
+            return Err(
+                "lookup(table, key): the first argument names a table under [lookups]".to_owned(),
+            );
+        }
+    };
+    let t = policy
+        .lookups
+        .get(table)
+        .ok_or_else(|| format!("no lookup table {table}"))?;
+    let key = match args
+        .get(1)
+        .ok_or("lookup(table, key) needs a key")?
+        .eval(env)?
+    {
+        Value::Text(s) => s,
+        Value::Num(n) => n.normalize().to_string(),
+        Value::Null => String::new(),
+        other => other.to_string(),
+    };
+    let version = t
+        .series
+        .at(day)
+        .map_err(|e| format!("lookups {table} {e}"))?;
+    let (value, how) = match (version.value.get(&key), t.default) {
+        (Some(v), _) => (
+            *v,
+            format!(
+                "{key:?} in table in effect from {} ({}; policy line {})",
+                version.from, version.reference, version.line
+            ),
+        ),
+        (None, Some(d)) => (
+            d,
+            format!("{key:?} is not listed; default {}", d.normalize()),
+        ),
+        (None, None) => {
+            let keys: Vec<&str> = version.value.keys().map(String::as_str).collect();
+            return Err(format!(
+                "lookups {table}: no value for {key:?} (the table lists {}); add it or give the table a default",
+                keys.join(", ")
+            ));
+        }
+    };
+    let mut trace = Trace::new(
+        format!("lookup {table}({key})"),
+        value.normalize().to_string(),
+    );
+    trace.notes.push(how);
+    Ok((Value::Num(value), trace))
 }
 
 /// One pass over the balances of the period: each account that passes the filter contributes
