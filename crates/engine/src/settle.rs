@@ -129,6 +129,17 @@ struct Index<'a> {
     ownership: HashMap<Subject<'a>, Vec<&'a OwnershipVersion>>,
     /// Balances measures computed for all managers at once: (measure, period) → results.
     balance_cache: RefCell<HashMap<(String, Period), std::rc::Rc<BalanceResult>>>,
+    /// Σ balance × ratio per account and owner for a period: independent of any policy, so a
+    /// what-if run re-uses it instead of scanning the balances again.
+    sums_cache: RefCell<HashMap<Period, std::rc::Rc<AccountSums>>>,
+}
+
+/// Per account (its index in the data set's accounts, sorted by id): each owner's
+/// Σ balance × ratio over the period's days, and the days they held each share.
+type OwnerSums = Vec<(String, Decimal, BTreeMap<String, u32>)>;
+
+struct AccountSums {
+    rows: Vec<(usize, OwnerSums)>,
 }
 
 /// A subject of the ledger by codes: (client, account or "").
@@ -249,6 +260,7 @@ impl<'a> Index<'a> {
             balances,
             ownership,
             balance_cache: RefCell::new(HashMap::new()),
+            sums_cache: RefCell::new(HashMap::new()),
         })
     }
 }
@@ -807,8 +819,68 @@ fn lookup_call(
     Ok((Value::Num(value), trace))
 }
 
-/// One pass over the balances of the period: each account that passes the filter contributes
-/// balance × ratio of each owner on each day, times its weight.
+/// One pass over the balances of the period: Σ balance × ratio of each owner on each day, per
+/// account (account-level ownership over the client's). Cached per period.
+fn account_sums(ix: &Index<'_>, period: Period) -> std::rc::Rc<AccountSums> {
+    if let Some(s) = ix.sums_cache.borrow().get(&period) {
+        return s.clone();
+    }
+    let (first, last) = (period.first_day(), period.last_day());
+    let empty: Vec<&OwnershipVersion> = Vec::new();
+    let mut accounts: Vec<(usize, &Account)> = ix.data.accounts.iter().enumerate().collect();
+    accounts.sort_by(|a, b| a.1.id.cmp(&b.1.id));
+    let mut rows = Vec::with_capacity(accounts.len());
+    for (index, account) in accounts {
+        let Some(balances) = ix.balances.get(account.id.as_str()) else {
+            continue;
+        };
+        let own = ix
+            .ownership
+            .get(&(account.client.as_str(), account.id.as_str()))
+            .unwrap_or(&empty);
+        let client_level = ix
+            .ownership
+            .get(&(account.client.as_str(), ""))
+            .unwrap_or(&empty);
+        let mut sums: BTreeMap<&str, (Decimal, BTreeMap<String, u32>)> = BTreeMap::new();
+        for b in balances {
+            if b.date < first || b.date > last {
+                continue;
+            }
+            let on_account: Vec<&OwnershipVersion> =
+                own.iter().copied().filter(|v| v.covers(b.date)).collect();
+            let owners: Vec<&OwnershipVersion> = if on_account.is_empty() {
+                client_level
+                    .iter()
+                    .copied()
+                    .filter(|v| v.covers(b.date))
+                    .collect()
+            } else {
+                on_account
+            };
+            let balance = b.balance.to_decimal();
+            for v in owners {
+                let e = sums.entry(v.manager.as_str()).or_default();
+                e.0 += balance * v.ratio.value();
+                *e.1.entry(v.ratio.to_string()).or_default() += 1;
+            }
+        }
+        if !sums.is_empty() {
+            rows.push((
+                index,
+                sums.into_iter()
+                    .map(|(m, (s, d))| (m.to_owned(), s, d))
+                    .collect(),
+            ));
+        }
+    }
+    let result = std::rc::Rc::new(AccountSums { rows });
+    ix.sums_cache.borrow_mut().insert(period, result.clone());
+    result
+}
+
+/// A balances measure for every manager: the cached per-account sums, filtered and weighted by
+/// the policy, summed per owner, and for a daily average divided once by the period's days.
 fn balances_measure(
     policy: &Policy,
     ix: &Index<'_>,
@@ -817,16 +889,12 @@ fn balances_measure(
     filter: Option<&Expr>,
     daily_average: bool,
 ) -> Result<BalanceResult, String> {
-    let (first, last) = (period.first_day(), period.last_day());
+    let last = period.last_day();
     let days = Decimal::from(period.days());
+    let sums = account_sums(ix, period);
     let mut result = BalanceResult::default();
-    let empty: Vec<&OwnershipVersion> = Vec::new();
-    let mut accounts: Vec<&Account> = ix.data.accounts.iter().collect();
-    accounts.sort_by(|a, b| a.id.cmp(&b.id));
-    for account in accounts {
-        let Some(rows) = ix.balances.get(account.id.as_str()) else {
-            continue;
-        };
+    for (index, owners) in &sums.rows {
+        let account = &ix.data.accounts[*index];
         let env = AccountEnv {
             account,
             client: ix.clients.get(account.client.as_str()).copied(),
@@ -848,44 +916,14 @@ fn balances_measure(
                 .map_err(|e| format!("account {}: {e}", account.id))?,
             None => Decimal::ONE,
         };
-        let own = ix
-            .ownership
-            .get(&(account.client.as_str(), account.id.as_str()))
-            .unwrap_or(&empty);
-        let client_level = ix
-            .ownership
-            .get(&(account.client.as_str(), ""))
-            .unwrap_or(&empty);
-        // Σ balance × ratio per owner, and the days each owner held which share.
-        let mut sums: BTreeMap<&str, (Decimal, BTreeMap<String, u32>)> = BTreeMap::new();
-        for b in rows {
-            if b.date < first || b.date > last {
-                continue;
-            }
-            let on_account: Vec<&&OwnershipVersion> =
-                own.iter().filter(|v| v.covers(b.date)).collect();
-            let owners: Vec<&&OwnershipVersion> = if on_account.is_empty() {
-                client_level.iter().filter(|v| v.covers(b.date)).collect()
-            } else {
-                on_account
-            };
-            let balance = b.balance.to_decimal();
-            for v in owners {
-                let e = sums.entry(v.manager.as_str()).or_default();
-                e.0 += balance * v.ratio.value();
-                *e.1.entry(v.ratio.to_string()).or_default() += 1;
-            }
-        }
-        for (manager, (sum, shares)) in sums {
-            // Accumulated undivided; the daily average divides once per manager (below), so
-            // that no division remainder is summed.
+        for (manager, sum, shares) in owners {
             let undivided = sum * w;
             let value = if daily_average {
                 undivided / days
             } else {
                 undivided
             };
-            let entry = result.per_manager.entry(manager.to_owned()).or_default();
+            let entry = result.per_manager.entry(manager.clone()).or_default();
             entry.0 += undivided;
             let shares: Vec<String> = shares
                 .iter()
@@ -923,6 +961,33 @@ fn item_period(item: &Item, period: Period) -> Option<Period> {
 
 /// Settles a period: every manager in post gets each item that falls due, then a total.
 pub fn settle(policy: &Policy, data: &DataSet, period: Period) -> Result<Settlement, SettleError> {
+    let prepared = Prepared::new(data)?;
+    settle_prepared(policy, &prepared, period)
+}
+
+/// A data set checked and indexed once, to settle it under several policies (what-if): the
+/// scan of the balances is kept and re-used.
+pub struct Prepared<'a> {
+    ix: Index<'a>,
+}
+
+impl<'a> Prepared<'a> {
+    pub fn new(data: &'a DataSet) -> Result<Prepared<'a>, SettleError> {
+        Ok(Prepared {
+            ix: Index::new(data)?,
+        })
+    }
+}
+
+/// Settles a period over prepared data.
+pub fn settle_prepared(
+    policy: &Policy,
+    prepared: &Prepared<'_>,
+    period: Period,
+) -> Result<Settlement, SettleError> {
+    let ix = &prepared.ix;
+    // Measures computed for another policy are not this policy's.
+    ix.balance_cache.borrow_mut().clear();
     if !policy.frequency.matches(period) {
         let example = match policy.frequency {
             Frequency::Monthly => "2026-09",
@@ -936,7 +1001,7 @@ pub fn settle(policy: &Policy, data: &DataSet, period: Period) -> Result<Settlem
             policy.frequency.name()
         )));
     }
-    let ix = Index::new(data)?;
+    let data = ix.data;
     let in_post: Vec<&Manager> = ix
         .managers
         .values()

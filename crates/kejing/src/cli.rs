@@ -156,6 +156,23 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// What-if: settle a period under a changed policy beside the current one and print each
+    /// customer manager's difference. Writes nothing.
+    Simulate {
+        #[arg(long)]
+        policy: PathBuf,
+        #[arg(long)]
+        data: PathBuf,
+        #[arg(long)]
+        period: kejing_engine::Period,
+        /// A change: NAME=VALUE (a parameter), tier.TABLE.N=VALUE (row N of a tier table),
+        /// lookup.TABLE.KEY=VALUE. Repeatable.
+        #[arg(long = "set")]
+        set: Vec<String>,
+        /// Compare with another policy file instead of (or as well as) --set changes.
+        #[arg(long)]
+        other: Option<PathBuf>,
+    },
     /// Work with policy files.
     Policy {
         #[command(subcommand)]
@@ -415,6 +432,27 @@ fn dispatch(cli: Cli) -> Result<()> {
                 print!("{}", trace.render());
             }
             Ok(())
+        }
+        Command::Simulate {
+            policy,
+            data,
+            period,
+            set,
+            other,
+        } => {
+            let current = crate::policies::load(&policy)?;
+            let mut changed = match &other {
+                Some(o) => crate::policies::load(o)?,
+                None => current.clone(),
+            };
+            if set.is_empty() && other.is_none() {
+                bail!("say what changes: --set NAME=VALUE (repeatable) or --other POLICY");
+            }
+            for s in &set {
+                changed = changed.with_override(s).map_err(|e| anyhow!("--set {e}"))?;
+            }
+            let data = crate::policies::load_data(&data)?;
+            crate::policies::simulate(&current, &changed, &data, period)
         }
         Command::Policy { command } => match command {
             PolicyCommand::Test { path } => crate::policies::test(&path),
