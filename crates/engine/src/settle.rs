@@ -123,6 +123,8 @@ struct Index<'a> {
     bookings: HashMap<&'a str, Vec<&'a Booking>>,
     /// The first period with facts: history before it is unknown.
     first_day: Option<chrono::NaiveDate>,
+    /// Targets by (manager, period, measure).
+    targets: HashMap<(&'a str, Period, &'a str), &'a crate::data::Target>,
     /// Balances by account (in data order).
     balances: HashMap<&'a str, Vec<&'a crate::data::Balance>>,
     /// Ownership versions by subject (client, account or "").
@@ -257,6 +259,11 @@ impl<'a> Index<'a> {
             payments,
             bookings,
             first_day: data.first_fact_day(),
+            targets: data
+                .targets
+                .iter()
+                .map(|t| ((t.manager.as_str(), t.period, t.measure.as_str()), t))
+                .collect(),
             balances,
             ownership,
             balance_cache: RefCell::new(HashMap::new()),
@@ -365,9 +372,11 @@ impl<'a> Ctx<'a> {
                 Ok(Value::Num(value))
             }
             MeasureKind::Target { measure, default } => {
-                let found = self.ix.data.targets.iter().find(|t| {
-                    t.manager == self.manager.id && t.period == period && t.measure == *measure
-                });
+                let found = self
+                    .ix
+                    .targets
+                    .get(&(self.manager.id.as_str(), period, measure.as_str()))
+                    .copied();
                 let (value, note) = match (found, default) {
                     (Some(t), _) => (
                         t.target,
@@ -842,27 +851,42 @@ fn account_sums(ix: &Index<'_>, period: Period) -> std::rc::Rc<AccountSums> {
             .ownership
             .get(&(account.client.as_str(), ""))
             .unwrap_or(&empty);
-        let mut sums: BTreeMap<&str, (Decimal, BTreeMap<String, u32>)> = BTreeMap::new();
+        // Integer fen per version first (no allocation per row), ratios applied once per
+        // version: Σ_days balance × ratio = ratio × Σ_days balance on the version's days.
+        let mut own_acc: Vec<(i128, u32)> = vec![(0, 0); own.len()];
+        let mut client_acc: Vec<(i128, u32)> = vec![(0, 0); client_level.len()];
         for b in balances {
             if b.date < first || b.date > last {
                 continue;
             }
-            let on_account: Vec<&OwnershipVersion> =
-                own.iter().copied().filter(|v| v.covers(b.date)).collect();
-            let owners: Vec<&OwnershipVersion> = if on_account.is_empty() {
-                client_level
-                    .iter()
-                    .copied()
-                    .filter(|v| v.covers(b.date))
-                    .collect()
-            } else {
-                on_account
-            };
-            let balance = b.balance.to_decimal();
-            for v in owners {
+            let fen = i128::from(b.balance.fen());
+            let mut on_account = false;
+            for (i, v) in own.iter().enumerate() {
+                if v.covers(b.date) {
+                    own_acc[i].0 += fen;
+                    own_acc[i].1 += 1;
+                    on_account = true;
+                }
+            }
+            if !on_account {
+                for (i, v) in client_level.iter().enumerate() {
+                    if v.covers(b.date) {
+                        client_acc[i].0 += fen;
+                        client_acc[i].1 += 1;
+                    }
+                }
+            }
+        }
+        let mut sums: BTreeMap<&str, (Decimal, BTreeMap<String, u32>)> = BTreeMap::new();
+        for (versions, acc) in [(own, &own_acc), (client_level, &client_acc)] {
+            for (v, (fen, days)) in versions.iter().zip(acc) {
+                if *days == 0 {
+                    continue;
+                }
+                let yuan = Decimal::try_from_i128_with_scale(*fen, 2).unwrap_or(Decimal::MAX);
                 let e = sums.entry(v.manager.as_str()).or_default();
-                e.0 += balance * v.ratio.value();
-                *e.1.entry(v.ratio.to_string()).or_default() += 1;
+                e.0 += yuan * v.ratio.value();
+                *e.1.entry(v.ratio.to_string()).or_default() += days;
             }
         }
         if !sums.is_empty() {
@@ -1002,6 +1026,22 @@ pub fn settle_prepared(
         )));
     }
     let data = ix.data;
+    // A period the data does not cover is an error, not a month of zero pay.
+    let days: Vec<chrono::NaiveDate> = data
+        .sales
+        .iter()
+        .map(|f| f.date)
+        .chain(data.payments.iter().map(|f| f.date))
+        .chain(data.bookings.iter().map(|b| b.arrival_at.date()))
+        .chain(data.balances.iter().map(|b| b.date))
+        .collect();
+    if let (Some(first), Some(last)) = (days.iter().min(), days.iter().max())
+        && (*last < period.first_day() || *first > period.last_day())
+    {
+        return Err(SettleError(format!(
+            "the data does not cover {period}: its sales, payments, bookings and balances run from {first} to {last}"
+        )));
+    }
     let in_post: Vec<&Manager> = ix
         .managers
         .values()
@@ -1026,7 +1066,7 @@ pub fn settle_prepared(
             let mut scores = Vec::new();
             let mut award_values = Vec::new();
             if let Some(first) = in_post.first() {
-                let ctx = Ctx::new(policy, &ix, first, p);
+                let ctx = Ctx::new(policy, ix, first, p);
                 for a in awards {
                     award_values.push(
                         ctx.eval(a, &format!("item {} awards", item.name))?
@@ -1036,7 +1076,7 @@ pub fn settle_prepared(
                 }
             }
             for m in &in_post {
-                let ctx = Ctx::new(policy, &ix, m, p);
+                let ctx = Ctx::new(policy, ix, m, p);
                 if let Some(a) = among
                     && !ctx
                         .eval(a, &format!("item {} among", item.name))?
@@ -1066,7 +1106,7 @@ pub fn settle_prepared(
             let Some(p) = item_period(item, period) else {
                 continue;
             };
-            let ctx = Ctx::new(policy, &ix, m, p);
+            let ctx = Ctx::new(policy, ix, m, p);
             let computed: Vec<(String, Decimal, Trace)> = match &item.kind {
                 ItemKind::Formula { amount, when } => {
                     let applies = match when {
@@ -1106,7 +1146,7 @@ pub fn settle_prepared(
                     }
                 }
                 ItemKind::Streak { when, step } => {
-                    let (n, t) = streak(policy, &ix, m, p, item, when)?;
+                    let (n, t) = streak(policy, ix, m, p, item, when)?;
                     if n == 0 {
                         let mut t2 =
                             Trace::new(format!("{} (streak of 0 periods)", item.name), "0");
@@ -1139,7 +1179,7 @@ pub fn settle_prepared(
                     new_clients_from,
                 } => threshold(
                     policy,
-                    &ix,
+                    ix,
                     m,
                     p,
                     item,

@@ -127,7 +127,7 @@ pub fn load_dataset(tables: &Tables<'_>) -> Result<DataSet, Vec<ReadError>> {
     }));
     run(for_each::<BalanceRec>(tables, |_, r| {
         d.balances.push(Balance {
-            account: r.account_id.to_string(),
+            account: r.account_id.into(),
             date: r.date,
             balance: r.balance,
         });

@@ -400,9 +400,18 @@ fn dispatch(cli: Cli) -> Result<()> {
             out,
         } => {
             let policy = crate::policies::load(&policy)?;
+            let started = std::time::Instant::now();
             let data = crate::policies::load_data(&data)?;
+            let loaded = started.elapsed();
             let result = kejing_engine::settle::settle(&policy, &data, period)
                 .map_err(|e| anyhow!("{e}"))?;
+            if std::env::var_os("KEJING_TIMING").is_some() {
+                eprintln!(
+                    "read the data in {}, settled in {}",
+                    seconds(loaded),
+                    seconds(started.elapsed() - loaded)
+                );
+            }
             match out {
                 None => print!("{}", result.to_csv()),
                 Some(path) => {
