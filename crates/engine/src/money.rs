@@ -112,6 +112,39 @@ impl Money {
     }
 }
 
+impl Money {
+    /// Splits `total` in proportion to `weights` (non-negative, not all zero) so that the
+    /// parts add up to exactly `total`: each part is its exact share rounded down to the fen,
+    /// and the leftover fen go one each to the largest remainders, ties to the earlier weight.
+    /// Deterministic; `None` if the weights are all zero or one is negative.
+    pub fn allocate(total: Money, weights: &[rust_decimal::Decimal]) -> Option<Vec<Money>> {
+        use rust_decimal::Decimal;
+        let sum: Decimal = weights.iter().copied().sum();
+        if sum <= Decimal::ZERO || weights.iter().any(|w| *w < Decimal::ZERO) {
+            return None;
+        }
+        let fen = Decimal::from(total.fen);
+        let mut parts = Vec::with_capacity(weights.len());
+        let mut remainders = Vec::with_capacity(weights.len());
+        for (i, w) in weights.iter().enumerate() {
+            let exact = fen.checked_mul(*w)? / sum;
+            let floor = exact.floor();
+            parts.push(i64::try_from(floor).ok()?);
+            remainders.push((exact - floor, i));
+        }
+        let given: i64 = parts.iter().sum();
+        let mut left = total.fen - given;
+        remainders.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        let mut k = 0;
+        while left > 0 && !remainders.is_empty() {
+            parts[remainders[k % remainders.len()].1] += 1;
+            left -= 1;
+            k += 1;
+        }
+        Some(parts.into_iter().map(Money::from_fen).collect())
+    }
+}
+
 impl fmt::Display for Money {
     /// `2936025.64`, `-0.50`, `0.00`: two decimals, `-` for negatives, no separators.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -150,6 +183,41 @@ mod tests {
         assert_eq!(Money::parse("0.05").unwrap().fen(), 5);
         assert!(Money::parse("1.2.3").is_err());
         assert!(Money::parse("-").is_err());
+    }
+
+    #[test]
+    fn allocation_hands_out_leftover_fen_deterministically() {
+        let d = |s: &str| s.parse::<rust_decimal::Decimal>().unwrap();
+        let parts = Money::allocate(Money::from_fen(100), &[d("1"), d("1"), d("1")]).unwrap();
+        assert_eq!(
+            parts,
+            vec![
+                Money::from_fen(34),
+                Money::from_fen(33),
+                Money::from_fen(33)
+            ]
+        );
+        let parts = Money::allocate(Money::from_fen(1000), &[d("0.6"), d("0.4")]).unwrap();
+        assert_eq!(parts, vec![Money::from_fen(600), Money::from_fen(400)]);
+        assert!(Money::allocate(Money::from_fen(1), &[d("0")]).is_none());
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn allocated_parts_add_up_and_stay_within_a_fen(
+            total in 0i64..10_000_000_000,
+            weights in proptest::collection::vec(0u32..1_000_000, 1..12),
+        ) {
+            proptest::prop_assume!(weights.iter().any(|w| *w > 0));
+            let w: Vec<rust_decimal::Decimal> = weights.iter().map(|x| rust_decimal::Decimal::from(*x)).collect();
+            let parts = Money::allocate(Money::from_fen(total), &w).unwrap();
+            proptest::prop_assert_eq!(parts.iter().map(|p| p.fen()).sum::<i64>(), total);
+            let sum: rust_decimal::Decimal = w.iter().copied().sum();
+            for (p, wi) in parts.iter().zip(&w) {
+                let exact = rust_decimal::Decimal::from(total) * wi / sum;
+                proptest::prop_assert!((rust_decimal::Decimal::from(p.fen()) - exact).abs() < rust_decimal::Decimal::ONE);
+            }
+        }
     }
 
     #[test]

@@ -1482,20 +1482,14 @@ fn rank_awards(
         let shares: Vec<Decimal> = match ties {
             Ties::All => vec![awards[place]; k],
             Ties::Share => {
+                // The pooled awards of the places they occupy, split equally to the fen; the
+                // leftover fen go to the lowest manager ids first.
                 let pool: Decimal = awards.iter().skip(place).take(k).sum();
-                let fen_pool = (pool * Decimal::ONE_HUNDRED).trunc();
-                let kd = Decimal::from(k as u64);
-                let each = (fen_pool / kd).trunc();
-                let left = fen_pool - each * kd;
-                (0..k)
-                    .map(|j| {
-                        let extra = if Decimal::from(j as u64) < left {
-                            Decimal::ONE
-                        } else {
-                            Decimal::ZERO
-                        };
-                        (each + extra) / Decimal::ONE_HUNDRED
-                    })
+                let pool = Money::try_from_decimal(pool.round_dp(2)).unwrap_or(Money::ZERO);
+                Money::allocate(pool, &vec![Decimal::ONE; k])
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(Money::to_decimal)
                     .collect()
             }
         };
