@@ -126,14 +126,16 @@ enum Command {
         #[arg(long)]
         no_serve: bool,
     },
-    /// Settle a period in file mode: a policy and a data folder in, pay lines out (no database).
+    /// Settle a period. With --data: file mode, a policy and a data folder in, pay lines out (no
+    /// database). Without: database mode over the imported data; the run is stored with its
+    /// traces, and locked earlier periods that changed are corrected in it.
     Settle {
         /// The policy: a folder with policy.toml (e.g. policies/oil-distributor) or a .toml file.
         #[arg(long)]
         policy: PathBuf,
-        /// The data folder (one CSV per table, or XLSX).
+        /// The data folder (one CSV per table, or XLSX); without it, the database.
         #[arg(long)]
-        data: PathBuf,
+        data: Option<PathBuf>,
         /// The period: 2026-09, 2026-Q3, 2026-H2 or 2026.
         #[arg(long)]
         period: kejing_engine::Period,
@@ -142,12 +144,16 @@ enum Command {
         out: Option<PathBuf>,
     },
     /// Explain one customer manager's pay for a period as a tree: rules, inputs, source rows,
-    /// parameters with their effective dates, roundings.
+    /// parameters with their effective dates, roundings. With --policy and --data: file mode;
+    /// without: the stored trace of the period's newest run (or --run).
     Explain {
         #[arg(long)]
-        policy: PathBuf,
+        policy: Option<PathBuf>,
         #[arg(long)]
-        data: PathBuf,
+        data: Option<PathBuf>,
+        /// A stored run (database mode).
+        #[arg(long)]
+        run: Option<i64>,
         #[arg(long)]
         period: kejing_engine::Period,
         #[arg(long)]
@@ -173,6 +179,19 @@ enum Command {
         #[arg(long)]
         other: Option<PathBuf>,
     },
+    /// Lock a settled period: its results never change again; later corrections are settled as
+    /// adjustment lines in the next open period.
+    Lock {
+        #[arg(long)]
+        period: kejing_engine::Period,
+        /// The run to lock (default: the period's newest run).
+        #[arg(long)]
+        run: Option<i64>,
+    },
+    /// List the stored settlement runs.
+    Runs,
+    /// Compare two stored runs, per customer manager and item.
+    Compare { a: i64, b: i64 },
     /// Work with policy files.
     Policy {
         #[command(subcommand)]
@@ -400,6 +419,22 @@ fn dispatch(cli: Cli) -> Result<()> {
             out,
         } => {
             let policy = crate::policies::load(&policy)?;
+            let Some(data) = data else {
+                let mut store = open(&g)?;
+                let o = org(&mut store, &g.org)?;
+                let (run, lines) = crate::policies::db_settle(&mut store, &o, &policy, period)?;
+                let csv = crate::policies::stored_csv(&lines);
+                match out {
+                    None => print!("{csv}"),
+                    Some(path) => std::fs::write(&path, csv)
+                        .with_context(|| format!("writing {}", path.display()))?,
+                }
+                eprintln!(
+                    "stored as run #{run} ({} line(s)); lock it with: kejing lock --period {period} --run {run}",
+                    lines.len()
+                );
+                return Ok(());
+            };
             let started = std::time::Instant::now();
             let data = crate::policies::load_data(&data)?;
             let loaded = started.elapsed();
@@ -424,21 +459,97 @@ fn dispatch(cli: Cli) -> Result<()> {
         Command::Explain {
             policy,
             data,
+            run,
             period,
             manager,
             json,
         } => {
-            let policy = crate::policies::load(&policy)?;
-            let data = crate::policies::load_data(&data)?;
-            let result = kejing_engine::settle::settle(&policy, &data, period)
-                .map_err(|e| anyhow!("{e}"))?;
-            let trace = result.traces.get(&manager).ok_or_else(|| {
-                anyhow!("manager {manager:?} is not in post in {period} (or not in managers); nothing to explain")
-            })?;
+            let trace: serde_json::Value = match (policy, data) {
+                (Some(policy), Some(data)) => {
+                    let policy = crate::policies::load(&policy)?;
+                    let data = crate::policies::load_data(&data)?;
+                    let result = kejing_engine::settle::settle(&policy, &data, period)
+                        .map_err(|e| anyhow!("{e}"))?;
+                    let trace = result.traces.get(&manager).ok_or_else(|| {
+                        anyhow!("manager {manager:?} is not in post in {period} (or not in managers); nothing to explain")
+                    })?;
+                    if !json {
+                        print!("{}", trace.render());
+                        return Ok(());
+                    }
+                    serde_json::to_value(trace)?
+                }
+                (None, None) => {
+                    let mut store = open(&g)?;
+                    let o = org(&mut store, &g.org)?;
+                    let run = match run {
+                        Some(r) => r,
+                        None => store.latest_run(&o, period)?.ok_or_else(|| {
+                            anyhow!("{period} has not been settled in the database: run kejing settle --policy … --period {period}")
+                        })?,
+                    };
+                    store.run_trace(run, &manager)?.ok_or_else(|| {
+                        anyhow!("run #{run} has no explanation for manager {manager:?}")
+                    })?
+                }
+                _ => {
+                    bail!("give both --policy and --data (file mode), or neither (the stored run)")
+                }
+            };
             if json {
-                println!("{}", serde_json::to_string_pretty(trace)?);
+                println!("{}", serde_json::to_string_pretty(&trace)?);
             } else {
-                print!("{}", trace.render());
+                print!("{}", render_json_trace(&trace, 0));
+            }
+            Ok(())
+        }
+        Command::Lock { period, run } => {
+            let mut store = open(&g)?;
+            let o = org(&mut store, &g.org)?;
+            let run = store.lock_period(&o, period, run)?;
+            println!("{period} locked on run #{run}");
+            Ok(())
+        }
+        Command::Runs => {
+            let mut store = open(&g)?;
+            let o = org(&mut store, &g.org)?;
+            println!("run\tperiod\tpolicy\thash\tcreated\tactor\tlocked");
+            for r in store.runs(&o)? {
+                println!(
+                    "{}\t{}\t{}\t{}\t{}\t{}\t{}",
+                    r.id,
+                    r.period,
+                    r.policy,
+                    r.policy_hash,
+                    r.created_at,
+                    r.actor,
+                    if r.locked { "locked" } else { "" }
+                );
+            }
+            Ok(())
+        }
+        Command::Compare { a, b } => {
+            let mut store = open(&g)?;
+            let la = store.run_lines(a)?;
+            let lb = store.run_lines(b)?;
+            let mut all: std::collections::BTreeMap<
+                (String, String),
+                (kejing_engine::Money, kejing_engine::Money),
+            > = Default::default();
+            for l in la {
+                all.entry((l.manager, l.item)).or_default().0 = l.amount;
+            }
+            for l in lb {
+                all.entry((l.manager, l.item)).or_default().1 = l.amount;
+            }
+            println!("manager_id,item,run_{a},run_{b},difference");
+            for ((m, item), (x, y)) in all {
+                let d = y
+                    .checked_sub(x)
+                    .ok_or_else(|| anyhow!("difference out of range"))?;
+                if !d.is_zero() {
+                    println!("{m},{item},{x},{y},{d}");
+                }
             }
             Ok(())
         }
@@ -489,6 +600,23 @@ fn dispatch(cli: Cli) -> Result<()> {
             serve::serve(&g.db, &addr, false)
         }
     }
+}
+
+/// A stored trace (JSON) as the same indented tree `explain` prints in file mode.
+fn render_json_trace(t: &serde_json::Value, depth: usize) -> String {
+    let pad = "  ".repeat(depth);
+    let mut out = format!(
+        "{pad}{} = {}\n",
+        t["label"].as_str().unwrap_or(""),
+        t["value"].as_str().unwrap_or("")
+    );
+    for n in t["notes"].as_array().into_iter().flatten() {
+        out.push_str(&format!("{pad}    · {}\n", n.as_str().unwrap_or("")));
+    }
+    for c in t["children"].as_array().into_iter().flatten() {
+        out.push_str(&render_json_trace(c, depth + 1));
+    }
+    out
 }
 
 /// `12.345 s`, without floating point.

@@ -254,3 +254,140 @@ pub fn simulate(
     );
     Ok(())
 }
+
+/// FNV-1a of the policy text: which policy a stored run used.
+pub fn policy_hash(policy: &Policy) -> String {
+    let text = std::fs::read(&policy.file).unwrap_or_default();
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in text {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{h:016x}")
+}
+
+/// Database mode: settles the period over the organisation's stored data, adds correction
+/// lines for locked earlier periods whose re-settlement (today's data and policy) differs from
+/// what was locked, stores the run with its traces, and returns it.
+pub fn db_settle(
+    store: &mut kejing_store::Store,
+    org: &kejing_store::Org,
+    policy: &Policy,
+    period: kejing_engine::Period,
+) -> Result<(i64, Vec<kejing_store::settlement::StoredLine>)> {
+    use kejing_engine::Money;
+    use kejing_engine::settle::{Prepared, settle_prepared};
+    use kejing_store::settlement::StoredLine;
+    use std::collections::BTreeMap;
+    if let Some(run) = store.locked_run(org, period)? {
+        bail!(
+            "{period} is locked (run #{run}): its results never change. Corrections to it are settled as adjustment lines in the next open period"
+        );
+    }
+    let data = store.load_dataset(org)?;
+    let prepared = Prepared::new(&data).map_err(|e| anyhow!("{e}"))?;
+    let result = settle_prepared(policy, &prepared, period).map_err(|e| anyhow!("{e}"))?;
+    let mut by_manager: BTreeMap<String, Vec<StoredLine>> = BTreeMap::new();
+    for l in result.lines.iter().filter(|l| l.item != "total") {
+        by_manager
+            .entry(l.manager.clone())
+            .or_default()
+            .push(StoredLine {
+                manager: l.manager.clone(),
+                item: l.item.clone(),
+                amount: l.amount,
+                corrects: None,
+                note: None,
+            });
+    }
+    // Managers in post get a total even with no lines.
+    for l in result.lines.iter().filter(|l| l.item == "total") {
+        by_manager.entry(l.manager.clone()).or_default();
+    }
+    for (locked, run) in store.locked_periods(org)? {
+        if locked >= period || !policy.frequency.matches(locked) {
+            continue;
+        }
+        let again = settle_prepared(policy, &prepared, locked)
+            .map_err(|e| anyhow!("re-settling locked {locked}: {e}"))?;
+        let mut diff: BTreeMap<(String, String), (Money, Money)> = BTreeMap::new();
+        for l in again.lines.iter().filter(|l| l.item != "total") {
+            diff.entry((l.manager.clone(), l.item.clone()))
+                .or_default()
+                .1 = l.amount;
+        }
+        for l in store
+            .run_lines(run)?
+            .into_iter()
+            .filter(|l| l.item != "total" && l.corrects.is_none())
+        {
+            diff.entry((l.manager.clone(), l.item.clone()))
+                .or_default()
+                .0 = l.amount;
+        }
+        let settled = store.settled_corrections(org, locked)?;
+        for ((manager, item), (was, now)) in diff {
+            let already = settled
+                .get(&(manager.clone(), item.clone()))
+                .copied()
+                .unwrap_or_default();
+            let delta = now
+                .checked_sub(was)
+                .and_then(|d| d.checked_sub(already))
+                .ok_or_else(|| anyhow!("correction out of range"))?;
+            if delta.is_zero() {
+                continue;
+            }
+            by_manager.entry(manager.clone()).or_default().push(StoredLine {
+                manager: manager.clone(),
+                item: format!("更正 {locked} {item}"),
+                amount: delta,
+                corrects: Some((locked.to_string(), item.clone())),
+                note: Some(format!(
+                    "{locked} was locked on run #{run} with {item} {was}; re-settled with today's data and policy it is {now}{}",
+                    if already.is_zero() { String::new() } else { format!(", of which {already} was corrected before") }
+                )),
+            });
+        }
+    }
+    let mut lines = Vec::new();
+    for (manager, items) in by_manager {
+        let mut total = Money::ZERO;
+        for l in items {
+            total = total
+                .checked_add(l.amount)
+                .ok_or_else(|| anyhow!("total out of range"))?;
+            lines.push(l);
+        }
+        lines.push(StoredLine {
+            manager,
+            item: "total".into(),
+            amount: total,
+            corrects: None,
+            note: None,
+        });
+    }
+    let traces: BTreeMap<String, serde_json::Value> = result
+        .traces
+        .iter()
+        .map(|(m, t)| Ok((m.clone(), serde_json::to_value(t)?)))
+        .collect::<Result<_>>()?;
+    let run = store.save_run(
+        org,
+        period,
+        &policy.name,
+        &policy_hash(policy),
+        &lines,
+        &traces,
+    )?;
+    Ok((run, lines))
+}
+
+/// `manager_id,item,amount` of stored lines.
+pub fn stored_csv(lines: &[kejing_store::settlement::StoredLine]) -> String {
+    let mut s = String::from("manager_id,item,amount\n");
+    for l in lines {
+        s.push_str(&format!("{},{},{}\n", l.manager, l.item, l.amount));
+    }
+    s
+}

@@ -219,3 +219,220 @@ fn a_broken_policy_is_refused_with_its_file_and_line() {
     );
     assert!(!dir.join("pay.csv").exists(), "nothing is written on error");
 }
+
+/// The database for a database-mode test: a scratch PostgreSQL database when
+/// `KEJING_TEST_PG_URL` is set (CI's second run), else an SQLite file in `dir`.
+struct TestDb {
+    url: String,
+    drop_with: Option<(String, String)>,
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let Some((admin, db)) = &self.drop_with {
+            let _ = Command::new("psql")
+                .args([
+                    admin.as_str(),
+                    "-qc",
+                    &format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"),
+                ])
+                .output();
+        }
+    }
+}
+
+fn test_db(dir: &Path, name: &str) -> TestDb {
+    match std::env::var("KEJING_TEST_PG_URL") {
+        Ok(admin) if !admin.is_empty() => {
+            let db = format!("kejing_cli_{}_{name}", std::process::id());
+            let psql = |sql: &str| {
+                let out = Command::new("psql")
+                    .args([admin.as_str(), "-qc", sql])
+                    .output()
+                    .expect("psql");
+                assert!(
+                    out.status.success(),
+                    "{sql}: {}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
+            };
+            psql(&format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"));
+            psql(&format!("CREATE DATABASE {db}"));
+            let (base, _) = admin
+                .rsplit_once('/')
+                .expect("KEJING_TEST_PG_URL ends with /database");
+            TestDb {
+                url: format!("{base}/{db}"),
+                drop_with: Some((admin.clone(), db)),
+            }
+        }
+        _ => TestDb {
+            url: dir.join(format!("{name}.db")).display().to_string(),
+            drop_with: None,
+        },
+    }
+}
+
+#[test]
+fn database_mode_gives_the_same_pay_as_file_mode() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let guard = test_db(dir, "same");
+    let db = guard.url.clone();
+    ok(dir, &["gen", "--scale", "1", "--out", "data"]);
+    ok(dir, &["--db", &db, "import", "all", "data"]);
+    let policy = policies_dir().join("cixi-deposits");
+    let policy = policy.to_str().unwrap();
+    let file = ok(
+        dir,
+        &[
+            "settle", "--policy", policy, "--data", "data", "--period", "2026-09",
+        ],
+    );
+    let stored = ok(
+        dir,
+        &[
+            "--db", &db, "settle", "--policy", policy, "--period", "2026-09",
+        ],
+    );
+    assert_eq!(file, stored);
+    let runs = ok(dir, &["--db", &db, "runs"]);
+    assert!(runs.contains("2026-09\tcixi-deposits"), "{runs}");
+    let first = file
+        .lines()
+        .nth(1)
+        .unwrap()
+        .split(',')
+        .next()
+        .unwrap()
+        .to_owned();
+    let why = ok(
+        dir,
+        &[
+            "--db",
+            &db,
+            "explain",
+            "--period",
+            "2026-09",
+            "--manager",
+            &first,
+        ],
+    );
+    assert!(
+        why.contains("deposit_performance (balances 2026-09-01..2026-09-30, daily average)"),
+        "{why}"
+    );
+}
+
+#[test]
+fn a_locked_period_never_changes_and_corrections_come_in_the_next_period() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let guard = test_db(dir, "lock");
+    let db = guard.url.clone();
+    std::fs::create_dir(dir.join("data")).unwrap();
+    let write = |name: &str, text: &str| std::fs::write(dir.join("data").join(name), text).unwrap();
+    write(
+        "tracks.csv",
+        "track,name,is_cm\nsales,客户经理,true\nother,其他人员,false\n",
+    );
+    write(
+        "managers.csv",
+        "manager_id,name,track,hired_on,base_salary\nO1,孙晓明,sales,2012-01-01,2000\n",
+    );
+    write(
+        "clients.csv",
+        "client_id,name,client_type\nK1,岚山蒋经理,维修部\n",
+    );
+    write(
+        "targets.csv",
+        "manager_id,period,measure,target\nO1,2013-08,quantity,3\nO1,2013-09,quantity,3\n",
+    );
+    write(
+        "payments.csv",
+        "payment_id,date,manager_id,client_id,quantity,amount,gross_profit\nP1,2013-08-10,O1,K1,3,9000,1000\nP2,2013-09-10,O1,K1,3,9000,1000\n",
+    );
+    let policy = policies_dir().join("oil-distributor");
+    let policy = policy.to_str().unwrap();
+    ok(dir, &["--db", &db, "import", "all", "data"]);
+    let august = ok(
+        dir,
+        &[
+            "--db", &db, "settle", "--policy", policy, "--period", "2013-08",
+        ],
+    );
+    assert_eq!(
+        august,
+        "manager_id,item,amount\nO1,底薪,2000.00\nO1,提成,150.00\nO1,total,2150.00\n"
+    );
+    ok(dir, &["--db", &db, "lock", "--period", "2013-08"]);
+
+    // A correction of August's cash received arrives after the lock.
+    std::fs::write(
+        dir.join("fix.csv"),
+        "payment_id,date,manager_id,client_id,quantity,amount,gross_profit\nP1,2013-08-10,O1,K1,3,9000,2000\n",
+    )
+    .unwrap();
+    let fixed = ok(dir, &["--db", &db, "import", "payments", "fix.csv"]);
+    assert!(fixed.contains("1 written"), "{fixed}");
+    let again = kejing(
+        dir,
+        &[
+            "--db", &db, "settle", "--policy", policy, "--period", "2013-08",
+        ],
+    );
+    assert_eq!(again.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("2013-08 is locked"));
+    let locked = ok(
+        dir,
+        &[
+            "--db",
+            &db,
+            "explain",
+            "--period",
+            "2013-08",
+            "--manager",
+            "O1",
+        ],
+    );
+    assert!(
+        locked.contains("提成 = ") && locked.contains("= 150.00"),
+        "the locked run is unchanged: {locked}"
+    );
+
+    // September carries the difference as an adjustment line, once.
+    let september = ok(
+        dir,
+        &[
+            "--db", &db, "settle", "--policy", policy, "--period", "2013-09",
+        ],
+    );
+    assert!(
+        september.contains("O1,更正 2013-08 提成,150.00\n"),
+        "{september}"
+    );
+    assert!(september.contains("O1,total,2600.00\n"), "{september}");
+    let twice = ok(
+        dir,
+        &[
+            "--db", &db, "settle", "--policy", policy, "--period", "2013-09",
+        ],
+    );
+    assert_eq!(
+        september, twice,
+        "re-settling an open period gives the same correction, not a second one"
+    );
+    let runs = ok(dir, &["--db", &db, "runs"]);
+    let ids: Vec<&str> = runs
+        .lines()
+        .skip(1)
+        .filter(|l| l.contains("2013-09"))
+        .map(|l| l.split('\t').next().unwrap())
+        .collect();
+    let cmp = ok(dir, &["--db", &db, "compare", ids[1], ids[0]]);
+    assert_eq!(
+        cmp.lines().count(),
+        1,
+        "the two September runs agree: {cmp}"
+    );
+}

@@ -10,6 +10,7 @@
 
 pub mod import;
 pub mod query;
+pub mod settlement;
 pub mod sql;
 
 use chrono::Utc;
@@ -19,10 +20,17 @@ use std::fmt;
 pub use import::{ImportError, ImportOptions, ImportReport};
 
 /// Migrations, in order. Never edit one once committed: add a new one.
-const SQLITE_MIGRATIONS: &[(i64, &str)] =
-    &[(1, include_str!("../migrations/sqlite/0001_init.sql"))];
-const POSTGRES_MIGRATIONS: &[(i64, &str)] =
-    &[(1, include_str!("../migrations/postgres/0001_init.sql"))];
+const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
+    (1, include_str!("../migrations/sqlite/0001_init.sql")),
+    (2, include_str!("../migrations/sqlite/0002_settlements.sql")),
+];
+const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
+    (1, include_str!("../migrations/postgres/0001_init.sql")),
+    (
+        2,
+        include_str!("../migrations/postgres/0002_settlements.sql"),
+    ),
+];
 
 /// An error of the store.
 #[derive(Debug)]

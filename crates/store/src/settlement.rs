@@ -1,0 +1,466 @@
+//! Database mode of settlement: the data set read from the store, settlement runs stored with
+//! their lines and traces, locked periods.
+
+use crate::sql::{Ty, Val};
+use crate::{Org, Store, StoreError};
+use chrono::Utc;
+use kejing_engine::data::{
+    Account, Adjustment, Balance, Booking, Client, DataSet, Flow, Manager, Target,
+};
+use kejing_engine::ledger::Version;
+use kejing_engine::{Money, Period, Ratio};
+use std::collections::BTreeMap;
+
+/// A line of a stored run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredLine {
+    pub manager: String,
+    pub item: String,
+    pub amount: Money,
+    /// For a correction: the locked period and the item it corrects.
+    pub corrects: Option<(String, String)>,
+    pub note: Option<String>,
+}
+
+/// A stored settlement run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunInfo {
+    pub id: i64,
+    pub period: String,
+    pub policy: String,
+    pub policy_hash: String,
+    pub created_at: String,
+    pub actor: String,
+    pub locked: bool,
+}
+
+fn text(v: &Val) -> String {
+    v.to_cell()
+}
+
+fn opt(v: &Val) -> Option<String> {
+    v.as_str().map(str::to_owned)
+}
+
+fn invalid(what: &str) -> StoreError {
+    StoreError::Invalid(format!("stored data is not valid: {what}"))
+}
+
+impl Store {
+    /// Everything of the organisation a settlement may read, as the engine's data set.
+    pub fn load_dataset(&mut self, org: &Org) -> Result<DataSet, StoreError> {
+        let o = [Val::Int(org.id)];
+        let mut d = DataSet::default();
+        for r in self.conn.query(
+            "SELECT code, name, org_unit, track, grade, tier, staff_grade, status, hired_on, trial_end, left_on, base_salary_fen, CAST(extra AS TEXT) \
+             FROM managers WHERE org_id = $1 ORDER BY code",
+            &o,
+            &[Ty::Text, Ty::Text, Ty::Text, Ty::Text, Ty::Text, Ty::Text, Ty::Text, Ty::Text, Ty::Date, Ty::Date, Ty::Date, Ty::Int, Ty::Json],
+        )? {
+            let extra = match &r[12] {
+                Val::Json(serde_json::Value::Object(m)) => m
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.as_str().map_or_else(|| v.to_string(), str::to_owned)))
+                    .collect(),
+                _ => BTreeMap::new(),
+            };
+            d.managers.push(Manager {
+                id: text(&r[0]),
+                name: text(&r[1]),
+                org: opt(&r[2]),
+                track: opt(&r[3]),
+                grade: opt(&r[4]),
+                tier: opt(&r[5]),
+                staff_grade: opt(&r[6]),
+                status: text(&r[7]),
+                hired_on: r[8].as_date(),
+                trial_end: r[9].as_date(),
+                left_on: r[10].as_date(),
+                base_salary: r[11].as_i64().map(Money::from_fen),
+                extra,
+            });
+        }
+        for r in self.conn.query(
+            "SELECT code, name, kind, client_type, agreement, CAST(extra AS TEXT) FROM clients WHERE org_id = $1 ORDER BY code",
+            &o,
+            &[Ty::Text, Ty::Text, Ty::Text, Ty::Text, Ty::Bool, Ty::Json],
+        )? {
+            let extra = match &r[5] {
+                Val::Json(serde_json::Value::Object(m)) => m
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.as_str().map_or_else(|| v.to_string(), str::to_owned)))
+                    .collect(),
+                _ => BTreeMap::new(),
+            };
+            d.clients.push(Client {
+                id: text(&r[0]),
+                name: text(&r[1]),
+                kind: opt(&r[2]),
+                client_type: opt(&r[3]),
+                agreement: r[4].as_bool().unwrap_or(false),
+                extra,
+            });
+        }
+        for r in self.conn.query(
+            "SELECT a.code, c.code, a.product, a.currency, CAST(a.rate AS TEXT), a.term_months, a.opened_on, a.closed_on \
+             FROM accounts a JOIN clients c ON c.id = a.client_id WHERE a.org_id = $1 ORDER BY a.code",
+            &o,
+            &[Ty::Text, Ty::Text, Ty::Text, Ty::Text, Ty::Dec, Ty::Int, Ty::Date, Ty::Date],
+        )? {
+            d.accounts.push(Account {
+                id: text(&r[0]),
+                client: text(&r[1]),
+                product: text(&r[2]),
+                currency: text(&r[3]),
+                rate: r[4].as_dec(),
+                term_months: r[5].as_i64(),
+                opened_on: r[6].as_date(),
+                closed_on: r[7].as_date(),
+            });
+        }
+        for r in self.conn.query(
+            "SELECT c.code, a.code, m.code, CAST(o.ratio AS TEXT), o.valid_from, o.valid_to FROM ownership o \
+             JOIN clients c ON c.id = o.client_id JOIN managers m ON m.id = o.manager_id \
+             LEFT JOIN accounts a ON a.id = o.account_id WHERE o.org_id = $1 ORDER BY o.id",
+            &o,
+            &[Ty::Text, Ty::Text, Ty::Text, Ty::Dec, Ty::Date, Ty::Date],
+        )? {
+            d.ownership.push(Version {
+                subject: (text(&r[0]), opt(&r[1]).unwrap_or_default()),
+                manager: text(&r[2]),
+                ratio: r[3].as_dec().and_then(|x| Ratio::new(x).ok()).ok_or_else(|| invalid("an ownership ratio"))?,
+                from: r[4].as_date().ok_or_else(|| invalid("an ownership start day"))?,
+                to: r[5].as_date(),
+            });
+        }
+        for r in self.conn.query(
+            "SELECT a.code, b.day, b.balance_fen FROM balances b JOIN accounts a ON a.id = b.account_id WHERE a.org_id = $1",
+            &o,
+            &[Ty::Text, Ty::Date, Ty::Int],
+        )? {
+            d.balances.push(Balance {
+                account: text(&r[0]),
+                date: r[1].as_date().ok_or_else(|| invalid("a balance day"))?,
+                balance: Money::from_fen(r[2].as_i64().unwrap_or(0)),
+            });
+        }
+        for r in self.conn.query(
+            "SELECT m.code, t.period, t.measure, CAST(t.target AS TEXT) FROM targets t JOIN managers m ON m.id = t.manager_id WHERE t.org_id = $1",
+            &o,
+            &[Ty::Text, Ty::Text, Ty::Text, Ty::Dec],
+        )? {
+            d.targets.push(Target {
+                manager: text(&r[0]),
+                period: text(&r[1]).parse().map_err(|_| invalid("a target period"))?,
+                measure: text(&r[2]),
+                target: r[3].as_dec().ok_or_else(|| invalid("a target"))?,
+            });
+        }
+        for table in ["sales", "payments"] {
+            let rows = self.conn.query(
+                &format!(
+                    "SELECT f.id, f.doc_id, f.day, m.code, c.code, CAST(f.quantity AS TEXT), f.amount_fen, f.gross_profit_fen FROM {table} f \
+                     JOIN managers m ON m.id = f.manager_id JOIN clients c ON c.id = f.client_id WHERE f.org_id = $1 ORDER BY f.id"
+                ),
+                &o,
+                &[Ty::Int, Ty::Text, Ty::Date, Ty::Text, Ty::Text, Ty::Dec, Ty::Int, Ty::Int],
+            )?;
+            for r in rows {
+                let flow = Flow {
+                    source: format!("{table} #{}", r[0].as_i64().unwrap_or(0)),
+                    doc_id: opt(&r[1]),
+                    date: r[2].as_date().ok_or_else(|| invalid("a day"))?,
+                    manager: text(&r[3]),
+                    client: text(&r[4]),
+                    quantity: r[5].as_dec().unwrap_or_default(),
+                    amount: Money::from_fen(r[6].as_i64().unwrap_or(0)),
+                    gross_profit: r[7].as_i64().map(Money::from_fen),
+                };
+                if table == "sales" {
+                    d.sales.push(flow);
+                } else {
+                    d.payments.push(flow);
+                }
+            }
+        }
+        for r in self.conn.query(
+            "SELECT b.code, m.code, c.code, b.registered_at, b.arrival_at, b.amount_fen, b.approved, b.complaint FROM bookings b \
+             JOIN managers m ON m.id = b.manager_id LEFT JOIN clients c ON c.id = b.client_id WHERE b.org_id = $1 ORDER BY b.code",
+            &o,
+            &[Ty::Text, Ty::Text, Ty::Text, Ty::DateTime, Ty::DateTime, Ty::Int, Ty::Bool, Ty::Bool],
+        )? {
+            let at = |v: &Val| match v {
+                Val::DateTime(t) => Ok(*t),
+                _ => Err(invalid("a booking time")),
+            };
+            d.bookings.push(Booking {
+                source: format!("bookings {}", text(&r[0])),
+                id: text(&r[0]),
+                manager: text(&r[1]),
+                client: opt(&r[2]),
+                registered_at: at(&r[3])?,
+                arrival_at: at(&r[4])?,
+                amount: Money::from_fen(r[5].as_i64().unwrap_or(0)),
+                approved: r[6].as_bool().unwrap_or(false),
+                complaint: r[7].as_bool().unwrap_or(false),
+            });
+        }
+        for r in self.conn.query(
+            "SELECT s.period, m.code, s.item, s.amount_fen, s.reason FROM adjustments s JOIN managers m ON m.id = s.manager_id WHERE s.org_id = $1",
+            &o,
+            &[Ty::Text, Ty::Text, Ty::Text, Ty::Int, Ty::Text],
+        )? {
+            d.adjustments.push(Adjustment {
+                source: format!("adjustments {} {} {}", text(&r[0]), text(&r[1]), text(&r[2])),
+                period: text(&r[0]).parse().map_err(|_| invalid("an adjustment period"))?,
+                manager: text(&r[1]),
+                item: text(&r[2]),
+                amount: Money::from_fen(r[3].as_i64().unwrap_or(0)),
+                reason: opt(&r[4]),
+            });
+        }
+        Ok(d)
+    }
+
+    /// The run that locked a period, if it is locked.
+    pub fn locked_run(&mut self, org: &Org, period: Period) -> Result<Option<i64>, StoreError> {
+        Ok(self
+            .conn
+            .scalar(
+                "SELECT run_id FROM period_locks WHERE org_id = $1 AND period = $2",
+                &[Val::Int(org.id), Val::text(period.to_string())],
+                Ty::Int,
+            )?
+            .as_i64())
+    }
+
+    /// Every locked period of the organisation with its run.
+    pub fn locked_periods(&mut self, org: &Org) -> Result<Vec<(Period, i64)>, StoreError> {
+        let rows = self.conn.query(
+            "SELECT period, run_id FROM period_locks WHERE org_id = $1 ORDER BY period",
+            &[Val::Int(org.id)],
+            &[Ty::Text, Ty::Int],
+        )?;
+        rows.into_iter()
+            .map(|r| {
+                Ok((
+                    text(&r[0])
+                        .parse()
+                        .map_err(|_| invalid("a locked period"))?,
+                    r[1].as_i64().unwrap_or(0),
+                ))
+            })
+            .collect()
+    }
+
+    pub fn run_lines(&mut self, run: i64) -> Result<Vec<StoredLine>, StoreError> {
+        let rows = self.conn.query(
+            "SELECT manager, item, amount_fen, corrects, corrects_item, note FROM settlement_lines WHERE run_id = $1 ORDER BY seq",
+            &[Val::Int(run)],
+            &[Ty::Text, Ty::Text, Ty::Int, Ty::Text, Ty::Text, Ty::Text],
+        )?;
+        Ok(rows
+            .into_iter()
+            .map(|r| StoredLine {
+                manager: text(&r[0]),
+                item: text(&r[1]),
+                amount: Money::from_fen(r[2].as_i64().unwrap_or(0)),
+                corrects: opt(&r[3]).map(|p| (p, opt(&r[4]).unwrap_or_default())),
+                note: opt(&r[5]),
+            })
+            .collect())
+    }
+
+    /// Correction lines already settled, in locked runs, for a period: (manager, item) → amount.
+    pub fn settled_corrections(
+        &mut self,
+        org: &Org,
+        corrected: Period,
+    ) -> Result<BTreeMap<(String, String), Money>, StoreError> {
+        let rows = self.conn.query(
+            "SELECT l.manager, l.corrects_item, l.amount_fen FROM settlement_lines l JOIN period_locks p ON p.run_id = l.run_id \
+             WHERE p.org_id = $1 AND l.corrects = $2",
+            &[Val::Int(org.id), Val::text(corrected.to_string())],
+            &[Ty::Text, Ty::Text, Ty::Int],
+        )?;
+        let mut out: BTreeMap<(String, String), Money> = BTreeMap::new();
+        for r in rows {
+            let e = out.entry((text(&r[0]), text(&r[1]))).or_default();
+            *e = e
+                .checked_add(Money::from_fen(r[2].as_i64().unwrap_or(0)))
+                .unwrap_or(*e);
+        }
+        Ok(out)
+    }
+
+    /// Stores a run with its lines and traces; returns its id.
+    pub fn save_run(
+        &mut self,
+        org: &Org,
+        period: Period,
+        policy: &str,
+        policy_hash: &str,
+        lines: &[StoredLine],
+        traces: &BTreeMap<String, serde_json::Value>,
+    ) -> Result<i64, StoreError> {
+        let actor = self.actor().to_owned();
+        self.transaction(|s| {
+            let id = s
+                .conn
+                .scalar(
+                    "INSERT INTO settlement_runs (org_id, period, policy_name, policy_hash, created_at, actor) \
+                     VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                    &[
+                        Val::Int(org.id),
+                        Val::text(period.to_string()),
+                        Val::text(policy),
+                        Val::text(policy_hash),
+                        Val::Time(Utc::now()),
+                        Val::Text(actor),
+                    ],
+                    Ty::Int,
+                )?
+                .as_i64()
+                .unwrap_or(0);
+            let rows: Vec<Vec<Val>> = lines
+                .iter()
+                .enumerate()
+                .map(|(i, l)| {
+                    vec![
+                        Val::Int(id),
+                        Val::Int(i as i64),
+                        Val::text(&l.manager),
+                        Val::text(&l.item),
+                        Val::Int(l.amount.fen()),
+                        Val::opt_text(l.corrects.as_ref().map(|c| c.0.clone())),
+                        Val::opt_text(l.corrects.as_ref().map(|c| c.1.clone())),
+                        Val::opt_text(l.note.clone()),
+                    ]
+                })
+                .collect();
+            s.conn.insert_many(
+                "INSERT INTO settlement_lines (run_id, seq, manager, item, amount_fen, corrects, corrects_item, note)",
+                &[""; 8],
+                rows,
+                "",
+            )?;
+            let traces: Vec<Vec<Val>> = traces
+                .iter()
+                .map(|(m, t)| vec![Val::Int(id), Val::text(m), Val::Text(t.to_string())])
+                .collect();
+            s.conn.insert_many(
+                "INSERT INTO settlement_traces (run_id, manager, trace)",
+                &["", "", "{json}"],
+                traces,
+                "",
+            )?;
+            s.audit(
+                Some(org.id),
+                "settle",
+                "settlement_runs",
+                &id.to_string(),
+                None,
+                Some(serde_json::json!({"period": period.to_string(), "policy": policy, "policy_hash": policy_hash, "lines": lines.len()})),
+            )?;
+            Ok::<_, StoreError>(id)
+        })
+    }
+
+    /// Locks a period on a run (default: its newest run). A locked period never changes.
+    pub fn lock_period(
+        &mut self,
+        org: &Org,
+        period: Period,
+        run: Option<i64>,
+    ) -> Result<i64, StoreError> {
+        if let Some(r) = self.locked_run(org, period)? {
+            return Err(StoreError::Invalid(format!(
+                "{period} is already locked on run #{r}"
+            )));
+        }
+        let run = match run {
+            Some(r) => {
+                let p = self
+                    .conn
+                    .scalar(
+                        "SELECT period FROM settlement_runs WHERE id = $1 AND org_id = $2",
+                        &[Val::Int(r), Val::Int(org.id)],
+                        Ty::Text,
+                    )?
+                    .to_cell();
+                if p != period.to_string() {
+                    return Err(StoreError::Invalid(format!("run #{r} is not a run of {period} for this organisation")));
+                }
+                r
+            }
+            None => self
+                .conn
+                .scalar(
+                    "SELECT MAX(id) FROM settlement_runs WHERE org_id = $1 AND period = $2",
+                    &[Val::Int(org.id), Val::text(period.to_string())],
+                    Ty::Int,
+                )?
+                .as_i64()
+                .ok_or_else(|| StoreError::Invalid(format!("{period} has no settlement run to lock: run kejing settle --period {period} first")))?,
+        };
+        let actor = self.actor().to_owned();
+        self.transaction(|s| {
+            s.conn.exec(
+                "INSERT INTO period_locks (org_id, period, run_id, locked_at, actor) VALUES ($1, $2, $3, $4, $5)",
+                &[Val::Int(org.id), Val::text(period.to_string()), Val::Int(run), Val::Time(Utc::now()), Val::Text(actor)],
+            )?;
+            s.audit(Some(org.id), "lock", "period_locks", &period.to_string(), None, Some(serde_json::json!({"run": run})))?;
+            Ok::<_, StoreError>(run)
+        })
+    }
+
+    /// Runs of the organisation, newest first.
+    pub fn runs(&mut self, org: &Org) -> Result<Vec<RunInfo>, StoreError> {
+        let rows = self.conn.query(
+            "SELECT r.id, r.period, r.policy_name, r.policy_hash, CAST(r.created_at AS TEXT), r.actor, p.run_id \
+             FROM settlement_runs r LEFT JOIN period_locks p ON p.run_id = r.id WHERE r.org_id = $1 ORDER BY r.id DESC",
+            &[Val::Int(org.id)],
+            &[Ty::Int, Ty::Text, Ty::Text, Ty::Text, Ty::Text, Ty::Text, Ty::Int],
+        )?;
+        Ok(rows
+            .into_iter()
+            .map(|r| RunInfo {
+                id: r[0].as_i64().unwrap_or(0),
+                period: text(&r[1]),
+                policy: text(&r[2]),
+                policy_hash: text(&r[3]),
+                created_at: text(&r[4]),
+                actor: text(&r[5]),
+                locked: r[6].as_i64().is_some(),
+            })
+            .collect())
+    }
+
+    /// The stored explanation of one manager in a run.
+    pub fn run_trace(
+        &mut self,
+        run: i64,
+        manager: &str,
+    ) -> Result<Option<serde_json::Value>, StoreError> {
+        match self.conn.scalar(
+            "SELECT CAST(trace AS TEXT) FROM settlement_traces WHERE run_id = $1 AND manager = $2",
+            &[Val::Int(run), Val::text(manager)],
+            Ty::Json,
+        )? {
+            Val::Json(j) => Ok(Some(j)),
+            _ => Ok(None),
+        }
+    }
+
+    /// The newest run of a period.
+    pub fn latest_run(&mut self, org: &Org, period: Period) -> Result<Option<i64>, StoreError> {
+        Ok(self
+            .conn
+            .scalar(
+                "SELECT MAX(id) FROM settlement_runs WHERE org_id = $1 AND period = $2",
+                &[Val::Int(org.id), Val::text(period.to_string())],
+                Ty::Int,
+            )?
+            .as_i64())
+    }
+}
