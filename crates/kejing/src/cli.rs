@@ -190,6 +190,11 @@ enum Command {
     },
     /// List the stored settlement runs.
     Runs,
+    /// Disputes (申诉) on settlement lines: raise, accept, reject, list.
+    Dispute {
+        #[command(subcommand)]
+        command: DisputeCommand,
+    },
     /// Compare two stored runs, per customer manager and item.
     Compare { a: i64, b: i64 },
     /// Work with policy files.
@@ -203,6 +208,41 @@ enum Command {
         #[arg(long, default_value = "127.0.0.1:8080")]
         addr: String,
     },
+}
+
+#[derive(Subcommand)]
+enum DisputeCommand {
+    /// A customer manager disputes a line of a stored run.
+    Raise {
+        #[arg(long)]
+        run: i64,
+        #[arg(long)]
+        manager: String,
+        #[arg(long)]
+        item: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Accept a dispute: the amount is paid as an adjustment line in an open period.
+    Accept {
+        id: i64,
+        /// The adjustment (negative to take back).
+        #[arg(long, allow_hyphen_values = true)]
+        amount: String,
+        /// The open period that pays it.
+        #[arg(long)]
+        period: kejing_engine::Period,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Reject a dispute with a reason.
+    Reject {
+        id: i64,
+        #[arg(long)]
+        reason: String,
+    },
+    /// List the disputes.
+    List,
 }
 
 #[derive(Subcommand)]
@@ -500,6 +540,57 @@ fn dispatch(cli: Cli) -> Result<()> {
                 println!("{}", serde_json::to_string_pretty(&trace)?);
             } else {
                 print!("{}", render_json_trace(&trace, 0));
+            }
+            Ok(())
+        }
+        Command::Dispute { command } => {
+            let mut store = open(&g)?;
+            let o = org(&mut store, &g.org)?;
+            match command {
+                DisputeCommand::Raise {
+                    run,
+                    manager,
+                    item,
+                    reason,
+                } => {
+                    let id = store.raise_dispute(&o, run, &manager, &item, &reason)?;
+                    println!("dispute #{id} raised on run #{run}, {manager} {item}");
+                }
+                DisputeCommand::Accept {
+                    id,
+                    amount,
+                    period,
+                    reason,
+                } => {
+                    let amount = kejing_engine::Money::parse(&amount)
+                        .map_err(|e| anyhow!("--amount {amount:?}: {e}"))?;
+                    store.decide_dispute(&o, id, Some((period, amount)), &reason)?;
+                    println!(
+                        "dispute #{id} accepted: {amount} is paid in {period} as item 申诉 #{id}"
+                    );
+                }
+                DisputeCommand::Reject { id, reason } => {
+                    store.decide_dispute(&o, id, None, &reason)?;
+                    println!("dispute #{id} rejected");
+                }
+                DisputeCommand::List => {
+                    println!("id\trun\tmanager\titem\tstatus\treason\tdecision\tadjustment");
+                    for d in store.disputes(&o)? {
+                        println!(
+                            "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
+                            d.id,
+                            d.run,
+                            d.manager,
+                            d.item,
+                            d.status,
+                            d.reason,
+                            d.decision.unwrap_or_default(),
+                            d.adjustment
+                                .map(|(p, a)| format!("{a} in {p}"))
+                                .unwrap_or_default()
+                        );
+                    }
+                }
             }
             Ok(())
         }

@@ -435,4 +435,126 @@ fn a_locked_period_never_changes_and_corrections_come_in_the_next_period() {
         1,
         "the two September runs agree: {cmp}"
     );
+
+    // O1 disputes September's commission; the reviewer accepts 50.00, paid as an adjustment
+    // in September (still open); a second dispute is rejected with a reason.
+    let raised = ok(
+        dir,
+        &[
+            "--db",
+            &db,
+            "--actor",
+            "O1",
+            "dispute",
+            "raise",
+            "--run",
+            ids[0],
+            "--manager",
+            "O1",
+            "--item",
+            "提成",
+            "--reason",
+            "回款单 P2 毛利应为 1333.33",
+        ],
+    );
+    assert!(raised.contains("dispute #1"), "{raised}");
+    let missing = kejing(
+        dir,
+        &[
+            "--db",
+            &db,
+            "dispute",
+            "raise",
+            "--run",
+            ids[0],
+            "--manager",
+            "O1",
+            "--item",
+            "没有这一项",
+            "--reason",
+            "x",
+        ],
+    );
+    assert_eq!(missing.status.code(), Some(1));
+    ok(
+        dir,
+        &[
+            "--db",
+            &db,
+            "--actor",
+            "perf-office",
+            "dispute",
+            "accept",
+            "1",
+            "--amount",
+            "50",
+            "--period",
+            "2013-09",
+            "--reason",
+            "核实后补发",
+        ],
+    );
+    ok(
+        dir,
+        &[
+            "--db",
+            &db,
+            "dispute",
+            "raise",
+            "--run",
+            ids[0],
+            "--manager",
+            "O1",
+            "--item",
+            "底薪",
+            "--reason",
+            "底薪应为 2200",
+        ],
+    );
+    ok(
+        dir,
+        &[
+            "--db",
+            &db,
+            "dispute",
+            "reject",
+            "2",
+            "--reason",
+            "底薪按合同 2000",
+        ],
+    );
+    let decided = kejing(
+        dir,
+        &[
+            "--db", &db, "dispute", "accept", "2", "--amount", "1", "--period", "2013-09",
+            "--reason", "x",
+        ],
+    );
+    assert_eq!(
+        decided.status.code(),
+        Some(1),
+        "a decided dispute cannot be decided again"
+    );
+    let list = ok(dir, &["--db", &db, "dispute", "list"]);
+    assert!(
+        list.contains("accepted")
+            && list.contains("50.00 in 2013-09")
+            && list.contains("rejected\t底薪应为 2200\t底薪按合同 2000"),
+        "{list}"
+    );
+    let paid = ok(
+        dir,
+        &[
+            "--db", &db, "settle", "--policy", policy, "--period", "2013-09",
+        ],
+    );
+    assert!(
+        paid.contains("O1,申诉 #1,50.00\n") && paid.contains("O1,total,2650.00\n"),
+        "{paid}"
+    );
+    let audit = ok(dir, &["--db", &db, "audit", "--limit", "100"]);
+    assert!(
+        audit.contains("O1 raise disputes 1") && audit.contains("perf-office accepted disputes 1"),
+        "{audit}"
+    );
 }

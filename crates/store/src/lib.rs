@@ -23,6 +23,7 @@ pub use import::{ImportError, ImportOptions, ImportReport};
 const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../migrations/sqlite/0001_init.sql")),
     (2, include_str!("../migrations/sqlite/0002_settlements.sql")),
+    (3, include_str!("../migrations/sqlite/0003_disputes.sql")),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_init.sql")),

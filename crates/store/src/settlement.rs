@@ -464,3 +464,202 @@ impl Store {
             .as_i64())
     }
 }
+
+/// A dispute (申诉) raised on a settlement line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Dispute {
+    pub id: i64,
+    pub run: i64,
+    pub manager: String,
+    pub item: String,
+    pub reason: String,
+    pub raised_by: String,
+    pub status: String,
+    pub reviewer: Option<String>,
+    pub decision: Option<String>,
+    pub adjustment: Option<(String, Money)>,
+}
+
+impl Store {
+    /// A customer manager disputes a line of a stored run, with a reason. Audited.
+    pub fn raise_dispute(
+        &mut self,
+        org: &Org,
+        run: i64,
+        manager: &str,
+        item: &str,
+        reason: &str,
+    ) -> Result<i64, StoreError> {
+        if reason.trim().is_empty() {
+            return Err(StoreError::Invalid(
+                "a dispute needs a reason (--reason)".into(),
+            ));
+        }
+        let exists = self
+            .conn
+            .scalar(
+                "SELECT COUNT(*) FROM settlement_lines l JOIN settlement_runs r ON r.id = l.run_id \
+                 WHERE r.org_id = $1 AND l.run_id = $2 AND l.manager = $3 AND l.item = $4",
+                &[
+                    Val::Int(org.id),
+                    Val::Int(run),
+                    Val::text(manager),
+                    Val::text(item),
+                ],
+                Ty::Int,
+            )?
+            .as_i64()
+            .unwrap_or(0);
+        if exists == 0 {
+            return Err(StoreError::Invalid(format!(
+                "run #{run} has no line {item:?} for manager {manager}; see kejing explain --run {run} --manager {manager}"
+            )));
+        }
+        let actor = self.actor().to_owned();
+        self.transaction(|s| {
+            let id = s
+                .conn
+                .scalar(
+                    "INSERT INTO disputes (org_id, run_id, manager, item, reason, raised_by, raised_at, status) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, 'open') RETURNING id",
+                    &[
+                        Val::Int(org.id),
+                        Val::Int(run),
+                        Val::text(manager),
+                        Val::text(item),
+                        Val::text(reason),
+                        Val::Text(actor.clone()),
+                        Val::Time(Utc::now()),
+                    ],
+                    Ty::Int,
+                )?
+                .as_i64()
+                .unwrap_or(0);
+            s.audit(
+                Some(org.id),
+                "raise",
+                "disputes",
+                &id.to_string(),
+                None,
+                Some(serde_json::json!({"run": run, "manager": manager, "item": item, "reason": reason})),
+            )?;
+            Ok::<_, StoreError>(id)
+        })
+    }
+
+    /// A reviewer decides an open dispute: accepted with an adjustment (written to the
+    /// adjustments table for `period`, so the next settlement pays it), or rejected with a
+    /// reason. Audited.
+    pub fn decide_dispute(
+        &mut self,
+        org: &Org,
+        id: i64,
+        accept: Option<(Period, Money)>,
+        decision: &str,
+    ) -> Result<(), StoreError> {
+        if decision.trim().is_empty() {
+            return Err(StoreError::Invalid(
+                "a decision needs a reason (--reason)".into(),
+            ));
+        }
+        let row = self.conn.query(
+            "SELECT manager, status FROM disputes WHERE id = $1 AND org_id = $2",
+            &[Val::Int(id), Val::Int(org.id)],
+            &[Ty::Text, Ty::Text],
+        )?;
+        let Some(r) = row.first() else {
+            return Err(StoreError::Invalid(format!("no dispute #{id}")));
+        };
+        let (manager, status) = (text(&r[0]), text(&r[1]));
+        if status != "open" {
+            return Err(StoreError::Invalid(format!(
+                "dispute #{id} is already {status}"
+            )));
+        }
+        if let Some((period, _)) = accept
+            && let Some(run) = self.locked_run(org, period)?
+        {
+            return Err(StoreError::Invalid(format!(
+                "{period} is locked (run #{run}); pay the adjustment in an open period"
+            )));
+        }
+        let actor = self.actor().to_owned();
+        self.transaction(|s| {
+            let status = if accept.is_some() { "accepted" } else { "rejected" };
+            s.conn.exec(
+                "UPDATE disputes SET status = $2, reviewer = $3, decided_at = $4, decision = $5, adjustment_period = $6, adjustment_fen = $7 WHERE id = $1",
+                &[
+                    Val::Int(id),
+                    Val::text(status),
+                    Val::Text(actor.clone()),
+                    Val::Time(Utc::now()),
+                    Val::text(decision),
+                    Val::opt_text(accept.map(|a| a.0.to_string())),
+                    Val::opt_int(accept.map(|a| a.1.fen())),
+                ],
+            )?;
+            if let Some((period, amount)) = accept {
+                let manager_id = s
+                    .conn
+                    .scalar(
+                        "SELECT id FROM managers WHERE org_id = $1 AND code = $2",
+                        &[Val::Int(org.id), Val::text(&manager)],
+                        Ty::Int,
+                    )?
+                    .as_i64()
+                    .ok_or_else(|| StoreError::Invalid(format!("manager {manager} is no longer in managers")))?;
+                s.conn.exec(
+                    "INSERT INTO adjustments (org_id, period, manager_id, item, amount_fen, reason) VALUES ($1, $2, $3, $4, $5, $6)",
+                    &[
+                        Val::Int(org.id),
+                        Val::text(period.to_string()),
+                        Val::Int(manager_id),
+                        Val::text(format!("申诉 #{id}")),
+                        Val::Int(amount.fen()),
+                        Val::text(decision),
+                    ],
+                )?;
+            }
+            s.audit(
+                Some(org.id),
+                status,
+                "disputes",
+                &id.to_string(),
+                Some(serde_json::json!({"status": "open"})),
+                Some(serde_json::json!({
+                    "status": status,
+                    "decision": decision,
+                    "adjustment": accept.map(|a| serde_json::json!({"period": a.0.to_string(), "amount": a.1.to_string()})),
+                })),
+            )?;
+            Ok::<_, StoreError>(())
+        })
+    }
+
+    pub fn disputes(&mut self, org: &Org) -> Result<Vec<Dispute>, StoreError> {
+        let rows = self.conn.query(
+            "SELECT id, run_id, manager, item, reason, raised_by, status, reviewer, decision, adjustment_period, adjustment_fen \
+             FROM disputes WHERE org_id = $1 ORDER BY id",
+            &[Val::Int(org.id)],
+            &[Ty::Int, Ty::Int, Ty::Text, Ty::Text, Ty::Text, Ty::Text, Ty::Text, Ty::Text, Ty::Text, Ty::Text, Ty::Int],
+        )?;
+        Ok(rows
+            .into_iter()
+            .map(|r| Dispute {
+                id: r[0].as_i64().unwrap_or(0),
+                run: r[1].as_i64().unwrap_or(0),
+                manager: text(&r[2]),
+                item: text(&r[3]),
+                reason: text(&r[4]),
+                raised_by: text(&r[5]),
+                status: text(&r[6]),
+                reviewer: opt(&r[7]),
+                decision: opt(&r[8]),
+                adjustment: match (opt(&r[9]), r[10].as_i64()) {
+                    (Some(p), Some(f)) => Some((p, Money::from_fen(f))),
+                    _ => None,
+                },
+            })
+            .collect())
+    }
+}
