@@ -31,6 +31,7 @@ const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
         2,
         include_str!("../migrations/postgres/0002_settlements.sql"),
     ),
+    (3, include_str!("../migrations/postgres/0003_disputes.sql")),
 ];
 
 /// An error of the store.

@@ -543,3 +543,9 @@ fn every_table_exports_and_reimports_unchanged() {
         .unwrap();
     assert_eq!(ratio, vec![("M1".to_owned(), Ratio::ONE)]);
 }
+
+#[test]
+fn both_backends_apply_the_same_migrations() {
+    let mut env = env();
+    assert_eq!(env.store.schema_version().unwrap(), 3);
+}
