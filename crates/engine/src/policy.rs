@@ -417,6 +417,9 @@ pub enum ItemKind {
         award: Expr,
         per_client: bool,
         new_clients_from: Option<NaiveDate>,
+        /// A client whose rows stop for more than this many days and start again is a
+        /// returning client (断供后重新供货), not a new one.
+        returning_after_days: Option<u32>,
     },
 }
 
@@ -591,6 +594,7 @@ struct RawThreshold {
     award: Spanned<String>,
     per: Option<String>,
     new_clients_from: Option<String>,
+    returning_after_days: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -1138,16 +1142,37 @@ impl Policy {
                         }
                     }
                 }
-                match (at_least, award, per_client, new_clients_from) {
-                    (Some(at_least), Some(award), Some(per_client), Some(new_clients_from)) => {
-                        Some(ItemKind::Threshold {
-                            measure: t.measure.clone(),
-                            at_least,
-                            award,
-                            per_client,
-                            new_clients_from,
-                        })
-                    }
+                let returning_after_days = match &t.returning_after_days {
+                    None => Some(None),
+                    Some(d) => match d.trim().parse::<u32>() {
+                        Ok(n) if n > 0 => Some(Some(n)),
+                        _ => {
+                            l.err(o, format!("item {}: returning_after_days is a whole number of days, e.g. \"90\"", r.name));
+                            None
+                        }
+                    },
+                };
+                match (
+                    at_least,
+                    award,
+                    per_client,
+                    new_clients_from,
+                    returning_after_days,
+                ) {
+                    (
+                        Some(at_least),
+                        Some(award),
+                        Some(per_client),
+                        Some(new_clients_from),
+                        Some(returning_after_days),
+                    ) => Some(ItemKind::Threshold {
+                        measure: t.measure.clone(),
+                        at_least,
+                        award,
+                        per_client,
+                        new_clients_from,
+                        returning_after_days,
+                    }),
                     _ => None,
                 }
             } else {

@@ -1177,13 +1177,21 @@ pub fn settle_prepared(
                     award,
                     per_client,
                     new_clients_from,
+                    returning_after_days,
                 } => threshold(
                     policy,
                     ix,
                     m,
                     p,
                     item,
-                    (measure, at_least, award, *per_client, *new_clients_from),
+                    (
+                        measure,
+                        at_least,
+                        award,
+                        *per_client,
+                        *new_clients_from,
+                        *returning_after_days,
+                    ),
                 )?,
                 ItemKind::Adjustments => data
                     .adjustments
@@ -1269,6 +1277,7 @@ type ThresholdSpec<'e> = (
     &'e Expr,
     bool,
     Option<chrono::NaiveDate>,
+    Option<u32>,
 );
 
 /// A threshold item: the award when the cumulative measure first reaches `at_least` in this
@@ -1280,7 +1289,7 @@ fn threshold(
     m: &Manager,
     period: Period,
     item: &Item,
-    (measure, at_least, award, per_client, new_from): ThresholdSpec<'_>,
+    (measure, at_least, award, per_client, new_from, returning_after): ThresholdSpec<'_>,
 ) -> Result<Vec<(String, Decimal, Trace)>, SettleError> {
     let what = format!("item {}", item.name);
     let check = |ctx: &Ctx<'_>, label: String| -> Result<Option<(Decimal, Trace)>, SettleError> {
@@ -1387,6 +1396,30 @@ fn threshold(
         let Some(c) = ix.clients.get(client).copied() else {
             continue;
         };
+        // A stop longer than the policy allows makes it a returning client (断供后重新供货).
+        if let Some(limit) = returning_after {
+            let mut days: Vec<chrono::NaiveDate> = rows
+                .iter()
+                .filter(|(cl, d, _)| cl == &client && *d <= period.last_day())
+                .map(|(_, d, _)| *d)
+                .collect();
+            days.sort_unstable();
+            if let Some(w) = days
+                .windows(2)
+                .find(|w| (w[1] - w[0]).num_days() > i64::from(limit))
+            {
+                let mut t = Trace::new(format!("{} · client {} {}", item.name, c.id, c.name), "0");
+                t.notes.push(format!(
+                    "returning client: no {} from {} to {} ({} days, more than {limit}); not a new client",
+                    source.name(),
+                    w[0],
+                    w[1],
+                    (w[1] - w[0]).num_days()
+                ));
+                out.push((item.name.clone(), Decimal::ZERO, t));
+                continue;
+            }
+        }
         let ctx = Ctx {
             only_client: Some(c),
             ..Ctx::new(policy, ix, m, period)
