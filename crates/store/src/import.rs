@@ -426,6 +426,43 @@ impl Store {
         Ok(((written, unchanged), changes))
     }
 
+    /// Reads a master-data file into rows keyed by code: `f` turns a record into its row (or
+    /// rejects it); a code given twice is a row error.
+    fn read_master<T: Record>(
+        path: &Path,
+        options: &ImportOptions,
+        progress: Progress<'_>,
+        key_column: &'static str,
+        mut f: impl FnMut(T) -> Result<MasterRow, Vec<Reject>>,
+    ) -> Result<(Vec<(usize, MasterRow)>, kejing_io::ReadSummary), ImportError> {
+        let mut dupes = Dupes::new();
+        read_all::<T, _>(path, &options.read, progress, |row, r| {
+            let m = f(r)?;
+            dupes.check(m.code.clone(), row, key_column, &m.code)?;
+            Ok(m)
+        })
+    }
+
+    /// Writes master rows in one transaction (audited) and logs the import.
+    fn write_master(
+        &mut self,
+        org: &Org,
+        table: Table,
+        spec: &MasterSpec,
+        path: &Path,
+        rows: Vec<(usize, MasterRow)>,
+        summary: kejing_io::ReadSummary,
+    ) -> Result<(usize, Changes, Vec<String>), ImportError> {
+        let rows = rows.into_iter().map(|(_, r)| r).collect();
+        let n = summary.rows;
+        let changes = self.transaction(|s| {
+            let (c, _) = s.apply_master(org, spec, &summary.columns, rows)?;
+            s.log_import(org, table, path, n, c)?;
+            Ok::<_, ImportError>(c)
+        })?;
+        Ok((n, changes, summary.warnings))
+    }
+
     fn import_org_units(
         &mut self,
         org: &Org,
@@ -442,49 +479,35 @@ impl Store {
             ],
         };
         let known = self.code_map("org_units", org)?;
-        let mut dupes = Dupes::new();
-        let (recs, summary) =
-            read_all::<OrgUnitRec, _>(path, &options.read, progress, |row, r| {
-                dupes.check(r.unit_id.to_string(), row, "unit_id", r.unit_id.as_str())?;
-                Ok(r)
+        let (rows, summary) =
+            Self::read_master::<OrgUnitRec>(path, options, progress, "unit_id", |r| {
+                Ok(MasterRow {
+                    code: r.unit_id.to_string(),
+                    vals: vec![
+                        Val::Text(r.name),
+                        Val::opt_text(r.parent_id),
+                        Val::opt_text(r.kind.map(|k| k.code())),
+                    ],
+                })
             })?;
-        let in_file: HashSet<&str> = recs.iter().map(|(_, r)| r.unit_id.as_str()).collect();
-        let mut errors = Vec::new();
-        for (row, r) in &recs {
-            if let Some(p) = &r.parent_id
-                && !in_file.contains(p.as_str())
-                && !known.contains_key(p.as_str())
-            {
-                errors.push(RowError {
+        // A parent is a unit of this file or one imported before.
+        let in_file: HashSet<&str> = rows.iter().map(|(_, r)| r.code.as_str()).collect();
+        let errors: Vec<RowError> = rows
+            .iter()
+            .filter_map(|(row, r)| {
+                let parent = r.vals[1].as_str()?;
+                (!in_file.contains(parent) && !known.contains_key(parent)).then(|| RowError {
                     row: *row,
                     column: "parent_id".into(),
-                    value: p.to_string(),
+                    value: parent.to_owned(),
                     reason: "unknown parent unit: list it in this file or import it first".into(),
-                });
-            }
-        }
+                })
+            })
+            .collect();
         if !errors.is_empty() {
             return Err(rows_error(path, errors, summary.rows));
         }
-        let rows = recs
-            .into_iter()
-            .map(|(_, r)| MasterRow {
-                code: r.unit_id.to_string(),
-                vals: vec![
-                    Val::Text(r.name),
-                    Val::opt_text(r.parent_id),
-                    Val::opt_text(r.kind.map(|k| k.code())),
-                ],
-            })
-            .collect();
-        let present = summary.columns.clone();
-        let n = summary.rows;
-        let changes = self.transaction(|s| {
-            let (c, _) = s.apply_master(org, &SPEC, &present, rows)?;
-            s.log_import(org, Table::OrgUnits, path, n, c)?;
-            Ok::<_, ImportError>(c)
-        })?;
-        Ok((n, changes, summary.warnings))
+        self.write_master(org, Table::OrgUnits, &SPEC, path, rows, summary)
     }
 
     fn import_tracks(
@@ -498,26 +521,14 @@ impl Store {
             table: "tracks",
             cols: &[("name", Ty::Text, "name"), ("is_cm", Ty::Bool, "is_cm")],
         };
-        let mut dupes = Dupes::new();
-        let (recs, summary) = read_all::<TrackRec, _>(path, &options.read, progress, |row, r| {
-            dupes.check(r.track.to_string(), row, "track", r.track.as_str())?;
-            Ok(r)
-        })?;
-        let rows = recs
-            .into_iter()
-            .map(|(_, r)| MasterRow {
-                code: r.track.to_string(),
-                vals: vec![Val::opt_text(r.name), Val::Bool(r.is_cm)],
-            })
-            .collect();
-        let present = summary.columns.clone();
-        let n = summary.rows;
-        let changes = self.transaction(|s| {
-            let (c, _) = s.apply_master(org, &SPEC, &present, rows)?;
-            s.log_import(org, Table::Tracks, path, n, c)?;
-            Ok::<_, ImportError>(c)
-        })?;
-        Ok((n, changes, summary.warnings))
+        let (rows, summary) =
+            Self::read_master::<TrackRec>(path, options, progress, "track", |r| {
+                Ok(MasterRow {
+                    code: r.track.to_string(),
+                    vals: vec![Val::opt_text(r.name), Val::Bool(r.is_cm)],
+                })
+            })?;
+        self.write_master(org, Table::Tracks, &SPEC, path, rows, summary)
     }
 
     fn import_grades(
@@ -540,50 +551,33 @@ impl Store {
             ],
         };
         let tracks = self.code_map("tracks", org)?;
-        let mut dupes = Dupes::new();
-        let (recs, summary) = read_all::<GradeRec, _>(path, &options.read, progress, |row, r| {
-            if !tracks.contains_key(r.track.as_str()) {
-                return Err(vec![Reject::new(
-                    "track",
-                    r.track.as_str(),
-                    "unknown track: import it in tracks first",
-                )]);
-            }
-            let key = grade_key(
-                r.track.as_str(),
-                r.grade.as_str(),
-                r.tier.as_ref().map(|t| t.as_str()),
-            );
-            dupes.check(key, row, "grade", r.grade.as_str())?;
-            Ok(r)
-        })?;
-        let rows = recs
-            .into_iter()
-            .map(|(_, r)| MasterRow {
-                code: grade_key(
-                    r.track.as_str(),
-                    r.grade.as_str(),
-                    r.tier.as_ref().map(|t| t.as_str()),
-                ),
-                vals: vec![
-                    Val::text(r.track.as_str()),
-                    Val::text(r.grade.as_str()),
-                    Val::opt_text(r.tier),
-                    Val::opt_text(r.class),
-                    Val::Int(r.rank),
-                    Val::opt_text(r.staff_grade),
-                    Val::opt_text(r.title),
-                ],
-            })
-            .collect();
-        let present = summary.columns.clone();
-        let n = summary.rows;
-        let changes = self.transaction(|s| {
-            let (c, _) = s.apply_master(org, &SPEC, &present, rows)?;
-            s.log_import(org, Table::Grades, path, n, c)?;
-            Ok::<_, ImportError>(c)
-        })?;
-        Ok((n, changes, summary.warnings))
+        let (rows, summary) =
+            Self::read_master::<GradeRec>(path, options, progress, "grade", |r| {
+                if !tracks.contains_key(r.track.as_str()) {
+                    return Err(vec![Reject::new(
+                        "track",
+                        r.track.as_str(),
+                        "unknown track: import it in tracks first",
+                    )]);
+                }
+                Ok(MasterRow {
+                    code: grade_key(
+                        r.track.as_str(),
+                        r.grade.as_str(),
+                        r.tier.as_ref().map(|t| t.as_str()),
+                    ),
+                    vals: vec![
+                        Val::text(r.track.as_str()),
+                        Val::text(r.grade.as_str()),
+                        Val::opt_text(r.tier),
+                        Val::opt_text(r.class),
+                        Val::Int(r.rank),
+                        Val::opt_text(r.staff_grade),
+                        Val::opt_text(r.title),
+                    ],
+                })
+            })?;
+        self.write_master(org, Table::Grades, &SPEC, path, rows, summary)
     }
 
     fn import_managers(
@@ -802,22 +796,9 @@ impl Store {
                 ("extra", Ty::Json, "*"),
             ],
         };
-        let mut dupes = Dupes::new();
-        let (recs, summary) = read_all::<ClientRec, _>(path, &options.read, progress, |row, r| {
-            dupes.check(
-                r.client_id.to_string(),
-                row,
-                "client_id",
-                r.client_id.as_str(),
-            )?;
-            Ok(r)
-        })?;
-        let rows = recs
-            .into_iter()
-            .map(|(_, r)| {
-                let extra: serde_json::Map<String, serde_json::Value> =
-                    r.extras.into_iter().map(|(k, v)| (k, v.into())).collect();
-                MasterRow {
+        let (rows, summary) =
+            Self::read_master::<ClientRec>(path, options, progress, "client_id", |r| {
+                Ok(MasterRow {
                     code: r.client_id.to_string(),
                     vals: vec![
                         Val::Text(r.name),
@@ -827,19 +808,11 @@ impl Store {
                         Val::opt_text(r.loan_card),
                         Val::opt_text(r.contact),
                         Val::opt_text(r.phone),
-                        Val::Json(serde_json::Value::Object(extra)),
+                        extras_json(r.extras),
                     ],
-                }
-            })
-            .collect();
-        let present = summary.columns.clone();
-        let n = summary.rows;
-        let changes = self.transaction(|s| {
-            let (c, _) = s.apply_master(org, &SPEC, &present, rows)?;
-            s.log_import(org, Table::Clients, path, n, c)?;
-            Ok::<_, ImportError>(c)
-        })?;
-        Ok((n, changes, summary.warnings))
+                })
+            })?;
+        self.write_master(org, Table::Clients, &SPEC, path, rows, summary)
     }
 
     fn import_accounts(
@@ -863,30 +836,10 @@ impl Store {
             ],
         };
         let clients = self.code_map("clients", org)?;
-        let mut dupes = Dupes::new();
-        let (recs, summary) =
-            read_all::<AccountRec, _>(path, &options.read, progress, |row, r| {
-                let Some(&client) = clients.get(r.client_id.as_str()) else {
-                    return Err(vec![Reject::new(
-                        "client_id",
-                        r.client_id.as_str(),
-                        "unknown client: import it in clients first",
-                    )]);
-                };
-                dupes.check(
-                    r.account_id.to_string(),
-                    row,
-                    "account_id",
-                    r.account_id.as_str(),
-                )?;
-                Ok((client, r))
-            })?;
-        let rows = recs
-            .into_iter()
-            .map(|(_, (client, r))| {
-                let extra: serde_json::Map<String, serde_json::Value> =
-                    r.extras.into_iter().map(|(k, v)| (k, v.into())).collect();
-                MasterRow {
+        let (rows, summary) =
+            Self::read_master::<AccountRec>(path, options, progress, "account_id", |r| {
+                let client = known_client(&clients, r.client_id.as_str())?;
+                Ok(MasterRow {
                     code: r.account_id.to_string(),
                     vals: vec![
                         Val::Int(client),
@@ -896,19 +849,11 @@ impl Store {
                         Val::opt_int(r.term_months),
                         Val::opt_date(r.opened_on),
                         Val::opt_date(r.closed_on),
-                        Val::Json(serde_json::Value::Object(extra)),
+                        extras_json(r.extras),
                     ],
-                }
-            })
-            .collect();
-        let present = summary.columns.clone();
-        let n = summary.rows;
-        let changes = self.transaction(|s| {
-            let (c, _) = s.apply_master(org, &SPEC, &present, rows)?;
-            s.log_import(org, Table::Accounts, path, n, c)?;
-            Ok::<_, ImportError>(c)
-        })?;
-        Ok((n, changes, summary.warnings))
+                })
+            })?;
+        self.write_master(org, Table::Accounts, &SPEC, path, rows, summary)
     }
 
     /// The stored ownership versions of the organisation, keyed by subject
@@ -1758,6 +1703,13 @@ fn day_range(rows: &[(i64, i32, i64, u32)]) -> (i32, i32) {
     let first = rows.iter().map(|r| r.1).min().unwrap_or(0);
     let last = rows.iter().map(|r| r.1).max().unwrap_or(0);
     (first, last)
+}
+
+/// Unknown columns of a master row, kept as a JSON object.
+fn extras_json(extras: Vec<(String, String)>) -> Val {
+    Val::Json(serde_json::Value::Object(
+        extras.into_iter().map(|(k, v)| (k, v.into())).collect(),
+    ))
 }
 
 fn known_manager(managers: &HashMap<String, i64>, code: &str) -> Result<i64, Vec<Reject>> {
