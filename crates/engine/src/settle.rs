@@ -134,14 +134,33 @@ struct Index<'a> {
     /// Σ balance × ratio per account and owner for a period: independent of any policy, so a
     /// what-if run re-uses it instead of scanning the balances again.
     sums_cache: RefCell<HashMap<Period, std::rc::Rc<AccountSums>>>,
+    /// Whether balances measures list every account in the explanation (off for what-if runs,
+    /// which only need the amounts).
+    account_notes: std::cell::Cell<bool>,
+    /// Managers by index (sorted ids) and the index of each id.
+    manager_ids: Vec<&'a str>,
+    manager_index: HashMap<&'a str, u32>,
+    /// Account groups by (period, names read).
+    groups_cache: RefCell<HashMap<GroupKey, std::rc::Rc<Groups>>>,
 }
 
 /// Per account (its index in the data set's accounts, sorted by id): each owner's
 /// Σ balance × ratio over the period's days, and the days they held each share.
-type OwnerSums = Vec<(String, Decimal, BTreeMap<String, u32>)>;
+/// Owners are manager indices into `Index::manager_ids`.
+type OwnerSums = Vec<(u32, Decimal, BTreeMap<String, u32>)>;
 
 struct AccountSums {
     rows: Vec<(usize, OwnerSums)>,
+}
+
+/// A period and the account fields a filter and weight read.
+type GroupKey = (Period, Vec<Vec<String>>);
+
+/// Accounts of a period's sums grouped by the values of the fields a filter and weight read:
+/// the group of each row, and one row per group to evaluate them on.
+struct Groups {
+    of_row: Vec<u32>,
+    representative: Vec<usize>,
 }
 
 /// A subject of the ledger by codes: (client, account or "").
@@ -251,6 +270,12 @@ impl<'a> Index<'a> {
             problems.sort();
             return Err(SettleError(problems.join("\n")));
         }
+        let manager_ids: Vec<&str> = managers.keys().copied().collect();
+        let manager_index: HashMap<&str, u32> = manager_ids
+            .iter()
+            .enumerate()
+            .map(|(i, m)| (*m, u32::try_from(i).unwrap_or(u32::MAX)))
+            .collect();
         Ok(Index {
             data,
             managers,
@@ -268,6 +293,10 @@ impl<'a> Index<'a> {
             ownership,
             balance_cache: RefCell::new(HashMap::new()),
             sums_cache: RefCell::new(HashMap::new()),
+            account_notes: std::cell::Cell::new(true),
+            manager_ids,
+            manager_index,
+            groups_cache: RefCell::new(HashMap::new()),
         })
     }
 }
@@ -893,7 +922,7 @@ fn account_sums(ix: &Index<'_>, period: Period) -> std::rc::Rc<AccountSums> {
             rows.push((
                 index,
                 sums.into_iter()
-                    .map(|(m, (s, d))| (m.to_owned(), s, d))
+                    .filter_map(|(m, (s, d))| Some((*ix.manager_index.get(m)?, s, d)))
                     .collect(),
             ));
         }
@@ -917,43 +946,105 @@ fn balances_measure(
     let days = Decimal::from(period.days());
     let sums = account_sums(ix, period);
     let mut result = BalanceResult::default();
-    for (index, owners) in &sums.rows {
-        let account = &ix.data.accounts[*index];
-        let env = AccountEnv {
+    let notes = ix.account_notes.get();
+    // The filter and the weight depend only on the account fields they name (parameters and
+    // tables are fixed for the period): accounts that agree on those share one evaluation.
+    let mut names: Vec<Vec<String>> = filter
+        .iter()
+        .chain(weight.iter())
+        .flat_map(|e| e.names())
+        .filter(|p| {
+            !(p.len() == 1
+                && (policy.parameters.contains_key(&p[0]) || policy.lookups.contains_key(&p[0])))
+        })
+        .collect();
+    names.sort();
+    names.dedup();
+    let env_of = |index: usize| {
+        let account = &ix.data.accounts[index];
+        AccountEnv {
             account,
             client: ix.clients.get(account.client.as_str()).copied(),
             policy,
             day: last,
-        };
-        if let Some(f) = filter
-            && !f
+        }
+    };
+    let cache_key = (period, names.clone());
+    let cached = ix.groups_cache.borrow().get(&cache_key).cloned();
+    let groups = match cached {
+        Some(g) => g,
+        None => {
+            let mut ids: HashMap<Vec<String>, u32> = HashMap::new();
+            let mut groups = Groups {
+                of_row: Vec::with_capacity(sums.rows.len()),
+                representative: Vec::new(),
+            };
+            for (index, _) in &sums.rows {
+                let env = env_of(*index);
+                let key: Vec<String> = names
+                    .iter()
+                    .map(|p| env.name(p).map(|v| format!("{}:{v}", v.type_name())))
+                    .collect::<Result<_, _>>()
+                    .map_err(|e| format!("account {}: {e}", env.account.id))?;
+                let next = u32::try_from(ids.len()).unwrap_or(u32::MAX);
+                let g = *ids.entry(key).or_insert(next);
+                if g == next {
+                    groups.representative.push(*index);
+                }
+                groups.of_row.push(g);
+            }
+            let g = std::rc::Rc::new(groups);
+            ix.groups_cache.borrow_mut().insert(cache_key, g.clone());
+            g
+        }
+    };
+    // Filter and weight once per group.
+    let mut weights: Vec<Option<Decimal>> = Vec::with_capacity(groups.representative.len());
+    for index in &groups.representative {
+        let env = env_of(*index);
+        let passes = match filter {
+            Some(f) => f
                 .eval(&env)
                 .and_then(|v| v.as_bool())
-                .map_err(|e| format!("account {}: {e}", account.id))?
-        {
-            continue;
-        }
-        let w = match weight {
-            Some(w) => w
-                .eval(&env)
-                .and_then(|v| v.as_num())
-                .map_err(|e| format!("account {}: {e}", account.id))?,
-            None => Decimal::ONE,
+                .map_err(|e| format!("account {}: {e}", env.account.id))?,
+            None => true,
         };
+        weights.push(if passes {
+            Some(match weight {
+                Some(w) => w
+                    .eval(&env)
+                    .and_then(|v| v.as_num())
+                    .map_err(|e| format!("account {}: {e}", env.account.id))?,
+                None => Decimal::ONE,
+            })
+        } else {
+            None
+        });
+    }
+    let mut totals: Vec<Option<Decimal>> = vec![None; ix.manager_ids.len()];
+    let mut all_notes: HashMap<u32, Vec<String>> = HashMap::new();
+    for ((index, owners), g) in sums.rows.iter().zip(&groups.of_row) {
+        let Some(w) = weights[*g as usize] else {
+            continue;
+        };
+        let account = &ix.data.accounts[*index];
         for (manager, sum, shares) in owners {
             let undivided = sum * w;
+            let t = &mut totals[*manager as usize];
+            *t = Some(t.unwrap_or_default() + undivided);
+            if !notes {
+                continue;
+            }
             let value = if daily_average {
                 undivided / days
             } else {
                 undivided
             };
-            let entry = result.per_manager.entry(manager.clone()).or_default();
-            entry.0 += undivided;
             let shares: Vec<String> = shares
                 .iter()
                 .map(|(r, d)| format!("ratio {r} on {d} day(s)"))
                 .collect();
-            entry.1.push(format!(
+            all_notes.entry(*manager).or_default().push(format!(
                 "account {} ({}, {}{}): Σ balance × ratio = {} ({}); weight {} → {}",
                 account.id,
                 account.product,
@@ -967,6 +1058,16 @@ fn balances_measure(
                 w.normalize(),
                 value.normalize()
             ));
+        }
+    }
+    for (i, t) in totals.into_iter().enumerate() {
+        if let Some(t) = t {
+            let notes = all_notes
+                .remove(&u32::try_from(i).unwrap_or(u32::MAX))
+                .unwrap_or_default();
+            result
+                .per_manager
+                .insert(ix.manager_ids[i].to_owned(), (t, notes));
         }
     }
     if daily_average {
@@ -1000,6 +1101,12 @@ impl<'a> Prepared<'a> {
         Ok(Prepared {
             ix: Index::new(data)?,
         })
+    }
+
+    /// Whether explanations list every account behind a balances measure (default yes). A
+    /// what-if comparison that only needs the amounts turns it off.
+    pub fn explain_accounts(&self, on: bool) {
+        self.ix.account_notes.set(on);
     }
 }
 

@@ -208,6 +208,7 @@ pub fn simulate(
     use kejing_engine::settle::{Prepared, settle_prepared};
     let started = std::time::Instant::now();
     let prepared = Prepared::new(data).map_err(|e| anyhow!("{e}"))?;
+    prepared.explain_accounts(false);
     let a = settle_prepared(current, &prepared, period).map_err(|e| anyhow!("{e}"))?;
     let first = started.elapsed();
     let b = settle_prepared(changed, &prepared, period).map_err(|e| anyhow!("{e}"))?;
