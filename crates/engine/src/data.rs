@@ -85,9 +85,11 @@ pub struct Booking {
     pub complaint: bool,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+/// An end-of-day balance. `account` is the index of the account in `DataSet::accounts`
+/// (16 bytes a row: a month of 6 million balances fits in 96 MB).
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Balance {
-    pub account: String,
+    pub account: u32,
     pub date: NaiveDate,
     pub balance: Money,
 }

@@ -22,6 +22,11 @@ pub enum CodeError {
 
 impl Code {
     pub fn parse(text: &str) -> Result<Self, CodeError> {
+        // The common case: short printable ASCII, no surrounding spaces.
+        let b = text.as_bytes();
+        if !b.is_empty() && b.len() <= 64 && b.iter().all(|c| c.is_ascii_graphic()) {
+            return Ok(Code(text.to_owned()));
+        }
         let t = text.trim();
         if t.is_empty() {
             return Err(CodeError::Empty);

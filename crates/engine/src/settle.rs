@@ -126,7 +126,10 @@ struct Index<'a> {
     /// Targets by (manager, period, measure).
     targets: HashMap<(&'a str, Period, &'a str), &'a crate::data::Target>,
     /// Balances by account (in data order).
-    balances: HashMap<&'a str, Vec<&'a crate::data::Balance>>,
+    /// Balances grouped by account: `balance_order[balance_start[a]..balance_start[a + 1]]`
+    /// are the indices (in `data.balances`) of account `a`'s rows.
+    balance_start: Vec<usize>,
+    balance_order: Vec<u32>,
     /// Ownership versions by subject (client, account or "").
     ownership: HashMap<Subject<'a>, Vec<&'a OwnershipVersion>>,
     /// Balances measures computed for all managers at once: (measure, period) → results.
@@ -229,17 +232,30 @@ impl<'a> Index<'a> {
         if !problems.is_empty() {
             return Err(SettleError(problems.join("\n")));
         }
-        let accounts: HashMap<&str, &crate::data::Account> =
-            data.accounts.iter().map(|a| (a.id.as_str(), a)).collect();
-        let mut balances: HashMap<&str, Vec<&crate::data::Balance>> = HashMap::new();
+        // Group the balances by account with a counting sort (no hashing, no allocation per row).
+        let n_accounts = data.accounts.len();
+        let mut balance_start = vec![0usize; n_accounts + 1];
         for b in &data.balances {
-            if !accounts.contains_key(b.account.as_str()) {
-                problems.push(format!(
-                    "balances: account {:?} on {} is not in accounts",
-                    b.account, b.date
-                ));
+            match balance_start.get_mut(b.account as usize + 1) {
+                Some(c) => *c += 1,
+                None => problems.push(format!(
+                    "balances: row on {} names account number {} of {}",
+                    b.date, b.account, n_accounts
+                )),
             }
-            balances.entry(b.account.as_str()).or_default().push(b);
+        }
+        for i in 0..n_accounts {
+            balance_start[i + 1] += balance_start[i];
+        }
+        let mut fill = balance_start.clone();
+        let mut balance_order = vec![0u32; data.balances.len()];
+        for (i, b) in data.balances.iter().enumerate() {
+            if let Some(at) = fill.get_mut(b.account as usize)
+                && (b.account as usize) < n_accounts
+            {
+                balance_order[*at] = u32::try_from(i).unwrap_or(u32::MAX);
+                *at += 1;
+            }
         }
         let mut ownership: HashMap<Subject<'_>, Vec<&OwnershipVersion>> = HashMap::new();
         for v in &data.ownership {
@@ -289,7 +305,8 @@ impl<'a> Index<'a> {
                 .iter()
                 .map(|t| ((t.manager.as_str(), t.period, t.measure.as_str()), t))
                 .collect(),
-            balances,
+            balance_start,
+            balance_order,
             ownership,
             balance_cache: RefCell::new(HashMap::new()),
             sums_cache: RefCell::new(HashMap::new()),
@@ -869,9 +886,11 @@ fn account_sums(ix: &Index<'_>, period: Period) -> std::rc::Rc<AccountSums> {
     accounts.sort_by(|a, b| a.1.id.cmp(&b.1.id));
     let mut rows = Vec::with_capacity(accounts.len());
     for (index, account) in accounts {
-        let Some(balances) = ix.balances.get(account.id.as_str()) else {
+        let rows_of = &ix.balance_order[ix.balance_start[index]..ix.balance_start[index + 1]];
+        if rows_of.is_empty() {
             continue;
-        };
+        }
+        let balances = rows_of.iter().map(|i| &ix.data.balances[*i as usize]);
         let own = ix
             .ownership
             .get(&(account.client.as_str(), account.id.as_str()))

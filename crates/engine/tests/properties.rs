@@ -101,7 +101,7 @@ fn data(balances: &[(u8, u8, i64)], cuts: &[u8], transfer_day: u32) -> DataSet {
         .iter()
         .filter(|(a, d, _)| seen.insert((a % 3, d % 30)))
         .map(|(a, d, fen)| Balance {
-            account: format!("A{}", a % 3),
+            account: u32::from(a % 3),
             date: day(1 + u32::from(*d % 30)),
             balance: Money::from_fen(*fen),
         })

@@ -1,6 +1,6 @@
 //! Loading a data folder (file mode) or a policy test case into the engine's `DataSet`.
 
-use crate::read::{ReadError, ReadOptions, read_records, read_records_text};
+use crate::read::{ReadError, ReadOptions, Reject, read_records, read_records_text};
 use crate::records::*;
 use crate::{Record, Table};
 use kejing_engine::data::{
@@ -18,9 +18,11 @@ pub enum Tables<'a> {
     Texts(&'a str, &'a BTreeMap<String, String>),
 }
 
+/// Reads table `T` if present, handing each record with its source (`file:row`, made only when
+/// asked for) to `f`, which may reject it.
 fn for_each<T: Record>(
     tables: &Tables<'_>,
-    mut f: impl FnMut(String, T),
+    mut f: impl FnMut(&dyn Fn() -> String, T) -> Result<(), Vec<Reject>>,
 ) -> Result<bool, ReadError> {
     let name = T::TABLE.name();
     match tables {
@@ -36,10 +38,7 @@ fn for_each<T: Record>(
             read_records::<T>(
                 &path,
                 options,
-                |row, r| {
-                    f(format!("{file}:{row}"), r);
-                    Ok(())
-                },
+                |row, r| f(&|| format!("{file}:{row}"), r),
                 &mut |_, _| {},
             )?;
             Ok(true)
@@ -49,10 +48,7 @@ fn for_each<T: Record>(
                 return Ok(false);
             };
             let path = PathBuf::from(format!("{label} {name}"));
-            read_records_text::<T>(&path, text, |row, r| {
-                f(format!("{name}:{row}"), r);
-                Ok(())
-            })?;
+            read_records_text::<T>(&path, text, |row, r| f(&|| format!("{name}:{row}"), r))?;
             Ok(true)
         }
     }
@@ -90,6 +86,7 @@ pub fn load_dataset(tables: &Tables<'_>) -> Result<DataSet, Vec<ReadError>> {
             base_salary: r.base_salary,
             extra: r.extras.into_iter().collect(),
         });
+        Ok(())
     }));
     run(for_each::<ClientRec>(tables, |_, r| {
         d.clients.push(Client {
@@ -100,6 +97,7 @@ pub fn load_dataset(tables: &Tables<'_>) -> Result<DataSet, Vec<ReadError>> {
             agreement: r.agreement,
             extra: r.extras.into_iter().collect(),
         });
+        Ok(())
     }));
     run(for_each::<AccountRec>(tables, |_, r| {
         d.accounts.push(Account {
@@ -112,7 +110,15 @@ pub fn load_dataset(tables: &Tables<'_>) -> Result<DataSet, Vec<ReadError>> {
             opened_on: r.opened_on,
             closed_on: r.closed_on,
         });
+        Ok(())
     }));
+    // Balances name their account by its index in the accounts table.
+    let account_index: std::collections::HashMap<String, u32> = d
+        .accounts
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (a.id.clone(), u32::try_from(i).unwrap_or(u32::MAX)))
+        .collect();
     run(for_each::<OwnershipRec>(tables, |_, r| {
         d.ownership.push(Version {
             subject: (
@@ -124,13 +130,22 @@ pub fn load_dataset(tables: &Tables<'_>) -> Result<DataSet, Vec<ReadError>> {
             from: r.from,
             to: r.to,
         });
+        Ok(())
     }));
     run(for_each::<BalanceRec>(tables, |_, r| {
+        let Some(&account) = account_index.get(r.account_id.as_str()) else {
+            return Err(vec![Reject::new(
+                "account_id",
+                r.account_id.as_str(),
+                "unknown account: it is not in accounts",
+            )]);
+        };
         d.balances.push(Balance {
-            account: r.account_id.into(),
+            account,
             date: r.date,
             balance: r.balance,
         });
+        Ok(())
     }));
     run(for_each::<TargetRec>(tables, |_, r| {
         d.targets.push(Target {
@@ -139,6 +154,7 @@ pub fn load_dataset(tables: &Tables<'_>) -> Result<DataSet, Vec<ReadError>> {
             measure: r.measure.to_string(),
             target: r.target,
         });
+        Ok(())
     }));
     let flow = |source: String, r: FlowRec| Flow {
         source,
@@ -151,14 +167,16 @@ pub fn load_dataset(tables: &Tables<'_>) -> Result<DataSet, Vec<ReadError>> {
         gross_profit: r.gross_profit,
     };
     run(for_each::<SaleRec>(tables, |s, r| {
-        d.sales.push(flow(s, r.0))
+        d.sales.push(flow(s(), r.0));
+        Ok(())
     }));
     run(for_each::<PaymentRec>(tables, |s, r| {
-        d.payments.push(flow(s, r.0))
+        d.payments.push(flow(s(), r.0));
+        Ok(())
     }));
     run(for_each::<BookingRec>(tables, |s, r| {
         d.bookings.push(Booking {
-            source: s,
+            source: s(),
             id: r.booking_id.to_string(),
             manager: r.manager_id.to_string(),
             client: r.client_id.map(String::from),
@@ -168,16 +186,18 @@ pub fn load_dataset(tables: &Tables<'_>) -> Result<DataSet, Vec<ReadError>> {
             approved: r.approved,
             complaint: r.complaint,
         });
+        Ok(())
     }));
     run(for_each::<AdjustmentRec>(tables, |s, r| {
         d.adjustments.push(Adjustment {
-            source: s,
+            source: s(),
             period: r.period,
             manager: r.manager_id.to_string(),
             item: r.item,
             amount: r.amount,
             reason: r.reason,
         });
+        Ok(())
     }));
     if !have_managers && errors.is_empty() {
         let place = match tables {

@@ -246,7 +246,11 @@ impl ColumnMap {
     }
 
     fn index(&self, column: &str) -> Option<usize> {
-        self.table.columns().iter().position(|c| c.name == column)
+        let columns = self.table.columns();
+        columns
+            .iter()
+            .position(|c| std::ptr::eq(c.name, column))
+            .or_else(|| columns.iter().position(|c| c.name == column))
     }
 }
 
@@ -426,6 +430,16 @@ impl<'a> RowCursor<'a> {
 pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
     let t = text.trim();
     let b = t.as_bytes();
+    // The common case, YYYY-MM-DD, without splitting.
+    if b.len() == 10 && b[4] == b'-' && b[7] == b'-' {
+        let digit = |i: usize| b[i].is_ascii_digit().then(|| u32::from(b[i] - b'0'));
+        let n =
+            |r: std::ops::Range<usize>| r.map(digit).try_fold(0u32, |acc, d| Some(acc * 10 + d?));
+        if let (Some(y), Some(m), Some(d)) = (n(0..4), n(5..7), n(8..10)) {
+            return NaiveDate::from_ymd_opt(i32::try_from(y).unwrap_or(0), m, d)
+                .ok_or_else(|| format!("{t} is not a day of the calendar"));
+        }
+    }
     let num = |s: &[u8]| -> Option<u32> {
         if s.is_empty() || !s.iter().all(u8::is_ascii_digit) {
             return None;

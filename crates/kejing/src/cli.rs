@@ -478,7 +478,11 @@ fn dispatch(cli: Cli) -> Result<()> {
             let started = std::time::Instant::now();
             let data = crate::policies::load_data(&data)?;
             let loaded = started.elapsed();
-            let result = kejing_engine::settle::settle(&policy, &data, period)
+            // The lines only: the explanation of every account is for `explain`.
+            let prepared =
+                kejing_engine::settle::Prepared::new(&data).map_err(|e| anyhow!("{e}"))?;
+            prepared.explain_accounts(false);
+            let result = kejing_engine::settle::settle_prepared(&policy, &prepared, period)
                 .map_err(|e| anyhow!("{e}"))?;
             if std::env::var_os("KEJING_TIMING").is_some() {
                 eprintln!(

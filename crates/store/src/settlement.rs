@@ -133,13 +133,21 @@ impl Store {
                 to: r[5].as_date(),
             });
         }
+        let account_index: std::collections::HashMap<String, u32> = d
+            .accounts
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.id.clone(), u32::try_from(i).unwrap_or(u32::MAX)))
+            .collect();
         for r in self.conn.query(
             "SELECT a.code, b.day, b.balance_fen FROM balances b JOIN accounts a ON a.id = b.account_id WHERE a.org_id = $1",
             &o,
             &[Ty::Text, Ty::Date, Ty::Int],
         )? {
             d.balances.push(Balance {
-                account: text(&r[0]),
+                account: *account_index
+                    .get(&text(&r[0]))
+                    .ok_or_else(|| invalid("a balance of an unknown account"))?,
                 date: r[1].as_date().ok_or_else(|| invalid("a balance day"))?,
                 balance: Money::from_fen(r[2].as_i64().unwrap_or(0)),
             });
