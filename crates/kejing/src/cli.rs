@@ -17,7 +17,8 @@ use std::time::Duration;
     version,
     about = "kejing (客经): grade, assess, pay and manage customer managers (客户经理制)",
     long_about = "kejing (客经) runs an organisation's customer-manager system: grade ladders, the 管户 ownership \
-ledger, imports of master data and business facts, and (coming) settlement of performance pay and assessment.\n\n\
+ledger, imports of master data and business facts, and the settlement of performance pay from policy files \
+(file mode with --data, or over the database), with explanations, locked periods, corrections, disputes and what-if.\n\n\
 The database is --db URL or KEJING_DATABASE_URL: an SQLite file (default kejing.db in the current folder) \
 or postgres://user@host/database."
 )]
@@ -260,6 +261,13 @@ pub fn run() -> ExitCode {
     let cli = Cli::parse();
     match dispatch(cli) {
         Ok(()) => ExitCode::SUCCESS,
+        // The reader of standard output went away (`| head`): not an error of ours.
+        Err(e)
+            if e.downcast_ref::<std::io::Error>()
+                .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe) =>
+        {
+            ExitCode::SUCCESS
+        }
         Err(e) => {
             eprintln!("error: {e:#}");
             ExitCode::FAILURE
@@ -296,7 +304,7 @@ fn dispatch(cli: Cli) -> Result<()> {
             let mut store = open(&g)?;
             let o = store.ensure_org(&g.org, org_name.as_deref().unwrap_or(&g.org))?;
             let version = store.schema_version()?;
-            println!(
+            outln!(
                 "database {} ready (schema version {version}); organisation {} ({})",
                 store.url(),
                 o.code,
@@ -331,7 +339,7 @@ fn dispatch(cli: Cli) -> Result<()> {
             let o = org(&mut store, &g.org)?;
             let rows = store.export_rows(&o, t)?;
             kejing_io::write_table(&file, t, &rows).map_err(|e| anyhow!(e))?;
-            println!(
+            outln!(
                 "exported {} row(s) of {t} to {}",
                 rows.len(),
                 file.display()
@@ -349,16 +357,16 @@ fn dispatch(cli: Cli) -> Result<()> {
                 Some(day) => {
                     let owners = store.owners_on(&o, &client, account.as_deref(), day)?;
                     if owners.is_empty() {
-                        println!("nobody owns {client} on {day}");
+                        outln!("nobody owns {client} on {day}");
                     }
                     for (m, r) in owners {
-                        println!("{day}\t{m}\t{r}");
+                        outln!("{day}\t{m}\t{r}");
                     }
                 }
                 None => {
-                    println!("client\taccount\tmanager\tratio\tfrom\tto");
+                    outln!("client\taccount\tmanager\tratio\tfrom\tto");
                     for l in store.ownership_history(&o, &client)? {
-                        println!(
+                        outln!(
                             "{}\t{}\t{}\t{}\t{}\t{}",
                             l.client,
                             l.account.unwrap_or_default(),
@@ -375,9 +383,9 @@ fn dispatch(cli: Cli) -> Result<()> {
         Command::History { manager } => {
             let mut store = open(&g)?;
             let o = org(&mut store, &g.org)?;
-            println!("effective_on\torg\ttrack\tgrade\ttier\tstaff_grade\tstatus");
+            outln!("effective_on\torg\ttrack\tgrade\ttier\tstaff_grade\tstatus");
             for h in store.grade_history(&o, &manager)? {
-                println!(
+                outln!(
                     "{}\t{}\t{}\t{}\t{}\t{}\t{}",
                     h.effective_on,
                     h.org_unit.unwrap_or_default(),
@@ -393,7 +401,7 @@ fn dispatch(cli: Cli) -> Result<()> {
         Command::Audit { limit } => {
             let mut store = open(&g)?;
             for e in store.audit_log(limit)? {
-                println!(
+                outln!(
                     "#{} {} {} {} {} {} before={} after={}",
                     e.id,
                     e.at,
@@ -412,12 +420,12 @@ fn dispatch(cli: Cli) -> Result<()> {
         Command::Status => {
             let mut store = open(&g)?;
             let version = store.schema_version()?;
-            println!("database {} (schema version {version})", store.url());
+            outln!("database {} (schema version {version})", store.url());
             for o in store.orgs()? {
-                println!("organisation {} ({})", o.code, o.name);
+                outln!("organisation {} ({})", o.code, o.name);
                 for (t, n) in store.counts(&o)? {
                     if n > 0 {
-                        println!("  {:<12} {n}", t.name());
+                        outln!("  {:<12} {n}", t.name());
                     }
                 }
             }
@@ -427,7 +435,7 @@ fn dispatch(cli: Cli) -> Result<()> {
             let spec = generate::Spec::new(scale, period)?;
             let started = std::time::Instant::now();
             let written = generate::write_bank(&spec, &out)?;
-            println!(
+            outln!(
                 "wrote {} in {}: {}",
                 out.display(),
                 seconds(started.elapsed()),
@@ -465,7 +473,7 @@ fn dispatch(cli: Cli) -> Result<()> {
                 let (run, lines) = crate::policies::db_settle(&mut store, &o, &policy, period)?;
                 let csv = crate::policies::stored_csv(&lines);
                 match out {
-                    None => print!("{csv}"),
+                    None => out!("{csv}"),
                     Some(path) => std::fs::write(&path, csv)
                         .with_context(|| format!("writing {}", path.display()))?,
                 }
@@ -492,7 +500,7 @@ fn dispatch(cli: Cli) -> Result<()> {
                 );
             }
             match out {
-                None => print!("{}", result.to_csv()),
+                None => out!("{}", result.to_csv()),
                 Some(path) => {
                     crate::policies::write_settlement(&path, &result)?;
                     eprintln!("wrote {} line(s) to {}", result.lines.len(), path.display());
@@ -518,7 +526,7 @@ fn dispatch(cli: Cli) -> Result<()> {
                         anyhow!("manager {manager:?} is not in post in {period} (or not in managers); nothing to explain")
                     })?;
                     if !json {
-                        print!("{}", trace.render());
+                        out!("{}", trace.render());
                         return Ok(());
                     }
                     serde_json::to_value(trace)?
@@ -541,9 +549,9 @@ fn dispatch(cli: Cli) -> Result<()> {
                 }
             };
             if json {
-                println!("{}", serde_json::to_string_pretty(&trace)?);
+                outln!("{}", serde_json::to_string_pretty(&trace)?);
             } else {
-                print!("{}", render_json_trace(&trace, 0));
+                out!("{}", render_json_trace(&trace, 0));
             }
             Ok(())
         }
@@ -558,7 +566,7 @@ fn dispatch(cli: Cli) -> Result<()> {
                     reason,
                 } => {
                     let id = store.raise_dispute(&o, run, &manager, &item, &reason)?;
-                    println!("dispute #{id} raised on run #{run}, {manager} {item}");
+                    outln!("dispute #{id} raised on run #{run}, {manager} {item}");
                 }
                 DisputeCommand::Accept {
                     id,
@@ -569,18 +577,18 @@ fn dispatch(cli: Cli) -> Result<()> {
                     let amount = kejing_engine::Money::parse(&amount)
                         .map_err(|e| anyhow!("--amount {amount:?}: {e}"))?;
                     store.decide_dispute(&o, id, Some((period, amount)), &reason)?;
-                    println!(
+                    outln!(
                         "dispute #{id} accepted: {amount} is paid in {period} as item 申诉 #{id}"
                     );
                 }
                 DisputeCommand::Reject { id, reason } => {
                     store.decide_dispute(&o, id, None, &reason)?;
-                    println!("dispute #{id} rejected");
+                    outln!("dispute #{id} rejected");
                 }
                 DisputeCommand::List => {
-                    println!("id\trun\tmanager\titem\tstatus\treason\tdecision\tadjustment");
+                    outln!("id\trun\tmanager\titem\tstatus\treason\tdecision\tadjustment");
                     for d in store.disputes(&o)? {
-                        println!(
+                        outln!(
                             "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
                             d.id,
                             d.run,
@@ -602,15 +610,15 @@ fn dispatch(cli: Cli) -> Result<()> {
             let mut store = open(&g)?;
             let o = org(&mut store, &g.org)?;
             let run = store.lock_period(&o, period, run)?;
-            println!("{period} locked on run #{run}");
+            outln!("{period} locked on run #{run}");
             Ok(())
         }
         Command::Runs => {
             let mut store = open(&g)?;
             let o = org(&mut store, &g.org)?;
-            println!("run\tperiod\tpolicy\thash\tcreated\tactor\tlocked");
+            outln!("run\tperiod\tpolicy\thash\tcreated\tactor\tlocked");
             for r in store.runs(&o)? {
-                println!(
+                outln!(
                     "{}\t{}\t{}\t{}\t{}\t{}\t{}",
                     r.id,
                     r.period,
@@ -637,13 +645,13 @@ fn dispatch(cli: Cli) -> Result<()> {
             for l in lb {
                 all.entry((l.manager, l.item)).or_default().1 = l.amount;
             }
-            println!("manager_id,item,run_{a},run_{b},difference");
+            outln!("manager_id,item,run_{a},run_{b},difference");
             for ((m, item), (x, y)) in all {
                 let d = y
                     .checked_sub(x)
                     .ok_or_else(|| anyhow!("difference out of range"))?;
                 if !d.is_zero() {
-                    println!("{m},{item},{x},{y},{d}");
+                    outln!("{m},{item},{x},{y},{d}");
                 }
             }
             Ok(())
@@ -673,7 +681,7 @@ fn dispatch(cli: Cli) -> Result<()> {
             PolicyCommand::Test { path } => crate::policies::test(&path),
             PolicyCommand::Check { path } => {
                 let p = crate::policies::load(&path)?;
-                println!(
+                outln!(
                     "{}: policy {} ({}), settles {}, rounding {}: {} parameter(s), {} tier table(s), {} measure(s), {} value(s), {} item(s), {} test case(s)",
                     p.file,
                     p.name,
@@ -753,7 +761,7 @@ fn import_one(
             for w in &report.warnings {
                 eprintln!("warning: {}: {w}", file.display());
             }
-            println!(
+            outln!(
                 "imported {} into {}: {} rows read, {} written, {} unchanged (already present), {} (reading {}), {} rows/s",
                 file.display(),
                 table,

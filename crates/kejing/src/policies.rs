@@ -109,33 +109,33 @@ pub fn test(path: &Path) -> Result<()> {
         let policy = match load(&file) {
             Ok(p) => p,
             Err(e) => {
-                println!("FAIL {}: {e}", file.display());
+                outln!("FAIL {}: {e}", file.display());
                 failed += 1;
                 continue;
             }
         };
         if policy.cases.is_empty() {
-            println!("FAIL {}: the policy has no test cases", policy.file);
+            outln!("FAIL {}: the policy has no test cases", policy.file);
             failed += 1;
         }
         for case in &policy.cases {
             let label = format!("{}:{} case {:?}", policy.file, case.line, case.name);
             match run_case(&policy, case) {
                 Ok(()) => {
-                    println!("ok   {label}");
+                    outln!("ok   {label}");
                     passed += 1;
                 }
                 Err(problems) => {
-                    println!("FAIL {label}");
+                    outln!("FAIL {label}");
                     for p in problems {
-                        println!("       {p}");
+                        outln!("       {p}");
                     }
                     failed += 1;
                 }
             }
         }
     }
-    println!("{passed} passed, {failed} failed");
+    outln!("{passed} passed, {failed} failed");
     if failed > 0 {
         bail!("{failed} policy test case(s) failed");
     }
@@ -224,7 +224,7 @@ pub fn simulate(
     let mut managers: Vec<&String> = ta.keys().chain(tb.keys()).collect();
     managers.sort();
     managers.dedup();
-    println!("manager_id,current,simulated,difference");
+    outln!("manager_id,current,simulated,difference");
     let (mut sa, mut sb) = (Money::ZERO, Money::ZERO);
     let mut changed_count = 0;
     for m in managers {
@@ -242,12 +242,12 @@ pub fn simulate(
         sb = sb
             .checked_add(y)
             .ok_or_else(|| anyhow!("total out of range"))?;
-        println!("{m},{x},{y},{d}");
+        outln!("{m},{x},{y},{d}");
     }
     let d = sb
         .checked_sub(sa)
         .ok_or_else(|| anyhow!("difference out of range"))?;
-    println!("total,{sa},{sb},{d}");
+    outln!("total,{sa},{sb},{d}");
     eprintln!(
         "{changed_count} manager(s) change; total {sa} → {sb} ({d}). Current settled in {}, what-if in {} (balances re-used). Nothing was written.",
         crate::cli::seconds(first),

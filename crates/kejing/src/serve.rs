@@ -27,9 +27,9 @@ pub fn serve(db: &str, addr: &str, demo: bool) -> Result<()> {
             .route("/", get(status_page))
             .route("/healthz", get(|| async { "ok" }))
             .with_state(App { db: db.to_owned() });
-        println!("kejing 客经 is serving at http://{local}/");
+        outln!("kejing 客经 is serving at http://{local}/");
         if demo {
-            println!("demo organisations: demo-bank (示范银行), oil (日照油品经销公司). Press Ctrl-C to stop.");
+            outln!("demo organisations: demo-bank (示范银行), oil (日照油品经销公司). Press Ctrl-C to stop.");
         }
         axum::serve(listener, app)
             .with_graceful_shutdown(async {
