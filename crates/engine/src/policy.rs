@@ -462,6 +462,9 @@ pub struct Policy {
     pub values: BTreeMap<String, Value>,
     pub items: Vec<Item>,
     pub cases: Vec<Case>,
+    /// Measures and values reported with every settlement (completion against targets on the
+    /// dashboard; the `[policy] report` list).
+    pub report: Vec<String>,
 }
 
 // ---- the file as written ----
@@ -494,6 +497,7 @@ struct RawHeader {
     source: Option<String>,
     frequency: Spanned<String>,
     rounding: Option<Spanned<String>>,
+    report: Option<Spanned<Vec<String>>>,
 }
 
 #[derive(Deserialize)]
@@ -1227,7 +1231,23 @@ impl Policy {
             values,
             items,
             cases,
+            report: raw
+                .policy
+                .report
+                .as_ref()
+                .map(|r| r.get_ref().clone())
+                .unwrap_or_default(),
         };
+        if let Some(r) = &raw.policy.report {
+            for name in r.get_ref() {
+                if !policy.measures.contains_key(name) && !policy.values.contains_key(name) {
+                    l.err(
+                        r.span().start,
+                        format!("report names {name:?}, which is neither a measure nor a value of this policy"),
+                    );
+                }
+            }
+        }
         policy.check_names(&mut l);
         if l.errors.is_empty() {
             Ok(policy)

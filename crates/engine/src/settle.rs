@@ -67,6 +67,8 @@ pub struct Settlement {
     pub lines: Vec<Line>,
     /// Each manager's explanation.
     pub traces: BTreeMap<String, Trace>,
+    /// Each manager's reported measures and values (`[policy] report`).
+    pub reported: BTreeMap<String, Vec<(String, Decimal)>>,
 }
 
 impl Settlement {
@@ -1176,6 +1178,7 @@ pub fn settle_prepared(
         .collect();
     let mut lines: Vec<Line> = Vec::new();
     let mut traces = BTreeMap::new();
+    let mut reported = BTreeMap::new();
     // Rank items need every manager's value first.
     let mut rank_results: HashMap<(usize, String), (Decimal, Trace)> = HashMap::new();
     for (i, item) in policy.items.iter().enumerate() {
@@ -1383,6 +1386,23 @@ pub fn settle_prepared(
             }
         }
         root.value = total.to_string();
+        if !policy.report.is_empty() {
+            let ctx = Ctx::new(policy, ix, m, period);
+            let mut values = Vec::new();
+            for name in &policy.report {
+                match ctx.name(std::slice::from_ref(name)) {
+                    Ok(Value::Num(v)) => values.push((name.clone(), v)),
+                    Ok(_) => {}
+                    Err(e) => {
+                        return Err(SettleError(format!(
+                            "{}: reported {name}, manager {}, period {period}: {e}",
+                            policy.file, m.id
+                        )));
+                    }
+                }
+            }
+            reported.insert(m.id.clone(), values);
+        }
         lines.push(Line {
             manager: m.id.clone(),
             item: "total".to_owned(),
@@ -1394,6 +1414,7 @@ pub fn settle_prepared(
         period,
         lines,
         traces,
+        reported,
     })
 }
 

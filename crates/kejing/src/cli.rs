@@ -1,7 +1,7 @@
 //! Command-line verbs. Every failure prints a message naming the file, row and column (or what
 //! to do) and exits with status 1.
 
-use crate::{generate, serve};
+use crate::{generate, web};
 use anyhow::{Context, Result, anyhow, bail};
 use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -126,6 +126,8 @@ enum Command {
         /// Load the data and exit without starting the server.
         #[arg(long)]
         no_serve: bool,
+        #[command(flatten)]
+        web: WebArgs,
     },
     /// Settle a period. With --data: file mode, a policy and a data folder in, pay lines out (no
     /// database). Without: database mode over the imported data; the run is stored with its
@@ -203,11 +205,65 @@ enum Command {
         #[command(subcommand)]
         command: PolicyCommand,
     },
-    /// Start the web server.
+    /// Start the web server (pages and the JSON API).
     Serve {
         /// Address to listen on.
         #[arg(long, default_value = "127.0.0.1:8080")]
         addr: String,
+        #[command(flatten)]
+        web: WebArgs,
+    },
+    /// Users of the web application: add, list.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+}
+
+#[derive(Args, Clone)]
+struct WebArgs {
+    /// The folder of policies the web application settles with (each <name>/policy.toml);
+    /// the shipped policies when the folder does not exist.
+    #[arg(long, default_value = "policies")]
+    policies: PathBuf,
+    /// Where uploads wait between preview and commit (default: a folder in the temporary
+    /// directory).
+    #[arg(long)]
+    uploads: Option<PathBuf>,
+    /// Mark the session cookie Secure (serve behind HTTPS).
+    #[arg(long)]
+    secure_cookies: bool,
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Add a user (an existing user of that name is left as it is).
+    Add {
+        #[arg(long)]
+        org: String,
+        #[arg(long)]
+        username: String,
+        /// manager (客户经理), team_head (团队负责人), branch_head (支行行长), admin (绩效管理员),
+        /// auditor (审计).
+        #[arg(long)]
+        role: String,
+        /// The display name (default: the user name).
+        #[arg(long)]
+        name: Option<String>,
+        /// For a customer manager: their manager ID.
+        #[arg(long)]
+        manager: Option<String>,
+        /// For a head: the org unit they are responsible for (with the units below it).
+        #[arg(long)]
+        unit: Option<String>,
+        /// The password (at least 8 characters); or set KEJING_PASSWORD.
+        #[arg(long, env = "KEJING_PASSWORD", hide_env_values = true)]
+        password: String,
+    },
+    /// List the users of an organisation.
+    List {
+        #[arg(long)]
+        org: String,
     },
 }
 
@@ -451,14 +507,18 @@ fn dispatch(cli: Cli) -> Result<()> {
             addr,
             scale,
             no_serve,
+            web: w,
         } => {
+            let config = web_config(&g, &w)?;
             let mut store = open(&g)?;
             load_demo(&mut store, scale)?;
+            let banner = demo_web(&mut store, &config.policies)?;
             drop(store);
             if no_serve {
+                outln!("{banner}");
                 return Ok(());
             }
-            serve::serve(&g.db, &addr, true)
+            web::serve(config, &addr, &banner)
         }
         Command::Settle {
             policy,
@@ -698,10 +758,57 @@ fn dispatch(cli: Cli) -> Result<()> {
                 Ok(())
             }
         },
-        Command::Serve { addr } => {
+        Command::Serve { addr, web: w } => {
             drop(open(&g)?);
-            serve::serve(&g.db, &addr, false)
+            web::serve(web_config(&g, &w)?, &addr, "")
         }
+        Command::User { command } => match command {
+            UserCommand::Add {
+                org: code,
+                username,
+                role,
+                name,
+                manager,
+                unit,
+                password,
+            } => {
+                let mut store = open(&g)?;
+                let org = org(&mut store, &code)?;
+                let added = add_user(
+                    &mut store,
+                    &org,
+                    &username,
+                    name.as_deref().unwrap_or(&username),
+                    &role,
+                    manager.as_deref(),
+                    unit.as_deref(),
+                    &password,
+                )?;
+                if added {
+                    outln!("user {username} added ({role}) to {}", org.code);
+                } else {
+                    outln!("user {username} exists already: left as it is");
+                }
+                Ok(())
+            }
+            UserCommand::List { org: code } => {
+                let mut store = open(&g)?;
+                let org = org(&mut store, &code)?;
+                outln!("username,role,manager,org_unit,lang,locked_until");
+                for u in store.users(&org)? {
+                    outln!(
+                        "{},{},{},{},{},{}",
+                        u.username,
+                        u.role,
+                        u.manager_code.unwrap_or_default(),
+                        u.org_unit.unwrap_or_default(),
+                        u.lang,
+                        u.locked_until.map(|t| t.to_string()).unwrap_or_default()
+                    );
+                }
+                Ok(())
+            }
+        },
     }
 }
 
@@ -870,4 +977,127 @@ pub fn load_demo(store: &mut Store, scale: u32) -> Result<()> {
     let oil = store.ensure_org("oil", "日照油品经销公司 Oil Distributor")?;
     import_folder(store, &oil, &oil_dir, &ImportOptions::default(), None)?;
     Ok(())
+}
+
+fn web_config(g: &Global, w: &WebArgs) -> Result<web::Config> {
+    let policies = if w.policies.is_dir() {
+        w.policies.clone()
+    } else {
+        crate::policies::write_shipped(&std::env::temp_dir().join("kejing-policies"))?
+    };
+    Ok(web::Config {
+        db: g.db.clone(),
+        policies,
+        uploads: w
+            .uploads
+            .clone()
+            .unwrap_or_else(|| std::env::temp_dir().join("kejing-uploads")),
+        secure_cookies: w.secure_cookies,
+    })
+}
+
+/// Adds a user with a hashed password; whether it was added (an existing name is kept).
+#[allow(clippy::too_many_arguments)]
+pub fn add_user(
+    store: &mut Store,
+    org: &Org,
+    username: &str,
+    name: &str,
+    role: &str,
+    manager: Option<&str>,
+    unit: Option<&str>,
+    password: &str,
+) -> Result<bool> {
+    let role = web::perm::Role::parse(role).ok_or_else(|| {
+        anyhow!("unknown role {role:?}: use manager, team_head, branch_head, admin or auditor")
+    })?;
+    if password.chars().count() < 8 {
+        bail!("the password needs at least 8 characters");
+    }
+    if role == web::perm::Role::Manager && manager.is_none() {
+        bail!("a customer manager user needs --manager <manager ID>");
+    }
+    if matches!(
+        role,
+        web::perm::Role::TeamHead | web::perm::Role::BranchHead
+    ) && unit.is_none()
+    {
+        bail!("a head needs --unit <org unit ID> (the unit they are responsible for)");
+    }
+    let hash = web::auth::hash_password(password)
+        .map_err(|e| anyhow!("{}", e.detail.unwrap_or_default()))?;
+    Ok(store.add_user(
+        org,
+        &kejing_store::web::NewUser {
+            username,
+            display_name: name,
+            password_hash: &hash,
+            role: role.code(),
+            manager_code: manager,
+            org_unit: unit,
+        },
+    )?)
+}
+
+/// The password of every demo account.
+pub const DEMO_PASSWORD: &str = "kejing2026";
+
+/// Demo accounts for each role, and a settled period to look at; returns what to print.
+pub fn demo_web(store: &mut Store, policies: &Path) -> Result<String> {
+    let bank = org(store, "demo-bank")?;
+    let oil = org(store, "oil")?;
+    type Account<'a> = (
+        &'a Org,
+        &'a str,
+        &'a str,
+        &'a str,
+        Option<&'a str>,
+        Option<&'a str>,
+    );
+    let accounts: [Account<'_>; 6] = [
+        (
+            &bank,
+            "admin",
+            "绩效管理员 Performance office",
+            "admin",
+            None,
+            None,
+        ),
+        (&bank, "auditor", "审计 Auditor", "auditor", None, None),
+        (
+            &bank,
+            "branch",
+            "第1分行行长 Branch head",
+            "branch_head",
+            None,
+            Some("B01"),
+        ),
+        (
+            &bank,
+            "team",
+            "第1分行第3支行团队负责人 Team head",
+            "team_head",
+            None,
+            Some("B01S3"),
+        ),
+        (&bank, "cm", "张芳 M00001", "manager", Some("M00001"), None),
+        (&oil, "oil-admin", "油品公司绩效管理员", "admin", None, None),
+    ];
+    for (o, user, name, role, manager, unit) in accounts {
+        add_user(store, o, user, name, role, manager, unit, DEMO_PASSWORD)?;
+    }
+    store.set_actor("demo");
+    let settle = |store: &mut Store, o: &Org, policy: &str, period: &str| -> Result<()> {
+        let period: kejing_engine::Period = period.parse().map_err(|e| anyhow!("{e}"))?;
+        if store.latest_run(o, period)?.is_none() {
+            let p = crate::policies::load(&policies.join(policy).join("policy.toml"))?;
+            crate::policies::db_settle(store, o, &p, period)?;
+        }
+        Ok(())
+    };
+    settle(store, &bank, "cixi-deposits", "2026-09")?;
+    settle(store, &oil, "oil-distributor", "2013-09")?;
+    Ok(format!(
+        "Demo accounts 演示账号 (password 密码 {DEMO_PASSWORD}):\n  admin      绩效管理员 performance office (everything)\n  auditor    审计 auditor (read-only, audit log)\n  branch     支行行长 branch head of B01 第1分行\n  team       团队负责人 team head of B01S3\n  cm         客户经理 customer manager M00001 张芳\n  oil-admin  绩效管理员 of the oil distributor"
+    ))
 }

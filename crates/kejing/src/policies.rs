@@ -75,7 +75,7 @@ pub fn write_settlement(path: &Path, s: &Settlement) -> Result<()> {
     Ok(())
 }
 
-fn find_policies(path: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
+pub fn find_policies(path: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
     if path.is_file() {
         out.push(path.to_owned());
         return Ok(());
@@ -142,7 +142,7 @@ pub fn test(path: &Path) -> Result<()> {
     Ok(())
 }
 
-fn run_case(
+pub fn run_case(
     policy: &Policy,
     case: &kejing_engine::policy::Case,
 ) -> std::result::Result<(), Vec<String>> {
@@ -373,6 +373,11 @@ pub fn db_settle(
         .iter()
         .map(|(m, t)| Ok((m.clone(), serde_json::to_value(t)?)))
         .collect::<Result<_>>()?;
+    let measures: Vec<(String, String, rust_decimal::Decimal)> = result
+        .reported
+        .iter()
+        .flat_map(|(m, vs)| vs.iter().map(move |(k, v)| (m.clone(), k.clone(), *v)))
+        .collect();
     let run = store.save_run(
         org,
         period,
@@ -380,6 +385,7 @@ pub fn db_settle(
         &policy_hash(policy),
         &lines,
         &traces,
+        &measures,
     )?;
     Ok((run, lines))
 }
@@ -391,4 +397,35 @@ pub fn stored_csv(lines: &[kejing_store::settlement::StoredLine]) -> String {
         s.push_str(&format!("{},{},{}\n", l.manager, l.item, l.amount));
     }
     s
+}
+
+/// The policies shipped with kejing, embedded in the binary.
+pub const SHIPPED: &[(&str, &str)] = &[
+    (
+        "bank-grades",
+        include_str!("../../../policies/bank-grades/policy.toml"),
+    ),
+    (
+        "cixi-deposits",
+        include_str!("../../../policies/cixi-deposits/policy.toml"),
+    ),
+    (
+        "hotel-sales",
+        include_str!("../../../policies/hotel-sales/policy.toml"),
+    ),
+    (
+        "oil-distributor",
+        include_str!("../../../policies/oil-distributor/policy.toml"),
+    ),
+];
+
+/// Writes the shipped policies into `dir` (each `<name>/policy.toml`) and returns it.
+pub fn write_shipped(dir: &Path) -> Result<PathBuf> {
+    for (name, text) in SHIPPED {
+        let d = dir.join(name);
+        std::fs::create_dir_all(&d).with_context(|| format!("creating {}", d.display()))?;
+        std::fs::write(d.join("policy.toml"), text)
+            .with_context(|| format!("writing {}", d.display()))?;
+    }
+    Ok(dir.to_owned())
 }

@@ -12,6 +12,7 @@ pub mod import;
 pub mod query;
 pub mod settlement;
 pub mod sql;
+pub mod web;
 
 use chrono::Utc;
 use sql::{Conn, DbError, Dialect, Ty, Val, db_err, pg_msg};
@@ -24,6 +25,7 @@ const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../migrations/sqlite/0001_init.sql")),
     (2, include_str!("../migrations/sqlite/0002_settlements.sql")),
     (3, include_str!("../migrations/sqlite/0003_disputes.sql")),
+    (4, include_str!("../migrations/sqlite/0004_web.sql")),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_init.sql")),
@@ -32,6 +34,7 @@ const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
         include_str!("../migrations/postgres/0002_settlements.sql"),
     ),
     (3, include_str!("../migrations/postgres/0003_disputes.sql")),
+    (4, include_str!("../migrations/postgres/0004_web.sql")),
 ];
 
 /// An error of the store.
@@ -74,6 +77,8 @@ pub struct Store {
     url: String,
     /// Audit entries of the open transaction, written in batches before it commits.
     pending_audit: Vec<Vec<Val>>,
+    /// While set, transactions roll back instead of committing (a preview).
+    rollback_only: bool,
 }
 
 impl Store {
@@ -115,6 +120,7 @@ impl Store {
             actor: "cli".to_owned(),
             url: redact(url),
             pending_audit: Vec::new(),
+            rollback_only: false,
         };
         store.migrate()?;
         Ok(store)
@@ -204,7 +210,11 @@ impl Store {
         self.pending_audit.clear();
         match f(self).and_then(|v| self.flush_audit().map(|()| v).map_err(E::from)) {
             Ok(v) => {
-                self.conn.batch("COMMIT")?;
+                self.conn.batch(if self.rollback_only {
+                    "ROLLBACK"
+                } else {
+                    "COMMIT"
+                })?;
                 Ok(v)
             }
             Err(e) => {
@@ -224,6 +234,15 @@ impl Store {
             "",
         )?;
         Ok(())
+    }
+
+    /// Runs `f` with every transaction rolled back instead of committed: what it would do,
+    /// checked against the database, with nothing written (the preview of an import).
+    pub fn preview<T>(&mut self, f: impl FnOnce(&mut Store) -> T) -> T {
+        self.rollback_only = true;
+        let out = f(self);
+        self.rollback_only = false;
+        out
     }
 
     /// Appends one entry to the audit log (written with the transaction that makes the change;

@@ -302,6 +302,7 @@ impl Store {
     }
 
     /// Stores a run with its lines and traces; returns its id.
+    #[allow(clippy::too_many_arguments)]
     pub fn save_run(
         &mut self,
         org: &Org,
@@ -310,6 +311,7 @@ impl Store {
         policy_hash: &str,
         lines: &[StoredLine],
         traces: &BTreeMap<String, serde_json::Value>,
+        measures: &[(String, String, rust_decimal::Decimal)],
     ) -> Result<i64, StoreError> {
         let actor = self.actor().to_owned();
         self.transaction(|s| {
@@ -360,6 +362,16 @@ impl Store {
                 "INSERT INTO settlement_traces (run_id, manager, trace)",
                 &["", "", "{json}"],
                 traces,
+                "",
+            )?;
+            let measures: Vec<Vec<Val>> = measures
+                .iter()
+                .map(|(m, k, v)| vec![Val::Int(id), Val::text(m), Val::text(k), Val::Dec(*v)])
+                .collect();
+            s.conn.insert_many(
+                "INSERT INTO settlement_measures (run_id, manager, measure, value)",
+                &["", "", "", "{dec}"],
+                measures,
                 "",
             )?;
             s.audit(

@@ -1,0 +1,27 @@
+//! kejing (客经): the command-line interface, the policies runner, the data generator and the
+//! web application, as a library so that tests can drive them in process.
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
+/// `println!` that returns an error instead of panicking when standard output is gone (for
+/// example `kejing settle … | head`).
+macro_rules! outln {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout().lock(), $($t)*)?;
+    }};
+}
+
+/// `print!` that returns an error instead of panicking when standard output is gone.
+macro_rules! out {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        write!(std::io::stdout().lock(), $($t)*)?;
+    }};
+}
+
+pub mod cli;
+pub mod generate;
+pub mod policies;
+pub mod web;

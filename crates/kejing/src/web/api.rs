@@ -1,0 +1,348 @@
+//! The JSON API beside the pages, for core-banking and HR integration: the same operations and
+//! the same permission checks (the data functions are shared with the pages). Sign in with
+//! `POST /api/login` and send the token as `Authorization: Bearer …`; amounts are exact decimal
+//! strings in yuan. Described by the OpenAPI document at `/api/openapi.json`.
+
+use super::auth::{self, Ctx};
+use super::pages::{
+    self, DashQuery, DecideForm, DisputeForm, ListQuery, RunForm, TransferForm, WhatIfForm,
+};
+use super::perm::Action;
+use super::{App, AppError};
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+pub fn router() -> Router<App> {
+    Router::new()
+        .route("/api/login", post(login))
+        .route("/api/me", get(me))
+        .route("/api/dashboard", get(dashboard))
+        .route("/api/managers", get(managers))
+        .route("/api/clients", get(clients))
+        .route("/api/runs", get(runs).post(run))
+        .route("/api/runs/{id}", get(run_detail))
+        .route("/api/runs/{id}/lock", post(lock))
+        .route("/api/statements/{run}/{manager}", get(statement))
+        .route("/api/disputes", get(disputes).post(raise_dispute))
+        .route("/api/disputes/{id}/decide", post(decide_dispute))
+        .route("/api/transfers", get(transfers).post(request_transfer))
+        .route("/api/transfers/{id}/decide", post(decide_transfer))
+        .route("/api/imports/{table}", post(import))
+        .route("/api/whatif", post(whatif))
+        .route("/api/audit", get(audit))
+        .route("/api/openapi.json", get(openapi))
+}
+
+type ApiResult = Result<Json<Value>, AppError>;
+
+#[derive(Deserialize)]
+pub struct LoginBody {
+    pub username: String,
+    pub password: String,
+}
+
+async fn login(State(app): State<App>, Json(b): Json<LoginBody>) -> ApiResult {
+    let (user, token, expires) = auth::authenticate(&app, &b.username, &b.password).await?;
+    Ok(Json(json!({
+        "token": token,
+        "expires_at": expires,
+        "user": {"username": user.username, "role": user.role, "manager": user.manager_code, "org": user.org.code},
+    })))
+}
+
+async fn me(ctx: Ctx) -> ApiResult {
+    Ok(Json(json!({
+        "username": ctx.user.username, "name": ctx.user.display_name, "role": ctx.role.code(),
+        "manager": ctx.user.manager_code, "org_unit": ctx.user.org_unit, "org": ctx.user.org.code,
+        "lang": ctx.lang,
+        "may": Action::ALL.iter().filter(|a| ctx.can(**a)).map(|a| a.code()).collect::<Vec<_>>(),
+    })))
+}
+
+async fn dashboard(State(app): State<App>, ctx: Ctx, Query(q): Query<DashQuery>) -> ApiResult {
+    let c = ctx.clone();
+    let mut v = app
+        .db(&ctx.actor(), move |s| pages::dashboard_data(s, &c, &q))
+        .await?;
+    // Charts are for pages.
+    if let Some(me) = v.get_mut("mine") {
+        me.as_object_mut().map(|o| o.remove("chart"));
+    }
+    if let Some(t) = v.get_mut("team") {
+        t.as_object_mut().map(|o| o.remove("chart"));
+    }
+    Ok(Json(v))
+}
+
+async fn managers(State(app): State<App>, ctx: Ctx, Query(q): Query<ListQuery>) -> ApiResult {
+    let c = ctx.clone();
+    Ok(Json(
+        app.db(&ctx.actor(), move |s| pages::managers_data(s, &c, &q))
+            .await?,
+    ))
+}
+
+async fn clients(State(app): State<App>, ctx: Ctx, Query(q): Query<ListQuery>) -> ApiResult {
+    let c = ctx.clone();
+    Ok(Json(
+        app.db(&ctx.actor(), move |s| pages::clients_data(s, &c, &q))
+            .await?,
+    ))
+}
+
+async fn runs(State(app): State<App>, ctx: Ctx) -> ApiResult {
+    let c = ctx.clone();
+    Ok(Json(
+        app.db(&ctx.actor(), move |s| pages::runs_data(s, &c))
+            .await?,
+    ))
+}
+
+async fn run(State(app): State<App>, ctx: Ctx, Json(f): Json<RunForm>) -> ApiResult {
+    let id = pages::run_settlement_do(&app, &ctx, f).await?;
+    Ok(Json(json!({ "run": id })))
+}
+
+async fn run_detail(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Query(q): Query<ListQuery>,
+) -> ApiResult {
+    let c = ctx.clone();
+    Ok(Json(
+        app.db(&ctx.actor(), move |s| pages::run_data(s, &c, id, &q))
+            .await?,
+    ))
+}
+
+async fn lock(State(app): State<App>, ctx: Ctx, Path(id): Path<i64>) -> ApiResult {
+    let c = ctx.clone();
+    app.db(&ctx.actor(), move |s| pages::lock_do(s, &c, id))
+        .await?;
+    Ok(Json(json!({ "locked": id })))
+}
+
+async fn statement(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path((run, manager)): Path<(i64, String)>,
+) -> ApiResult {
+    let c = ctx.clone();
+    Ok(Json(
+        app.db(&ctx.actor(), move |s| {
+            pages::statement_data(s, &c, run, &manager)
+        })
+        .await?,
+    ))
+}
+
+async fn disputes(State(app): State<App>, ctx: Ctx) -> ApiResult {
+    let c = ctx.clone();
+    Ok(Json(
+        app.db(&ctx.actor(), move |s| pages::disputes_data(s, &c))
+            .await?,
+    ))
+}
+
+async fn raise_dispute(State(app): State<App>, ctx: Ctx, Json(f): Json<DisputeForm>) -> ApiResult {
+    let c = ctx.clone();
+    let id = app
+        .db(&ctx.actor(), move |s| pages::raise_dispute_do(s, &c, &f))
+        .await?;
+    Ok(Json(json!({ "dispute": id })))
+}
+
+async fn decide_dispute(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Json(f): Json<DecideForm>,
+) -> ApiResult {
+    let c = ctx.clone();
+    app.db(&ctx.actor(), move |s| {
+        pages::decide_dispute_do(s, &c, id, &f)
+    })
+    .await?;
+    Ok(Json(json!({ "decided": id })))
+}
+
+async fn transfers(State(app): State<App>, ctx: Ctx) -> ApiResult {
+    let c = ctx.clone();
+    Ok(Json(
+        app.db(&ctx.actor(), move |s| pages::transfers_data(s, &c))
+            .await?,
+    ))
+}
+
+async fn request_transfer(
+    State(app): State<App>,
+    ctx: Ctx,
+    Json(f): Json<TransferForm>,
+) -> ApiResult {
+    let c = ctx.clone();
+    let id = app
+        .db(&ctx.actor(), move |s| pages::request_transfer_do(s, &c, &f))
+        .await?;
+    Ok(Json(json!({ "transfer": id })))
+}
+
+async fn decide_transfer(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Json(f): Json<DecideForm>,
+) -> ApiResult {
+    let c = ctx.clone();
+    let uploads = app.config.uploads.clone();
+    app.db(&ctx.actor(), move |s| {
+        pages::decide_transfer_do(s, &c, &uploads, id, &f)
+    })
+    .await?;
+    Ok(Json(json!({ "decided": id })))
+}
+
+#[derive(Deserialize)]
+pub struct ImportQuery {
+    /// `true`: check against the database and write nothing.
+    pub dry_run: Option<bool>,
+}
+
+/// Imports a table from the request body (CSV, or XLSX with the XLSX content type).
+async fn import(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(table): Path<String>,
+    Query(q): Query<ImportQuery>,
+    headers: axum::http::HeaderMap,
+    body: axum::body::Bytes,
+) -> Result<Response, AppError> {
+    ctx.require(Action::Import)?;
+    let t = kejing_io::Table::parse(&table).ok_or_else(|| {
+        AppError::bad(format!(
+            "unknown table {table:?}: use one of {}",
+            kejing_io::Table::names()
+        ))
+    })?;
+    let xlsx = headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|c| c.contains("spreadsheetml"));
+    let path = app.config.uploads.join(format!(
+        "api-{}.{}",
+        auth::random_hex(12),
+        if xlsx { "xlsx" } else { "csv" }
+    ));
+    std::fs::write(&path, &body)
+        .map_err(|e| AppError::internal(format!("saving the upload: {e}")))?;
+    let org = ctx.user.org.clone();
+    let p = path.clone();
+    let commit = !q.dry_run.unwrap_or(false);
+    let result = app
+        .db(&ctx.actor(), move |s| {
+            Ok(pages::preview_import(s, &org, t, &p, commit))
+        })
+        .await;
+    let _ = std::fs::remove_file(&path);
+    let result = result?;
+    let status = if result["ok"] == json!(true) {
+        axum::http::StatusCode::OK
+    } else {
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok((status, Json(result)).into_response())
+}
+
+async fn whatif(State(app): State<App>, ctx: Ctx, Json(f): Json<WhatIfForm>) -> ApiResult {
+    Ok(Json(pages::whatif_do(&app, &ctx, f).await?))
+}
+
+async fn audit(State(app): State<App>, ctx: Ctx, Query(q): Query<pages::AuditQuery>) -> ApiResult {
+    let c = ctx.clone();
+    Ok(Json(
+        app.db(&ctx.actor(), move |s| pages::audit_data(s, &c, &q))
+            .await?,
+    ))
+}
+
+/// The OpenAPI 3.1 document of the API.
+pub fn openapi_doc() -> Value {
+    let id = |name: &str| json!({"name": name, "in": "path", "required": true, "schema": {"type": "string"}});
+    let ok = |what: &str| {
+        json!({"200": {"description": what, "content": {"application/json": {"schema": {"type": "object"}}}},
+                                "401": {"description": "not signed in or session expired"},
+                                "403": {"description": "the role or scope does not allow it"},
+                                "422": {"description": "invalid input; `detail` says what to fix"}})
+    };
+    let body = |props: Value, required: &[&str]| {
+        json!({"required": true, "content": {"application/json": {"schema": {
+        "type": "object", "properties": props, "required": required}}}})
+    };
+    let s = json!({"type": "string"});
+    let query = |names: &[&str]| -> Vec<Value> {
+        names
+            .iter()
+            .map(|n| json!({"name": n, "in": "query", "schema": {"type": "string"}}))
+            .chain([json!({"name": "page", "in": "query", "schema": {"type": "integer"}})])
+            .collect()
+    };
+    json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "kejing 客经 API",
+            "version": env!("CARGO_PKG_VERSION"),
+            "description": "The customer-manager system: dashboard, managers, clients and the 管户 ledger, settlement runs, statements with their explanation, disputes, transfers, imports, what-if and the audit log. Amounts are exact decimal strings in yuan. Sign in with POST /api/login and send `Authorization: Bearer <token>`."
+        },
+        "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
+        "security": [{"bearer": []}],
+        "paths": {
+            "/api/login": {"post": {"summary": "Sign in; returns a bearer token", "security": [],
+                "requestBody": body(json!({"username": s, "password": s}), &["username", "password"]),
+                "responses": {"200": {"description": "token, expiry (unix seconds) and user"}, "401": {"description": "wrong name or password"}, "429": {"description": "locked after repeated failures"}}}},
+            "/api/me": {"get": {"summary": "The signed-in user and what they may do", "responses": ok("user")}},
+            "/api/dashboard": {"get": {"summary": "Pay this period and last, completion, rank, trend; team table for heads",
+                "parameters": [{"name": "period", "in": "query", "schema": s}, {"name": "page", "in": "query", "schema": {"type": "integer"}}], "responses": ok("dashboard")}},
+            "/api/managers": {"get": {"summary": "Customer managers in scope, filtered, sorted and paginated",
+                "parameters": query(&["q", "unit", "status", "sort", "dir"]), "responses": ok("managers")}},
+            "/api/clients": {"get": {"summary": "Clients owned by managers in scope, with owners and ratios today",
+                "parameters": [{"name": "q", "in": "query", "schema": s}, {"name": "page", "in": "query", "schema": {"type": "integer"}}], "responses": ok("clients")}},
+            "/api/runs": {
+                "get": {"summary": "Stored settlement runs", "responses": ok("runs")},
+                "post": {"summary": "Settle a period over the database under a policy of the server's folder",
+                    "requestBody": body(json!({"policy": s, "period": s}), &["policy", "period"]), "responses": ok("the new run's id")}},
+            "/api/runs/{id}": {"get": {"summary": "A run: each manager in scope, each item and the total", "parameters": [id("id")], "responses": ok("run")}},
+            "/api/runs/{id}/lock": {"post": {"summary": "Approve and lock the run's period", "parameters": [id("id")], "responses": ok("locked")}},
+            "/api/statements/{run}/{manager}": {"get": {"summary": "One manager's statement with its explanation (trace) and source rows",
+                "parameters": [id("run"), id("manager")], "responses": ok("statement")}},
+            "/api/disputes": {
+                "get": {"summary": "Disputes in scope", "responses": ok("disputes")},
+                "post": {"summary": "Raise a dispute on a line of one's own statement",
+                    "requestBody": body(json!({"run": {"type": "integer"}, "manager": s, "item": s, "reason": s}), &["run", "manager", "item", "reason"]), "responses": ok("the dispute's id")}},
+            "/api/disputes/{id}/decide": {"post": {"summary": "Accept (with an adjustment in an open period) or reject a dispute", "parameters": [id("id")],
+                "requestBody": body(json!({"approve": {"enum": ["yes", "no"]}, "decision": s, "period": s, "amount": s}), &["approve", "decision"]), "responses": ok("decided")}},
+            "/api/transfers": {
+                "get": {"summary": "Ownership transfer requests in scope", "responses": ok("transfers")},
+                "post": {"summary": "Request moving a manager's share of a client to another manager",
+                    "requestBody": body(json!({"client": s, "from": s, "to": s, "effective_on": {"type": "string", "format": "date"}, "reason": s}), &["client", "from", "to", "effective_on", "reason"]), "responses": ok("the request's id")}},
+            "/api/transfers/{id}/decide": {"post": {"summary": "Approve (the ledger changes from the effective day) or reject", "parameters": [id("id")],
+                "requestBody": body(json!({"approve": {"enum": ["yes", "no"]}, "decision": s}), &["approve"]), "responses": ok("decided")}},
+            "/api/imports/{table}": {"post": {"summary": "Import a table (CSV body, or XLSX with its content type); all or nothing, every bad row reported",
+                "parameters": [id("table"), {"name": "dry_run", "in": "query", "schema": {"type": "boolean"}}],
+                "requestBody": {"required": true, "content": {"text/csv": {"schema": {"type": "string"}}, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {"schema": {"type": "string", "format": "binary"}}}},
+                "responses": ok("rows read, written, unchanged; or the bad rows")}},
+            "/api/whatif": {"post": {"summary": "Settle a period under the policy and under changed parameters; per manager and total impact; writes nothing",
+                "requestBody": body(json!({"policy": s, "period": s, "changes": {"type": "string", "description": "one NAME=VALUE per line"}}), &["policy", "period", "changes"]), "responses": ok("impact")}},
+            "/api/audit": {"get": {"summary": "The audit log, newest first, filtered",
+                "parameters": query(&["actor", "action", "entity", "key"]), "responses": ok("entries")}},
+            "/api/openapi.json": {"get": {"summary": "This document", "security": [], "responses": {"200": {"description": "OpenAPI 3.1"}}}},
+        }
+    })
+}
+
+async fn openapi() -> Json<Value> {
+    Json(openapi_doc())
+}

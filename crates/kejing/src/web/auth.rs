@@ -1,0 +1,582 @@
+//! Login, sessions, CSRF, lockout, password change and the language switch.
+//!
+//! Passwords are hashed with argon2. A session is a random token in an HttpOnly, SameSite=Strict
+//! cookie (or `Authorization: Bearer` for the API); the database keeps only its SHA-256. Every
+//! state-changing request with a cookie session carries the session's CSRF token (a form field
+//! `_csrf`, or the `X-CSRF-Token` header), and every form a once-only `_nonce`.
+
+use super::perm::{Action, Role};
+use super::{App, AppError, LangSlot, MAX_UPLOAD, i18n};
+use axum::Form;
+use axum::body::Body;
+use axum::extract::{FromRequestParts, Query, Request, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use kejing_store::web::User;
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+/// How long a session lasts (seconds).
+pub const SESSION_SECONDS: i64 = 8 * 3600;
+/// Failed logins in a row before the account is locked.
+pub const MAX_FAILURES: i64 = 5;
+/// How long a lockout lasts (seconds).
+pub const LOCK_SECONDS: i64 = 15 * 60;
+const COOKIE: &str = "kejing_session";
+
+pub fn now() -> i64 {
+    chrono::Utc::now().timestamp()
+}
+
+/// Random bytes as hex (tokens, nonces, salts of names).
+pub fn random_hex(n: usize) -> String {
+    let mut buf = vec![0u8; n];
+    // The operating system's generator; without it there is no safe token, so say so.
+    if getrandom::fill(&mut buf).is_err() {
+        return String::new();
+    }
+    buf.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+pub fn sha256_hex(s: &str) -> String {
+    Sha256::digest(s.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// An argon2 hash of a password (PHC string).
+pub fn hash_password(password: &str) -> Result<String, AppError> {
+    use argon2::password_hash::{PasswordHasher, SaltString};
+    let mut raw = [0u8; 16];
+    getrandom::fill(&mut raw).map_err(|e| AppError::internal(format!("no random numbers: {e}")))?;
+    let salt =
+        SaltString::encode_b64(&raw).map_err(|e| AppError::internal(format!("salt: {e}")))?;
+    argon2::Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| AppError::internal(format!("hashing: {e}")))
+}
+
+pub fn verify_password(password: &str, hash: &str) -> bool {
+    use argon2::password_hash::{PasswordHash, PasswordVerifier};
+    PasswordHash::new(hash).is_ok_and(|h| {
+        argon2::Argon2::default()
+            .verify_password(password.as_bytes(), &h)
+            .is_ok()
+    })
+}
+
+/// Constant-time comparison of two tokens.
+fn same_token(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && !a.is_empty()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
+/// A cookie's value from the request headers.
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_owned())
+}
+
+/// The signed-in user of a request.
+#[derive(Clone)]
+pub struct Ctx {
+    pub user: User,
+    pub role: Role,
+    pub csrf: String,
+    pub token_hash: String,
+    pub lang: String,
+    /// Signed in with a bearer token (the API), not a cookie.
+    pub bearer: bool,
+    /// The managers this user may see; `None`: all of the organisation.
+    pub scope: Option<Arc<BTreeSet<String>>>,
+}
+
+impl Ctx {
+    /// Refuses the request unless the role may do `action`.
+    pub fn require(&self, action: Action) -> Result<(), AppError> {
+        if super::perm::allowed(self.role, action) {
+            Ok(())
+        } else {
+            Err(AppError::forbidden())
+        }
+    }
+
+    pub fn can(&self, action: Action) -> bool {
+        super::perm::allowed(self.role, action)
+    }
+
+    /// Whether the user may see this manager (their results, clients, statements).
+    pub fn sees(&self, manager: &str) -> bool {
+        self.scope.as_ref().is_none_or(|s| s.contains(manager))
+    }
+
+    /// Refuses unless the user may see this manager.
+    pub fn require_manager(&self, manager: &str) -> Result<(), AppError> {
+        if self.sees(manager) {
+            Ok(())
+        } else {
+            Err(AppError::forbidden())
+        }
+    }
+
+    pub fn actor(&self) -> String {
+        self.user.username.clone()
+    }
+}
+
+impl FromRequestParts<App> for Ctx {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &App) -> Result<Ctx, AppError> {
+        parts
+            .extensions
+            .get::<Ctx>()
+            .cloned()
+            .ok_or_else(|| AppError::new(StatusCode::UNAUTHORIZED, "error-login-required"))
+    }
+}
+
+fn public(method: &Method, path: &str) -> bool {
+    path == "/login"
+        || path == "/api/login"
+        || path == "/healthz"
+        || path == "/api/openapi.json"
+        || (method == Method::GET && path.starts_with("/static/"))
+}
+
+/// Resolves the session and checks CSRF, nonce and size; returns the request (with its body
+/// buffered when it was read) for the handler.
+pub async fn check(app: &App, req: Request, slot: &LangSlot) -> Result<Request, AppError> {
+    let (mut parts, body) = req.into_parts();
+    let path = parts.uri.path().to_owned();
+    let bearer = parts
+        .headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(|t| t.trim().to_owned());
+    let token = bearer.clone().or_else(|| cookie(&parts.headers, COOKIE));
+    let changing = !matches!(parts.method, Method::GET | Method::HEAD);
+    // Read the body now (bounded) so that an oversized upload gets a clear answer and the CSRF
+    // field of a form can be checked before any handler runs.
+    let body = if changing {
+        let bytes = axum::body::to_bytes(body, MAX_UPLOAD + 64 * 1024)
+            .await
+            .map_err(|_| {
+                AppError::new(StatusCode::PAYLOAD_TOO_LARGE, "error-too-large")
+                    .with(format!("{} MB", MAX_UPLOAD / (1024 * 1024)))
+            })?;
+        Some(bytes)
+    } else {
+        None
+    };
+    if public(&parts.method, &path) {
+        let body = body.map_or_else(Body::empty, Body::from);
+        // A session is still resolved for the language of the login page.
+        return Ok(Request::from_parts(parts, body));
+    }
+    let Some(token) = token.filter(|t| !t.is_empty()) else {
+        return Err(AppError::new(
+            StatusCode::UNAUTHORIZED,
+            "error-login-required",
+        ));
+    };
+    let hash = sha256_hex(&token);
+    let found = {
+        let hash = hash.clone();
+        app.db("web", move |s| Ok(s.session(&hash)?)).await?
+    };
+    let Some((user, csrf, expires)) = found else {
+        return Err(AppError::new(
+            StatusCode::UNAUTHORIZED,
+            "error-login-required",
+        ));
+    };
+    if expires <= now() {
+        let h = hash.clone();
+        app.db("web", move |s| Ok(s.end_session(&h, None)?)).await?;
+        return Err(AppError::new(
+            StatusCode::UNAUTHORIZED,
+            "error-session-expired",
+        ));
+    }
+    if let Ok(mut l) = slot.0.lock() {
+        *l = Some(user.lang.clone());
+    }
+    let role = Role::parse(&user.role)
+        .ok_or_else(|| AppError::internal(format!("user {} has no known role", user.username)))?;
+    let scope = scope_of(app, &user, role).await?;
+    let ctx = Ctx {
+        lang: user.lang.clone(),
+        user,
+        role,
+        csrf,
+        token_hash: hash,
+        bearer: bearer.is_some(),
+        scope,
+    };
+    if let Some(bytes) = &body
+        && !ctx.bearer
+    {
+        let fields: Vec<(String, String)> = if parts
+            .headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|c| c.starts_with("application/x-www-form-urlencoded"))
+        {
+            form_urlencoded::parse(bytes).into_owned().collect()
+        } else {
+            Vec::new()
+        };
+        let query: Vec<(String, String)> = parts
+            .uri
+            .query()
+            .map(|q| form_urlencoded::parse(q.as_bytes()).into_owned().collect())
+            .unwrap_or_default();
+        let field = |name: &str| {
+            fields
+                .iter()
+                .chain(&query)
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.clone())
+        };
+        let sent = parts
+            .headers
+            .get("x-csrf-token")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+            .or_else(|| field("_csrf"))
+            .unwrap_or_default();
+        if !same_token(&sent, &ctx.csrf) {
+            let (org, name, p) = (ctx.user.org.id, ctx.user.username.clone(), path.clone());
+            app.db(&name.clone(), move |s| {
+                Ok(s.audit_event(
+                    Some(org),
+                    "csrf_rejected",
+                    "requests",
+                    &p,
+                    Some(serde_json::json!({"user": name})),
+                )?)
+            })
+            .await?;
+            return Err(AppError::new(StatusCode::FORBIDDEN, "error-csrf"));
+        }
+        if let Some(nonce) = field("_nonce")
+            && !app.fresh_nonce(&nonce)
+        {
+            return Err(AppError::new(StatusCode::CONFLICT, "error-double-submit"));
+        }
+    }
+    parts.extensions.insert(ctx);
+    let body = body.map_or_else(Body::empty, Body::from);
+    Ok(Request::from_parts(parts, body))
+}
+
+/// The managers a user may see.
+async fn scope_of(
+    app: &App,
+    user: &User,
+    role: Role,
+) -> Result<Option<Arc<BTreeSet<String>>>, AppError> {
+    if role.sees_all() {
+        return Ok(None);
+    }
+    if role == Role::Manager {
+        return Ok(Some(Arc::new(
+            user.manager_code.iter().cloned().collect::<BTreeSet<_>>(),
+        )));
+    }
+    let Some(unit) = user.org_unit.clone() else {
+        return Ok(Some(Arc::new(BTreeSet::new())));
+    };
+    let org = user.org.clone();
+    let own = user.manager_code.clone();
+    let set = app
+        .db("web", move |s| {
+            let units: BTreeSet<String> = s.unit_subtree(&org, &unit)?.into_iter().collect();
+            let mut set: BTreeSet<String> = s
+                .manager_rows(&org)?
+                .into_iter()
+                .filter(|m| units.contains(&m.org_unit))
+                .map(|m| m.code)
+                .collect();
+            set.extend(own);
+            Ok(set)
+        })
+        .await?;
+    Ok(Some(Arc::new(set)))
+}
+
+fn session_cookie(app: &App, token: &str, max_age: i64) -> HeaderValue {
+    let secure = if app.config.secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
+    HeaderValue::from_str(&format!(
+        "{COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}"
+    ))
+    .unwrap_or_else(|_| HeaderValue::from_static("kejing_session=; Path=/; Max-Age=0"))
+}
+
+fn lang_cookie(lang: &str) -> HeaderValue {
+    HeaderValue::from_str(&format!(
+        "kejing_lang={lang}; Path=/; SameSite=Strict; Max-Age=31536000"
+    ))
+    .unwrap_or_else(|_| HeaderValue::from_static("kejing_lang=zh-CN; Path=/"))
+}
+
+/// Checks a username and password; on success stores a new session and returns the user, the
+/// token and its expiry.
+pub async fn authenticate(
+    app: &App,
+    username: &str,
+    password: &str,
+) -> Result<(User, String, i64), AppError> {
+    let name = username.trim().to_owned();
+    let password = password.to_owned();
+    app.db(&name.clone(), move |s| {
+        let wrong = || AppError::new(StatusCode::UNAUTHORIZED, "error-wrong-password");
+        let Some(user) = s.user_by_name(&name)? else {
+            // The same work as for a real user, so that timing does not tell names apart.
+            let _ = verify_password(&password, dummy_hash());
+            s.audit_event(
+                None,
+                "login_failed",
+                "users",
+                &name,
+                Some(serde_json::json!({"reason": "no such user"})),
+            )?;
+            return Err(wrong());
+        };
+        let t = now();
+        if user.locked_until.is_some_and(|l| l > t) {
+            s.audit_event(Some(user.org.id), "login_locked", "users", &name, None)?;
+            return Err(AppError::new(StatusCode::TOO_MANY_REQUESTS, "error-locked"));
+        }
+        if !verify_password(&password, &user.password_hash) {
+            let locked = s.login_failed(&user, MAX_FAILURES, t + LOCK_SECONDS)?;
+            return Err(if locked {
+                AppError::new(StatusCode::TOO_MANY_REQUESTS, "error-locked")
+            } else {
+                wrong()
+            });
+        }
+        let token = random_hex(32);
+        if token.is_empty() {
+            return Err(AppError::internal(
+                "no random numbers from the operating system",
+            ));
+        }
+        let csrf = random_hex(24);
+        let expires = t + SESSION_SECONDS;
+        s.login_ok(&user, &sha256_hex(&token), &csrf, expires)?;
+        Ok((user, token, expires))
+    })
+    .await
+}
+
+/// An argon2 hash of a random password, verified against when the user does not exist.
+fn dummy_hash() -> &'static str {
+    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HASH.get_or_init(|| hash_password(&random_hex(16)).unwrap_or_default())
+}
+
+#[derive(Deserialize)]
+pub struct LoginQuery {
+    pub next: Option<String>,
+    pub lang: Option<String>,
+    pub expired: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    pub username: String,
+    pub password: String,
+    pub next: Option<String>,
+}
+
+fn page_lang(headers: &HeaderMap, asked: Option<&str>) -> String {
+    asked
+        .map(i18n::normalise)
+        .or_else(|| cookie(headers, "kejing_lang").map(|l| i18n::normalise(&l)))
+        .unwrap_or_else(|| i18n::DEFAULT.to_owned())
+}
+
+fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_owned(),
+        _ => "/".to_owned(),
+    }
+}
+
+fn render_login(
+    app: &App,
+    lang: &str,
+    error: Option<String>,
+    notice: Option<String>,
+    next: &str,
+    username: &str,
+) -> Result<Response, AppError> {
+    let body = app
+        .templates
+        .get_template("login.html")?
+        .render(minijinja::context! {
+            lang => lang,
+            error => error,
+            notice => notice,
+            next => next,
+            username => username,
+        })?;
+    let mut r = Html(body).into_response();
+    r.headers_mut()
+        .insert(header::SET_COOKIE, lang_cookie(lang));
+    Ok(r)
+}
+
+pub async fn login_page(
+    State(app): State<App>,
+    headers: HeaderMap,
+    Query(q): Query<LoginQuery>,
+) -> Result<Response, AppError> {
+    let lang = page_lang(&headers, q.lang.as_deref());
+    let notice = q
+        .expired
+        .as_ref()
+        .map(|_| app.i18n.tr(&lang, "error-session-expired", &[]));
+    render_login(&app, &lang, None, notice, &safe_next(q.next.as_deref()), "")
+}
+
+pub async fn login(
+    State(app): State<App>,
+    headers: HeaderMap,
+    Form(f): Form<LoginForm>,
+) -> Result<Response, AppError> {
+    let next = safe_next(f.next.as_deref());
+    match authenticate(&app, &f.username, &f.password).await {
+        Ok((user, token, _)) => {
+            let mut r = Redirect::to(&next).into_response();
+            r.headers_mut().append(
+                header::SET_COOKIE,
+                session_cookie(&app, &token, SESSION_SECONDS),
+            );
+            r.headers_mut()
+                .append(header::SET_COOKIE, lang_cookie(&user.lang));
+            Ok(r)
+        }
+        Err(e) if e.status != StatusCode::INTERNAL_SERVER_ERROR => {
+            let lang = page_lang(&headers, None);
+            let msg = app.i18n.tr(&lang, e.key, &[]);
+            let mut r = render_login(&app, &lang, Some(msg), None, &next, &f.username)?;
+            *r.status_mut() = e.status;
+            Ok(r)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+pub async fn logout(State(app): State<App>, ctx: Ctx) -> Result<Response, AppError> {
+    let (hash, user) = (ctx.token_hash.clone(), ctx.user.clone());
+    app.db(
+        &ctx.actor(),
+        move |s| Ok(s.end_session(&hash, Some(&user))?),
+    )
+    .await?;
+    let mut r = Redirect::to("/login").into_response();
+    r.headers_mut()
+        .insert(header::SET_COOKIE, session_cookie(&app, "", 0));
+    Ok(r)
+}
+
+pub async fn password_page(State(app): State<App>, ctx: Ctx) -> Result<Response, AppError> {
+    super::pages::render(&app, &ctx, "password.html", minijinja::context! {})
+}
+
+#[derive(Deserialize)]
+pub struct PasswordForm {
+    pub current: String,
+    pub new: String,
+    pub confirm: String,
+}
+
+pub async fn change_password(
+    State(app): State<App>,
+    ctx: Ctx,
+    Form(f): Form<PasswordForm>,
+) -> Result<Response, AppError> {
+    let problem = if !verify_password(&f.current, &ctx.user.password_hash) {
+        Some("password-wrong-current")
+    } else if f.new.chars().count() < 8 {
+        Some("password-too-short")
+    } else if f.new != f.confirm {
+        Some("password-mismatch")
+    } else {
+        None
+    };
+    if let Some(key) = problem {
+        let mut r = super::pages::render(
+            &app,
+            &ctx,
+            "password.html",
+            minijinja::context! { error => app.i18n.tr(&ctx.lang, key, &[]) },
+        )?;
+        *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+        return Ok(r);
+    }
+    let hash = hash_password(&f.new)?;
+    let (user, keep) = (ctx.user.clone(), ctx.token_hash.clone());
+    app.db(&ctx.actor(), move |s| {
+        Ok(s.set_password(&user, &hash, &keep)?)
+    })
+    .await?;
+    super::pages::render(
+        &app,
+        &ctx,
+        "password.html",
+        minijinja::context! { notice => app.i18n.tr(&ctx.lang, "password-changed", &[]) },
+    )
+}
+
+#[derive(Deserialize)]
+pub struct LangForm {
+    pub lang: String,
+    pub back: Option<String>,
+}
+
+pub async fn switch_lang(
+    State(app): State<App>,
+    ctx: Ctx,
+    headers: HeaderMap,
+    Form(f): Form<LangForm>,
+) -> Result<Response, AppError> {
+    // Back to the page the switch was pressed on (same site only).
+    let referer = headers
+        .get(header::REFERER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|r| r.split_once("://").map(|(_, rest)| rest))
+        .and_then(|rest| rest.find('/').map(|i| rest[i..].to_owned()));
+    let lang = i18n::normalise(&f.lang);
+    let (user, l) = (ctx.user.clone(), lang.clone());
+    app.db(&ctx.actor(), move |s| Ok(s.set_lang(&user, &l)?))
+        .await?;
+    let back = f.back.or(referer);
+    let mut r = Redirect::to(&safe_next(back.as_deref())).into_response();
+    r.headers_mut()
+        .insert(header::SET_COOKIE, lang_cookie(&lang));
+    Ok(r)
+}

@@ -1,0 +1,436 @@
+//! The web application: server-rendered pages (Chinese first, English by a switch kept per
+//! user) and a JSON API beside them, on axum. Templates, styles, scripts and messages are
+//! embedded in the binary; there is no JavaScript build step and nothing is fetched from a CDN.
+//!
+//! Every request passes [`guard`]: it resolves the session (cookie, or a bearer token for the
+//! API), checks the CSRF token and the once-only form nonce of every state-changing request,
+//! refuses oversized bodies, and renders errors as a page in the user's language (or JSON under
+//! `/api/`). Handlers then ask [`Ctx::require`] for the action they perform; the role matrix
+//! is [`perm::allowed`], and which managers a user may see is [`Ctx::scope`].
+
+pub mod api;
+pub mod auth;
+pub mod charts;
+pub mod fmt;
+pub mod i18n;
+pub mod pages;
+pub mod perm;
+
+use anyhow::{Context as _, Result};
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use kejing_store::{Store, StoreError};
+use minijinja::Environment;
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+pub use auth::Ctx;
+
+/// The largest request body (an upload) accepted.
+pub const MAX_UPLOAD: usize = 20 * 1024 * 1024;
+
+/// Every route of the application (method, path), pages and API. The role-matrix test checks
+/// that it covers exactly these.
+pub const ROUTES: &[(&str, &str)] = &[
+    ("GET", "/login"),
+    ("POST", "/login"),
+    ("POST", "/logout"),
+    ("GET", "/password"),
+    ("POST", "/password"),
+    ("POST", "/lang"),
+    ("GET", "/"),
+    ("GET", "/managers"),
+    ("GET", "/managers/{code}"),
+    ("GET", "/clients"),
+    ("GET", "/clients/{code}"),
+    ("GET", "/transfers"),
+    ("POST", "/transfers"),
+    ("POST", "/transfers/{id}/decide"),
+    ("GET", "/imports"),
+    ("POST", "/imports"),
+    ("POST", "/imports/{id}/commit"),
+    ("GET", "/settlement"),
+    ("POST", "/settlement/run"),
+    ("GET", "/settlement/runs/{id}"),
+    ("POST", "/settlement/runs/{id}/lock"),
+    ("GET", "/settlement/runs/{id}/payroll.xlsx"),
+    ("GET", "/settlement/compare"),
+    ("GET", "/statements/{run}/{manager}"),
+    ("GET", "/disputes"),
+    ("POST", "/disputes"),
+    ("POST", "/disputes/{id}/decide"),
+    ("GET", "/whatif"),
+    ("POST", "/whatif"),
+    ("GET", "/policies"),
+    ("GET", "/policies/{name}"),
+    ("POST", "/policies/{name}/test"),
+    ("GET", "/audit"),
+    ("GET", "/static/{file}"),
+    ("GET", "/healthz"),
+    ("POST", "/api/login"),
+    ("GET", "/api/me"),
+    ("GET", "/api/dashboard"),
+    ("GET", "/api/managers"),
+    ("GET", "/api/clients"),
+    ("GET", "/api/runs"),
+    ("POST", "/api/runs"),
+    ("GET", "/api/runs/{id}"),
+    ("POST", "/api/runs/{id}/lock"),
+    ("GET", "/api/statements/{run}/{manager}"),
+    ("GET", "/api/disputes"),
+    ("POST", "/api/disputes"),
+    ("POST", "/api/disputes/{id}/decide"),
+    ("GET", "/api/transfers"),
+    ("POST", "/api/transfers"),
+    ("POST", "/api/transfers/{id}/decide"),
+    ("POST", "/api/imports/{table}"),
+    ("POST", "/api/whatif"),
+    ("GET", "/api/audit"),
+    ("GET", "/api/openapi.json"),
+];
+
+/// How the server is set up.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The database URL.
+    pub db: String,
+    /// The folder of policies (each `<name>/policy.toml`).
+    pub policies: PathBuf,
+    /// Where uploads wait between preview and commit.
+    pub uploads: PathBuf,
+    /// Mark cookies `Secure` (behind HTTPS).
+    pub secure_cookies: bool,
+}
+
+/// The application state shared by every request.
+#[derive(Clone)]
+pub struct App(Arc<Inner>);
+
+pub struct Inner {
+    pub config: Config,
+    pool: Mutex<Vec<Store>>,
+    pub templates: Environment<'static>,
+    pub i18n: Arc<i18n::I18n>,
+    /// Form nonces already used (double submission), with the unix second they were used.
+    nonces: Mutex<HashMap<String, i64>>,
+}
+
+impl std::ops::Deref for App {
+    type Target = Inner;
+    fn deref(&self) -> &Inner {
+        &self.0
+    }
+}
+
+impl App {
+    pub fn new(config: Config) -> Result<App> {
+        // Open once now so that a bad URL fails at start, not on the first request.
+        let store = Store::open(&config.db)?;
+        std::fs::create_dir_all(&config.uploads)
+            .with_context(|| format!("creating {}", config.uploads.display()))?;
+        let i18n = Arc::new(i18n::I18n::new()?);
+        let templates = pages::templates(i18n.clone())?;
+        Ok(App(Arc::new(Inner {
+            config,
+            pool: Mutex::new(vec![store]),
+            templates,
+            i18n,
+            nonces: Mutex::new(HashMap::new()),
+        })))
+    }
+
+    /// Runs `f` with a store (from the pool) on a blocking thread, acting as `actor`.
+    pub async fn db<T: Send + 'static>(
+        &self,
+        actor: &str,
+        f: impl FnOnce(&mut Store) -> Result<T, AppError> + Send + 'static,
+    ) -> Result<T, AppError> {
+        let app = self.clone();
+        let actor = actor.to_owned();
+        tokio::task::spawn_blocking(move || {
+            let pooled = app.pool.lock().ok().and_then(|mut p| p.pop());
+            let mut store = match pooled {
+                Some(s) => s,
+                None => Store::open(&app.config.db).map_err(AppError::from)?,
+            };
+            store.set_actor(actor);
+            let out = f(&mut store);
+            if let Ok(mut p) = app.pool.lock()
+                && p.len() < 32
+            {
+                p.push(store);
+            }
+            out
+        })
+        .await
+        .map_err(|e| AppError::internal(format!("worker failed: {e}")))?
+    }
+
+    /// Whether a form nonce is new (and remembers it).
+    fn fresh_nonce(&self, nonce: &str) -> bool {
+        let now = auth::now();
+        let Ok(mut seen) = self.nonces.lock() else {
+            return true;
+        };
+        if seen.len() > 100_000 {
+            seen.retain(|_, at| now - *at < 86_400);
+        }
+        seen.insert(nonce.to_owned(), now).is_none()
+    }
+}
+
+/// An error of a request: the HTTP status and a message (an i18n key with arguments, or a
+/// text from below, e.g. a store error that says what to do).
+#[derive(Debug, Clone)]
+pub struct AppError {
+    pub status: StatusCode,
+    pub key: &'static str,
+    pub detail: Option<String>,
+}
+
+impl AppError {
+    pub fn new(status: StatusCode, key: &'static str) -> AppError {
+        AppError {
+            status,
+            key,
+            detail: None,
+        }
+    }
+    pub fn with(mut self, detail: impl Into<String>) -> AppError {
+        self.detail = Some(detail.into());
+        self
+    }
+    pub fn forbidden() -> AppError {
+        AppError::new(StatusCode::FORBIDDEN, "error-forbidden")
+    }
+    pub fn not_found() -> AppError {
+        AppError::new(StatusCode::NOT_FOUND, "error-not-found")
+    }
+    pub fn bad(detail: impl Into<String>) -> AppError {
+        AppError::new(StatusCode::UNPROCESSABLE_ENTITY, "error-invalid").with(detail)
+    }
+    pub fn internal(detail: impl Into<String>) -> AppError {
+        AppError::new(StatusCode::INTERNAL_SERVER_ERROR, "error-internal").with(detail)
+    }
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Invalid(m) => AppError::bad(m),
+            StoreError::Db(e) => AppError::internal(e.to_string()),
+        }
+    }
+}
+
+impl From<anyhow::Error> for AppError {
+    fn from(e: anyhow::Error) -> Self {
+        AppError::bad(format!("{e:#}"))
+    }
+}
+
+impl From<minijinja::Error> for AppError {
+    fn from(e: minijinja::Error) -> Self {
+        AppError::internal(format!("template: {e:#}"))
+    }
+}
+
+/// Rendered by [`guard`] in the user's language.
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let mut r = self.status.into_response();
+        r.extensions_mut().insert(self);
+        r
+    }
+}
+
+/// The language of the request, filled in by whoever learns it (the session).
+#[derive(Clone, Default)]
+pub struct LangSlot(pub Arc<Mutex<Option<String>>>);
+
+/// Builds the router over the application state.
+pub fn router(app: App) -> Router {
+    let pages = Router::new()
+        .route("/login", get(auth::login_page).post(auth::login))
+        .route("/logout", post(auth::logout))
+        .route(
+            "/password",
+            get(auth::password_page).post(auth::change_password),
+        )
+        .route("/lang", post(auth::switch_lang))
+        .route("/", get(pages::dashboard))
+        .route("/managers", get(pages::managers))
+        .route("/managers/{code}", get(pages::manager))
+        .route("/clients", get(pages::clients))
+        .route("/clients/{code}", get(pages::client))
+        .route(
+            "/transfers",
+            get(pages::transfers).post(pages::request_transfer),
+        )
+        .route("/transfers/{id}/decide", post(pages::decide_transfer))
+        .route("/imports", get(pages::imports).post(pages::upload))
+        .route("/imports/{id}/commit", post(pages::commit_import))
+        .route("/settlement", get(pages::settlement))
+        .route("/settlement/run", post(pages::run_settlement))
+        .route("/settlement/runs/{id}", get(pages::run))
+        .route("/settlement/runs/{id}/lock", post(pages::lock_run))
+        .route("/settlement/runs/{id}/payroll.xlsx", get(pages::payroll))
+        .route("/settlement/compare", get(pages::compare))
+        .route("/statements/{run}/{manager}", get(pages::statement))
+        .route("/disputes", get(pages::disputes).post(pages::raise_dispute))
+        .route("/disputes/{id}/decide", post(pages::decide_dispute))
+        .route("/whatif", get(pages::whatif_page).post(pages::whatif))
+        .route("/policies", get(pages::policies))
+        .route("/policies/{name}", get(pages::policy))
+        .route("/policies/{name}/test", post(pages::test_policy))
+        .route("/audit", get(pages::audit))
+        .route("/static/{file}", get(pages::asset))
+        .route("/healthz", get(|| async { "ok" }));
+    let api = api::router();
+    pages
+        .merge(api)
+        .fallback(|| async { AppError::not_found() })
+        .layer(axum::middleware::from_fn_with_state(app.clone(), guard))
+        .layer(DefaultBodyLimit::max(MAX_UPLOAD + 64 * 1024))
+        .with_state(app)
+}
+
+/// Session, CSRF, once-only forms, body size, security headers and error pages.
+async fn guard(State(app): State<App>, req: Request, next: Next) -> Response {
+    let is_api = req.uri().path().starts_with("/api/");
+    let slot = LangSlot::default();
+    let cookie_lang = auth::cookie(req.headers(), "kejing_lang");
+    let path = req.uri().path().to_owned();
+    let mut who = None;
+    let mut response = match auth::check(&app, req, &slot).await {
+        Ok(req) => {
+            who = req
+                .extensions()
+                .get::<Ctx>()
+                .map(|c| (c.user.org.id, c.user.username.clone()));
+            next.run(req).await
+        }
+        Err(e) => e.into_response(),
+    };
+    if let Some(err) = response.extensions_mut().remove::<AppError>() {
+        // A refused request is on record: who asked for what.
+        if err.key == "error-forbidden"
+            && let Some((org, name)) = who
+        {
+            let p = path.clone();
+            let _ = app
+                .db(&name, move |s| {
+                    Ok(s.audit_event(Some(org), "forbidden", "requests", &p, None)?)
+                })
+                .await;
+        }
+        let lang = slot
+            .0
+            .lock()
+            .ok()
+            .and_then(|l| l.clone())
+            .or(cookie_lang)
+            .unwrap_or_else(|| i18n::DEFAULT.to_owned());
+        response = render_error(&app, &lang, &err, is_api);
+    }
+    let h = response.headers_mut();
+    h.insert(
+        "x-content-type-options",
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert("x-frame-options", HeaderValue::from_static("DENY"));
+    h.insert("referrer-policy", HeaderValue::from_static("same-origin"));
+    h.insert(
+        "content-security-policy",
+        HeaderValue::from_static(
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; form-action 'self'; frame-ancestors 'none'",
+        ),
+    );
+    response
+}
+
+fn render_error(app: &App, lang: &str, err: &AppError, is_api: bool) -> Response {
+    let message = app.i18n.tr(lang, err.key, &[]);
+    // An internal error's detail is for the server's log, not the page: a reference links them.
+    let mut err = err.clone();
+    if err.status == StatusCode::INTERNAL_SERVER_ERROR {
+        let reference = auth::random_hex(4);
+        eprintln!("error {reference}: {}", err.detail.as_deref().unwrap_or(""));
+        err.detail = Some(format!("ref {reference}"));
+    }
+    let err = &err;
+    if is_api {
+        let body = serde_json::json!({
+            "error": err.key,
+            "message": message,
+            "detail": err.detail,
+        });
+        return (err.status, axum::Json(body)).into_response();
+    }
+    if err.status == StatusCode::UNAUTHORIZED {
+        // A page without a (valid) session: to the login page, saying why.
+        let to = if err.key == "error-session-expired" {
+            "/login?expired=1"
+        } else {
+            "/login"
+        };
+        return axum::response::Redirect::to(to).into_response();
+    }
+    let ctx = minijinja::context! {
+        lang => lang,
+        status => err.status.as_u16(),
+        message => message,
+        detail => err.detail,
+    };
+    let body = app
+        .templates
+        .get_template("error.html")
+        .and_then(|t| t.render(ctx))
+        .unwrap_or_else(|_| format!("{} {message}", err.status.as_u16()));
+    let mut r = (err.status, axum::response::Html(body)).into_response();
+    r.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    r
+}
+
+/// Serves on `addr` until Ctrl-C. With `demo`, prints the demo accounts.
+pub fn serve(config: Config, addr: &str, banner: &str) -> Result<()> {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    let app = App::new(config)?;
+    rt.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| {
+            format!(
+                "cannot listen on {addr}: is another program using it? Pass --addr 127.0.0.1:PORT"
+            )
+        })?;
+        let local = listener.local_addr()?;
+        outln!("kejing 客经 is serving at http://{local}/");
+        if !banner.is_empty() {
+            outln!("{banner}");
+        }
+        outln!("Press Ctrl-C to stop. 按 Ctrl-C 停止。");
+        axum::serve(listener, router(app))
+            .with_graceful_shutdown(async {
+                let _ = tokio::signal::ctrl_c().await;
+            })
+            .await
+            .context("serving")
+    })
+}
+
+/// A response body from bytes with a content type.
+pub fn bytes(content_type: &'static str, body: Vec<u8>) -> Response {
+    let mut r = Response::new(Body::from(body));
+    r.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    r
+}

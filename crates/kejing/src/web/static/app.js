@@ -1,0 +1,22 @@
+// kejing: a little hand-written script. Every page works without it.
+document.addEventListener("DOMContentLoaded", function () {
+  // Ask before an irreversible action (approve and lock).
+  document.querySelectorAll("form[data-confirm]").forEach(function (f) {
+    f.addEventListener("submit", function (e) {
+      if (!window.confirm(f.getAttribute("data-confirm"))) { e.preventDefault(); }
+    });
+  });
+  // Disable a form's buttons once it is sent, so it is not sent twice.
+  document.querySelectorAll("form[method=post]").forEach(function (f) {
+    f.addEventListener("submit", function () {
+      setTimeout(function () {
+        f.querySelectorAll("button").forEach(function (b) { b.disabled = true; });
+      }, 0);
+    });
+  });
+  document.querySelectorAll("a[data-back]").forEach(function (a) {
+    a.addEventListener("click", function (e) {
+      if (window.history.length > 1) { e.preventDefault(); window.history.back(); }
+    });
+  });
+});
