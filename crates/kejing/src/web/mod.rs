@@ -121,6 +121,17 @@ pub struct Inner {
     nonces: Mutex<HashMap<String, i64>>,
 }
 
+impl Drop for Inner {
+    fn drop(&mut self) {
+        // A PostgreSQL connection closes by blocking on its own runtime, which is not allowed
+        // on a thread of the server's runtime: close them on a plain thread.
+        let stores = self.pool.get_mut().map(std::mem::take).unwrap_or_default();
+        if !stores.is_empty() {
+            let _ = std::thread::spawn(move || drop(stores)).join();
+        }
+    }
+}
+
 impl std::ops::Deref for App {
     type Target = Inner;
     fn deref(&self) -> &Inner {

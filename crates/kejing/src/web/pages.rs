@@ -617,7 +617,7 @@ pub fn decide_transfer_do(
         };
         *shares.entry(who).or_default() += r.value();
     }
-    let mut csv = String::from("client_id,manager_id,ratio,valid_from\n");
+    let mut csv = String::from("client_id,manager_id,ratio,from\n");
     for (m, r) in &shares {
         csv.push_str(&format!(
             "{},{m},{},{}\n",

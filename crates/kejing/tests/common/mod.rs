@@ -1,0 +1,206 @@
+//! A small bank for the web tests: three managers in two branches, four clients (one named
+//! with a script tag), a month of balances, a settled run, an open transfer request, an open
+//! dispute, and a user for every role. On PostgreSQL when `KEJING_TEST_PG_URL` is set (CI's
+//! second run), else an SQLite file.
+#![allow(dead_code)]
+
+use kejing::web::{App, Config};
+use kejing_store::Store;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+pub const PASSWORD: &str = "kejing2026";
+/// (user, role, manager, unit)
+pub const USERS: &[(&str, &str, Option<&str>, Option<&str>)] = &[
+    ("cm", "manager", Some("M1"), None),
+    ("team", "team_head", None, Some("B01S1")),
+    ("branch", "branch_head", None, Some("B01")),
+    ("admin", "admin", None, None),
+    ("auditor", "auditor", None, None),
+    ("cm3", "manager", Some("M3"), None),
+];
+
+pub struct Fixture {
+    pub dir: tempfile::TempDir,
+    pub url: String,
+    pub app: App,
+    pub run: i64,
+    pub transfer: i64,
+    pub dispute: i64,
+    drop_with: Option<(String, String)>,
+}
+
+impl Drop for Fixture {
+    fn drop(&mut self) {
+        if let Some((admin, db)) = &self.drop_with {
+            let _ = Command::new("psql")
+                .args([
+                    admin.as_str(),
+                    "-qc",
+                    &format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"),
+                ])
+                .output();
+        }
+    }
+}
+
+pub fn policies_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../policies")
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let p = dir.join(format!("{name}.csv"));
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+/// The fixture's data folder (the contract's CSV files).
+pub fn write_data(dir: &Path) {
+    write(
+        dir,
+        "org_units",
+        "unit_id,name,parent_id,kind\nHQ,总行,,head\nB01,第1分行,HQ,branch\nB01S1,第1分行第1支行,B01,sub_branch\nB02,第2分行,HQ,branch\n",
+    );
+    write(
+        dir,
+        "tracks",
+        "track,name,is_cm\ncorporate,公司客户经理,true\n",
+    );
+    write(
+        dir,
+        "grades",
+        "track,grade,rank,staff_grade,title\ncorporate,高级,6,5等,高级客户经理\n",
+    );
+    write(
+        dir,
+        "managers",
+        "manager_id,name,org,track,grade,staff_grade,status,hired_on,trial_end,base_salary\nM1,王一,B01S1,corporate,高级,5等,active,2020-01-01,,5000\nM2,李二,B01S1,corporate,高级,5等,active,2020-01-01,,5000\nM3,赵三,B02,corporate,高级,5等,active,2020-01-01,,5000\n",
+    );
+    write(
+        dir,
+        "clients",
+        "client_id,name,kind,client_type,agreement,loan_card\nC1,甲公司,company,普通客户,false,\nC2,乙公司,company,普通客户,false,\nC3,丙公司,company,普通客户,false,\nC4,<script>alert(1)</script>,company,普通客户,false,\n",
+    );
+    write(
+        dir,
+        "accounts",
+        "account_id,client_id,product,currency,rate,term_months,opened_on\nA1,C1,demand,CNY,0.35,,2020-01-01\nA2,C2,time,CNY,1.75,12,2020-01-01\nA3,C3,demand,CNY,0.35,,2020-01-01\nA4,C4,demand,CNY,0.35,,2020-01-01\n",
+    );
+    write(
+        dir,
+        "ownership",
+        "client_id,account_id,manager_id,ratio,from,to\nC1,,M1,1,2026-01-01,\nC2,,M2,1,2026-01-01,\nC3,,M3,1,2026-01-01,\nC4,,M1,1,2026-01-01,\n",
+    );
+    let mut b = String::from("account_id,date,balance\n");
+    for day in 1..=30 {
+        for (a, v) in [
+            ("A1", 3_000_000),
+            ("A2", 5_000_000),
+            ("A3", 2_000_000),
+            ("A4", 1_000_000),
+        ] {
+            b.push_str(&format!("{a},2026-09-{day:02},{v}.00\n"));
+        }
+    }
+    write(dir, "balances", &b);
+    write(
+        dir,
+        "targets",
+        "manager_id,period,measure,target\nM1,2026-09,deposit_avg,5000000\n",
+    );
+}
+
+pub fn fixture(name: &str) -> Fixture {
+    let dir = tempfile::tempdir().unwrap();
+    let (url, drop_with) = match std::env::var("KEJING_TEST_PG_URL") {
+        Ok(admin) if !admin.is_empty() => {
+            let db = format!("kejing_web_{}_{name}", std::process::id());
+            for sql in [
+                format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"),
+                format!("CREATE DATABASE {db}"),
+            ] {
+                let out = Command::new("psql")
+                    .args([admin.as_str(), "-qc", &sql])
+                    .output()
+                    .expect("psql");
+                assert!(
+                    out.status.success(),
+                    "{sql}: {}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
+            }
+            let (base, _) = admin
+                .rsplit_once('/')
+                .expect("KEJING_TEST_PG_URL ends with /database");
+            (format!("{base}/{db}"), Some((admin.clone(), db)))
+        }
+        _ => (dir.path().join("kejing.db").display().to_string(), None),
+    };
+    let data = dir.path().join("data");
+    std::fs::create_dir_all(&data).unwrap();
+    write_data(&data);
+    let mut store = Store::open(&url).unwrap();
+    store.set_actor("fixture");
+    let org = store.ensure_org("bank", "测试银行").unwrap();
+    for t in [
+        "org_units",
+        "tracks",
+        "grades",
+        "managers",
+        "clients",
+        "accounts",
+        "ownership",
+        "balances",
+        "targets",
+    ] {
+        let table = kejing_io::Table::parse(t).unwrap();
+        store
+            .import(
+                &org,
+                table,
+                &data.join(format!("{t}.csv")),
+                &Default::default(),
+                &mut |_, _, _| {},
+            )
+            .unwrap_or_else(|e| panic!("{t}: {e}"));
+    }
+    let policy = kejing::policies::load(&policies_dir().join("cixi-deposits/policy.toml")).unwrap();
+    let (run, _) =
+        kejing::policies::db_settle(&mut store, &org, &policy, "2026-09".parse().unwrap()).unwrap();
+    for (user, role, manager, unit) in USERS {
+        kejing::cli::add_user(
+            &mut store, &org, user, user, role, *manager, *unit, PASSWORD,
+        )
+        .unwrap();
+    }
+    let transfer = store
+        .request_transfer(
+            &org,
+            "C2",
+            "M2",
+            "M1",
+            "2026-10-01".parse().unwrap(),
+            "M2 调岗",
+        )
+        .unwrap();
+    let dispute = store
+        .raise_dispute(&org, run, "M1", "存款绩效薪酬", "余额有误")
+        .unwrap();
+    drop(store);
+    let app = App::new(Config {
+        db: url.clone(),
+        policies: policies_dir(),
+        uploads: dir.path().join("uploads"),
+        secure_cookies: false,
+    })
+    .unwrap();
+    Fixture {
+        dir,
+        url,
+        app,
+        run,
+        transfer,
+        dispute,
+        drop_with,
+    }
+}

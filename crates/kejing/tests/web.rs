@@ -1,0 +1,780 @@
+//! The web application in process (tower `oneshot`, no network): the role matrix over every
+//! route, and what bad input gets. Runs on SQLite, or PostgreSQL with `KEJING_TEST_PG_URL`.
+
+mod common;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use http_body_util::BodyExt;
+use kejing::web::{ROUTES, router};
+use std::collections::BTreeSet;
+use tower::ServiceExt;
+
+const ROLES: [&str; 5] = ["cm", "team", "branch", "admin", "auditor"];
+
+struct Reply {
+    status: StatusCode,
+    headers: axum::http::HeaderMap,
+    body: String,
+}
+
+async fn send(r: &Router, req: Request<Body>) -> Reply {
+    let res = r.clone().oneshot(req).await.unwrap();
+    let status = res.status();
+    let headers = res.headers().clone();
+    let bytes = res.into_body().collect().await.unwrap().to_bytes();
+    Reply {
+        status,
+        headers,
+        body: String::from_utf8_lossy(&bytes).into_owned(),
+    }
+}
+
+struct Session {
+    r: Router,
+    cookie: String,
+    csrf: String,
+    token: String,
+}
+
+fn nonce() -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static N: AtomicU64 = AtomicU64::new(0);
+    format!(
+        "test{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::SeqCst)
+    )
+}
+
+async fn login(r: &Router, user: &str, password: &str) -> Reply {
+    send(
+        r,
+        Request::post("/login")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(format!(
+                "username={user}&password={password}&next=/"
+            )))
+            .unwrap(),
+    )
+    .await
+}
+
+async fn session(r: &Router, user: &str) -> Session {
+    let res = login(r, user, common::PASSWORD).await;
+    assert_eq!(
+        res.status,
+        StatusCode::SEE_OTHER,
+        "login {user}: {}",
+        res.body
+    );
+    let cookie = res
+        .headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with("kejing_session="))
+        .expect("session cookie")
+        .to_owned();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
+        "{cookie}"
+    );
+    let cookie = cookie.split(';').next().unwrap().to_owned();
+    let page = send(
+        r,
+        Request::get("/password")
+            .header(header::COOKIE, &cookie)
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    let csrf = page
+        .body
+        .split("name=\"_csrf\" value=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .expect("csrf field")
+        .to_owned();
+    let api = send(
+        r,
+        Request::post("/api/login")
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(format!(
+                r#"{{"username":"{user}","password":"{}"}}"#,
+                common::PASSWORD
+            )))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(api.status, StatusCode::OK, "{}", api.body);
+    let v: serde_json::Value = serde_json::from_str(&api.body).unwrap();
+    let token = v["token"].as_str().unwrap().to_owned();
+    Session {
+        r: r.clone(),
+        cookie,
+        csrf,
+        token,
+    }
+}
+
+enum B {
+    None,
+    Form(String),
+    Multipart(&'static str, String),
+    Json(String),
+}
+
+impl Session {
+    async fn call(&self, method: &str, path: &str, body: B) -> Reply {
+        let api = path.starts_with("/api/");
+        let mut req = Request::builder().method(method).uri(path);
+        if api {
+            req = req.header(header::AUTHORIZATION, format!("Bearer {}", self.token));
+        } else {
+            req = req.header(header::COOKIE, &self.cookie);
+        }
+        let req = match body {
+            B::None => req.body(Body::empty()),
+            B::Form(f) => req
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(format!("{f}&_csrf={}&_nonce={}", self.csrf, nonce()))),
+            B::Multipart(table, csv) => {
+                let b = "XBOUNDARYX";
+                let body = format!(
+                    "--{b}\r\nContent-Disposition: form-data; name=\"table\"\r\n\r\n{table}\r\n--{b}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{table}.csv\"\r\nContent-Type: text/csv\r\n\r\n{csv}\r\n--{b}--\r\n"
+                );
+                req.uri(format!("{path}?_csrf={}", self.csrf))
+                    .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={b}"))
+                    .body(Body::from(body))
+            }
+            B::Json(j) => req.header(header::CONTENT_TYPE, "application/json").body(Body::from(j)),
+        }
+        .unwrap();
+        send(&self.r, req).await
+    }
+}
+
+/// (method, route pattern, concrete path, body, expectation per role cm/team/branch/admin/auditor:
+/// A allowed, R refused with 403).
+fn cases(
+    run: i64,
+    transfer: i64,
+    dispute: i64,
+) -> Vec<(&'static str, &'static str, String, B, &'static str)> {
+    let f = |s: &str| B::Form(s.to_owned());
+    let j = |s: &str| B::Json(s.to_owned());
+    vec![
+        ("GET", "/login", "/login".into(), B::None, "AAAAA"),
+        ("GET", "/healthz", "/healthz".into(), B::None, "AAAAA"),
+        (
+            "GET",
+            "/static/{file}",
+            "/static/app.css".into(),
+            B::None,
+            "AAAAA",
+        ),
+        ("GET", "/", "/".into(), B::None, "AAAAA"),
+        ("GET", "/", "/?period=2026-09".into(), B::None, "AAAAA"),
+        ("GET", "/password", "/password".into(), B::None, "AAAAA"),
+        ("POST", "/lang", "/lang".into(), f("lang=en"), "AAAAA"),
+        ("POST", "/lang", "/lang".into(), f("lang=zh-CN"), "AAAAA"),
+        (
+            "GET",
+            "/managers",
+            "/managers?sort=name&dir=desc".into(),
+            B::None,
+            "AAAAA",
+        ),
+        (
+            "GET",
+            "/managers/{code}",
+            "/managers/M1".into(),
+            B::None,
+            "AAAAA",
+        ),
+        (
+            "GET",
+            "/managers/{code}",
+            "/managers/M3".into(),
+            B::None,
+            "RRRAA",
+        ),
+        ("GET", "/clients", "/clients".into(), B::None, "AAAAA"),
+        (
+            "GET",
+            "/clients/{code}",
+            "/clients/C1".into(),
+            B::None,
+            "AAAAA",
+        ),
+        (
+            "GET",
+            "/clients/{code}",
+            "/clients/C3".into(),
+            B::None,
+            "RRRAA",
+        ),
+        ("GET", "/transfers", "/transfers".into(), B::None, "AAAAA"),
+        (
+            "POST",
+            "/transfers",
+            "/transfers".into(),
+            f("client=C1&from=M1&to=M2&effective_on=2026-11-01&reason=x"),
+            "AAAAR",
+        ),
+        (
+            "POST",
+            "/transfers",
+            "/transfers".into(),
+            f("client=C3&from=M3&to=M1&effective_on=2026-11-01&reason=x"),
+            "RRRAR",
+        ),
+        (
+            "POST",
+            "/transfers/{id}/decide",
+            format!("/transfers/{transfer}/decide"),
+            f("approve=no&decision=no"),
+            "RRAAR",
+        ),
+        ("GET", "/imports", "/imports".into(), B::None, "RRRAR"),
+        (
+            "POST",
+            "/imports",
+            "/imports".into(),
+            B::Multipart(
+                "targets",
+                "manager_id,period,measure,target\nM1,2026-10,deposit_avg,1\n".into(),
+            ),
+            "RRRAR",
+        ),
+        (
+            "POST",
+            "/imports/{id}/commit",
+            "/imports/deadbeef/commit".into(),
+            f(""),
+            "RRRAR",
+        ),
+        ("GET", "/settlement", "/settlement".into(), B::None, "RAAAA"),
+        (
+            "POST",
+            "/settlement/run",
+            "/settlement/run".into(),
+            f("policy=cixi-deposits&period=2026-10"),
+            "RRRAR",
+        ),
+        (
+            "GET",
+            "/settlement/runs/{id}",
+            format!("/settlement/runs/{run}?sort=total&dir=desc"),
+            B::None,
+            "RAAAA",
+        ),
+        (
+            "GET",
+            "/settlement/runs/{id}/payroll.xlsx",
+            format!("/settlement/runs/{run}/payroll.xlsx"),
+            B::None,
+            "RRRAA",
+        ),
+        (
+            "GET",
+            "/settlement/compare",
+            format!("/settlement/compare?a={run}&b={run}"),
+            B::None,
+            "RAAAA",
+        ),
+        (
+            "GET",
+            "/statements/{run}/{manager}",
+            format!("/statements/{run}/M1"),
+            B::None,
+            "AAAAA",
+        ),
+        (
+            "GET",
+            "/statements/{run}/{manager}",
+            format!("/statements/{run}/M3"),
+            B::None,
+            "RRRAA",
+        ),
+        ("GET", "/disputes", "/disputes".into(), B::None, "AAAAA"),
+        (
+            "POST",
+            "/disputes",
+            "/disputes".into(),
+            f(&format!(
+                "run={run}&manager=M1&item=%E5%AD%98%E6%AC%BE%E7%BB%A9%E6%95%88%E8%96%AA%E9%85%AC&reason=r"
+            )),
+            "ARRAR",
+        ),
+        (
+            "POST",
+            "/disputes",
+            "/disputes".into(),
+            f(&format!(
+                "run={run}&manager=M3&item=%E5%AD%98%E6%AC%BE%E7%BB%A9%E6%95%88%E8%96%AA%E9%85%AC&reason=r"
+            )),
+            "RRRAR",
+        ),
+        (
+            "POST",
+            "/disputes/{id}/decide",
+            format!("/disputes/{dispute}/decide"),
+            f("approve=no&decision=no"),
+            "RRRAR",
+        ),
+        ("GET", "/whatif", "/whatif".into(), B::None, "RRAAA"),
+        (
+            "POST",
+            "/whatif",
+            "/whatif".into(),
+            f("policy=cixi-deposits&period=2026-09&changes=incremental_rate%3D0.12"),
+            "RRAAA",
+        ),
+        ("GET", "/policies", "/policies".into(), B::None, "RRRAA"),
+        (
+            "GET",
+            "/policies/{name}",
+            "/policies/cixi-deposits".into(),
+            B::None,
+            "RRRAA",
+        ),
+        (
+            "POST",
+            "/policies/{name}/test",
+            "/policies/cixi-deposits/test".into(),
+            f(""),
+            "RRRAA",
+        ),
+        (
+            "GET",
+            "/audit",
+            "/audit?action=login".into(),
+            B::None,
+            "RRRAA",
+        ),
+        (
+            "POST",
+            "/settlement/runs/{id}/lock",
+            format!("/settlement/runs/{run}/lock"),
+            f(""),
+            "RRRAR",
+        ),
+        (
+            "POST",
+            "/api/login",
+            "/api/login".into(),
+            j(r#"{"username":"cm3","password":"kejing2026"}"#),
+            "AAAAA",
+        ),
+        ("GET", "/api/me", "/api/me".into(), B::None, "AAAAA"),
+        (
+            "GET",
+            "/api/dashboard",
+            "/api/dashboard".into(),
+            B::None,
+            "AAAAA",
+        ),
+        (
+            "GET",
+            "/api/managers",
+            "/api/managers".into(),
+            B::None,
+            "AAAAA",
+        ),
+        (
+            "GET",
+            "/api/clients",
+            "/api/clients".into(),
+            B::None,
+            "AAAAA",
+        ),
+        ("GET", "/api/runs", "/api/runs".into(), B::None, "RAAAA"),
+        (
+            "POST",
+            "/api/runs",
+            "/api/runs".into(),
+            j(r#"{"policy":"cixi-deposits","period":"2026-11"}"#),
+            "RRRAR",
+        ),
+        (
+            "GET",
+            "/api/runs/{id}",
+            format!("/api/runs/{run}"),
+            B::None,
+            "RAAAA",
+        ),
+        (
+            "POST",
+            "/api/runs/{id}/lock",
+            format!("/api/runs/{run}/lock"),
+            B::None,
+            "RRRAR",
+        ),
+        (
+            "GET",
+            "/api/statements/{run}/{manager}",
+            format!("/api/statements/{run}/M1"),
+            B::None,
+            "AAAAA",
+        ),
+        (
+            "GET",
+            "/api/statements/{run}/{manager}",
+            format!("/api/statements/{run}/M3"),
+            B::None,
+            "RRRAA",
+        ),
+        (
+            "GET",
+            "/api/disputes",
+            "/api/disputes".into(),
+            B::None,
+            "AAAAA",
+        ),
+        (
+            "POST",
+            "/api/disputes",
+            "/api/disputes".into(),
+            j(&format!(
+                r#"{{"run":{run},"manager":"M1","item":"存款绩效薪酬","reason":"api"}}"#
+            )),
+            "ARRAR",
+        ),
+        (
+            "POST",
+            "/api/disputes/{id}/decide",
+            format!("/api/disputes/{dispute}/decide"),
+            j(r#"{"approve":"no","decision":"no"}"#),
+            "RRRAR",
+        ),
+        (
+            "GET",
+            "/api/transfers",
+            "/api/transfers".into(),
+            B::None,
+            "AAAAA",
+        ),
+        (
+            "POST",
+            "/api/transfers",
+            "/api/transfers".into(),
+            j(
+                r#"{"client":"C4","from":"M1","to":"M2","effective_on":"2026-12-01","reason":"api"}"#,
+            ),
+            "AAAAR",
+        ),
+        (
+            "POST",
+            "/api/transfers/{id}/decide",
+            format!("/api/transfers/{transfer}/decide"),
+            j(r#"{"approve":"no","decision":"no"}"#),
+            "RRAAR",
+        ),
+        (
+            "POST",
+            "/api/imports/{table}",
+            "/api/imports/targets?dry_run=true".into(),
+            B::Json("manager_id,period,measure,target\nM1,2026-10,deposit_avg,1\n".into()),
+            "RRRAR",
+        ),
+        (
+            "POST",
+            "/api/whatif",
+            "/api/whatif".into(),
+            j(r#"{"policy":"cixi-deposits","period":"2026-09","changes":"incremental_rate=0.12"}"#),
+            "RRAAA",
+        ),
+        ("GET", "/api/audit", "/api/audit".into(), B::None, "RRRAA"),
+        (
+            "GET",
+            "/api/openapi.json",
+            "/api/openapi.json".into(),
+            B::None,
+            "AAAAA",
+        ),
+        (
+            "POST",
+            "/password",
+            "/password".into(),
+            f("current=kejing2026&new=kejing2027&confirm=kejing2027"),
+            "AAAAA",
+        ),
+        ("POST", "/logout", "/logout".into(), f(""), "AAAAA"),
+    ]
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn role_matrix_covers_every_route() {
+    let fx = tokio::task::block_in_place(|| common::fixture("matrix"));
+    let r = router(fx.app.clone());
+    let all = cases(fx.run, fx.transfer, fx.dispute);
+    // The matrix names every route the application has, and no other.
+    let covered: BTreeSet<(&str, &str)> = all
+        .iter()
+        .map(|c| (c.0, c.1))
+        .chain([("POST", "/login")])
+        .collect();
+    let routes: BTreeSet<(&str, &str)> = ROUTES.iter().copied().collect();
+    assert_eq!(covered, routes, "the matrix and ROUTES differ");
+    let mut checked = 0;
+    for (i, role) in ROLES.iter().enumerate() {
+        let s = session(&r, role).await;
+        for (method, _, path, body, expect) in cases(fx.run, fx.transfer, fx.dispute) {
+            let allowed = expect.as_bytes()[i] == b'A';
+            let res = s.call(method, &path, body).await;
+            let st = res.status.as_u16();
+            if allowed {
+                assert!(
+                    ![401, 403, 404, 405, 500].contains(&st),
+                    "{role} {method} {path}: expected allowed, got {st}: {}",
+                    &res.body[..res.body.len().min(600)]
+                );
+            } else {
+                assert_eq!(
+                    st,
+                    403,
+                    "{role} {method} {path}: expected refused, got {st}: {}",
+                    &res.body[..res.body.len().min(600)]
+                );
+                assert!(!res.body.contains("panicked"), "{}", res.body);
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked >= 5 * 60, "{checked}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_a_session_pages_go_to_login_and_the_api_says_401() {
+    let fx = tokio::task::block_in_place(|| common::fixture("anon"));
+    let r = router(fx.app.clone());
+    for (method, route) in ROUTES {
+        let path = route
+            .replace("{code}", "M1")
+            .replace("{id}", "1")
+            .replace("{run}", "1")
+            .replace("{manager}", "M1")
+            .replace("{name}", "cixi-deposits")
+            .replace("{table}", "targets")
+            .replace("{file}", "app.css");
+        if [
+            "/login",
+            "/api/login",
+            "/healthz",
+            "/api/openapi.json",
+            "/static/app.css",
+        ]
+        .contains(&path.as_str())
+        {
+            continue;
+        }
+        let res = send(
+            &r,
+            Request::builder()
+                .method(*method)
+                .uri(&path)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+        if path.starts_with("/api/") {
+            assert_eq!(res.status, StatusCode::UNAUTHORIZED, "{method} {path}");
+            assert!(res.body.contains("error-login-required"), "{}", res.body);
+        } else {
+            assert_eq!(res.status, StatusCode::SEE_OTHER, "{method} {path}");
+            assert_eq!(res.headers[header::LOCATION], "/login");
+        }
+    }
+}
+
+fn audit_has(fx: &common::Fixture, action: &str) -> bool {
+    tokio::task::block_in_place(|| {
+        let mut store = kejing_store::Store::open(&fx.url).unwrap();
+        store
+            .audit_log(500)
+            .unwrap()
+            .iter()
+            .any(|e| e.action == action)
+    })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_input_gets_a_clear_answer_and_changes_nothing() {
+    let fx = tokio::task::block_in_place(|| common::fixture("bad"));
+    let r = router(fx.app.clone());
+
+    // Wrong password: the login page again, with the reason; then lockout after five.
+    let res = login(&r, "cm", "wrong-password").await;
+    assert_eq!(res.status, StatusCode::UNAUTHORIZED);
+    assert!(res.body.contains("用户名或密码不正确"), "{}", res.body);
+    for _ in 0..4 {
+        login(&r, "cm", "wrong-password").await;
+    }
+    let res = login(&r, "cm", common::PASSWORD).await;
+    assert_eq!(
+        res.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "locked even with the right password"
+    );
+    assert!(res.body.contains("锁定"), "{}", res.body);
+    assert!(audit_has(&fx, "lockout") && audit_has(&fx, "login_failed"));
+
+    let admin = session(&r, "admin").await;
+
+    // A forged CSRF token: refused, nothing changed, on record.
+    let res = send(
+        &r,
+        Request::post(format!("/settlement/runs/{}/lock", fx.run))
+            .header(header::COOKIE, &admin.cookie)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from("_csrf=forged"))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    assert!(res.body.contains("安全校验失败"), "{}", res.body);
+    assert!(audit_has(&fx, "csrf_rejected"));
+    let run = admin
+        .call("GET", &format!("/settlement/runs/{}", fx.run), B::None)
+        .await;
+    assert!(run.body.contains("未锁定"), "still open");
+
+    // Another CM's statement: refused and on record.
+    let cm3 = session(&r, "cm3").await;
+    let res = cm3
+        .call("GET", &format!("/statements/{}/M1", fx.run), B::None)
+        .await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    assert!(!res.body.contains("王一"), "no data of M1 leaks");
+    assert!(audit_has(&fx, "forbidden"));
+
+    // A script tag in a client name is shown as text.
+    let page = admin.call("GET", "/clients", B::None).await;
+    assert!(page.body.contains("&lt;script&gt;alert(1)&lt;"), "escaped");
+    assert!(!page.body.contains("<script>alert(1)"), "not executable");
+
+    // An oversized upload.
+    let big = "x".repeat(kejing::web::MAX_UPLOAD + 128 * 1024);
+    let res = admin
+        .call("POST", "/imports", B::Multipart("targets", big))
+        .await;
+    assert_eq!(res.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(
+        res.body.contains("上传文件过大"),
+        "{}",
+        &res.body[..res.body.len().min(400)]
+    );
+
+    // An import with a bad row: every bad row named, nothing written.
+    let res = admin
+        .call("POST", "/imports", B::Multipart("targets", "manager_id,period,measure,target\nM1,2026-10,deposit_avg,abc\nM9,2026-10,deposit_avg,1\n".into()))
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains("id=\"import-errors\""), "{}", res.body);
+    assert!(res.body.contains("abc"));
+
+    // A double-submitted form: the second is refused, one dispute only.
+    let form = format!(
+        "run={}&manager=M1&item=%E5%AD%98%E6%AC%BE%E7%BB%A9%E6%95%88%E8%96%AA%E9%85%AC&reason=twice&_csrf={}&_nonce=same-nonce",
+        fx.run, admin.csrf
+    );
+    let post = || {
+        Request::post("/disputes")
+            .header(header::COOKIE, &admin.cookie)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(form.clone()))
+            .unwrap()
+    };
+    assert_eq!(send(&r, post()).await.status, StatusCode::SEE_OTHER);
+    let again = send(&r, post()).await;
+    assert_eq!(again.status, StatusCode::CONFLICT);
+    assert!(again.body.contains("已提交过一次"), "{}", again.body);
+    let list = admin.call("GET", "/api/disputes", B::None).await;
+    assert_eq!(list.body.matches("\"twice\"").count(), 1, "{}", list.body);
+
+    // An expired session: back to the login page, saying so.
+    tokio::task::block_in_place(|| {
+        let mut store = kejing_store::Store::open(&fx.url).unwrap();
+        store
+            .conn()
+            .exec("UPDATE sessions SET expires_at = 0", &[])
+            .unwrap();
+    });
+    let res = admin.call("GET", "/", B::None).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert_eq!(res.headers[header::LOCATION], "/login?expired=1");
+    let page = send(
+        &r,
+        Request::get("/login?expired=1")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert!(page.body.contains("会话已过期"));
+
+    // No stack trace anywhere: an unknown page is a page.
+    let admin = session(&r, "admin").await;
+    let res = admin.call("GET", "/settlement/runs/99999", B::None).await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND);
+    assert!(res.body.contains("找不到"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_message_exists_in_both_languages_and_english_pages_are_english() {
+    use kejing::web::i18n::{I18n, LANGS};
+    let i18n = I18n::new().unwrap();
+    let zh: BTreeSet<String> = I18n::keys("zh-CN").into_iter().collect();
+    let en: BTreeSet<String> = I18n::keys("en").into_iter().collect();
+    assert_eq!(zh, en, "both languages have the same messages");
+    assert_eq!(LANGS.len(), 2);
+    for role in ["manager", "team_head", "branch_head", "admin", "auditor"] {
+        assert!(i18n.has(&format!("role-{role}")).is_empty(), "role-{role}");
+    }
+    for status in ["open", "accepted", "rejected", "approved"] {
+        assert!(
+            i18n.has(&format!("status-{status}")).is_empty(),
+            "status-{status}"
+        );
+    }
+    for src in kejing::web::pages::template_sources() {
+        for part in src.split("t(\"").skip(1) {
+            let key = part.split('"').next().unwrap();
+            if key.ends_with('-') {
+                // A key built in the template ("role-" ~ role): every role is checked below.
+                continue;
+            }
+            assert!(
+                i18n.has(key).is_empty(),
+                "{key} missing in {:?}",
+                i18n.has(key)
+            );
+        }
+    }
+    let fx = tokio::task::block_in_place(|| common::fixture("lang"));
+    let r = router(fx.app.clone());
+    let s = session(&r, "admin").await;
+    assert!(s.call("GET", "/", B::None).await.body.contains("工作台"));
+    assert_eq!(
+        s.call("POST", "/lang", B::Form("lang=en".into()))
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    let page = s.call("GET", "/", B::None).await;
+    assert!(
+        page.body.contains("Dashboard") && page.body.contains("lang=\"en\""),
+        "{}",
+        page.body
+    );
+    // Kept per user: a new session is English too.
+    let s2 = session(&r, "admin").await;
+    assert!(
+        s2.call("GET", "/managers", B::None)
+            .await
+            .body
+            .contains("Customer managers")
+    );
+}
