@@ -62,7 +62,7 @@ pub fn bars(title: &str, points: &[(String, i64)], fmt: impl Fn(i64) -> String) 
     }
     let n = points.len().max(1) as i64;
     let slot = (W - LEFT - RIGHT) / n;
-    let bar = (slot * 3 / 5).max(2);
+    let bar = (slot * 3 / 5).clamp(2, 48);
     let zero = y_of(0, lo, hi);
     for (i, (label, v)) in points.iter().enumerate() {
         let x = LEFT + slot * i as i64 + (slot - bar) / 2;
