@@ -804,3 +804,15 @@ impl Store {
         Ok(self.runs(org)?.into_iter().find(|r| r.id == run))
     }
 }
+
+impl Store {
+    /// A number that changes whenever data changes: every change is audited, so the newest
+    /// audit entry's id. Caches of the web application are keyed by it.
+    pub fn data_version(&mut self) -> Result<i64, StoreError> {
+        Ok(self
+            .conn
+            .scalar("SELECT COALESCE(MAX(id), 0) FROM audit_log", &[], Ty::Int)?
+            .as_i64()
+            .unwrap_or(0))
+    }
+}

@@ -64,9 +64,9 @@ async fn me(ctx: Ctx) -> ApiResult {
 }
 
 async fn dashboard(State(app): State<App>, ctx: Ctx, Query(q): Query<DashQuery>) -> ApiResult {
-    let c = ctx.clone();
+    let (c, a) = (ctx.clone(), app.clone());
     let mut v = app
-        .db(&ctx.actor(), move |s| pages::dashboard_data(s, &c, &q))
+        .db(&ctx.actor(), move |s| pages::dashboard_data(&a, s, &c, &q))
         .await?;
     // Charts are for pages.
     if let Some(me) = v.get_mut("mine") {

@@ -197,30 +197,36 @@ pub async fn check(app: &App, req: Request, slot: &LangSlot) -> Result<Request, 
         ));
     };
     let hash = sha256_hex(&token);
+    // One trip to the database: the session, its user, and the managers they may see.
     let found = {
-        let hash = hash.clone();
-        app.db("web", move |s| Ok(s.session(&hash)?)).await?
+        let (hash, app2) = (hash.clone(), app.clone());
+        app.db("web", move |s| {
+            let Some((user, csrf, expires)) = s.session(&hash)? else {
+                return Ok(None);
+            };
+            if expires <= now() {
+                s.end_session(&hash, None)?;
+                return Ok(Some(Err(AppError::new(
+                    StatusCode::UNAUTHORIZED,
+                    "error-session-expired",
+                ))));
+            }
+            let role = Role::parse(&user.role).ok_or_else(|| {
+                AppError::internal(format!("user {} has no known role", user.username))
+            })?;
+            let scope = scope_of(&app2, s, &user, role)?;
+            Ok(Some(Ok((user, csrf, role, scope))))
+        })
+        .await?
     };
-    let Some((user, csrf, expires)) = found else {
-        return Err(AppError::new(
-            StatusCode::UNAUTHORIZED,
-            "error-login-required",
-        ));
+    let (user, csrf, role, scope) = match found {
+        None => return Err(AppError::new(StatusCode::UNAUTHORIZED, "error-login-required")),
+        Some(Err(e)) => return Err(e),
+        Some(Ok(v)) => v,
     };
-    if expires <= now() {
-        let h = hash.clone();
-        app.db("web", move |s| Ok(s.end_session(&h, None)?)).await?;
-        return Err(AppError::new(
-            StatusCode::UNAUTHORIZED,
-            "error-session-expired",
-        ));
-    }
     if let Ok(mut l) = slot.0.lock() {
         *l = Some(user.lang.clone());
     }
-    let role = Role::parse(&user.role)
-        .ok_or_else(|| AppError::internal(format!("user {} has no known role", user.username)))?;
-    let scope = scope_of(app, &user, role).await?;
     let ctx = Ctx {
         lang: user.lang.clone(),
         user,
@@ -288,8 +294,9 @@ pub async fn check(app: &App, req: Request, slot: &LangSlot) -> Result<Request, 
 }
 
 /// The managers a user may see.
-async fn scope_of(
+fn scope_of(
     app: &App,
+    s: &mut kejing_store::Store,
     user: &User,
     role: Role,
 ) -> Result<Option<Arc<BTreeSet<String>>>, AppError> {
@@ -301,25 +308,19 @@ async fn scope_of(
             user.manager_code.iter().cloned().collect::<BTreeSet<_>>(),
         )));
     }
-    let Some(unit) = user.org_unit.clone() else {
+    let Some(unit) = user.org_unit.as_deref() else {
         return Ok(Some(Arc::new(BTreeSet::new())));
     };
-    let org = user.org.clone();
-    let own = user.manager_code.clone();
-    let set = app
-        .db("web", move |s| {
-            let units: BTreeSet<String> = s.unit_subtree(&org, &unit)?.into_iter().collect();
-            let mut set: BTreeSet<String> = s
-                .manager_rows(&org)?
-                .into_iter()
-                .filter(|m| units.contains(&m.org_unit))
-                .map(|m| m.code)
-                .collect();
-            set.extend(own);
-            Ok(set)
-        })
-        .await?;
-    Ok(Some(Arc::new(set)))
+    let mut reads = super::cache::Reads::new(app, s)?;
+    let set = reads.unit_managers(&user.org, unit)?;
+    match &user.manager_code {
+        Some(own) if !set.contains(own) => {
+            let mut with = (*set).clone();
+            with.insert(own.clone());
+            Ok(Some(Arc::new(with)))
+        }
+        _ => Ok(Some(set)),
+    }
 }
 
 fn session_cookie(app: &App, token: &str, max_age: i64) -> HeaderValue {

@@ -10,6 +10,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod cache;
 pub mod charts;
 pub mod fmt;
 pub mod i18n;
@@ -119,6 +120,8 @@ pub struct Inner {
     pub i18n: Arc<i18n::I18n>,
     /// Form nonces already used (double submission), with the unix second they were used.
     nonces: Mutex<HashMap<String, i64>>,
+    /// Repeated reads (see [`cache`]).
+    pub cache: Mutex<cache::Cache>,
 }
 
 impl Drop for Inner {
@@ -153,6 +156,7 @@ impl App {
             templates,
             i18n,
             nonces: Mutex::new(HashMap::new()),
+            cache: Mutex::new(cache::Cache::default()),
         })))
     }
 
@@ -173,7 +177,7 @@ impl App {
             store.set_actor(actor);
             let out = f(&mut store);
             if let Ok(mut p) = app.pool.lock()
-                && p.len() < 32
+                && p.len() < 64
             {
                 p.push(store);
             }

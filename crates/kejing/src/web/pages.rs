@@ -184,9 +184,10 @@ pub struct DashQuery {
 
 /// The dashboard's data: my pay this period and last, completion, rank and trend; for heads
 /// and the office the team table and the distribution.
-pub fn dashboard_data(s: &mut Store, ctx: &Ctx, q: &DashQuery) -> Result<Value, AppError> {
+pub fn dashboard_data(app: &App, s: &mut Store, ctx: &Ctx, q: &DashQuery) -> Result<Value, AppError> {
     let org = ctx.user.org.clone();
-    let runs = s.current_runs(&org)?;
+    let mut reads = super::cache::Reads::new(app, s)?;
+    let runs = reads.current_runs(&org)?;
     let periods: Vec<String> = runs.iter().map(|r| r.0.clone()).collect();
     let idx = match &q.period {
         Some(p) => runs.iter().position(|r| &r.0 == p),
@@ -202,23 +203,17 @@ pub fn dashboard_data(s: &mut Store, ctx: &Ctx, q: &DashQuery) -> Result<Value, 
     out["run"] = json!(run);
     out["locked"] = json!(locked);
     out["previous_period"] = json!(prev.as_ref().map(|p| p.0.clone()));
-    let totals = s.run_totals(run)?;
+    let totals = reads.totals(run)?;
     let prev_totals = match &prev {
-        Some(p) => s.run_totals(p.1)?,
-        None => BTreeMap::new(),
+        Some(p) => reads.totals(p.1)?,
+        None => Arc::new(BTreeMap::new()),
     };
-    let measures = s.run_measures(
-        run,
-        ctx.user
-            .manager_code
-            .as_deref()
-            .filter(|_| ctx.scope.as_ref().is_some_and(|sc| sc.len() <= 1)),
-    )?;
-    let targets = s.period_targets(&org, &period, None)?;
+    let measures = reads.measures(run)?;
+    let targets = reads.targets(&org, &period)?;
     let completion_of = |m: &str| -> Value {
         targets
-            .iter()
-            .filter(|((mm, _), _)| mm == m)
+            .range((m.to_owned(), String::new())..)
+            .take_while(|((mm, _), _)| mm == m)
             .find_map(|((_, measure), t)| {
                 measures.get(&(m.to_owned(), measure.clone())).map(|a| {
                     let mut c = completion(Some(*a), Some(*t));
@@ -232,12 +227,13 @@ pub fn dashboard_data(s: &mut Store, ctx: &Ctx, q: &DashQuery) -> Result<Value, 
         let mine = totals.get(&me).copied();
         // Rank by pay among everyone paid on the run: 1 + how many earn more.
         let rank = mine.map(|m| 1 + totals.values().filter(|v| **v > m).count());
-        let trend: Vec<(String, Money)> = s
-            .manager_pay_by_period(&org, &me)?
-            .into_iter()
-            .map(|(p, _, m)| (p, m))
-            .collect();
-        let last12 = &trend[trend.len().saturating_sub(12)..];
+        let mut trend: Vec<(String, Money)> = Vec::new();
+        for (p, r, _) in runs[..=i].iter().rev().take(12) {
+            if let Some(m) = reads.totals(*r)?.get(&me) {
+                trend.push((p.clone(), *m));
+            }
+        }
+        trend.reverse();
         out["mine"] = json!({
             "manager": me,
             "pay": mine.map(|m| m.to_string()),
@@ -245,26 +241,26 @@ pub fn dashboard_data(s: &mut Store, ctx: &Ctx, q: &DashQuery) -> Result<Value, 
             "rank": rank,
             "of": totals.len(),
             "completion": completion_of(&me),
-            "trend": last12.iter().map(|(p, m)| json!({"period": p, "pay": m.to_string()})).collect::<Vec<_>>(),
+            "trend": trend.iter().map(|(p, m)| json!({"period": p, "pay": m.to_string()})).collect::<Vec<_>>(),
             "chart": charts::bars(
                 "trend",
-                &last12.iter().map(|(p, m)| (p.clone(), m.fen())).collect::<Vec<_>>(),
+                &trend.iter().map(|(p, m)| (p.clone(), m.fen())).collect::<Vec<_>>(),
                 fmt::money,
             ),
         });
     }
     if ctx.role != super::perm::Role::Manager {
-        let names: BTreeMap<String, (String, String)> = s
-            .manager_rows(&org)?
-            .into_iter()
-            .map(|m| (m.code, (m.name, m.org_unit)))
+        let managers = reads.managers(&org)?;
+        let names: BTreeMap<&str, (&str, &str)> = managers
+            .iter()
+            .map(|m| (m.code.as_str(), (m.name.as_str(), m.org_unit.as_str())))
             .collect();
-        let mut team: Vec<(String, Money)> = totals
+        let mut team: Vec<(&String, Money)> = totals
             .iter()
             .filter(|(m, _)| ctx.sees(m))
-            .map(|(m, v)| (m.clone(), *v))
+            .map(|(m, v)| (m, *v))
             .collect();
-        team.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        team.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
         let sum: i64 = team.iter().map(|t| t.1.fen()).sum();
         let values: Vec<i64> = team.iter().map(|t| t.1.fen()).collect();
         let (offset, pager) = paginate(team.len(), q.page);
@@ -274,12 +270,12 @@ pub fn dashboard_data(s: &mut Store, ctx: &Ctx, q: &DashQuery) -> Result<Value, 
             .skip(offset)
             .take(PER_PAGE)
             .map(|(i, (m, v))| {
-                let (name, unit) = names.get(m).cloned().unwrap_or_default();
+                let (name, unit) = names.get(m.as_str()).copied().unwrap_or_default();
                 json!({
                     "rank": i + 1,
                     "manager": m, "name": name, "unit": unit,
                     "pay": v.to_string(),
-                    "previous": prev_totals.get(m).map(|x| x.to_string()),
+                    "previous": prev_totals.get(*m).map(|x| x.to_string()),
                     "completion": completion_of(m),
                 })
             })
@@ -300,9 +296,9 @@ pub async fn dashboard(
     ctx: Ctx,
     Query(q): Query<DashQuery>,
 ) -> Result<Response, AppError> {
-    let c = ctx.clone();
+    let (c, a) = (ctx.clone(), app.clone());
     let data = app
-        .db(&ctx.actor(), move |s| dashboard_data(s, &c, &q))
+        .db(&ctx.actor(), move |s| dashboard_data(&a, s, &c, &q))
         .await?;
     render(&app, &ctx, "dashboard.html", page_of(data))
 }

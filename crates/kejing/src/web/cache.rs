@@ -1,0 +1,154 @@
+//! Reads the pages repeat on every request, kept in memory. Settlement runs never change once
+//! stored (their totals and measures are cached by run id for good); everything else is keyed
+//! by the data version (the newest audit entry: every change is audited), so a change by any
+//! server on the same database is seen on the next request.
+
+use super::{App, AppError};
+use kejing_engine::Money;
+use kejing_store::web::ManagerRow;
+use kejing_store::{Org, Store};
+use rust_decimal::Decimal;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
+
+type Measures = BTreeMap<(String, String), Decimal>;
+
+#[derive(Default)]
+pub struct Cache {
+    version: i64,
+    managers: HashMap<i64, Arc<Vec<ManagerRow>>>,
+    scopes: HashMap<(i64, String), Arc<BTreeSet<String>>>,
+    runs: HashMap<i64, Arc<Vec<(String, i64, bool)>>>,
+    targets: HashMap<(i64, String), Arc<Measures>>,
+    totals: HashMap<i64, Arc<BTreeMap<String, Money>>>,
+    measures: HashMap<i64, Arc<Measures>>,
+}
+
+/// Cached reads through one store.
+pub struct Reads<'a> {
+    app: &'a App,
+    pub s: &'a mut Store,
+}
+
+impl<'a> Reads<'a> {
+    /// Checks the data version (one query) and drops what it makes stale.
+    pub fn new(app: &'a App, s: &'a mut Store) -> Result<Reads<'a>, AppError> {
+        let version = s.data_version()?;
+        if let Ok(mut c) = app.cache.lock()
+            && c.version != version
+        {
+            c.version = version;
+            c.managers.clear();
+            c.scopes.clear();
+            c.runs.clear();
+            c.targets.clear();
+            // Runs are immutable, but keep the memory bounded.
+            if c.totals.len() > 256 {
+                c.totals.clear();
+                c.measures.clear();
+            }
+        }
+        Ok(Reads { app, s })
+    }
+
+    fn get<K: std::hash::Hash + Eq, V: Clone>(
+        &self,
+        pick: impl FnOnce(&Cache) -> &HashMap<K, V>,
+        key: &K,
+    ) -> Option<V> {
+        self.app
+            .cache
+            .lock()
+            .ok()
+            .and_then(|c| pick(&c).get(key).cloned())
+    }
+
+    fn put(&self, put: impl FnOnce(&mut Cache)) {
+        if let Ok(mut c) = self.app.cache.lock() {
+            put(&mut c);
+        }
+    }
+
+    pub fn managers(&mut self, org: &Org) -> Result<Arc<Vec<ManagerRow>>, AppError> {
+        if let Some(v) = self.get(|c| &c.managers, &org.id) {
+            return Ok(v);
+        }
+        let v = Arc::new(self.s.manager_rows(org)?);
+        let k = org.id;
+        let r = v.clone();
+        self.put(|c| {
+            c.managers.insert(k, r);
+        });
+        Ok(v)
+    }
+
+    /// The managers of a unit and the units below it.
+    pub fn unit_managers(&mut self, org: &Org, unit: &str) -> Result<Arc<BTreeSet<String>>, AppError> {
+        let key = (org.id, unit.to_owned());
+        if let Some(v) = self.get(|c| &c.scopes, &key) {
+            return Ok(v);
+        }
+        let units: BTreeSet<String> = self.s.unit_subtree(org, unit)?.into_iter().collect();
+        let v: Arc<BTreeSet<String>> = Arc::new(
+            self.managers(org)?
+                .iter()
+                .filter(|m| units.contains(&m.org_unit))
+                .map(|m| m.code.clone())
+                .collect(),
+        );
+        let r = v.clone();
+        self.put(|c| {
+            c.scopes.insert(key, r);
+        });
+        Ok(v)
+    }
+
+    pub fn current_runs(&mut self, org: &Org) -> Result<Arc<Vec<(String, i64, bool)>>, AppError> {
+        if let Some(v) = self.get(|c| &c.runs, &org.id) {
+            return Ok(v);
+        }
+        let v = Arc::new(self.s.current_runs(org)?);
+        let (k, r) = (org.id, v.clone());
+        self.put(|c| {
+            c.runs.insert(k, r);
+        });
+        Ok(v)
+    }
+
+    pub fn totals(&mut self, run: i64) -> Result<Arc<BTreeMap<String, Money>>, AppError> {
+        if let Some(v) = self.get(|c| &c.totals, &run) {
+            return Ok(v);
+        }
+        let v = Arc::new(self.s.run_totals(run)?);
+        let r = v.clone();
+        self.put(|c| {
+            c.totals.insert(run, r);
+        });
+        Ok(v)
+    }
+
+    pub fn measures(&mut self, run: i64) -> Result<Arc<Measures>, AppError> {
+        if let Some(v) = self.get(|c| &c.measures, &run) {
+            return Ok(v);
+        }
+        let v = Arc::new(self.s.run_measures(run, None)?);
+        let r = v.clone();
+        self.put(|c| {
+            c.measures.insert(run, r);
+        });
+        Ok(v)
+    }
+
+    pub fn targets(&mut self, org: &Org, period: &str) -> Result<Arc<Measures>, AppError> {
+        let key = (org.id, period.to_owned());
+        if let Some(v) = self.get(|c| &c.targets, &key) {
+            return Ok(v);
+        }
+        let v = Arc::new(self.s.period_targets(org, period, None)?);
+        let r = v.clone();
+        self.put(|c| {
+            c.targets.insert(key, r);
+        });
+        Ok(v)
+    }
+}
