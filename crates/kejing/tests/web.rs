@@ -778,3 +778,139 @@ async fn every_message_exists_in_both_languages_and_english_pages_are_english() 
             .contains("Customer managers")
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_approved_transfer_moves_the_client_from_its_effective_day() {
+    let fx = tokio::task::block_in_place(|| common::fixture("transfer"));
+    let r = router(fx.app.clone());
+    let branch = session(&r, "branch").await;
+    let res = branch
+        .call(
+            "POST",
+            &format!("/transfers/{}/decide", fx.transfer),
+            B::Form("approve=yes&decision=同意".into()),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let owners = tokio::task::block_in_place(|| {
+        let mut store = kejing_store::Store::open(&fx.url).unwrap();
+        let org = store.org("bank").unwrap().unwrap();
+        (
+            store
+                .owners_on(&org, "C2", None, "2026-09-30".parse().unwrap())
+                .unwrap(),
+            store
+                .owners_on(&org, "C2", None, "2026-10-01".parse().unwrap())
+                .unwrap(),
+        )
+    });
+    assert_eq!(owners.0[0].0, "M2", "before the effective day: unchanged");
+    assert_eq!(owners.1[0].0, "M1", "from the effective day: the new owner");
+    let list = branch.call("GET", "/api/transfers", B::None).await;
+    assert!(list.body.contains("\"approved\""), "{}", list.body);
+    // Decided once: a second decision changes nothing.
+    let again = branch
+        .call(
+            "POST",
+            &format!("/transfers/{}/decide", fx.transfer),
+            B::Form("approve=yes&decision=again".into()),
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[test]
+fn the_openapi_document_describes_every_api_route() {
+    let doc = kejing::web::api::openapi_doc();
+    for (method, route) in ROUTES.iter().filter(|(_, r)| r.starts_with("/api/")) {
+        let op = &doc["paths"][route][method.to_lowercase()];
+        assert!(
+            op.is_object(),
+            "{method} {route} is not in /api/openapi.json"
+        );
+        assert!(op["summary"].is_string(), "{method} {route} has no summary");
+    }
+    assert_eq!(doc["openapi"], "3.1.0");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn demo_accounts_reach_every_page_in_both_languages() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.db").display().to_string();
+    let (run, client) = tokio::task::block_in_place(|| {
+        let mut store = kejing_store::Store::open(&db).unwrap();
+        kejing::cli::load_demo(&mut store, 1).unwrap();
+        kejing::cli::demo_web(&mut store, &common::policies_dir()).unwrap();
+        let bank = store.org("demo-bank").unwrap().unwrap();
+        let run = store.runs(&bank).unwrap()[0].id;
+        let (clients, _) = store
+            .client_rows(
+                &bank,
+                "2026-09-30".parse().unwrap(),
+                Some(&["M00001".to_owned()]),
+                None,
+                0,
+                1,
+            )
+            .unwrap();
+        (run, clients[0].code.clone())
+    });
+    let app = tokio::task::block_in_place(|| {
+        kejing::web::App::new(kejing::web::Config {
+            db: db.clone(),
+            policies: common::policies_dir(),
+            uploads: dir.path().join("uploads"),
+            secure_cookies: false,
+        })
+        .unwrap()
+    });
+    let r = router(app);
+    let pages = [
+        "/".to_owned(),
+        "/managers".into(),
+        "/managers/M00001".into(),
+        "/clients".into(),
+        format!("/clients/{client}"),
+        "/transfers".into(),
+        "/imports".into(),
+        "/settlement".into(),
+        format!("/settlement/runs/{run}"),
+        format!("/settlement/compare?a={run}&b={run}"),
+        format!("/statements/{run}/M00001"),
+        "/disputes".into(),
+        "/whatif".into(),
+        "/policies".into(),
+        "/policies/cixi-deposits".into(),
+        "/audit".into(),
+        "/password".into(),
+    ];
+    for user in ["admin", "auditor", "branch", "team", "cm"] {
+        let s = session(&r, user).await;
+        for lang in ["zh-CN", "en"] {
+            assert_eq!(
+                s.call("POST", "/lang", B::Form(format!("lang={lang}")))
+                    .await
+                    .status,
+                StatusCode::SEE_OTHER
+            );
+            for p in &pages {
+                let res = s.call("GET", p, B::None).await;
+                let st = res.status.as_u16();
+                if user == "admin" {
+                    assert_eq!(
+                        st,
+                        200,
+                        "{user} {lang} {p}: {}",
+                        &res.body[..res.body.len().min(500)]
+                    );
+                } else {
+                    assert!(st == 200 || st == 403, "{user} {lang} {p}: {st}");
+                }
+                assert!(
+                    res.body.contains(&format!("lang=\"{lang}\"")),
+                    "{user} {lang} {p}"
+                );
+            }
+        }
+    }
+}

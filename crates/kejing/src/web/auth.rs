@@ -220,7 +220,12 @@ pub async fn check(app: &App, req: Request, slot: &LangSlot) -> Result<Request, 
         .await?
     };
     let (user, csrf, role, scope) = match found {
-        None => return Err(AppError::new(StatusCode::UNAUTHORIZED, "error-login-required")),
+        None => {
+            return Err(AppError::new(
+                StatusCode::UNAUTHORIZED,
+                "error-login-required",
+            ));
+        }
         Some(Err(e)) => return Err(e),
         Some(Ok(v)) => v,
     };

@@ -83,7 +83,11 @@ impl<'a> Reads<'a> {
     }
 
     /// The managers of a unit and the units below it.
-    pub fn unit_managers(&mut self, org: &Org, unit: &str) -> Result<Arc<BTreeSet<String>>, AppError> {
+    pub fn unit_managers(
+        &mut self,
+        org: &Org,
+        unit: &str,
+    ) -> Result<Arc<BTreeSet<String>>, AppError> {
         let key = (org.id, unit.to_owned());
         if let Some(v) = self.get(|c| &c.scopes, &key) {
             return Ok(v);

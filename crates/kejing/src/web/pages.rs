@@ -184,7 +184,12 @@ pub struct DashQuery {
 
 /// The dashboard's data: my pay this period and last, completion, rank and trend; for heads
 /// and the office the team table and the distribution.
-pub fn dashboard_data(app: &App, s: &mut Store, ctx: &Ctx, q: &DashQuery) -> Result<Value, AppError> {
+pub fn dashboard_data(
+    app: &App,
+    s: &mut Store,
+    ctx: &Ctx,
+    q: &DashQuery,
+) -> Result<Value, AppError> {
     let org = ctx.user.org.clone();
     let mut reads = super::cache::Reads::new(app, s)?;
     let runs = reads.current_runs(&org)?;
