@@ -12,13 +12,15 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
 type Measures = BTreeMap<(String, String), Decimal>;
+/// Each period with the run it is paid on and whether it is locked.
+type CurrentRuns = Vec<(String, i64, bool)>;
 
 #[derive(Default)]
 pub struct Cache {
     version: i64,
     managers: HashMap<i64, Arc<Vec<ManagerRow>>>,
     scopes: HashMap<(i64, String), Arc<BTreeSet<String>>>,
-    runs: HashMap<i64, Arc<Vec<(String, i64, bool)>>>,
+    runs: HashMap<i64, Arc<CurrentRuns>>,
     targets: HashMap<(i64, String), Arc<Measures>>,
     totals: HashMap<i64, Arc<BTreeMap<String, Money>>>,
     measures: HashMap<i64, Arc<Measures>>,
@@ -107,7 +109,7 @@ impl<'a> Reads<'a> {
         Ok(v)
     }
 
-    pub fn current_runs(&mut self, org: &Org) -> Result<Arc<Vec<(String, i64, bool)>>, AppError> {
+    pub fn current_runs(&mut self, org: &Org) -> Result<Arc<CurrentRuns>, AppError> {
         if let Some(v) = self.get(|c| &c.runs, &org.id) {
             return Ok(v);
         }
