@@ -3,7 +3,8 @@
 # 100,000 clients, 6,000,000 balance rows) imported into SQLite and settled for 2026-09 with
 # cixi-deposits; then wrk (Debian's `wrk`) with 50 connections for 20 s on `GET /` as a customer
 # manager, a branch head (unit B04) and the performance office (everyone), each with its own
-# session cookie. Prints throughput and the latency distribution.
+# session cookie. Prints throughput and the latency distribution. DB=postgres://… runs it on
+# PostgreSQL instead (the database is emptied of kejing's tables first: give a scratch one).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
@@ -17,14 +18,15 @@ WORK=$(mktemp -d)
 cd "$WORK"
 cleanup() { kill "${SERVER:-0}" 2>/dev/null || true; rm -rf "$WORK"; }
 trap cleanup EXIT
+DB=${DB:-web.db}
 $BIN gen --scale "$SCALE" --out data > /dev/null
-$BIN --db web.db --org bank import all data > /dev/null
-$BIN --db web.db --org bank settle --policy "$OLDPWD/policies/cixi-deposits" --period 2026-09 > /dev/null
+$BIN --db "$DB" --org bank import all data > /dev/null
+$BIN --db "$DB" --org bank settle --policy "$OLDPWD/policies/cixi-deposits" --period 2026-09 > /dev/null
 export KEJING_PASSWORD=bench-password
-$BIN --db web.db user add --org bank --username cm --role manager --manager M00001 > /dev/null
-$BIN --db web.db user add --org bank --username branch --role branch_head --unit B04 > /dev/null
-$BIN --db web.db user add --org bank --username admin --role admin > /dev/null
-$BIN --db web.db serve --addr "127.0.0.1:$PORT" --policies "$OLDPWD/policies" > serve.log 2>&1 &
+$BIN --db "$DB" user add --org bank --username cm --role manager --manager M00001 > /dev/null
+$BIN --db "$DB" user add --org bank --username branch --role branch_head --unit B04 > /dev/null
+$BIN --db "$DB" user add --org bank --username admin --role admin > /dev/null
+$BIN --db "$DB" serve --addr "127.0.0.1:$PORT" --policies "$OLDPWD/policies" > serve.log 2>&1 &
 SERVER=$!
 for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$PORT/healthz" > /dev/null && break; sleep 0.2; done
 echo "scale $SCALE, $CONNS connections, ${SECS}s each, $(nproc) cores (wrk on the same machine)"

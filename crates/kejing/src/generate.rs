@@ -350,7 +350,7 @@ pub fn write_bank(spec: &Spec, dir: &Path) -> Result<Vec<(&'static str, usize)>>
             w,
             "{m},{},deposit_avg,{}",
             spec.period,
-            5_000_000 + rng.below(40) * 1_000_000
+            60_000_000 + rng.below(100) * 1_000_000
         )?;
         n += 1;
     }
