@@ -112,6 +112,20 @@ pub struct Adjustment {
     pub reason: Option<String>,
 }
 
+/// A score given by a rater (scores table).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Score {
+    pub source: String,
+    pub period: crate::Period,
+    pub manager: String,
+    pub rater: String,
+    /// self, superior, peer or subordinate.
+    pub relation: String,
+    pub dimension: String,
+    pub item: String,
+    pub score: Decimal,
+}
+
 /// A version of the ownership ledger in file mode: subject (client, account or "" for the
 /// client level) and manager by their codes.
 pub type OwnershipVersion = Version<(String, String), String>;
@@ -130,6 +144,7 @@ pub struct DataSet {
     pub payments: Vec<Flow>,
     pub bookings: Vec<Booking>,
     pub adjustments: Vec<Adjustment>,
+    pub scores: Vec<Score>,
 }
 
 impl DataSet {

@@ -10,6 +10,7 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
 )]
 
+pub mod assess;
 pub mod data;
 pub mod decimal;
 pub mod expr;

@@ -57,6 +57,11 @@ impl Frequency {
         }
     }
 
+    /// A frequency by its name (monthly, quarterly, half_yearly, annual or 月/季/半年/年).
+    pub fn parse_name(s: &str) -> Option<Frequency> {
+        Frequency::parse(s)
+    }
+
     /// The period of this frequency that contains a day.
     pub fn period_of(self, day: NaiveDate) -> Period {
         use chrono::Datelike;
@@ -443,6 +448,8 @@ pub struct Case {
     pub tables: BTreeMap<String, String>,
     /// Manager → item → amount (text as written, e.g. `2150.00`).
     pub expect: BTreeMap<String, BTreeMap<String, String>>,
+    /// Manager → column (score, rank, new_grade, decision) → expected text: an assessment case.
+    pub assess: BTreeMap<String, BTreeMap<String, String>>,
     pub line: usize,
 }
 
@@ -465,6 +472,8 @@ pub struct Policy {
     /// Measures and values reported with every settlement (completion against targets on the
     /// dashboard; the `[policy] report` list).
     pub report: Vec<String>,
+    /// Scorecards, raters, ranking and grade rules (`[assessment]`).
+    pub assessment: Option<Assessment>,
 }
 
 // ---- the file as written ----
@@ -487,6 +496,7 @@ struct RawPolicy {
     items: Vec<Spanned<RawItem>>,
     #[serde(default)]
     cases: Vec<Spanned<RawCase>>,
+    assessment: Option<Spanned<RawAssessment>>,
 }
 
 #[derive(Deserialize)]
@@ -624,7 +634,10 @@ struct RawCase {
     period: String,
     #[serde(default)]
     data: BTreeMap<String, String>,
+    #[serde(default)]
     expect: BTreeMap<String, BTreeMap<String, String>>,
+    #[serde(default)]
+    assess: BTreeMap<String, BTreeMap<String, String>>,
 }
 
 /// Names a manager-level expression may use besides measures, values and parameters.
@@ -1213,6 +1226,7 @@ impl Policy {
                 period,
                 tables: r.data.clone(),
                 expect: r.expect.clone(),
+                assess: r.assess.clone(),
                 line: l.line(o),
             });
         }
@@ -1231,6 +1245,10 @@ impl Policy {
             values,
             items,
             cases,
+            assessment: raw
+                .assessment
+                .as_ref()
+                .and_then(|a| load_assessment(&mut l, a)),
             report: raw
                 .policy
                 .report
@@ -1249,6 +1267,7 @@ impl Policy {
             }
         }
         policy.check_names(&mut l);
+        policy.check_assessment(&mut l);
         if l.errors.is_empty() {
             Ok(policy)
         } else {
@@ -1761,5 +1780,426 @@ amount = "paid * tier(commission, completion)"
         let yuan = Rounding::parse("down 1").unwrap();
         assert_eq!(yuan.apply("99.99".parse().unwrap()).to_string(), "99");
         assert!(Rounding::parse("half_up").is_none());
+    }
+}
+
+// ---- assessment (考核) ----
+
+/// A grade decision of an assessment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Decision {
+    Promote,
+    Keep,
+    Demote,
+    Dismiss,
+    /// End of a trainee or trial period: confirmed (in the grade the rule says).
+    Confirm,
+}
+
+impl Decision {
+    pub fn parse(s: &str) -> Option<Decision> {
+        Some(match s {
+            "promote" | "晋级" => Decision::Promote,
+            "keep" | "保级" | "维持" => Decision::Keep,
+            "demote" | "降级" => Decision::Demote,
+            "dismiss" | "解聘" => Decision::Dismiss,
+            "confirm" | "转正" | "定级" => Decision::Confirm,
+            _ => return None,
+        })
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Decision::Promote => "promote",
+            Decision::Keep => "keep",
+            Decision::Demote => "demote",
+            Decision::Dismiss => "dismiss",
+            Decision::Confirm => "confirm",
+        }
+    }
+
+    pub fn zh(self) -> &'static str {
+        match self {
+            Decision::Promote => "晋级",
+            Decision::Keep => "保级",
+            Decision::Demote => "降级",
+            Decision::Dismiss => "解聘",
+            Decision::Confirm => "转正定级",
+        }
+    }
+}
+
+/// How equal scores rank.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RankTies {
+    /// Equal scores share a rank and the next rank is skipped (1, 1, 3).
+    Shared,
+    /// Equal scores are ordered by manager id (1, 2, 3).
+    ById,
+}
+
+/// A dimension (维度) of a scorecard and its weight in the total.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Dimension {
+    pub name: String,
+    pub weight: Decimal,
+    pub line: usize,
+}
+
+/// An item of a scorecard: computed from measures, or scored by raters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScoreItem {
+    pub dimension: String,
+    pub name: String,
+    pub max: Decimal,
+    /// The scoring standard (评分标准) shown to raters and to the person assessed.
+    pub standard: Option<String>,
+    /// Quantitative: the score as an expression (capped at `max`).
+    pub score: Option<Expr>,
+    /// Qualitative: from the scores table, combined over the raters' relations by weight.
+    pub rated: bool,
+    pub line: usize,
+}
+
+/// A scorecard for one kind of period.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scorecard {
+    pub name: String,
+    pub period: Frequency,
+    pub dimensions: Vec<Dimension>,
+    pub items: Vec<ScoreItem>,
+    pub line: usize,
+}
+
+/// A grade rule: the first whose `when` holds decides.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GradeRule {
+    pub decision: Decision,
+    pub when: Expr,
+    /// The grade after the decision, when it is not the next/previous/same grade.
+    pub to: Option<Expr>,
+    pub reason: Option<String>,
+    pub line: usize,
+}
+
+/// Raters (360°): each relation's weight, and which relations must have rated.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Raters {
+    /// relation code (self, superior, peer, subordinate) → weight; the weights sum to 1.
+    pub weights: BTreeMap<String, Decimal>,
+    pub required: Vec<String>,
+    pub line: usize,
+}
+
+/// The assessment part of a policy.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Assessment {
+    /// Who is assessed among the managers in post (default: all), e.g. to leave out a track
+    /// that is not assessed as customer managers.
+    pub assessed: Option<Expr>,
+    /// The manager field ranks are computed within (e.g. `grade`); `None`: everyone together.
+    pub rank_within: Option<String>,
+    pub ties: RankTies,
+    /// Scores are rounded half up to this many decimals.
+    pub decimals: u32,
+    pub raters: Option<Raters>,
+    /// Grades from lowest to highest (next/previous grade).
+    pub ladder: Vec<String>,
+    pub scorecards: Vec<Scorecard>,
+    pub rules: Vec<GradeRule>,
+    pub line: usize,
+}
+
+impl Assessment {
+    /// The scorecard for periods like `p`.
+    pub fn scorecard_for(&self, p: Period) -> Option<&Scorecard> {
+        self.scorecards.iter().find(|s| s.period.matches(p))
+    }
+
+    pub fn scorecard_of(&self, f: Frequency) -> Option<&Scorecard> {
+        self.scorecards.iter().find(|s| s.period == f)
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAssessment {
+    assessed: Option<Spanned<String>>,
+    rank_within: Option<String>,
+    ties: Option<Spanned<String>>,
+    decimals: Option<u32>,
+    raters: Option<Spanned<RawRaters>>,
+    #[serde(default)]
+    ladder: Vec<String>,
+    #[serde(default)]
+    scorecards: Vec<Spanned<RawScorecard>>,
+    #[serde(default)]
+    rules: Vec<Spanned<RawRule>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRaters {
+    #[serde(rename = "self")]
+    self_: Option<String>,
+    superior: Option<String>,
+    peer: Option<String>,
+    subordinate: Option<String>,
+    #[serde(default)]
+    required: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawScorecard {
+    name: String,
+    period: String,
+    #[serde(default)]
+    dimensions: Vec<Spanned<RawDimension>>,
+    #[serde(default)]
+    items: Vec<Spanned<RawScoreItem>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDimension {
+    name: String,
+    weight: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawScoreItem {
+    dimension: String,
+    name: String,
+    max: String,
+    standard: Option<String>,
+    score: Option<Spanned<String>>,
+    #[serde(default)]
+    rated: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRule {
+    decision: String,
+    when: Spanned<String>,
+    to: Option<Spanned<String>>,
+    reason: Option<String>,
+}
+
+/// Names an assessment expression may use besides the policy's own.
+pub const ASSESSMENT_NAMES: &[&str] = &[
+    "score",
+    "rank",
+    "group_size",
+    "next_grade",
+    "previous_grade",
+];
+
+/// Functions of assessment expressions: (name, arguments).
+pub const ASSESSMENT_FUNCTIONS: &[(&str, usize)] = &[
+    ("item", 1),
+    ("dimension", 1),
+    ("average_of", 1),
+    ("streak", 1),
+    ("contains", 2),
+];
+
+fn load_assessment(l: &mut Loader<'_>, raw: &Spanned<RawAssessment>) -> Option<Assessment> {
+    let o = raw.span().start;
+    let r = raw.get_ref();
+    let dec = |l: &mut Loader<'_>, o: usize, s: &str, what: &str| -> Option<Decimal> {
+        match crate::parse_decimal(s) {
+            Ok(d) => Some(d),
+            Err(e) => {
+                l.err(o, format!("{what}: {e}"));
+                None
+            }
+        }
+    };
+    let ties = match r.ties.as_ref().map(|t| t.get_ref().as_str()) {
+        None | Some("shared") => RankTies::Shared,
+        Some("by_id") => RankTies::ById,
+        Some(other) => {
+            l.err(
+                r.ties.as_ref().map_or(o, |t| t.span().start),
+                format!("assessment ties {other:?}: use shared (equal scores share a rank: 1, 1, 3) or by_id"),
+            );
+            RankTies::Shared
+        }
+    };
+    let raters = r.raters.as_ref().and_then(|rr| {
+        let ro = rr.span().start;
+        let x = rr.get_ref();
+        let mut weights = BTreeMap::new();
+        for (rel, w) in [
+            ("self", &x.self_),
+            ("superior", &x.superior),
+            ("peer", &x.peer),
+            ("subordinate", &x.subordinate),
+        ] {
+            if let Some(w) = w
+                && let Some(d) = dec(l, ro, w, &format!("raters {rel}"))
+            {
+                weights.insert(rel.to_owned(), d);
+            }
+        }
+        let sum: Decimal = weights.values().copied().sum();
+        if sum != Decimal::ONE {
+            l.err(
+                ro,
+                format!("assessment raters: the weights sum to {}, not 1", sum.normalize()),
+            );
+        }
+        for q in &x.required {
+            if !weights.contains_key(q) {
+                l.err(ro, format!("assessment raters: required {q:?} has no weight"));
+            }
+        }
+        Some(Raters {
+            weights,
+            required: x.required.clone(),
+            line: l.line(ro),
+        })
+    });
+    let mut scorecards: Vec<Scorecard> = Vec::new();
+    for sc in &r.scorecards {
+        let so = sc.span().start;
+        let s = sc.get_ref();
+        let Some(period) = Frequency::parse(&s.period) else {
+            l.err(so, format!("scorecard {}: period is monthly, quarterly, half_yearly or annual", s.name));
+            continue;
+        };
+        if scorecards.iter().any(|x| x.period == period) {
+            l.err(so, format!("scorecard {}: there is already a {} scorecard", s.name, period.name()));
+        }
+        let mut dimensions = Vec::new();
+        for d in &s.dimensions {
+            let dd = d.get_ref();
+            let weight = match &dd.weight {
+                Some(w) => dec(l, d.span().start, w, &format!("dimension {}", dd.name)).unwrap_or(Decimal::ONE),
+                None => Decimal::ONE,
+            };
+            if dimensions.iter().any(|x: &Dimension| x.name == dd.name) {
+                l.err(d.span().start, format!("dimension {} twice", dd.name));
+            }
+            dimensions.push(Dimension { name: dd.name.clone(), weight, line: l.line(d.span().start) });
+        }
+        let mut items: Vec<ScoreItem> = Vec::new();
+        for it in &s.items {
+            let io = it.span().start;
+            let i = it.get_ref();
+            if !dimensions.iter().any(|d| d.name == i.dimension) {
+                l.err(io, format!("item {}: no dimension {:?} in scorecard {}", i.name, i.dimension, s.name));
+            }
+            if items.iter().any(|x| x.name == i.name) {
+                l.err(io, format!("item {} twice in scorecard {}", i.name, s.name));
+            }
+            let max = dec(l, io, &i.max, &format!("item {} max", i.name)).unwrap_or(Decimal::ZERO);
+            let score = i.score.as_ref().and_then(|e| l.expr(e, &format!("item {} score", i.name)));
+            match (i.score.is_some(), i.rated) {
+                (true, true) => l.err(io, format!("item {}: either score = \"…\" (computed) or rated = true (by raters), not both", i.name)),
+                (false, false) => l.err(io, format!("item {}: say how it is scored: score = \"…\" (computed) or rated = true (by raters)", i.name)),
+                (false, true) if raters.is_none() => l.err(io, format!("item {}: rated items need [assessment.raters] with each relation's weight", i.name)),
+                _ => {}
+            }
+            items.push(ScoreItem {
+                dimension: i.dimension.clone(),
+                name: i.name.clone(),
+                max,
+                standard: i.standard.clone(),
+                score,
+                rated: i.rated,
+                line: l.line(io),
+            });
+        }
+        scorecards.push(Scorecard { name: s.name.clone(), period, dimensions, items, line: l.line(so) });
+    }
+    if scorecards.is_empty() {
+        l.err(o, "an [assessment] needs at least one [[assessment.scorecards]]");
+    }
+    let mut rules = Vec::new();
+    for ru in &r.rules {
+        let ro = ru.span().start;
+        let x = ru.get_ref();
+        let Some(decision) = Decision::parse(&x.decision) else {
+            l.err(ro, format!("rule decision {:?}: use promote, keep, demote, dismiss or confirm", x.decision));
+            continue;
+        };
+        let when = l.expr(&x.when, "rule when");
+        let to = x.to.as_ref().and_then(|t| l.expr(t, "rule to"));
+        if let Some(when) = when {
+            rules.push(GradeRule { decision, when, to, reason: x.reason.clone(), line: l.line(ro) });
+        }
+    }
+    let assessed = r.assessed.as_ref().and_then(|e| l.expr(e, "assessment assessed"));
+    Some(Assessment {
+        assessed,
+        rank_within: r.rank_within.clone().filter(|s| !s.is_empty()),
+        ties,
+        decimals: r.decimals.unwrap_or(2),
+        raters,
+        ladder: r.ladder.clone(),
+        scorecards,
+        rules,
+        line: l.line(o),
+    })
+}
+
+impl Policy {
+    /// Names and functions of the assessment's expressions.
+    fn check_assessment(&self, l: &mut Loader<'_>) {
+        let Some(a) = &self.assessment else { return };
+        let mut exprs: Vec<(usize, String, &Expr)> = Vec::new();
+        if let Some(e) = &a.assessed {
+            exprs.push((a.line, "assessment assessed".to_owned(), e));
+        }
+        for s in &a.scorecards {
+            for i in &s.items {
+                if let Some(e) = &i.score {
+                    exprs.push((i.line, format!("item {}", i.name), e));
+                }
+            }
+        }
+        for r in &a.rules {
+            exprs.push((r.line, format!("rule {}", r.decision.code()), &r.when));
+            if let Some(t) = &r.to {
+                exprs.push((r.line, format!("rule {} to", r.decision.code()), t));
+            }
+        }
+        for (line, what, e) in exprs {
+            for path in e.names() {
+                if path.len() == 1 && ASSESSMENT_NAMES.contains(&path[0].as_str()) {
+                    continue;
+                }
+                if let Some(problem) = self.manager_name_problem(&path) {
+                    l.errors.push(PolicyError {
+                        file: self.file.clone(),
+                        line,
+                        message: format!("{what}: {problem} (or score, rank, group_size, next_grade, previous_grade)"),
+                    });
+                }
+            }
+            for (f, n) in e.calls() {
+                if let Some((_, arity)) = ASSESSMENT_FUNCTIONS.iter().find(|(x, _)| *x == f) {
+                    if *arity != n {
+                        l.errors.push(PolicyError {
+                            file: self.file.clone(),
+                            line,
+                            message: format!("{what}: {f} takes {arity} argument(s)"),
+                        });
+                    }
+                    continue;
+                }
+                if let Some(problem) = function_problem(&f, n, &self.tiers) {
+                    l.errors.push(PolicyError {
+                        file: self.file.clone(),
+                        line,
+                        message: format!("{what}: {problem}; in an assessment also item, dimension, average_of, streak, contains"),
+                    });
+                }
+            }
+        }
     }
 }

@@ -23,7 +23,7 @@ pub struct Trace {
 }
 
 impl Trace {
-    fn new(label: impl Into<String>, value: impl Into<String>) -> Trace {
+    pub(crate) fn new(label: impl Into<String>, value: impl Into<String>) -> Trace {
         Trace {
             label: label.into(),
             value: value.into(),
@@ -116,15 +116,15 @@ impl fmt::Display for SettleError {
 impl std::error::Error for SettleError {}
 
 /// The data indexed for evaluation.
-struct Index<'a> {
-    data: &'a DataSet,
-    managers: BTreeMap<&'a str, &'a Manager>,
+pub(crate) struct Index<'a> {
+    pub(crate) data: &'a DataSet,
+    pub(crate) managers: BTreeMap<&'a str, &'a Manager>,
     clients: HashMap<&'a str, &'a Client>,
     sales: HashMap<&'a str, Vec<&'a Flow>>,
     payments: HashMap<&'a str, Vec<&'a Flow>>,
     bookings: HashMap<&'a str, Vec<&'a Booking>>,
     /// The first period with facts: history before it is unknown.
-    first_day: Option<chrono::NaiveDate>,
+    pub(crate) first_day: Option<chrono::NaiveDate>,
     /// Targets by (manager, period, measure).
     targets: HashMap<(&'a str, Period, &'a str), &'a crate::data::Target>,
     /// Balances by account (in data order).
@@ -322,7 +322,7 @@ impl<'a> Index<'a> {
 
 /// Evaluation of one manager for one period, with memoised measures and values and the trace
 /// nodes of everything looked up.
-struct Ctx<'a> {
+pub(crate) struct Ctx<'a> {
     policy: &'a Policy,
     ix: &'a Index<'a>,
     manager: &'a Manager,
@@ -335,7 +335,7 @@ struct Ctx<'a> {
 }
 
 impl<'a> Ctx<'a> {
-    fn new(policy: &'a Policy, ix: &'a Index<'a>, manager: &'a Manager, period: Period) -> Ctx<'a> {
+    pub(crate) fn new(policy: &'a Policy, ix: &'a Index<'a>, manager: &'a Manager, period: Period) -> Ctx<'a> {
         Ctx {
             policy,
             ix,
@@ -347,14 +347,14 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    fn note(&self, name: &str, trace: Trace) {
+    pub(crate) fn note(&self, name: &str, trace: Trace) {
         let mut l = self.looked_up.borrow_mut();
         if !l.iter().any(|(n, _)| n == name) {
             l.push((name.to_owned(), trace));
         }
     }
 
-    fn take_trace(&self) -> Vec<Trace> {
+    pub(crate) fn take_trace(&self) -> Vec<Trace> {
         self.looked_up
             .borrow_mut()
             .drain(..)
@@ -362,7 +362,7 @@ impl<'a> Ctx<'a> {
             .collect()
     }
 
-    fn eval(&self, e: &Expr, what: &str) -> Result<Value, SettleError> {
+    pub(crate) fn eval(&self, e: &Expr, what: &str) -> Result<Value, SettleError> {
         e.eval(self).map_err(|m| {
             SettleError(format!(
                 "{}: {what}, manager {}, period {}: {m}",
@@ -586,7 +586,7 @@ fn opt_text(s: &Option<String>) -> Value {
     s.as_ref().map_or(Value::Null, |s| Value::Text(s.clone()))
 }
 
-fn manager_field(m: &Manager, field: &str) -> Value {
+pub(crate) fn manager_field(m: &Manager, field: &str) -> Value {
     match field {
         "id" => Value::Text(m.id.clone()),
         "name" => Value::Text(m.name.clone()),
@@ -1114,7 +1114,7 @@ pub fn settle(policy: &Policy, data: &DataSet, period: Period) -> Result<Settlem
 /// A data set checked and indexed once, to settle it under several policies (what-if): the
 /// scan of the balances is kept and re-used.
 pub struct Prepared<'a> {
-    ix: Index<'a>,
+    pub(crate) ix: Index<'a>,
 }
 
 impl<'a> Prepared<'a> {

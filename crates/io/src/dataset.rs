@@ -4,7 +4,7 @@ use crate::read::{ReadError, ReadOptions, Reject, read_records, read_records_tex
 use crate::records::*;
 use crate::{Record, Table};
 use kejing_engine::data::{
-    Account, Adjustment, Balance, Booking, Client, DataSet, Flow, Manager, Target,
+    Account, Adjustment, Balance, Booking, Client, DataSet, Flow, Manager, Score, Target,
 };
 use kejing_engine::ledger::Version;
 use std::collections::BTreeMap;
@@ -196,6 +196,19 @@ pub fn load_dataset(tables: &Tables<'_>) -> Result<DataSet, Vec<ReadError>> {
             item: r.item,
             amount: r.amount,
             reason: r.reason,
+        });
+        Ok(())
+    }));
+    run(for_each::<ScoreRec>(tables, |s, r| {
+        d.scores.push(Score {
+            source: s(),
+            period: r.period,
+            manager: r.manager_id.to_string(),
+            rater: r.rater_id.to_string(),
+            relation: r.relation.code().to_owned(),
+            dimension: r.dimension,
+            item: r.item,
+            score: r.score,
         });
         Ok(())
     }));

@@ -146,6 +146,38 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Assess a period (考核): scorecards, raters, ranking within the policy's group and the grade
+    /// decisions. With --data: file mode, prints `manager_id,score,rank,grade,new_grade,decision`
+    /// (or writes --out). Without: database mode; the results are stored as proposals that
+    /// change nothing until `kejing assess-approve` approves them.
+    Assess {
+        /// The policy (a folder with policy.toml or a .toml file) with an [assessment].
+        #[arg(long)]
+        policy: PathBuf,
+        #[arg(long)]
+        data: Option<PathBuf>,
+        /// 2026-09, 2026-Q3, 2026-H2 or 2026: a period of one of the policy's scorecards.
+        #[arg(long)]
+        period: kejing_engine::Period,
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Print this manager's scorecard as a tree: items, raters, rules.
+        #[arg(long)]
+        explain: Option<String>,
+    },
+    /// Approve stored assessment proposals: each grade change takes effect on --effective
+    /// (default: the day after the period), with the audit trail. Proposals not approved
+    /// change nothing.
+    AssessApprove {
+        /// The assessment run.
+        #[arg(long)]
+        run: i64,
+        /// Only these managers (default: every proposal of the run).
+        #[arg(long)]
+        manager: Vec<String>,
+        #[arg(long)]
+        effective: Option<chrono::NaiveDate>,
+    },
     /// Explain one customer manager's pay for a period as a tree: rules, inputs, source rows,
     /// parameters with their effective dates, roundings. With --policy and --data: file mode;
     /// without: the stored trace of the period's newest run (or --run).
@@ -758,6 +790,74 @@ fn dispatch(cli: Cli) -> Result<()> {
                 Ok(())
             }
         },
+        Command::Assess {
+            policy,
+            data,
+            period,
+            out,
+            explain,
+        } => {
+            let policy = crate::policies::load(&policy)?;
+            match data {
+                Some(data) => {
+                    let data = crate::policies::load_data(&data)?;
+                    let result = kejing_engine::assess::assess(&policy, &data, period)
+                        .map_err(|e| anyhow!("{e}"))?;
+                    if let Some(m) = explain {
+                        let t = result.traces.get(&m).ok_or_else(|| {
+                            anyhow!("manager {m} is not assessed for {period} (not in post, or not in managers)")
+                        })?;
+                        out!("{}", t.render());
+                        return Ok(());
+                    }
+                    let csv = crate::policies::assessment_csv(&policy, &result);
+                    match out {
+                        Some(path) => {
+                            std::fs::write(&path, csv)
+                                .with_context(|| format!("writing {}", path.display()))?;
+                            eprintln!("wrote {} ({} managers)", path.display(), result.rows.len());
+                        }
+                        None => out!("{csv}"),
+                    }
+                    Ok(())
+                }
+                None => {
+                    let mut store = open(&g)?;
+                    let org = org(&mut store, &g.org)?;
+                    let run = crate::policies::db_assess(&mut store, &org, &policy, period)?;
+                    let rows = store.assessment_rows(run)?;
+                    let changes = rows.iter().filter(|r| r.new_grade != r.grade).count();
+                    outln!("manager_id,score,rank,grade,new_grade,decision");
+                    for r in &rows {
+                        outln!(
+                            "{},{},{},{},{},{}",
+                            r.manager,
+                            r.score,
+                            r.rank,
+                            r.grade.as_deref().unwrap_or(""),
+                            r.new_grade.as_deref().unwrap_or(""),
+                            r.decision
+                        );
+                    }
+                    eprintln!(
+                        "stored as assessment run #{run}: {} managers, {changes} proposed grade change(s); nothing changes until approved: kejing assess-approve --run {run}",
+                        rows.len()
+                    );
+                    Ok(())
+                }
+            }
+        }
+        Command::AssessApprove {
+            run,
+            manager,
+            effective,
+        } => {
+            let mut store = open(&g)?;
+            let org = org(&mut store, &g.org)?;
+            let n = store.approve_assessment(&org, run, &manager, effective)?;
+            outln!("approved {n} proposal(s) of assessment run #{run}; grade history updated");
+            Ok(())
+        }
         Command::Serve { addr, web: w } => {
             drop(open(&g)?);
             web::serve(web_config(&g, &w)?, &addr, "")

@@ -152,8 +152,14 @@ pub fn run_case(
             .map(|e| e.to_string().trim_end().to_owned())
             .collect::<Vec<_>>()
     })?;
-    let result = settle(policy, &data, case.period).map_err(|e| vec![e.to_string()])?;
     let mut problems = Vec::new();
+    if !case.assess.is_empty() {
+        check_assessment_case(policy, case, &data, &mut problems);
+        if case.expect.is_empty() {
+            return if problems.is_empty() { Ok(()) } else { Err(problems) };
+        }
+    }
+    let result = settle(policy, &data, case.period).map_err(|e| vec![e.to_string()])?;
     for (manager, items) in &case.expect {
         for (item, want) in items {
             let want_money = match kejing_engine::Money::parse(want) {
@@ -285,7 +291,9 @@ pub fn db_settle(
             "{period} is locked (run #{run}): its results never change. Corrections to it are settled as adjustment lines in the next open period"
         );
     }
-    let data = store.load_dataset(org)?;
+    // Grades and statuses as they stand at the end of the period (approved changes take
+    // effect from their day).
+    let data = store.load_dataset_at(org, period.last_day())?;
     let prepared = Prepared::new(&data).map_err(|e| anyhow!("{e}"))?;
     let result = settle_prepared(policy, &prepared, period).map_err(|e| anyhow!("{e}"))?;
     let mut by_manager: BTreeMap<String, Vec<StoredLine>> = BTreeMap::new();
@@ -428,4 +436,143 @@ pub fn write_shipped(dir: &Path) -> Result<PathBuf> {
             .with_context(|| format!("writing {}", d.display()))?;
     }
     Ok(dir.to_owned())
+}
+
+/// The `assess` output: `manager_id,score,rank,grade,new_grade,decision`, scores with the
+/// policy's decimals.
+pub fn assessment_csv(policy: &Policy, r: &kejing_engine::assess::AssessmentResult) -> String {
+    let decimals = policy.assessment.as_ref().map_or(2, |a| a.decimals) as usize;
+    let mut s = String::from("manager_id,score,rank,grade,new_grade,decision\n");
+    for row in &r.rows {
+        s.push_str(&format!(
+            "{},{:.*},{},{},{},{}\n",
+            row.manager,
+            decimals,
+            row.score,
+            row.rank,
+            row.grade.as_deref().unwrap_or(""),
+            row.new_grade.as_deref().unwrap_or(""),
+            row.decision.code()
+        ));
+    }
+    s
+}
+
+/// Compares an assessment case's expectations (score, rank, grade, new_grade, decision) with
+/// the assessment of its data.
+fn check_assessment_case(
+    policy: &Policy,
+    case: &kejing_engine::policy::Case,
+    data: &DataSet,
+    problems: &mut Vec<String>,
+) {
+    let result = match kejing_engine::assess::assess(policy, data, case.period) {
+        Ok(r) => r,
+        Err(e) => {
+            // A case may expect the assessment to fail with a message.
+            match case.assess.get("error").and_then(|m| m.get("contains")) {
+                Some(want) if e.0.contains(want.as_str()) => {}
+                _ => problems.push(e.to_string()),
+            }
+            return;
+        }
+    };
+    if case.assess.contains_key("error") {
+        problems.push("expected the assessment to fail, but it succeeded".to_owned());
+        return;
+    }
+    for (manager, want) in &case.assess {
+        let Some(row) = result.rows.iter().find(|r| &r.manager == manager) else {
+            problems.push(format!("{manager}: not assessed (not in post, or not in managers)"));
+            continue;
+        };
+        for (col, value) in want {
+            let got = match col.as_str() {
+                "score" => {
+                    let ok = value
+                        .parse::<rust_decimal::Decimal>()
+                        .is_ok_and(|v| v == row.score);
+                    if !ok {
+                        problems.push(format!("{manager} score: expected {value}, got {}", row.score.normalize()));
+                    }
+                    continue;
+                }
+                "rank" => row.rank.to_string(),
+                "grade" => row.grade.clone().unwrap_or_default(),
+                "new_grade" => row.new_grade.clone().unwrap_or_default(),
+                "decision" => row.decision.code().to_owned(),
+                other => {
+                    let item = row.items.iter().find(|i| i.item == other.trim_start_matches("item:"));
+                    match item {
+                        Some(i) if other.starts_with("item:") => {
+                            if value.parse::<rust_decimal::Decimal>().is_ok_and(|v| v == i.score) {
+                                continue;
+                            }
+                            i.score.normalize().to_string()
+                        }
+                        _ => {
+                            problems.push(format!("{manager}: unknown column {other:?} (score, rank, grade, new_grade, decision, item:<name>)"));
+                            continue;
+                        }
+                    }
+                }
+            };
+            if &got != value {
+                let why = result
+                    .traces
+                    .get(manager)
+                    .map(|t| format!("\n{}", indent(&t.render(), "         ")))
+                    .unwrap_or_default();
+                problems.push(format!("{manager} {col}: expected {value:?}, got {got:?}{why}"));
+            }
+        }
+    }
+}
+
+/// Database mode: assesses the period over the stored data (grades as at the period's end) and
+/// stores the results as proposals; returns the run.
+pub fn db_assess(
+    store: &mut kejing_store::Store,
+    org: &kejing_store::Org,
+    policy: &Policy,
+    period: kejing_engine::Period,
+) -> Result<i64> {
+    let data = store.load_dataset_at(org, period.last_day())?;
+    let result = kejing_engine::assess::assess(policy, &data, period).map_err(|e| anyhow!("{e}"))?;
+    let results: Vec<kejing_store::assessment::NewResult> = result
+        .rows
+        .iter()
+        .map(|r| {
+            Ok(kejing_store::assessment::NewResult {
+                manager: r.manager.clone(),
+                score: r.score,
+                rank: i64::from(r.rank),
+                group: r.group.clone(),
+                group_size: i64::from(r.group_size),
+                grade: r.grade.clone(),
+                new_grade: r.new_grade.clone(),
+                decision: r.decision.code().to_owned(),
+                reason: r.reason.clone(),
+                items: serde_json::Value::Array(
+                    r.items
+                        .iter()
+                        .map(|i| {
+                            serde_json::json!({
+                                "dimension": i.dimension, "item": i.item, "max": i.max.normalize().to_string(),
+                                "score": i.score.normalize().to_string(), "standard": i.standard, "rated": i.rated,
+                            })
+                        })
+                        .collect(),
+                ),
+                trace: serde_json::to_value(result.traces.get(&r.manager))?,
+            })
+        })
+        .collect::<Result<_>>()?;
+    Ok(store.save_assessment(
+        org,
+        &period.to_string(),
+        (&policy.name, &policy_hash(policy)),
+        &result.scorecard,
+        &results,
+    )?)
 }

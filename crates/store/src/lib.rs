@@ -8,6 +8,7 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
 )]
 
+pub mod assessment;
 pub mod import;
 pub mod query;
 pub mod settlement;
@@ -26,6 +27,7 @@ const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
     (2, include_str!("../migrations/sqlite/0002_settlements.sql")),
     (3, include_str!("../migrations/sqlite/0003_disputes.sql")),
     (4, include_str!("../migrations/sqlite/0004_web.sql")),
+    (5, include_str!("../migrations/sqlite/0005_assessment.sql")),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_init.sql")),
@@ -35,6 +37,7 @@ const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
     ),
     (3, include_str!("../migrations/postgres/0003_disputes.sql")),
     (4, include_str!("../migrations/postgres/0004_web.sql")),
+    (5, include_str!("../migrations/postgres/0005_assessment.sql")),
 ];
 
 /// An error of the store.

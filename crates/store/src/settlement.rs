@@ -227,6 +227,53 @@ impl Store {
                 reason: opt(&r[4]),
             });
         }
+        for r in self.conn.query(
+            "SELECT s.period, m.code, s.rater, s.relation, s.dimension, s.item, CAST(s.score AS TEXT) FROM scores s \
+             JOIN managers m ON m.id = s.manager_id WHERE s.org_id = $1 ORDER BY s.period, m.code, s.rater, s.dimension, s.item",
+            &o,
+            &[Ty::Text, Ty::Text, Ty::Text, Ty::Text, Ty::Text, Ty::Text, Ty::Dec],
+        )? {
+            d.scores.push(kejing_engine::data::Score {
+                source: format!("scores {} {} rater {} {} {}", text(&r[0]), text(&r[1]), text(&r[2]), text(&r[4]), text(&r[5])),
+                period: text(&r[0]).parse().map_err(|_| invalid("a score period"))?,
+                manager: text(&r[1]),
+                rater: text(&r[2]),
+                relation: text(&r[3]),
+                dimension: text(&r[4]),
+                item: text(&r[5]),
+                score: r[6].as_dec().ok_or_else(|| invalid("a score"))?,
+            });
+        }
+        Ok(d)
+    }
+
+    /// The data set as of a day: each manager's unit, track, grade, tier, staff grade and
+    /// status are those of the newest history version in effect on `day` (an approved
+    /// promotion from next month is not paid this month). Without a version by then, the
+    /// current row.
+    pub fn load_dataset_at(&mut self, org: &Org, day: chrono::NaiveDate) -> Result<DataSet, StoreError> {
+        let mut d = self.load_dataset(org)?;
+        let rows = self.conn.query(
+            "SELECT m.code, h.org_unit, h.track, h.grade, h.tier, h.staff_grade, h.status FROM manager_history h \
+             JOIN managers m ON m.id = h.manager_id WHERE m.org_id = $1 AND h.effective_on <= $2 \
+             ORDER BY m.code, h.effective_on, h.id",
+            &[Val::Int(org.id), Val::Date(day)],
+            &[Ty::Text, Ty::Text, Ty::Text, Ty::Text, Ty::Text, Ty::Text, Ty::Text],
+        )?;
+        let mut latest: BTreeMap<String, Vec<Val>> = BTreeMap::new();
+        for r in rows {
+            latest.insert(text(&r[0]), r);
+        }
+        for m in &mut d.managers {
+            if let Some(r) = latest.get(&m.id) {
+                m.org = opt(&r[1]);
+                m.track = opt(&r[2]);
+                m.grade = opt(&r[3]);
+                m.tier = opt(&r[4]);
+                m.staff_grade = opt(&r[5]);
+                m.status = text(&r[6]);
+            }
+        }
         Ok(d)
     }
 

@@ -1,0 +1,284 @@
+//! Stored assessments: each run's results are proposals; approving one writes the grade change
+//! into the manager's effective-dated history (and the current row once it is in effect), with
+//! the audit trail. Until then nothing changes.
+
+use crate::sql::{Ty, Val};
+use crate::{Org, Store, StoreError};
+use chrono::{NaiveDate, Utc};
+use rust_decimal::Decimal;
+
+/// One stored result.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AssessmentRow {
+    pub run: i64,
+    pub manager: String,
+    pub score: Decimal,
+    pub rank: i64,
+    pub group: String,
+    pub group_size: i64,
+    pub grade: Option<String>,
+    pub new_grade: Option<String>,
+    pub decision: String,
+    pub reason: String,
+    pub items: serde_json::Value,
+    pub status: String,
+    pub approved_by: Option<String>,
+    pub effective_on: Option<NaiveDate>,
+}
+
+/// A stored assessment run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AssessmentRun {
+    pub id: i64,
+    pub period: String,
+    pub policy: String,
+    pub scorecard: String,
+    pub created_at: String,
+    pub actor: String,
+}
+
+/// A result to store.
+pub struct NewResult {
+    pub manager: String,
+    pub score: Decimal,
+    pub rank: i64,
+    pub group: String,
+    pub group_size: i64,
+    pub grade: Option<String>,
+    pub new_grade: Option<String>,
+    pub decision: String,
+    pub reason: String,
+    pub items: serde_json::Value,
+    pub trace: serde_json::Value,
+}
+
+impl Store {
+    /// Stores an assessment run with its results as proposals. Audited.
+    pub fn save_assessment(
+        &mut self,
+        org: &Org,
+        period: &str,
+        policy: (&str, &str),
+        scorecard: &str,
+        results: &[NewResult],
+    ) -> Result<i64, StoreError> {
+        let actor = self.actor().to_owned();
+        self.transaction(|s| {
+            let id = s
+                .conn
+                .scalar(
+                    "INSERT INTO assessment_runs (org_id, period, policy_name, policy_hash, scorecard, created_at, actor) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+                    &[
+                        Val::Int(org.id),
+                        Val::text(period),
+                        Val::text(policy.0),
+                        Val::text(policy.1),
+                        Val::text(scorecard),
+                        Val::Time(Utc::now()),
+                        Val::Text(actor),
+                    ],
+                    Ty::Int,
+                )?
+                .as_i64()
+                .unwrap_or(0);
+            let rows: Vec<Vec<Val>> = results
+                .iter()
+                .map(|r| {
+                    vec![
+                        Val::Int(id),
+                        Val::text(&r.manager),
+                        Val::Dec(r.score),
+                        Val::Int(r.rank),
+                        Val::text(&r.group),
+                        Val::Int(r.group_size),
+                        Val::opt_text(r.grade.clone()),
+                        Val::opt_text(r.new_grade.clone()),
+                        Val::text(&r.decision),
+                        Val::text(&r.reason),
+                        Val::Text(r.items.to_string()),
+                        Val::Text(r.trace.to_string()),
+                        Val::text("proposed"),
+                    ]
+                })
+                .collect();
+            s.conn.insert_many(
+                "INSERT INTO assessment_results (run_id, manager, score, rank, rank_group, group_size, grade, new_grade, decision, reason, items, trace, status)",
+                &["", "", "{dec}", "", "", "", "", "", "", "", "{json}", "{json}", ""],
+                rows,
+                "",
+            )?;
+            s.audit(
+                Some(org.id),
+                "assess",
+                "assessment_runs",
+                &id.to_string(),
+                None,
+                Some(serde_json::json!({"period": period, "policy": policy.0, "results": results.len(),
+                    "changes": results.iter().filter(|r| r.new_grade != r.grade).count()})),
+            )?;
+            Ok::<_, StoreError>(id)
+        })
+    }
+
+    pub fn assessment_runs(&mut self, org: &Org) -> Result<Vec<AssessmentRun>, StoreError> {
+        let rows = self.conn.query(
+            "SELECT id, period, policy_name, scorecard, CAST(created_at AS TEXT), actor FROM assessment_runs WHERE org_id = $1 ORDER BY id DESC",
+            &[Val::Int(org.id)],
+            &[Ty::Int, Ty::Text, Ty::Text, Ty::Text, Ty::Text, Ty::Text],
+        )?;
+        Ok(rows
+            .iter()
+            .map(|r| AssessmentRun {
+                id: r[0].as_i64().unwrap_or(0),
+                period: r[1].to_cell(),
+                policy: r[2].to_cell(),
+                scorecard: r[3].to_cell(),
+                created_at: r[4].to_cell(),
+                actor: r[5].to_cell(),
+            })
+            .collect())
+    }
+
+    /// The results of a run, by manager.
+    pub fn assessment_rows(&mut self, run: i64) -> Result<Vec<AssessmentRow>, StoreError> {
+        let rows = self.conn.query(
+            "SELECT run_id, manager, CAST(score AS TEXT), rank, rank_group, group_size, grade, new_grade, decision, reason, CAST(items AS TEXT), status, approved_by, effective_on \
+             FROM assessment_results WHERE run_id = $1 ORDER BY manager",
+            &[Val::Int(run)],
+            &[Ty::Int, Ty::Text, Ty::Dec, Ty::Int, Ty::Text, Ty::Int, Ty::Text, Ty::Text, Ty::Text, Ty::Text, Ty::Json, Ty::Text, Ty::Text, Ty::Date],
+        )?;
+        Ok(rows
+            .into_iter()
+            .map(|r| AssessmentRow {
+                run: r[0].as_i64().unwrap_or(0),
+                manager: r[1].to_cell(),
+                score: r[2].as_dec().unwrap_or_default(),
+                rank: r[3].as_i64().unwrap_or(0),
+                group: r[4].to_cell(),
+                group_size: r[5].as_i64().unwrap_or(0),
+                grade: r[6].as_str().map(str::to_owned),
+                new_grade: r[7].as_str().map(str::to_owned),
+                decision: r[8].to_cell(),
+                reason: r[9].to_cell(),
+                items: match &r[10] {
+                    Val::Json(j) => j.clone(),
+                    _ => serde_json::Value::Null,
+                },
+                status: r[11].to_cell(),
+                approved_by: r[12].as_str().map(str::to_owned),
+                effective_on: r[13].as_date(),
+            })
+            .collect())
+    }
+
+    /// The stored trace of one manager's assessment.
+    pub fn assessment_trace(&mut self, run: i64, manager: &str) -> Result<Option<serde_json::Value>, StoreError> {
+        let rows = self.conn.query(
+            "SELECT CAST(trace AS TEXT) FROM assessment_results WHERE run_id = $1 AND manager = $2",
+            &[Val::Int(run), Val::text(manager)],
+            &[Ty::Json],
+        )?;
+        Ok(rows.first().and_then(|r| match &r[0] {
+            Val::Json(j) => Some(j.clone()),
+            _ => None,
+        }))
+    }
+
+    /// Approves proposals of a run (all, or those of `managers`): each grade change is written
+    /// to the manager's history from `effective` (default: the day after the period) and to the
+    /// current row once in effect. Audited, all or nothing. Returns how many were approved.
+    pub fn approve_assessment(
+        &mut self,
+        org: &Org,
+        run: i64,
+        managers: &[String],
+        effective: Option<NaiveDate>,
+    ) -> Result<usize, StoreError> {
+        let Some(info) = self.assessment_runs(org)?.into_iter().find(|r| r.id == run) else {
+            return Err(StoreError::Invalid(format!("there is no assessment run #{run}")));
+        };
+        let period: kejing_engine::Period = info
+            .period
+            .parse()
+            .map_err(|e| StoreError::Invalid(format!("stored period {}: {e}", info.period)))?;
+        let effective = match effective {
+            Some(d) => d,
+            None => period.last_day().succ_opt().unwrap_or(period.last_day()),
+        };
+        let rows: Vec<AssessmentRow> = self
+            .assessment_rows(run)?
+            .into_iter()
+            .filter(|r| managers.is_empty() || managers.contains(&r.manager))
+            .collect();
+        for m in managers {
+            if !rows.iter().any(|r| &r.manager == m) {
+                return Err(StoreError::Invalid(format!("assessment run #{run} has no result for {m}")));
+            }
+        }
+        let pending: Vec<AssessmentRow> = rows.into_iter().filter(|r| r.status == "proposed").collect();
+        if pending.is_empty() {
+            return Err(StoreError::Invalid(format!(
+                "assessment run #{run} has no open proposal{}: already approved",
+                if managers.is_empty() { String::new() } else { format!(" for {}", managers.join(", ")) }
+            )));
+        }
+        let actor = self.actor().to_owned();
+        let today = Utc::now().date_naive();
+        self.transaction(|s| {
+            for r in &pending {
+                let cur = s.conn.query(
+                    "SELECT id, org_unit, track, grade, tier, staff_grade, status FROM managers WHERE org_id = $1 AND code = $2",
+                    &[Val::Int(org.id), Val::text(&r.manager)],
+                    &[Ty::Int, Ty::Text, Ty::Text, Ty::Text, Ty::Text, Ty::Text, Ty::Text],
+                )?;
+                let Some(c) = cur.first() else {
+                    return Err(StoreError::Invalid(format!("manager {} is no longer in the managers table", r.manager)));
+                };
+                let status = match r.decision.as_str() {
+                    "dismiss" => "dismissed".to_owned(),
+                    "confirm" => "active".to_owned(),
+                    _ => c[6].to_cell(),
+                };
+                let changes = r.new_grade != r.grade || status != c[6].to_cell();
+                if changes {
+                    s.conn.exec(
+                        "INSERT INTO manager_history (manager_id, effective_on, org_unit, track, grade, tier, staff_grade, status, recorded_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                        &[
+                            c[0].clone(),
+                            Val::Date(effective),
+                            c[1].clone(),
+                            c[2].clone(),
+                            Val::opt_text(r.new_grade.clone()),
+                            c[4].clone(),
+                            c[5].clone(),
+                            Val::Text(status.clone()),
+                            Val::Time(Utc::now()),
+                        ],
+                    )?;
+                    if effective <= today {
+                        s.conn.exec(
+                            "UPDATE managers SET grade = $1, status = $2 WHERE id = $3",
+                            &[Val::opt_text(r.new_grade.clone()), Val::Text(status.clone()), c[0].clone()],
+                        )?;
+                    }
+                }
+                s.conn.exec(
+                    "UPDATE assessment_results SET status = 'approved', approved_by = $1, approved_at = $2, effective_on = $3 \
+                     WHERE run_id = $4 AND manager = $5 AND status = 'proposed'",
+                    &[Val::Text(actor.clone()), Val::Time(Utc::now()), Val::Date(effective), Val::Int(run), Val::text(&r.manager)],
+                )?;
+                s.audit(
+                    Some(org.id),
+                    "approve",
+                    "assessment_results",
+                    &format!("{run}/{}", r.manager),
+                    Some(serde_json::json!({"grade": r.grade, "status": c[6].to_cell()})),
+                    Some(serde_json::json!({"grade": r.new_grade, "status": status, "decision": r.decision, "effective_on": effective.to_string()})),
+                )?;
+            }
+            Ok::<_, StoreError>(pending.len())
+        })
+    }
+}
