@@ -53,7 +53,8 @@ vocabulary! {
     /// Whether a person is in post as a customer manager (A3, A7).
     ManagerStatus, "status" {
         Active => "active", "在岗";
-        Trainee => "trainee", "见习" | "试岗";
+        Trainee => "trainee", "见习";
+        Trial => "trial", "试岗";
         Dismissed => "dismissed", "解聘";
         BackOffice => "back_office", "内勤";
     }
@@ -62,7 +63,10 @@ vocabulary! {
 impl ManagerStatus {
     /// Whether the status is paid as a customer manager (内勤 and dismissed are not, A3).
     pub fn is_paid_as_cm(self) -> bool {
-        matches!(self, ManagerStatus::Active | ManagerStatus::Trainee)
+        matches!(
+            self,
+            ManagerStatus::Active | ManagerStatus::Trainee | ManagerStatus::Trial
+        )
     }
 }
 

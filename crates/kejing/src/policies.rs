@@ -151,7 +151,17 @@ pub fn run_case(
             .iter()
             .map(|e| e.to_string().trim_end().to_owned())
             .collect::<Vec<_>>()
-    })?;
+    });
+    let data = match data {
+        Ok(d) => d,
+        // An assessment case may expect its data to be refused, with a message.
+        Err(messages) => {
+            return match case.assess.get("error").and_then(|m| m.get("contains")) {
+                Some(want) if messages.iter().any(|m| m.contains(want.as_str())) => Ok(()),
+                _ => Err(messages),
+            };
+        }
+    };
     let mut problems = Vec::new();
     if !case.assess.is_empty() {
         check_assessment_case(policy, case, &data, &mut problems);
@@ -482,7 +492,14 @@ fn check_assessment_case(
         return;
     }
     for (manager, want) in &case.assess {
-        let Some(row) = result.rows.iter().find(|r| &r.manager == manager) else {
+        let row = result.rows.iter().find(|r| &r.manager == manager);
+        if want.get("assessed").map(String::as_str) == Some("no") {
+            if row.is_some() {
+                problems.push(format!("{manager}: expected not to be assessed, but was"));
+            }
+            continue;
+        }
+        let Some(row) = row else {
             problems.push(format!("{manager}: not assessed (not in post, or not in managers)"));
             continue;
         };
