@@ -63,7 +63,11 @@ struct Run<'a> {
 }
 
 /// Assesses a period.
-pub fn assess(policy: &Policy, data: &DataSet, period: Period) -> Result<AssessmentResult, SettleError> {
+pub fn assess(
+    policy: &Policy,
+    data: &DataSet,
+    period: Period,
+) -> Result<AssessmentResult, SettleError> {
     let prepared = Prepared::new(data)?;
     assess_prepared(policy, &prepared, period)
 }
@@ -96,11 +100,21 @@ pub fn assess_prepared(
     let mut scores: ScoreIndex<'_> = HashMap::new();
     for s in &ix.data.scores {
         scores
-            .entry((s.manager.as_str(), s.period, s.dimension.as_str(), s.item.as_str()))
+            .entry((
+                s.manager.as_str(),
+                s.period,
+                s.dimension.as_str(),
+                s.item.as_str(),
+            ))
             .or_default()
             .push(s);
     }
-    let run = Run { policy, a, ix, scores };
+    let run = Run {
+        policy,
+        a,
+        ix,
+        scores,
+    };
     let mut in_post: Vec<&Manager> = Vec::new();
     for m in ix.managers.values().copied() {
         if !m.in_post(period.first_day(), period.last_day()) {
@@ -163,7 +177,11 @@ pub fn assess_prepared(
             format!(
                 "rank within {}{}",
                 a.rank_within.as_deref().unwrap_or("everyone"),
-                if group.is_empty() { String::new() } else { format!(" {group}") }
+                if group.is_empty() {
+                    String::new()
+                } else {
+                    format!(" {group}")
+                }
             ),
             format!("{rank} of {size}"),
         ));
@@ -222,7 +240,10 @@ impl<'a> Run<'a> {
             return Err(err(self.policy, card.line, "average_of nests too deeply"));
         }
         let env = AssessEnv::new(self, m, period, depth);
-        let mut root = Trace::new(format!("{} {} · {} · {}", m.id, m.name, card.name, period), String::new());
+        let mut root = Trace::new(
+            format!("{} {} · {} · {}", m.id, m.name, card.name, period),
+            String::new(),
+        );
         let mut items = Vec::new();
         let mut dims: BTreeMap<&str, Decimal> = BTreeMap::new();
         for it in &card.items {
@@ -235,13 +256,22 @@ impl<'a> Run<'a> {
                         Value::Null => Ok(Decimal::ZERO),
                         v => v.as_num(),
                     })
-                    .map_err(|e| err(self.policy, it.line, format!("item {}, manager {}, {period}: {e}", it.name, m.id)))?;
+                    .map_err(|e| {
+                        err(
+                            self.policy,
+                            it.line,
+                            format!("item {}, manager {}, {period}: {e}", it.name, m.id),
+                        )
+                    })?;
                 let mut t = Trace::new(format!("{} = {e}", it.name), v.normalize().to_string());
                 t.children = env.ctx.take_trace();
                 t.children.extend(env.notes.borrow_mut().drain(..));
                 let capped = v.min(it.max);
                 if capped != v {
-                    t.notes.push(format!("capped at the item's maximum {}", it.max.normalize()));
+                    t.notes.push(format!(
+                        "capped at the item's maximum {}",
+                        it.max.normalize()
+                    ));
                     t.value = capped.normalize().to_string();
                 }
                 (capped, t)
@@ -253,13 +283,19 @@ impl<'a> Run<'a> {
                 "dimension {}, maximum {}{} (policy line {})",
                 it.dimension,
                 it.max.normalize(),
-                it.standard.as_ref().map(|s| format!("; standard: {s}")).unwrap_or_default(),
+                it.standard
+                    .as_ref()
+                    .map(|s| format!("; standard: {s}"))
+                    .unwrap_or_default(),
                 it.line
             ));
             root.children.push(t);
             *dims.entry(it.dimension.as_str()).or_default() += v;
             env.items.borrow_mut().insert(it.name.clone(), v);
-            env.dims.borrow_mut().insert(it.dimension.clone(), *dims.get(it.dimension.as_str()).unwrap_or(&Decimal::ZERO));
+            env.dims.borrow_mut().insert(
+                it.dimension.clone(),
+                *dims.get(it.dimension.as_str()).unwrap_or(&Decimal::ZERO),
+            );
             items.push(ItemScore {
                 dimension: it.dimension.clone(),
                 item: it.name.clone(),
@@ -274,21 +310,41 @@ impl<'a> Run<'a> {
         for d in &card.dimensions {
             let s = dims.get(d.name.as_str()).copied().unwrap_or(Decimal::ZERO);
             total += s * d.weight;
-            parts.push(format!("{} {} × {}", d.name, s.normalize(), d.weight.normalize()));
+            parts.push(format!(
+                "{} {} × {}",
+                d.name,
+                s.normalize(),
+                d.weight.normalize()
+            ));
         }
-        let rounded = total.round_dp_with_strategy(self.a.decimals, RoundingStrategy::MidpointAwayFromZero);
+        let rounded =
+            total.round_dp_with_strategy(self.a.decimals, RoundingStrategy::MidpointAwayFromZero);
         root.value = rounded.normalize().to_string();
         root.notes.push(format!("total = {}", parts.join(" + ")));
         if rounded != total {
-            root.notes.push(format!("rounded {} → {} (half up, {} decimals)", total.normalize(), rounded.normalize(), self.a.decimals));
+            root.notes.push(format!(
+                "rounded {} → {} (half up, {} decimals)",
+                total.normalize(),
+                rounded.normalize(),
+                self.a.decimals
+            ));
         }
         Ok((rounded, items, root))
     }
 
     /// A rated item: each relation's mean, combined by the relations' weights.
-    fn rated(&self, m: &Manager, period: Period, it: &ScoreItem) -> Result<(Decimal, Trace), SettleError> {
+    fn rated(
+        &self,
+        m: &Manager,
+        period: Period,
+        it: &ScoreItem,
+    ) -> Result<(Decimal, Trace), SettleError> {
         let Some(raters) = &self.a.raters else {
-            return Err(err(self.policy, it.line, "rated items need [assessment.raters]"));
+            return Err(err(
+                self.policy,
+                it.line,
+                "rated items need [assessment.raters]",
+            ));
         };
         let rows = self
             .scores
@@ -338,14 +394,26 @@ impl<'a> Run<'a> {
             let mean = list.iter().map(|s| s.score).sum::<Decimal>() / Decimal::from(list.len());
             sum += w * mean;
             weights += w;
-            let mut node = Trace::new(format!("{rel} × {}", w.normalize()), mean.normalize().to_string());
+            let mut node = Trace::new(
+                format!("{rel} × {}", w.normalize()),
+                mean.normalize().to_string(),
+            );
             for s in list {
-                node.notes.push(format!("{}: rater {} gave {}", s.source, s.rater, s.score.normalize()));
+                node.notes.push(format!(
+                    "{}: rater {} gave {}",
+                    s.source,
+                    s.rater,
+                    s.score.normalize()
+                ));
             }
             t.children.push(node);
         }
         if weights.is_zero() {
-            return Err(err(self.policy, raters.line, format!("item {}: the relations that rated have no weight", it.name)));
+            return Err(err(
+                self.policy,
+                raters.line,
+                format!("item {}: the relations that rated have no weight", it.name),
+            ));
         }
         let v = sum / weights;
         if weights != Decimal::ONE {
@@ -371,41 +439,73 @@ impl<'a> Run<'a> {
     ) -> Result<(Decision, Option<String>, String, Trace), SettleError> {
         let env = AssessEnv::new(self, m, period, 0);
         let ladder = &self.a.ladder;
-        let pos = m.grade.as_ref().and_then(|g| ladder.iter().position(|x| x == g));
+        let pos = m
+            .grade
+            .as_ref()
+            .and_then(|g| ladder.iter().position(|x| x == g));
         let next = pos.and_then(|i| ladder.get(i + 1)).cloned();
-        let prev = pos.and_then(|i| i.checked_sub(1)).and_then(|i| ladder.get(i)).cloned();
+        let prev = pos
+            .and_then(|i| i.checked_sub(1))
+            .and_then(|i| ladder.get(i))
+            .cloned();
         {
             let mut vars = env.vars.borrow_mut();
             vars.insert("score".into(), Value::Num(total));
             vars.insert("rank".into(), Value::Num(Decimal::from(rank)));
             vars.insert("group_size".into(), Value::Num(Decimal::from(size)));
-            vars.insert("next_grade".into(), next.clone().map_or(Value::Null, Value::Text));
-            vars.insert("previous_grade".into(), prev.clone().map_or(Value::Null, Value::Text));
+            vars.insert(
+                "next_grade".into(),
+                next.clone().map_or(Value::Null, Value::Text),
+            );
+            vars.insert(
+                "previous_grade".into(),
+                prev.clone().map_or(Value::Null, Value::Text),
+            );
         }
         for i in items {
             env.items.borrow_mut().insert(i.item.clone(), i.score);
-            *env.dims.borrow_mut().entry(i.dimension.clone()).or_default() += i.score;
+            *env.dims
+                .borrow_mut()
+                .entry(i.dimension.clone())
+                .or_default() += i.score;
         }
         let _ = card;
         let mut trace = Trace::new("grade rules".to_owned(), String::new());
         for r in &self.a.rules {
-            let holds = env
-                .eval(&r.when)
-                .and_then(|v| v.as_bool())
-                .map_err(|e| err(self.policy, r.line, format!("rule {} when, manager {}, {period}: {e}", r.decision.code(), m.id)))?;
+            let holds = env.eval(&r.when).and_then(|v| v.as_bool()).map_err(|e| {
+                err(
+                    self.policy,
+                    r.line,
+                    format!(
+                        "rule {} when, manager {}, {period}: {e}",
+                        r.decision.code(),
+                        m.id
+                    ),
+                )
+            })?;
             let mut node = Trace::new(
                 format!("{} when {}", r.decision.code(), r.when),
                 if holds { "yes" } else { "no" }.to_owned(),
             );
             node.children = env.ctx.take_trace();
             node.children.extend(env.notes.borrow_mut().drain(..));
-            node.notes.push(format!("policy line {}{}", r.line, r.reason.as_ref().map(|x| format!(": {x}")).unwrap_or_default()));
+            node.notes.push(format!(
+                "policy line {}{}",
+                r.line,
+                r.reason
+                    .as_ref()
+                    .map(|x| format!(": {x}"))
+                    .unwrap_or_default()
+            ));
             trace.children.push(node);
             if !holds {
                 continue;
             }
             let to = match &r.to {
-                Some(e) => match env.eval(e).map_err(|e| err(self.policy, r.line, format!("rule to: {e}")))? {
+                Some(e) => match env
+                    .eval(e)
+                    .map_err(|e| err(self.policy, r.line, format!("rule to: {e}")))?
+                {
                     Value::Text(t) => Some(t),
                     Value::Null => None,
                     v => Some(v.to_string()),
@@ -426,22 +526,36 @@ impl<'a> Run<'a> {
                         r.decision.code(),
                         m.id,
                         m.grade.as_deref().unwrap_or(""),
-                        if r.decision == Decision::Promote { "next" } else { "previous" }
+                        if r.decision == Decision::Promote {
+                            "next"
+                        } else {
+                            "previous"
+                        }
                     ),
                 ));
             }
             let reason = format!(
                 "{}{} (policy line {})",
                 r.decision.zh(),
-                r.reason.as_ref().map(|x| format!(": {x}")).unwrap_or_default(),
+                r.reason
+                    .as_ref()
+                    .map(|x| format!(": {x}"))
+                    .unwrap_or_default(),
                 r.line
             );
             trace.value = r.decision.code().to_owned();
             return Ok((r.decision, to, reason, trace));
         }
         trace.value = "keep".to_owned();
-        trace.notes.push("no rule holds: the grade is kept".to_owned());
-        Ok((Decision::Keep, m.grade.clone(), "保级: no rule holds".to_owned(), trace))
+        trace
+            .notes
+            .push("no rule holds: the grade is kept".to_owned());
+        Ok((
+            Decision::Keep,
+            m.grade.clone(),
+            "保级: no rule holds".to_owned(),
+            trace,
+        ))
     }
 }
 
@@ -493,13 +607,13 @@ impl<'r, 'a> AssessEnv<'r, 'a> {
     }
 
     fn average_of(&self, kind: &str) -> Result<Value, String> {
-        let f = Frequency::parse_name(kind)
-            .ok_or_else(|| format!("average_of({kind:?}): use 'monthly', 'quarterly', 'half_yearly' or 'annual'"))?;
-        let card = self
-            .run
-            .a
-            .scorecard_of(f)
-            .ok_or_else(|| format!("average_of({kind:?}): the policy has no {kind} scorecard"))?;
+        let f = Frequency::parse_name(kind).ok_or_else(|| {
+            format!("average_of({kind:?}): use 'monthly', 'quarterly', 'half_yearly' or 'annual'")
+        })?;
+        let card =
+            self.run.a.scorecard_of(f).ok_or_else(|| {
+                format!("average_of({kind:?}): the policy has no {kind} scorecard")
+            })?;
         let mut node = Trace::new(format!("average_of({kind})"), String::new());
         let (mut sum, mut n) = (Decimal::ZERO, 0u32);
         for sp in sub_periods(f, self.period) {
@@ -516,7 +630,11 @@ impl<'r, 'a> AssessEnv<'r, 'a> {
             sum += total;
             n += 1;
         }
-        let v = if n == 0 { Decimal::ZERO } else { sum / Decimal::from(n) };
+        let v = if n == 0 {
+            Decimal::ZERO
+        } else {
+            sum / Decimal::from(n)
+        };
         node.value = v.normalize().to_string();
         self.notes.borrow_mut().push(node);
         Ok(Value::Num(v))
@@ -533,7 +651,11 @@ impl<'r, 'a> AssessEnv<'r, 'a> {
             if before_hire || before_data {
                 node.notes.push(format!(
                     "{p}: before {}; not counted",
-                    if before_hire { "hire" } else { "the data starts" }
+                    if before_hire {
+                        "hire"
+                    } else {
+                        "the data starts"
+                    }
                 ));
                 break;
             }

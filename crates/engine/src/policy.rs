@@ -2029,7 +2029,7 @@ fn load_assessment(l: &mut Loader<'_>, raw: &Spanned<RawAssessment>) -> Option<A
             RankTies::Shared
         }
     };
-    let raters = r.raters.as_ref().and_then(|rr| {
+    let raters = r.raters.as_ref().map(|rr| {
         let ro = rr.span().start;
         let x = rr.get_ref();
         let mut weights = BTreeMap::new();
@@ -2049,55 +2049,88 @@ fn load_assessment(l: &mut Loader<'_>, raw: &Spanned<RawAssessment>) -> Option<A
         if sum != Decimal::ONE {
             l.err(
                 ro,
-                format!("assessment raters: the weights sum to {}, not 1", sum.normalize()),
+                format!(
+                    "assessment raters: the weights sum to {}, not 1",
+                    sum.normalize()
+                ),
             );
         }
         for q in &x.required {
             if !weights.contains_key(q) {
-                l.err(ro, format!("assessment raters: required {q:?} has no weight"));
+                l.err(
+                    ro,
+                    format!("assessment raters: required {q:?} has no weight"),
+                );
             }
         }
-        Some(Raters {
+        Raters {
             weights,
             required: x.required.clone(),
             line: l.line(ro),
-        })
+        }
     });
     let mut scorecards: Vec<Scorecard> = Vec::new();
     for sc in &r.scorecards {
         let so = sc.span().start;
         let s = sc.get_ref();
         let Some(period) = Frequency::parse(&s.period) else {
-            l.err(so, format!("scorecard {}: period is monthly, quarterly, half_yearly or annual", s.name));
+            l.err(
+                so,
+                format!(
+                    "scorecard {}: period is monthly, quarterly, half_yearly or annual",
+                    s.name
+                ),
+            );
             continue;
         };
         if scorecards.iter().any(|x| x.period == period) {
-            l.err(so, format!("scorecard {}: there is already a {} scorecard", s.name, period.name()));
+            l.err(
+                so,
+                format!(
+                    "scorecard {}: there is already a {} scorecard",
+                    s.name,
+                    period.name()
+                ),
+            );
         }
         let mut dimensions = Vec::new();
         for d in &s.dimensions {
             let dd = d.get_ref();
             let weight = match &dd.weight {
-                Some(w) => dec(l, d.span().start, w, &format!("dimension {}", dd.name)).unwrap_or(Decimal::ONE),
+                Some(w) => dec(l, d.span().start, w, &format!("dimension {}", dd.name))
+                    .unwrap_or(Decimal::ONE),
                 None => Decimal::ONE,
             };
             if dimensions.iter().any(|x: &Dimension| x.name == dd.name) {
                 l.err(d.span().start, format!("dimension {} twice", dd.name));
             }
-            dimensions.push(Dimension { name: dd.name.clone(), weight, line: l.line(d.span().start) });
+            dimensions.push(Dimension {
+                name: dd.name.clone(),
+                weight,
+                line: l.line(d.span().start),
+            });
         }
         let mut items: Vec<ScoreItem> = Vec::new();
         for it in &s.items {
             let io = it.span().start;
             let i = it.get_ref();
             if !dimensions.iter().any(|d| d.name == i.dimension) {
-                l.err(io, format!("item {}: no dimension {:?} in scorecard {}", i.name, i.dimension, s.name));
+                l.err(
+                    io,
+                    format!(
+                        "item {}: no dimension {:?} in scorecard {}",
+                        i.name, i.dimension, s.name
+                    ),
+                );
             }
             if items.iter().any(|x| x.name == i.name) {
                 l.err(io, format!("item {} twice in scorecard {}", i.name, s.name));
             }
             let max = dec(l, io, &i.max, &format!("item {} max", i.name)).unwrap_or(Decimal::ZERO);
-            let score = i.score.as_ref().and_then(|e| l.expr(e, &format!("item {} score", i.name)));
+            let score = i
+                .score
+                .as_ref()
+                .and_then(|e| l.expr(e, &format!("item {} score", i.name)));
             match (i.score.is_some(), i.rated) {
                 (true, true) => l.err(io, format!("item {}: either score = \"…\" (computed) or rated = true (by raters), not both", i.name)),
                 (false, false) => l.err(io, format!("item {}: say how it is scored: score = \"…\" (computed) or rated = true (by raters)", i.name)),
@@ -2114,26 +2147,50 @@ fn load_assessment(l: &mut Loader<'_>, raw: &Spanned<RawAssessment>) -> Option<A
                 line: l.line(io),
             });
         }
-        scorecards.push(Scorecard { name: s.name.clone(), period, dimensions, items, line: l.line(so) });
+        scorecards.push(Scorecard {
+            name: s.name.clone(),
+            period,
+            dimensions,
+            items,
+            line: l.line(so),
+        });
     }
     if scorecards.is_empty() {
-        l.err(o, "an [assessment] needs at least one [[assessment.scorecards]]");
+        l.err(
+            o,
+            "an [assessment] needs at least one [[assessment.scorecards]]",
+        );
     }
     let mut rules = Vec::new();
     for ru in &r.rules {
         let ro = ru.span().start;
         let x = ru.get_ref();
         let Some(decision) = Decision::parse(&x.decision) else {
-            l.err(ro, format!("rule decision {:?}: use promote, keep, demote, dismiss or confirm", x.decision));
+            l.err(
+                ro,
+                format!(
+                    "rule decision {:?}: use promote, keep, demote, dismiss or confirm",
+                    x.decision
+                ),
+            );
             continue;
         };
         let when = l.expr(&x.when, "rule when");
         let to = x.to.as_ref().and_then(|t| l.expr(t, "rule to"));
         if let Some(when) = when {
-            rules.push(GradeRule { decision, when, to, reason: x.reason.clone(), line: l.line(ro) });
+            rules.push(GradeRule {
+                decision,
+                when,
+                to,
+                reason: x.reason.clone(),
+                line: l.line(ro),
+            });
         }
     }
-    let assessed = r.assessed.as_ref().and_then(|e| l.expr(e, "assessment assessed"));
+    let assessed = r
+        .assessed
+        .as_ref()
+        .and_then(|e| l.expr(e, "assessment assessed"));
     Some(Assessment {
         assessed,
         rank_within: r.rank_within.clone().filter(|s| !s.is_empty()),

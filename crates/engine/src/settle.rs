@@ -335,7 +335,12 @@ pub(crate) struct Ctx<'a> {
 }
 
 impl<'a> Ctx<'a> {
-    pub(crate) fn new(policy: &'a Policy, ix: &'a Index<'a>, manager: &'a Manager, period: Period) -> Ctx<'a> {
+    pub(crate) fn new(
+        policy: &'a Policy,
+        ix: &'a Index<'a>,
+        manager: &'a Manager,
+        period: Period,
+    ) -> Ctx<'a> {
         Ctx {
             policy,
             ix,

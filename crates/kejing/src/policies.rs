@@ -166,7 +166,11 @@ pub fn run_case(
     if !case.assess.is_empty() {
         check_assessment_case(policy, case, &data, &mut problems);
         if case.expect.is_empty() {
-            return if problems.is_empty() { Ok(()) } else { Err(problems) };
+            return if problems.is_empty() {
+                Ok(())
+            } else {
+                Err(problems)
+            };
         }
     }
     let result = settle(policy, &data, case.period).map_err(|e| vec![e.to_string()])?;
@@ -500,7 +504,9 @@ fn check_assessment_case(
             continue;
         }
         let Some(row) = row else {
-            problems.push(format!("{manager}: not assessed (not in post, or not in managers)"));
+            problems.push(format!(
+                "{manager}: not assessed (not in post, or not in managers)"
+            ));
             continue;
         };
         for (col, value) in want {
@@ -510,7 +516,10 @@ fn check_assessment_case(
                         .parse::<rust_decimal::Decimal>()
                         .is_ok_and(|v| v == row.score);
                     if !ok {
-                        problems.push(format!("{manager} score: expected {value}, got {}", row.score.normalize()));
+                        problems.push(format!(
+                            "{manager} score: expected {value}, got {}",
+                            row.score.normalize()
+                        ));
                     }
                     continue;
                 }
@@ -519,10 +528,16 @@ fn check_assessment_case(
                 "new_grade" => row.new_grade.clone().unwrap_or_default(),
                 "decision" => row.decision.code().to_owned(),
                 other => {
-                    let item = row.items.iter().find(|i| i.item == other.trim_start_matches("item:"));
+                    let item = row
+                        .items
+                        .iter()
+                        .find(|i| i.item == other.trim_start_matches("item:"));
                     match item {
                         Some(i) if other.starts_with("item:") => {
-                            if value.parse::<rust_decimal::Decimal>().is_ok_and(|v| v == i.score) {
+                            if value
+                                .parse::<rust_decimal::Decimal>()
+                                .is_ok_and(|v| v == i.score)
+                            {
                                 continue;
                             }
                             i.score.normalize().to_string()
@@ -540,7 +555,9 @@ fn check_assessment_case(
                     .get(manager)
                     .map(|t| format!("\n{}", indent(&t.render(), "         ")))
                     .unwrap_or_default();
-                problems.push(format!("{manager} {col}: expected {value:?}, got {got:?}{why}"));
+                problems.push(format!(
+                    "{manager} {col}: expected {value:?}, got {got:?}{why}"
+                ));
             }
         }
     }
@@ -555,7 +572,8 @@ pub fn db_assess(
     period: kejing_engine::Period,
 ) -> Result<i64> {
     let data = store.load_dataset_at(org, period.last_day())?;
-    let result = kejing_engine::assess::assess(policy, &data, period).map_err(|e| anyhow!("{e}"))?;
+    let result =
+        kejing_engine::assess::assess(policy, &data, period).map_err(|e| anyhow!("{e}"))?;
     let results: Vec<kejing_store::assessment::NewResult> = result
         .rows
         .iter()

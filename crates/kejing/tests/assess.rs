@@ -15,7 +15,11 @@ impl Drop for Db {
     fn drop(&mut self) {
         if let Some((admin, db)) = &self.drop_with {
             let _ = Command::new("psql")
-                .args([admin.as_str(), "-qc", &format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)")])
+                .args([
+                    admin.as_str(),
+                    "-qc",
+                    &format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"),
+                ])
                 .output();
         }
     }
@@ -25,19 +29,38 @@ fn db(dir: &Path, name: &str) -> Db {
     match std::env::var("KEJING_TEST_PG_URL") {
         Ok(admin) if !admin.is_empty() => {
             let db = format!("kejing_assess_{}_{name}", std::process::id());
-            for sql in [format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"), format!("CREATE DATABASE {db}")] {
-                let out = Command::new("psql").args([admin.as_str(), "-qc", &sql]).output().expect("psql");
-                assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+            for sql in [
+                format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"),
+                format!("CREATE DATABASE {db}"),
+            ] {
+                let out = Command::new("psql")
+                    .args([admin.as_str(), "-qc", &sql])
+                    .output()
+                    .expect("psql");
+                assert!(
+                    out.status.success(),
+                    "{}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
             }
             let (base, _) = admin.rsplit_once('/').unwrap();
-            Db { url: format!("{base}/{db}"), drop_with: Some((admin.clone(), db)) }
+            Db {
+                url: format!("{base}/{db}"),
+                drop_with: Some((admin.clone(), db)),
+            }
         }
-        _ => Db { url: dir.join(format!("{name}.db")).display().to_string(), drop_with: None },
+        _ => Db {
+            url: dir.join(format!("{name}.db")).display().to_string(),
+            drop_with: None,
+        },
     }
 }
 
 fn policy() -> kejing_engine::policy::Policy {
-    kejing::policies::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../../policies/bank-grades/policy.toml")).unwrap()
+    kejing::policies::load(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("../../policies/bank-grades/policy.toml"),
+    )
+    .unwrap()
 }
 
 #[test]
@@ -46,15 +69,35 @@ fn a_proposal_changes_nothing_until_approved_then_the_next_settlement_pays_the_n
     let g = db(tmp.path(), "approve");
     let data = tmp.path().join("data");
     std::fs::create_dir_all(&data).unwrap();
-    let w = |name: &str, text: &str| std::fs::write(data.join(format!("{name}.csv")), text).unwrap();
-    w("managers", "manager_id,name,track,grade,status,hired_on,qualified,qualified_for,misconduct\nM1,王伟,corporate,三级,active,2015-03-01,true,二级,false\nM2,李娜,corporate,三级,active,2015-03-01,true,,false\n");
-    w("clients", "client_id,name,kind\nC1,甲,company\nC2,乙,company\n");
-    w("accounts", "account_id,client_id,product,currency\nA1,C1,demand,CNY\nA2,C2,demand,CNY\n");
-    w("ownership", "client_id,manager_id,ratio,from\nC1,M1,1,2025-01-01\nC2,M2,1,2025-01-01\n");
+    let w =
+        |name: &str, text: &str| std::fs::write(data.join(format!("{name}.csv")), text).unwrap();
+    w(
+        "managers",
+        "manager_id,name,track,grade,status,hired_on,qualified,qualified_for,misconduct\nM1,王伟,corporate,三级,active,2015-03-01,true,二级,false\nM2,李娜,corporate,三级,active,2015-03-01,true,,false\n",
+    );
+    w(
+        "clients",
+        "client_id,name,kind\nC1,甲,company\nC2,乙,company\n",
+    );
+    w(
+        "accounts",
+        "account_id,client_id,product,currency\nA1,C1,demand,CNY\nA2,C2,demand,CNY\n",
+    );
+    w(
+        "ownership",
+        "client_id,manager_id,ratio,from\nC1,M1,1,2025-01-01\nC2,M2,1,2025-01-01\n",
+    );
     // A big balance on the first day of each quarter, of December and of January: every daily
     // average is above the 二级 standard (20,000,000).
     let mut b = String::from("account_id,date,balance\n");
-    for d in ["2026-01-01", "2026-04-01", "2026-07-01", "2026-10-01", "2026-12-01", "2027-01-01"] {
+    for d in [
+        "2026-01-01",
+        "2026-04-01",
+        "2026-07-01",
+        "2026-10-01",
+        "2026-12-01",
+        "2027-01-01",
+    ] {
         for a in ["A1", "A2"] {
             b.push_str(&format!("{a},{d},5000000000\n"));
         }
@@ -62,32 +105,62 @@ fn a_proposal_changes_nothing_until_approved_then_the_next_settlement_pays_the_n
     w("balances", &b);
     let mut s = String::from("period,manager_id,rater_id,relation,dimension,item,score\n");
     for q in 1..=4 {
-        s.push_str(&format!("2026-Q{q},M1,H1,superior,综合,职业操守与服务,40\n"));
-        s.push_str(&format!("2026-Q{q},M2,H1,superior,综合,职业操守与服务,30\n"));
+        s.push_str(&format!(
+            "2026-Q{q},M1,H1,superior,综合,职业操守与服务,40\n"
+        ));
+        s.push_str(&format!(
+            "2026-Q{q},M2,H1,superior,综合,职业操守与服务,30\n"
+        ));
     }
     w("scores", &s);
 
     let mut store = Store::open(&g.url).unwrap();
     store.set_actor("hr");
     let org = store.ensure_org("bank", "测试银行").unwrap();
-    for t in ["managers", "clients", "accounts", "ownership", "balances", "scores"] {
+    for t in [
+        "managers",
+        "clients",
+        "accounts",
+        "ownership",
+        "balances",
+        "scores",
+    ] {
         store
-            .import(&org, kejing_io::Table::parse(t).unwrap(), &data.join(format!("{t}.csv")), &Default::default(), &mut |_, _, _| {})
+            .import(
+                &org,
+                kejing_io::Table::parse(t).unwrap(),
+                &data.join(format!("{t}.csv")),
+                &Default::default(),
+                &mut |_, _, _| {},
+            )
             .unwrap_or_else(|e| panic!("{t}: {e}"));
     }
     let policy = policy();
     let history_before = store.grade_history(&org, "M1").unwrap();
 
     // The assessment proposes; nothing changes.
-    let run = kejing::policies::db_assess(&mut store, &org, &policy, "2026".parse().unwrap()).unwrap();
+    let run =
+        kejing::policies::db_assess(&mut store, &org, &policy, "2026".parse().unwrap()).unwrap();
     let rows = store.assessment_rows(run).unwrap();
     let m1 = rows.iter().find(|r| r.manager == "M1").unwrap();
-    assert_eq!((m1.decision.as_str(), m1.new_grade.as_deref(), m1.status.as_str()), ("promote", Some("二级"), "proposed"));
+    assert_eq!(
+        (
+            m1.decision.as_str(),
+            m1.new_grade.as_deref(),
+            m1.status.as_str()
+        ),
+        ("promote", Some("二级"), "proposed")
+    );
     let m2 = rows.iter().find(|r| r.manager == "M2").unwrap();
     assert_eq!(m2.decision, "keep");
-    assert_eq!(store.grade_history(&org, "M1").unwrap(), history_before, "a proposal changes nothing");
+    assert_eq!(
+        store.grade_history(&org, "M1").unwrap(),
+        history_before,
+        "a proposal changes nothing"
+    );
     let pay = |store: &mut Store, period: &str| {
-        let (_, lines) = kejing::policies::db_settle(store, &org, &policy, period.parse().unwrap()).unwrap();
+        let (_, lines) =
+            kejing::policies::db_settle(store, &org, &policy, period.parse().unwrap()).unwrap();
         lines
             .iter()
             .filter(|l| l.manager == "M1")
@@ -95,26 +168,69 @@ fn a_proposal_changes_nothing_until_approved_then_the_next_settlement_pays_the_n
             .collect::<Vec<_>>()
     };
     let before = pay(&mut store, "2027-01");
-    assert!(before.contains(&("职位工资".into(), "1600.00".into())), "三级 before approval: {before:?}");
+    assert!(
+        before.contains(&("职位工资".into(), "1600.00".into())),
+        "三级 before approval: {before:?}"
+    );
 
     // Approved: the history shows 二级 from 2027-01-01 (the day after the period) …
-    assert_eq!(store.approve_assessment(&org, run, &["M1".to_owned()], None).unwrap(), 1);
+    assert_eq!(
+        store
+            .approve_assessment(&org, run, &["M1".to_owned()], None)
+            .unwrap(),
+        1
+    );
     let history = store.grade_history(&org, "M1").unwrap();
     let last = history.last().unwrap();
-    assert_eq!((last.effective_on.to_string().as_str(), last.grade.as_deref()), ("2027-01-01", Some("二级")));
+    assert_eq!(
+        (
+            last.effective_on.to_string().as_str(),
+            last.grade.as_deref()
+        ),
+        ("2027-01-01", Some("二级"))
+    );
     // … December is still paid at 三级, January at 二级.
     let december = pay(&mut store, "2026-12");
-    assert!(december.contains(&("职位工资".into(), "1600.00".into())), "{december:?}");
-    assert!(december.contains(&("季度业绩奖金".into(), "3000.00".into())), "{december:?}");
+    assert!(
+        december.contains(&("职位工资".into(), "1600.00".into())),
+        "{december:?}"
+    );
+    assert!(
+        december.contains(&("季度业绩奖金".into(), "3000.00".into())),
+        "{december:?}"
+    );
     let january = pay(&mut store, "2027-01");
-    assert!(january.contains(&("职位工资".into(), "2000.00".into())), "二级 after approval: {january:?}");
-    assert!(january.contains(&("两费津贴".into(), "600.00".into())), "{january:?}");
+    assert!(
+        january.contains(&("职位工资".into(), "2000.00".into())),
+        "二级 after approval: {january:?}"
+    );
+    assert!(
+        january.contains(&("两费津贴".into(), "600.00".into())),
+        "{january:?}"
+    );
 
     // Approved once; M2's proposal (keep) is still open and changes nothing when approved.
-    assert!(store.approve_assessment(&org, run, &["M1".to_owned()], None).is_err());
+    assert!(
+        store
+            .approve_assessment(&org, run, &["M1".to_owned()], None)
+            .is_err()
+    );
     assert_eq!(store.approve_assessment(&org, run, &[], None).unwrap(), 1);
-    assert_eq!(store.grade_history(&org, "M2").unwrap().last().unwrap().grade.as_deref(), Some("三级"));
+    assert_eq!(
+        store
+            .grade_history(&org, "M2")
+            .unwrap()
+            .last()
+            .unwrap()
+            .grade
+            .as_deref(),
+        Some("三级")
+    );
     let audit = store.audit_log(50).unwrap();
-    assert!(audit.iter().any(|e| e.action == "approve" && e.key == format!("{run}/M1")));
+    assert!(
+        audit
+            .iter()
+            .any(|e| e.action == "approve" && e.key == format!("{run}/M1"))
+    );
     assert!(audit.iter().any(|e| e.action == "assess"));
 }

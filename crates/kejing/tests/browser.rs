@@ -366,3 +366,83 @@ async fn browser_flows_for_every_role() {
     logout(&c).await;
     c.close().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn browser_rating_and_approval() {
+    let fx = tokio::task::block_in_place(|| common::fixture("browser_assess"));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let app = kejing::web::router(fx.app.clone());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    let profile = fx.dir.path().join("chromium-profile");
+    let (_driver, c) = browser(&profile).await;
+
+    // A team head rates a customer manager; the form shows each item's standard and maximum.
+    login(&c, &base, "team").await;
+    c.goto(&format!("{base}/rate")).await.unwrap();
+    css(&c, "#policy")
+        .await
+        .select_by_value("bank-grades")
+        .await
+        .unwrap();
+    css(&c, "#period").await.send_keys("2026-Q3").await.unwrap();
+    css(&c, "#manager")
+        .await
+        .select_by_value("M2")
+        .await
+        .unwrap();
+    submit(&c, css(&c, "#rate-open").await).await;
+    let form = text(&c, "#rate-form").await;
+    assert!(form.contains("上级评分") && form.contains("40"), "{form}");
+    // Above the maximum: refused, nothing saved.
+    css(&c, "#s1").await.clear().await.unwrap();
+    css(&c, "#s1").await.send_keys("45").await.unwrap();
+    submit(&c, css(&c, "#rate-submit").await).await;
+    assert!(text(&c, "#rate-error").await.contains("0…40"));
+    css(&c, "#s1").await.clear().await.unwrap();
+    css(&c, "#s1").await.send_keys("39.5").await.unwrap();
+    submit(&c, css(&c, "#rate-submit").await).await;
+    assert!(text(&c, "#rate-notice").await.contains("1"));
+    shot(&c, "rate-form").await;
+    logout(&c).await;
+
+    // The performance office runs the assessment and approves the proposals.
+    login(&c, &base, "admin").await;
+    c.goto(&format!("{base}/assessments")).await.unwrap();
+    css(&c, "#policy")
+        .await
+        .select_by_value("bank-grades")
+        .await
+        .unwrap();
+    css(&c, "#period").await.send_keys("2026-Q3").await.unwrap();
+    submit(&c, css(&c, "#assess-submit").await).await;
+    let table = text(&c, "#assessment-table").await;
+    assert!(table.contains("M2") && table.contains("降级"), "{table}");
+    assert!(text(&c, "#assess-open").await.contains('3'));
+    let run_url = c.current_url().await.unwrap();
+    shot(&c, "assessment-proposals").await;
+    css(&c, "#approve-all").await.click().await.unwrap();
+    c.accept_alert().await.unwrap();
+    css(&c, "#assess-open").await;
+    for _ in 0..50 {
+        if text(&c, "#assess-open").await.contains('0') {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(text(&c, "#assessment-table").await.contains("已批准"));
+    logout(&c).await;
+
+    // The customer manager sees their scorecard: each item, its standard, and the rule.
+    login(&c, &base, "cm").await;
+    c.goto(&format!("{}/M1", run_url.as_str())).await.unwrap();
+    let items = text(&c, "#scorecard-items").await;
+    assert!(
+        items.contains("存款达标") && items.contains("职业操守与服务"),
+        "{items}"
+    );
+    assert!(text(&c, "#decision-reason").await.contains("policy line"));
+    shot(&c, "scorecard").await;
+    logout(&c).await;
+    c.close().await.unwrap();
+}

@@ -162,8 +162,16 @@ fn cases(
     run: i64,
     transfer: i64,
     dispute: i64,
+    assessment: i64,
 ) -> Vec<(&'static str, &'static str, String, B, &'static str)> {
     let f = |s: &str| B::Form(s.to_owned());
+    let rate = |m: &str, v: &str| {
+        let key: String =
+            form_urlencoded::byte_serialize("s:综合|职业操守与服务".as_bytes()).collect();
+        B::Form(format!(
+            "policy=bank-grades&period=2026-Q3&manager={m}&{key}={v}"
+        ))
+    };
     let j = |s: &str| B::Json(s.to_owned());
     vec![
         ("GET", "/login", "/login".into(), B::None, "AAAAA"),
@@ -356,6 +364,57 @@ fn cases(
             "RRRAA",
         ),
         (
+            "GET",
+            "/assessments",
+            "/assessments".into(),
+            B::None,
+            "AAAAA",
+        ),
+        (
+            "GET",
+            "/assessments/{id}",
+            format!("/assessments/{assessment}"),
+            B::None,
+            "AAAAA",
+        ),
+        (
+            "GET",
+            "/assessments/{id}/{manager}",
+            format!("/assessments/{assessment}/M1"),
+            B::None,
+            "AAAAA",
+        ),
+        (
+            "GET",
+            "/assessments/{id}/{manager}",
+            format!("/assessments/{assessment}/M3"),
+            B::None,
+            "RRRAA",
+        ),
+        (
+            "GET",
+            "/rate",
+            "/rate?policy=bank-grades&period=2026-Q3&manager=M1".into(),
+            B::None,
+            "AAAAR",
+        ),
+        ("POST", "/rate", "/rate".into(), rate("M1", "36"), "AAAAR"),
+        ("POST", "/rate", "/rate".into(), rate("M3", "36"), "RRRAR"),
+        (
+            "POST",
+            "/assessments/run",
+            "/assessments/run".into(),
+            f("policy=bank-grades&period=2026-Q3"),
+            "RRRAR",
+        ),
+        (
+            "POST",
+            "/assessments/{id}/approve",
+            format!("/assessments/{assessment}/approve"),
+            f("manager=M2"),
+            "RRRAR",
+        ),
+        (
             "POST",
             "/settlement/runs/{id}/lock",
             format!("/settlement/runs/{run}/lock"),
@@ -510,7 +569,7 @@ fn cases(
 async fn role_matrix_covers_every_route() {
     let fx = tokio::task::block_in_place(|| common::fixture("matrix"));
     let r = router(fx.app.clone());
-    let all = cases(fx.run, fx.transfer, fx.dispute);
+    let all = cases(fx.run, fx.transfer, fx.dispute, fx.assessment);
     // The matrix names every route the application has, and no other.
     let covered: BTreeSet<(&str, &str)> = all
         .iter()
@@ -522,7 +581,8 @@ async fn role_matrix_covers_every_route() {
     let mut checked = 0;
     for (i, role) in ROLES.iter().enumerate() {
         let s = session(&r, role).await;
-        for (method, _, path, body, expect) in cases(fx.run, fx.transfer, fx.dispute) {
+        for (method, _, path, body, expect) in cases(fx.run, fx.transfer, fx.dispute, fx.assessment)
+        {
             let allowed = expect.as_bytes()[i] == b'A';
             let res = s.call(method, &path, body).await;
             let st = res.status.as_u16();
@@ -544,7 +604,7 @@ async fn role_matrix_covers_every_route() {
             checked += 1;
         }
     }
-    assert!(checked >= 5 * 60, "{checked}");
+    assert!(checked >= 5 * 70, "{checked}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -173,7 +173,11 @@ impl Store {
     }
 
     /// The stored trace of one manager's assessment.
-    pub fn assessment_trace(&mut self, run: i64, manager: &str) -> Result<Option<serde_json::Value>, StoreError> {
+    pub fn assessment_trace(
+        &mut self,
+        run: i64,
+        manager: &str,
+    ) -> Result<Option<serde_json::Value>, StoreError> {
         let rows = self.conn.query(
             "SELECT CAST(trace AS TEXT) FROM assessment_results WHERE run_id = $1 AND manager = $2",
             &[Val::Int(run), Val::text(manager)],
@@ -196,7 +200,9 @@ impl Store {
         effective: Option<NaiveDate>,
     ) -> Result<usize, StoreError> {
         let Some(info) = self.assessment_runs(org)?.into_iter().find(|r| r.id == run) else {
-            return Err(StoreError::Invalid(format!("there is no assessment run #{run}")));
+            return Err(StoreError::Invalid(format!(
+                "there is no assessment run #{run}"
+            )));
         };
         let period: kejing_engine::Period = info
             .period
@@ -213,14 +219,23 @@ impl Store {
             .collect();
         for m in managers {
             if !rows.iter().any(|r| &r.manager == m) {
-                return Err(StoreError::Invalid(format!("assessment run #{run} has no result for {m}")));
+                return Err(StoreError::Invalid(format!(
+                    "assessment run #{run} has no result for {m}"
+                )));
             }
         }
-        let pending: Vec<AssessmentRow> = rows.into_iter().filter(|r| r.status == "proposed").collect();
+        let pending: Vec<AssessmentRow> = rows
+            .into_iter()
+            .filter(|r| r.status == "proposed")
+            .collect();
         if pending.is_empty() {
             return Err(StoreError::Invalid(format!(
                 "assessment run #{run} has no open proposal{}: already approved",
-                if managers.is_empty() { String::new() } else { format!(" for {}", managers.join(", ")) }
+                if managers.is_empty() {
+                    String::new()
+                } else {
+                    format!(" for {}", managers.join(", "))
+                }
             )));
         }
         let actor = self.actor().to_owned();
@@ -280,5 +295,100 @@ impl Store {
             }
             Ok::<_, StoreError>(pending.len())
         })
+    }
+}
+
+/// A score entered in the rating form.
+pub struct NewScore {
+    pub period: String,
+    pub manager: String,
+    pub rater: String,
+    pub relation: String,
+    pub dimension: String,
+    pub item: String,
+    pub score: Decimal,
+}
+
+impl Store {
+    /// Saves a rater's scores (a rater's new score of an item replaces their earlier one).
+    /// Audited with the previous value.
+    pub fn save_scores(&mut self, org: &Org, scores: &[NewScore]) -> Result<usize, StoreError> {
+        self.transaction(|s| {
+            for x in scores {
+                let id = s
+                    .conn
+                    .query(
+                        "SELECT id FROM managers WHERE org_id = $1 AND code = $2",
+                        &[Val::Int(org.id), Val::text(&x.manager)],
+                        &[Ty::Int],
+                    )?
+                    .first()
+                    .and_then(|r| r[0].as_i64())
+                    .ok_or_else(|| StoreError::Invalid(format!("there is no customer manager {}", x.manager)))?;
+                let key = [
+                    Val::Int(id),
+                    Val::text(&x.period),
+                    Val::text(&x.rater),
+                    Val::text(&x.dimension),
+                    Val::text(&x.item),
+                ];
+                let before = s
+                    .conn
+                    .query(
+                        "SELECT CAST(score AS TEXT) FROM scores WHERE manager_id = $1 AND period = $2 AND rater = $3 AND dimension = $4 AND item = $5",
+                        &key,
+                        &[Ty::Dec],
+                    )?
+                    .first()
+                    .and_then(|r| r[0].as_dec());
+                s.conn.exec(
+                    "DELETE FROM scores WHERE manager_id = $1 AND period = $2 AND rater = $3 AND dimension = $4 AND item = $5",
+                    &key,
+                )?;
+                s.conn.exec(
+                    "INSERT INTO scores (org_id, period, manager_id, rater, relation, dimension, item, score) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8{dec})",
+                    &[
+                        Val::Int(org.id),
+                        Val::text(&x.period),
+                        Val::Int(id),
+                        Val::text(&x.rater),
+                        Val::text(&x.relation),
+                        Val::text(&x.dimension),
+                        Val::text(&x.item),
+                        Val::Dec(x.score),
+                    ],
+                )?;
+                s.audit(
+                    Some(org.id),
+                    "rate",
+                    "scores",
+                    &format!("{} {} {} {}/{}", x.period, x.manager, x.rater, x.dimension, x.item),
+                    before.map(|b| serde_json::json!({"score": b.normalize().to_string()})),
+                    Some(serde_json::json!({"score": x.score.normalize().to_string(), "relation": x.relation})),
+                )?;
+            }
+            Ok::<_, StoreError>(scores.len())
+        })
+    }
+
+    /// Scores a rater gave a manager for a period: (dimension, item) → score.
+    pub fn rater_scores(
+        &mut self,
+        org: &Org,
+        period: &str,
+        manager: &str,
+        rater: &str,
+    ) -> Result<std::collections::BTreeMap<(String, String), Decimal>, StoreError> {
+        let rows = self.conn.query(
+            "SELECT s.dimension, s.item, CAST(s.score AS TEXT) FROM scores s JOIN managers m ON m.id = s.manager_id \
+             WHERE s.org_id = $1 AND s.period = $2 AND m.code = $3 AND s.rater = $4",
+            &[Val::Int(org.id), Val::text(period), Val::text(manager), Val::text(rater)],
+            &[Ty::Text, Ty::Text, Ty::Dec],
+        )?;
+        Ok(rows
+            .iter()
+            .filter_map(|r| Some(((r[0].to_cell(), r[1].to_cell()), r[2].as_dec()?)))
+            .collect())
     }
 }

@@ -37,7 +37,10 @@ const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
     ),
     (3, include_str!("../migrations/postgres/0003_disputes.sql")),
     (4, include_str!("../migrations/postgres/0004_web.sql")),
-    (5, include_str!("../migrations/postgres/0005_assessment.sql")),
+    (
+        5,
+        include_str!("../migrations/postgres/0005_assessment.sql"),
+    ),
 ];
 
 /// An error of the store.

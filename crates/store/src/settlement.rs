@@ -251,7 +251,11 @@ impl Store {
     /// status are those of the newest history version in effect on `day` (an approved
     /// promotion from next month is not paid this month). Without a version by then, the
     /// current row.
-    pub fn load_dataset_at(&mut self, org: &Org, day: chrono::NaiveDate) -> Result<DataSet, StoreError> {
+    pub fn load_dataset_at(
+        &mut self,
+        org: &Org,
+        day: chrono::NaiveDate,
+    ) -> Result<DataSet, StoreError> {
         let mut d = self.load_dataset(org)?;
         let rows = self.conn.query(
             "SELECT m.code, h.org_unit, h.track, h.grade, h.tier, h.staff_grade, h.status FROM manager_history h \

@@ -9,6 +9,7 @@
 //! is [`perm::allowed`], and which managers a user may see is [`Ctx::scope`].
 
 pub mod api;
+pub mod assess;
 pub mod auth;
 pub mod cache;
 pub mod charts;
@@ -72,6 +73,13 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/policies/{name}"),
     ("POST", "/policies/{name}/test"),
     ("GET", "/audit"),
+    ("GET", "/assessments"),
+    ("POST", "/assessments/run"),
+    ("GET", "/assessments/{id}"),
+    ("POST", "/assessments/{id}/approve"),
+    ("GET", "/assessments/{id}/{manager}"),
+    ("GET", "/rate"),
+    ("POST", "/rate"),
     ("GET", "/static/{file}"),
     ("GET", "/healthz"),
     ("POST", "/api/login"),
@@ -305,6 +313,12 @@ pub fn router(app: App) -> Router {
         .route("/policies/{name}", get(pages::policy))
         .route("/policies/{name}/test", post(pages::test_policy))
         .route("/audit", get(pages::audit))
+        .route("/assessments", get(assess::assessments))
+        .route("/assessments/run", post(assess::run_assessment))
+        .route("/assessments/{id}", get(assess::assessment))
+        .route("/assessments/{id}/approve", post(assess::approve))
+        .route("/assessments/{id}/{manager}", get(assess::scorecard))
+        .route("/rate", get(assess::rate_page).post(assess::rate))
         .route("/static/{file}", get(pages::asset))
         .route("/healthz", get(|| async { "ok" }));
     let api = api::router();

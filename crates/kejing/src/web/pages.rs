@@ -45,6 +45,13 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("policies.html", include_str!("templates/policies.html")),
     ("policy.html", include_str!("templates/policy.html")),
     ("audit.html", include_str!("templates/audit.html")),
+    (
+        "assessments.html",
+        include_str!("templates/assessments.html"),
+    ),
+    ("assessment.html", include_str!("templates/assessment.html")),
+    ("scorecard.html", include_str!("templates/scorecard.html")),
+    ("rate.html", include_str!("templates/rate.html")),
 ];
 
 const ASSETS: &[(&str, &str, &str)] = &[

@@ -75,6 +75,10 @@ pub enum Action {
     WhatIf,
     ViewPolicies,
     ViewAudit,
+    ViewAssessments,
+    RateScores,
+    RunAssessment,
+    ApproveAssessment,
 }
 
 impl Action {
@@ -94,6 +98,10 @@ impl Action {
         Action::WhatIf,
         Action::ViewPolicies,
         Action::ViewAudit,
+        Action::ViewAssessments,
+        Action::RateScores,
+        Action::RunAssessment,
+        Action::ApproveAssessment,
     ];
 
     pub fn code(self) -> &'static str {
@@ -113,6 +121,10 @@ impl Action {
             Action::WhatIf => "whatif",
             Action::ViewPolicies => "view_policies",
             Action::ViewAudit => "view_audit",
+            Action::ViewAssessments => "view_assessments",
+            Action::RateScores => "rate_scores",
+            Action::RunAssessment => "run_assessment",
+            Action::ApproveAssessment => "approve_assessment",
         }
     }
 }
@@ -133,6 +145,7 @@ pub fn allowed(role: Role, action: Action) -> bool {
                 | WhatIf
                 | ViewPolicies
                 | ViewAudit
+                | ViewAssessments
         ),
         BranchHead => matches!(
             action,
@@ -143,14 +156,29 @@ pub fn allowed(role: Role, action: Action) -> bool {
                 | ViewRuns
                 | ViewStatement
                 | WhatIf
+                | ViewAssessments
+                | RateScores
         ),
         TeamHead => matches!(
             action,
-            ViewManagers | ViewClients | RequestTransfer | ViewRuns | ViewStatement
+            ViewManagers
+                | ViewClients
+                | RequestTransfer
+                | ViewRuns
+                | ViewStatement
+                | ViewAssessments
+                | RateScores
         ),
+        // A customer manager rates themself (self) and sees their own scorecard.
         Manager => matches!(
             action,
-            ViewManagers | ViewClients | RequestTransfer | ViewStatement | RaiseDispute
+            ViewManagers
+                | ViewClients
+                | RequestTransfer
+                | ViewStatement
+                | RaiseDispute
+                | ViewAssessments
+                | RateScores
         ),
     }
 }

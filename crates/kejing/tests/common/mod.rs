@@ -27,6 +27,8 @@ pub struct Fixture {
     pub run: i64,
     pub transfer: i64,
     pub dispute: i64,
+    /// An assessment run (bank-grades, 2026-Q3) with open proposals.
+    pub assessment: i64,
     drop_with: Option<(String, String)>,
 }
 
@@ -108,6 +110,11 @@ pub fn write_data(dir: &Path) {
         "targets",
         "manager_id,period,measure,target\nM1,2026-09,deposit_avg,5000000\n",
     );
+    write(
+        dir,
+        "scores",
+        "period,manager_id,rater_id,relation,dimension,item,score\n2026-Q3,M1,H1,superior,综合,职业操守与服务,38\n2026-Q3,M2,H1,superior,综合,职业操守与服务,30\n2026-Q3,M3,H2,superior,综合,职业操守与服务,35\n",
+    );
 }
 
 pub fn fixture(name: &str) -> Fixture {
@@ -152,6 +159,7 @@ pub fn fixture(name: &str) -> Fixture {
         "ownership",
         "balances",
         "targets",
+        "scores",
     ] {
         let table = kejing_io::Table::parse(t).unwrap();
         store
@@ -186,6 +194,9 @@ pub fn fixture(name: &str) -> Fixture {
     let dispute = store
         .raise_dispute(&org, run, "M1", "存款绩效薪酬", "余额有误")
         .unwrap();
+    let grades = kejing::policies::load(&policies_dir().join("bank-grades/policy.toml")).unwrap();
+    let assessment =
+        kejing::policies::db_assess(&mut store, &org, &grades, "2026-Q3".parse().unwrap()).unwrap();
     drop(store);
     let app = App::new(Config {
         db: url.clone(),
@@ -201,6 +212,7 @@ pub fn fixture(name: &str) -> Fixture {
         run,
         transfer,
         dispute,
+        assessment,
         drop_with,
     }
 }

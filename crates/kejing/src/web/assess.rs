@@ -1,0 +1,422 @@
+//! Assessment pages (考核): runs and their proposals, each customer manager's scorecard with the
+//! rule that set the decision, the rating form that shows each item's standard, and approval.
+
+use super::auth::Ctx;
+use super::pages::{policy_files, render};
+use super::perm::{Action, Role};
+use super::{App, AppError};
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use kejing_engine::Period;
+use kejing_engine::policy::Policy;
+use kejing_store::assessment::NewScore;
+use minijinja::value::Value as JValue;
+use rust_decimal::Decimal;
+use serde::Deserialize;
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+fn page(v: Value) -> JValue {
+    JValue::from_serialize(&v)
+}
+
+/// The policies of the folder that have an [assessment].
+fn assessment_policies(app: &App) -> Vec<(String, PathBuf, Policy)> {
+    policy_files(&app.config.policies)
+        .into_iter()
+        .filter_map(|(n, f)| {
+            let p = crate::policies::load(&f).ok()?;
+            p.assessment.is_some().then_some((n, f, p))
+        })
+        .collect()
+}
+
+fn period_arg(s: &str) -> Result<Period, AppError> {
+    s.trim()
+        .parse::<Period>()
+        .map_err(|e| AppError::bad(format!("{s:?}: {e}")))
+}
+
+pub async fn assessments(State(app): State<App>, ctx: Ctx) -> Result<Response, AppError> {
+    ctx.require(Action::ViewAssessments)?;
+    let org = ctx.user.org.clone();
+    let runs = app
+        .db(&ctx.actor(), move |s| Ok(s.assessment_runs(&org)?))
+        .await?;
+    let policies: Vec<String> = assessment_policies(&app).into_iter().map(|p| p.0).collect();
+    render(
+        &app,
+        &ctx,
+        "assessments.html",
+        page(json!({
+            "runs": runs.iter().map(|r| json!({"id": r.id, "period": r.period, "policy": r.policy,
+                "scorecard": r.scorecard, "created_at": r.created_at, "actor": r.actor})).collect::<Vec<_>>(),
+            "policies": policies,
+        })),
+    )
+}
+
+#[derive(Deserialize)]
+pub struct RunForm {
+    pub policy: String,
+    pub period: String,
+}
+
+pub async fn run_assessment(
+    State(app): State<App>,
+    ctx: Ctx,
+    Form(f): Form<RunForm>,
+) -> Result<Response, AppError> {
+    ctx.require(Action::RunAssessment)?;
+    let period = period_arg(&f.period)?;
+    let Some((_, _, policy)) = assessment_policies(&app)
+        .into_iter()
+        .find(|p| p.0 == f.policy)
+    else {
+        return Err(AppError::bad(format!(
+            "{}: no such policy with an [assessment]",
+            f.policy
+        )));
+    };
+    let org = ctx.user.org.clone();
+    let run = app
+        .db(&ctx.actor(), move |s| {
+            Ok(crate::policies::db_assess(s, &org, &policy, period)?)
+        })
+        .await?;
+    Ok(Redirect::to(&format!("/assessments/{run}")).into_response())
+}
+
+/// A run's results within the user's scope, by group and rank.
+pub fn assessment_data(
+    s: &mut kejing_store::Store,
+    ctx: &Ctx,
+    run: i64,
+) -> Result<Value, AppError> {
+    ctx.require(Action::ViewAssessments)?;
+    let org = ctx.user.org.clone();
+    let Some(info) = s.assessment_runs(&org)?.into_iter().find(|r| r.id == run) else {
+        return Err(AppError::not_found());
+    };
+    let names: BTreeMap<String, String> = s
+        .manager_rows(&org)?
+        .into_iter()
+        .map(|m| (m.code, m.name))
+        .collect();
+    let mut rows: Vec<_> = s
+        .assessment_rows(run)?
+        .into_iter()
+        .filter(|r| ctx.sees(&r.manager))
+        .collect();
+    rows.sort_by(|a, b| {
+        a.group
+            .cmp(&b.group)
+            .then(a.rank.cmp(&b.rank))
+            .then(a.manager.cmp(&b.manager))
+    });
+    let open = rows.iter().filter(|r| r.status == "proposed").count();
+    Ok(json!({
+        "run": {"id": info.id, "period": info.period, "policy": info.policy, "scorecard": info.scorecard,
+                "created_at": info.created_at, "actor": info.actor},
+        "open": open,
+        "rows": rows.iter().map(|r| json!({
+            "manager": r.manager, "name": names.get(&r.manager), "group": r.group, "rank": r.rank,
+            "group_size": r.group_size, "score": r.score.normalize().to_string(), "grade": r.grade,
+            "new_grade": r.new_grade, "decision": r.decision, "reason": r.reason, "status": r.status,
+            "approved_by": r.approved_by, "effective_on": r.effective_on.map(|d| d.to_string()),
+            "changes": r.new_grade != r.grade,
+        })).collect::<Vec<_>>(),
+    }))
+}
+
+pub async fn assessment(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let c = ctx.clone();
+    let data = app
+        .db(&ctx.actor(), move |s| assessment_data(s, &c, id))
+        .await?;
+    render(&app, &ctx, "assessment.html", page(data))
+}
+
+#[derive(Deserialize)]
+pub struct ApproveForm {
+    #[serde(default)]
+    pub manager: String,
+    #[serde(default)]
+    pub effective_on: String,
+}
+
+pub async fn approve(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(f): Form<ApproveForm>,
+) -> Result<Response, AppError> {
+    ctx.require(Action::ApproveAssessment)?;
+    let effective = match f.effective_on.trim() {
+        "" => None,
+        d => Some(
+            chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
+                .map_err(|_| AppError::bad(format!("{d:?}: write the date as YYYY-MM-DD")))?,
+        ),
+    };
+    let org = ctx.user.org.clone();
+    let managers: Vec<String> = f
+        .manager
+        .split(',')
+        .map(str::trim)
+        .filter(|m| !m.is_empty())
+        .map(str::to_owned)
+        .collect();
+    app.db(&ctx.actor(), move |s| {
+        Ok(s.approve_assessment(&org, id, &managers, effective)?)
+    })
+    .await?;
+    Ok(Redirect::to(&format!("/assessments/{id}")).into_response())
+}
+
+/// One manager's scorecard: each item with its maximum, standard and score, the total, rank
+/// and decision, and the trace down to measures, raters and the rule.
+pub async fn scorecard(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path((id, manager)): Path<(i64, String)>,
+) -> Result<Response, AppError> {
+    ctx.require(Action::ViewAssessments)?;
+    ctx.require_manager(&manager)?;
+    let org = ctx.user.org.clone();
+    let data = app
+        .db(&ctx.actor(), move |s| {
+            let Some(info) = s.assessment_runs(&org)?.into_iter().find(|r| r.id == id) else {
+                return Err(AppError::not_found());
+            };
+            let Some(row) = s.assessment_rows(id)?.into_iter().find(|r| r.manager == manager) else {
+                return Err(AppError::not_found());
+            };
+            let trace = s.assessment_trace(id, &manager)?;
+            let name = s
+                .manager_rows(&org)?
+                .into_iter()
+                .find(|m| m.code == manager)
+                .map(|m| m.name)
+                .unwrap_or_default();
+            Ok(json!({
+                "run": {"id": info.id, "period": info.period, "policy": info.policy, "scorecard": info.scorecard},
+                "manager": manager, "name": name,
+                "r": {"score": row.score.normalize().to_string(), "rank": row.rank, "group": row.group,
+                      "group_size": row.group_size, "grade": row.grade, "new_grade": row.new_grade,
+                      "decision": row.decision, "reason": row.reason, "status": row.status,
+                      "effective_on": row.effective_on.map(|d| d.to_string())},
+                "items": row.items,
+                "trace": trace,
+            }))
+        })
+        .await?;
+    render(&app, &ctx, "scorecard.html", page(data))
+}
+
+#[derive(Deserialize, Default)]
+pub struct RateQuery {
+    pub policy: Option<String>,
+    pub period: Option<String>,
+    pub manager: Option<String>,
+}
+
+/// Who rates as what: a customer manager rates themself (self); heads and the office rate
+/// as the superior.
+fn rater_of(ctx: &Ctx, manager: &str) -> (String, &'static str) {
+    let id = ctx
+        .user
+        .manager_code
+        .clone()
+        .unwrap_or_else(|| ctx.user.username.clone());
+    if ctx.user.manager_code.as_deref() == Some(manager) {
+        (id, "self")
+    } else {
+        (id, "superior")
+    }
+}
+
+async fn rate_context(
+    app: &App,
+    ctx: &Ctx,
+    q: &RateQuery,
+    error: Option<String>,
+    notice: Option<String>,
+) -> Result<Value, AppError> {
+    let policies = assessment_policies(app);
+    let policy_name = q
+        .policy
+        .clone()
+        .or_else(|| policies.first().map(|p| p.0.clone()))
+        .unwrap_or_default();
+    let org = ctx.user.org.clone();
+    let c = ctx.clone();
+    let managers: Vec<Value> = app
+        .db(&ctx.actor(), move |s| {
+            Ok(s.manager_rows(&org)?
+                .into_iter()
+                .filter(|m| c.sees(&m.code))
+                .filter(|m| {
+                    c.role != Role::Manager
+                        || c.user.manager_code.as_deref() == Some(m.code.as_str())
+                })
+                .map(|m| json!({"code": m.code, "name": m.name}))
+                .collect())
+        })
+        .await?;
+    let mut out = json!({
+        "policies": policies.iter().map(|p| p.0.clone()).collect::<Vec<_>>(),
+        "managers": managers,
+        "form": {"policy": policy_name, "period": q.period.clone().unwrap_or_default(), "manager": q.manager.clone().unwrap_or_default()},
+        "error": error, "notice": notice,
+    });
+    let (Some(period), Some(manager)) = (
+        q.period.as_deref().filter(|p| !p.is_empty()),
+        q.manager.as_deref().filter(|m| !m.is_empty()),
+    ) else {
+        return Ok(out);
+    };
+    ctx.require_manager(manager)?;
+    let period = period_arg(period)?;
+    let Some((_, _, policy)) = policies.into_iter().find(|p| p.0 == policy_name) else {
+        return Err(AppError::bad(format!(
+            "{policy_name}: no such policy with an [assessment]"
+        )));
+    };
+    let Some(card) = policy
+        .assessment
+        .as_ref()
+        .and_then(|a| a.scorecard_for(period))
+    else {
+        return Err(AppError::bad(format!(
+            "{policy_name} has no scorecard for a period like {period}"
+        )));
+    };
+    let (rater, relation) = rater_of(ctx, manager);
+    let org = ctx.user.org.clone();
+    let (p, m, r) = (period.to_string(), manager.to_owned(), rater.clone());
+    let given = app
+        .db(&ctx.actor(), move |s| Ok(s.rater_scores(&org, &p, &m, &r)?))
+        .await?;
+    out["scorecard"] = json!(card.name);
+    out["rater"] = json!(rater);
+    out["relation"] = json!(relation);
+    out["items"] = json!(card
+        .items
+        .iter()
+        .filter(|i| i.rated)
+        .map(|i| json!({
+            "key": format!("{}|{}", i.dimension, i.name),
+            "dimension": i.dimension, "item": i.name, "max": i.max.normalize().to_string(),
+            "standard": i.standard,
+            "given": given.get(&(i.dimension.clone(), i.name.clone())).map(|d| d.normalize().to_string()),
+        }))
+        .collect::<Vec<_>>());
+    Ok(out)
+}
+
+pub async fn rate_page(
+    State(app): State<App>,
+    ctx: Ctx,
+    Query(q): Query<RateQuery>,
+) -> Result<Response, AppError> {
+    ctx.require(Action::RateScores)?;
+    let data = rate_context(&app, &ctx, &q, None, None).await?;
+    render(&app, &ctx, "rate.html", page(data))
+}
+
+/// Saves the scores of the rating form: every field `s:<dimension>|<item>` with a value, each
+/// within 0 and the item's maximum; nothing is saved if one is not.
+pub async fn rate(
+    State(app): State<App>,
+    ctx: Ctx,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    ctx.require(Action::RateScores)?;
+    let get = |k: &str| {
+        fields
+            .iter()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.trim().to_owned())
+            .unwrap_or_default()
+    };
+    let q = RateQuery {
+        policy: Some(get("policy")),
+        period: Some(get("period")),
+        manager: Some(get("manager")),
+    };
+    let manager = get("manager");
+    ctx.require_manager(&manager)?;
+    let period = period_arg(&get("period"))?;
+    let policies = assessment_policies(&app);
+    let Some((_, _, policy)) = policies.into_iter().find(|p| p.0 == get("policy")) else {
+        return Err(AppError::bad("choose a policy with an [assessment]"));
+    };
+    let Some(card) = policy
+        .assessment
+        .as_ref()
+        .and_then(|a| a.scorecard_for(period))
+    else {
+        return Err(AppError::bad(format!(
+            "no scorecard for a period like {period}"
+        )));
+    };
+    let (rater, relation) = rater_of(&ctx, &manager);
+    let mut scores = Vec::new();
+    let mut problems = Vec::new();
+    for it in card.items.iter().filter(|i| i.rated) {
+        let v = get(&format!("s:{}|{}", it.dimension, it.name));
+        if v.is_empty() {
+            continue;
+        }
+        match kejing_engine::parse_decimal(&v) {
+            Ok(d) if d >= Decimal::ZERO && d <= it.max => scores.push(NewScore {
+                period: period.to_string(),
+                manager: manager.clone(),
+                rater: rater.clone(),
+                relation: relation.to_owned(),
+                dimension: it.dimension.clone(),
+                item: it.name.clone(),
+                score: d,
+            }),
+            Ok(d) => problems.push(format!(
+                "{}: {} is outside 0…{}",
+                it.name,
+                d.normalize(),
+                it.max.normalize()
+            )),
+            Err(e) => problems.push(format!("{}: {v:?}: {e}", it.name)),
+        }
+    }
+    if !problems.is_empty() || scores.is_empty() {
+        let msg = if problems.is_empty() {
+            app.i18n.tr(&ctx.lang, "rate-nothing", &[])
+        } else {
+            format!(
+                "{} {}",
+                app.i18n.tr(&ctx.lang, "rate-invalid", &[]),
+                problems.join("; ")
+            )
+        };
+        let data = rate_context(&app, &ctx, &q, Some(msg), None).await?;
+        let mut r = render(&app, &ctx, "rate.html", page(data))?;
+        *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+        return Ok(r);
+    }
+    let org = ctx.user.org.clone();
+    let n = app
+        .db(&ctx.actor(), move |s| Ok(s.save_scores(&org, &scores)?))
+        .await?;
+    let notice = app
+        .i18n
+        .tr(&ctx.lang, "rate-saved", &[("count", n.to_string())]);
+    let data = rate_context(&app, &ctx, &q, None, Some(notice)).await?;
+    render(&app, &ctx, "rate.html", page(data))
+}
