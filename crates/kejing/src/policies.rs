@@ -424,6 +424,10 @@ pub fn stored_csv(lines: &[kejing_store::settlement::StoredLine]) -> String {
 /// The policies shipped with kejing, embedded in the binary.
 pub const SHIPPED: &[(&str, &str)] = &[
     (
+        "bank-11-tiers",
+        include_str!("../../../policies/bank-11-tiers/policy.toml"),
+    ),
+    (
         "bank-grades",
         include_str!("../../../policies/bank-grades/policy.toml"),
     ),
@@ -438,6 +442,18 @@ pub const SHIPPED: &[(&str, &str)] = &[
     (
         "oil-distributor",
         include_str!("../../../policies/oil-distributor/policy.toml"),
+    ),
+    (
+        "selection-round",
+        include_str!("../../../policies/selection-round/policy.toml"),
+    ),
+    (
+        "telecom-grades",
+        include_str!("../../../policies/telecom-grades/policy.toml"),
+    ),
+    (
+        "tobacco-assessment",
+        include_str!("../../../policies/tobacco-assessment/policy.toml"),
     ),
 ];
 
