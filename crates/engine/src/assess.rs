@@ -472,6 +472,9 @@ impl<'a> Run<'a> {
         let _ = card;
         let mut trace = Trace::new("grade rules".to_owned(), String::new());
         for r in &self.a.rules {
+            if r.period.is_some_and(|f| !f.matches(period)) {
+                continue;
+            }
             let holds = env.eval(&r.when).and_then(|v| v.as_bool()).map_err(|e| {
                 err(
                     self.policy,

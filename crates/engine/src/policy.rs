@@ -1875,6 +1875,9 @@ pub struct Scorecard {
 #[derive(Debug, Clone, PartialEq)]
 pub struct GradeRule {
     pub decision: Decision,
+    /// The kind of period the rule decides on (e.g. grades change only on the annual result);
+    /// `None`: every assessed period.
+    pub period: Option<Frequency>,
     pub when: Expr,
     /// The grade after the decision, when it is not the next/previous/same grade.
     pub to: Option<Expr>,
@@ -1983,6 +1986,7 @@ struct RawScoreItem {
 #[serde(deny_unknown_fields)]
 struct RawRule {
     decision: String,
+    period: Option<String>,
     when: Spanned<String>,
     to: Option<Spanned<String>>,
     reason: Option<String>,
@@ -2175,11 +2179,25 @@ fn load_assessment(l: &mut Loader<'_>, raw: &Spanned<RawAssessment>) -> Option<A
             );
             continue;
         };
+        let period = match &x.period {
+            None => None,
+            Some(p) => match Frequency::parse(p) {
+                Some(f) => Some(f),
+                None => {
+                    l.err(
+                        ro,
+                        format!("rule period {p:?}: use monthly, quarterly, half_yearly or annual"),
+                    );
+                    None
+                }
+            },
+        };
         let when = l.expr(&x.when, "rule when");
         let to = x.to.as_ref().and_then(|t| l.expr(t, "rule to"));
         if let Some(when) = when {
             rules.push(GradeRule {
                 decision,
+                period,
                 when,
                 to,
                 reason: x.reason.clone(),
