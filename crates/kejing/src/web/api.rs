@@ -34,6 +34,9 @@ pub fn router() -> Router<App> {
         .route("/api/imports/{table}", post(import))
         .route("/api/whatif", post(whatif))
         .route("/api/audit", get(audit))
+        .route("/api/assessments", get(assessments).post(assess))
+        .route("/api/assessments/{id}", get(assessment))
+        .route("/api/assessments/{id}/approve", post(approve_assessment))
         .route("/api/openapi.json", get(openapi))
 }
 
@@ -269,6 +272,47 @@ async fn audit(State(app): State<App>, ctx: Ctx, Query(q): Query<pages::AuditQue
     ))
 }
 
+async fn assessments(State(app): State<App>, ctx: Ctx) -> ApiResult {
+    ctx.require(Action::ViewAssessments)?;
+    let org = ctx.user.org.clone();
+    let runs = app
+        .db(&ctx.actor(), move |s| Ok(s.assessment_runs(&org)?))
+        .await?;
+    Ok(Json(json!({
+        "runs": runs.iter().map(|r| json!({"id": r.id, "period": r.period, "policy": r.policy,
+            "scorecard": r.scorecard, "created_at": r.created_at, "actor": r.actor})).collect::<Vec<_>>(),
+    })))
+}
+
+async fn assess(
+    State(app): State<App>,
+    ctx: Ctx,
+    Json(f): Json<super::assess::RunForm>,
+) -> ApiResult {
+    let run = super::assess::run_assessment_do(&app, &ctx, f).await?;
+    Ok(Json(json!({ "assessment": run })))
+}
+
+async fn assessment(State(app): State<App>, ctx: Ctx, Path(id): Path<i64>) -> ApiResult {
+    let c = ctx.clone();
+    Ok(Json(
+        app.db(&ctx.actor(), move |s| {
+            super::assess::assessment_data(s, &c, id)
+        })
+        .await?,
+    ))
+}
+
+async fn approve_assessment(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Json(f): Json<super::assess::ApproveForm>,
+) -> ApiResult {
+    let n = super::assess::approve_do(&app, &ctx, id, f).await?;
+    Ok(Json(json!({ "approved": n })))
+}
+
 /// The OpenAPI 3.1 document of the API.
 pub fn openapi_doc() -> Value {
     let id = |name: &str| json!({"name": name, "in": "path", "required": true, "schema": {"type": "string"}});
@@ -338,6 +382,13 @@ pub fn openapi_doc() -> Value {
                 "requestBody": body(json!({"policy": s, "period": s, "changes": {"type": "string", "description": "one NAME=VALUE per line"}}), &["policy", "period", "changes"]), "responses": ok("impact")}},
             "/api/audit": {"get": {"summary": "The audit log, newest first, filtered",
                 "parameters": query(&["actor", "action", "entity", "key"]), "responses": ok("entries")}},
+            "/api/assessments": {
+                "get": {"summary": "Stored assessment runs", "responses": ok("runs")},
+                "post": {"summary": "Assess a period under a policy with an [assessment]; the results are proposals",
+                    "requestBody": body(json!({"policy": s, "period": s}), &["policy", "period"]), "responses": ok("the run's id")}},
+            "/api/assessments/{id}": {"get": {"summary": "A run's results in scope: score, rank within the group, proposal, status", "parameters": [id("id")], "responses": ok("results")}},
+            "/api/assessments/{id}/approve": {"post": {"summary": "Approve proposals (all, or the managers named, comma-separated); grades change from the effective day",
+                "parameters": [id("id")], "requestBody": body(json!({"manager": s, "effective_on": {"type": "string", "format": "date"}}), &[]), "responses": ok("how many were approved")}},
             "/api/openapi.json": {"get": {"summary": "This document", "security": [], "responses": {"200": {"description": "OpenAPI 3.1"}}}},
         }
     })

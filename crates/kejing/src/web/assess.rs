@@ -65,14 +65,11 @@ pub struct RunForm {
     pub period: String,
 }
 
-pub async fn run_assessment(
-    State(app): State<App>,
-    ctx: Ctx,
-    Form(f): Form<RunForm>,
-) -> Result<Response, AppError> {
+/// Assesses a period over the database; the new run's id.
+pub async fn run_assessment_do(app: &App, ctx: &Ctx, f: RunForm) -> Result<i64, AppError> {
     ctx.require(Action::RunAssessment)?;
     let period = period_arg(&f.period)?;
-    let Some((_, _, policy)) = assessment_policies(&app)
+    let Some((_, _, policy)) = assessment_policies(app)
         .into_iter()
         .find(|p| p.0 == f.policy)
     else {
@@ -82,11 +79,18 @@ pub async fn run_assessment(
         )));
     };
     let org = ctx.user.org.clone();
-    let run = app
-        .db(&ctx.actor(), move |s| {
-            Ok(crate::policies::db_assess(s, &org, &policy, period)?)
-        })
-        .await?;
+    app.db(&ctx.actor(), move |s| {
+        Ok(crate::policies::db_assess(s, &org, &policy, period)?)
+    })
+    .await
+}
+
+pub async fn run_assessment(
+    State(app): State<App>,
+    ctx: Ctx,
+    Form(f): Form<RunForm>,
+) -> Result<Response, AppError> {
+    let run = run_assessment_do(&app, &ctx, f).await?;
     Ok(Redirect::to(&format!("/assessments/{run}")).into_response())
 }
 
@@ -152,12 +156,8 @@ pub struct ApproveForm {
     pub effective_on: String,
 }
 
-pub async fn approve(
-    State(app): State<App>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-    Form(f): Form<ApproveForm>,
-) -> Result<Response, AppError> {
+/// Approves proposals of a run (all, or the comma-separated managers); how many.
+pub async fn approve_do(app: &App, ctx: &Ctx, id: i64, f: ApproveForm) -> Result<usize, AppError> {
     ctx.require(Action::ApproveAssessment)?;
     let effective = match f.effective_on.trim() {
         "" => None,
@@ -177,7 +177,16 @@ pub async fn approve(
     app.db(&ctx.actor(), move |s| {
         Ok(s.approve_assessment(&org, id, &managers, effective)?)
     })
-    .await?;
+    .await
+}
+
+pub async fn approve(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(f): Form<ApproveForm>,
+) -> Result<Response, AppError> {
+    approve_do(&app, &ctx, id, f).await?;
     Ok(Redirect::to(&format!("/assessments/{id}")).into_response())
 }
 

@@ -101,6 +101,10 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/api/imports/{table}"),
     ("POST", "/api/whatif"),
     ("GET", "/api/audit"),
+    ("GET", "/api/assessments"),
+    ("POST", "/api/assessments"),
+    ("GET", "/api/assessments/{id}"),
+    ("POST", "/api/assessments/{id}/approve"),
     ("GET", "/api/openapi.json"),
 ];
 
