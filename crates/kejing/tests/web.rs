@@ -1002,3 +1002,33 @@ async fn demo_accounts_reach_every_page_in_both_languages() {
         }
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_team_table_sorts_by_any_column_and_keeps_ranks_by_pay() {
+    let fx = tokio::task::block_in_place(|| common::fixture("sort"));
+    let r = router(fx.app.clone());
+    let admin = session(&r, "admin").await;
+    let order = |body: &str| -> Vec<String> {
+        let table = body.split("id=\"team-table\"").nth(1).unwrap();
+        ["M1", "M2", "M3"]
+            .iter()
+            .map(|m| (table.find(&format!(">{m}</a>")).unwrap(), m.to_string()))
+            .collect::<std::collections::BTreeMap<_, _>>()
+            .into_values()
+            .collect()
+    };
+    let by_pay = admin.call("GET", "/", B::None).await.body;
+    let asc = admin
+        .call("GET", "/?sort=manager&dir=asc", B::None)
+        .await
+        .body;
+    let desc = admin
+        .call("GET", "/?sort=manager&dir=desc", B::None)
+        .await
+        .body;
+    assert_eq!(order(&asc), ["M1", "M2", "M3"]);
+    assert_eq!(order(&desc), ["M3", "M2", "M1"]);
+    // Highest pay first by default (M1 owns the most deposits in the fixture).
+    assert_eq!(order(&by_pay)[0], "M1");
+    assert!(asc.contains("aria-sort=\"ascending\""));
+}

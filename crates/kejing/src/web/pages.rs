@@ -187,6 +187,9 @@ fn completion(actual: Option<Decimal>, target: Option<Decimal>) -> Value {
 pub struct DashQuery {
     pub period: Option<String>,
     pub page: Option<usize>,
+    /// The team table's order: pay (default, highest first), previous, manager, name, unit.
+    pub sort: Option<String>,
+    pub dir: Option<String>,
 }
 
 /// The dashboard's data: my pay this period and last, completion, rank and trend; for heads
@@ -275,16 +278,57 @@ pub fn dashboard_data(
         team.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
         let sum: i64 = team.iter().map(|t| t.1.fen()).sum();
         let values: Vec<i64> = team.iter().map(|t| t.1.fen()).collect();
-        let (offset, pager) = paginate(team.len(), q.page);
-        let rows: Vec<Value> = team
+        // Equal pay shares a rank (1, 1, 3); the table may then be sorted by another column.
+        let mut ranked: Vec<(usize, &String, Money)> = Vec::with_capacity(team.len());
+        for (i, (m, v)) in team.iter().enumerate() {
+            let rank = match ranked.last() {
+                Some((r, _, last)) if last == v => *r,
+                _ => i + 1,
+            };
+            ranked.push((rank, m, *v));
+        }
+        let sort = q.sort.as_deref().unwrap_or("pay");
+        let text_of = |m: &str, f: usize| -> &str {
+            names
+                .get(m)
+                .map(|(n, u)| if f == 0 { *n } else { *u })
+                .unwrap_or("")
+        };
+        match sort {
+            "manager" => ranked.sort_by(|a, b| a.1.cmp(b.1)),
+            "name" => {
+                ranked.sort_by(|a, b| text_of(a.1, 0).cmp(text_of(b.1, 0)).then(a.1.cmp(b.1)))
+            }
+            "unit" => {
+                ranked.sort_by(|a, b| text_of(a.1, 1).cmp(text_of(b.1, 1)).then(a.1.cmp(b.1)))
+            }
+            "previous" => ranked.sort_by(|a, b| {
+                prev_totals
+                    .get(b.1)
+                    .cmp(&prev_totals.get(a.1))
+                    .then(a.1.cmp(b.1))
+            }),
+            _ => {}
+        }
+        // Pay and previous pay read highest first; names and codes A to Z; `dir` turns it round.
+        let natural = if matches!(sort, "pay" | "previous") {
+            "desc"
+        } else {
+            "asc"
+        };
+        let dir = q.dir.clone().unwrap_or_else(|| natural.to_owned());
+        if dir != natural {
+            ranked.reverse();
+        }
+        let (offset, pager) = paginate(ranked.len(), q.page);
+        let rows: Vec<Value> = ranked
             .iter()
-            .enumerate()
             .skip(offset)
             .take(PER_PAGE)
-            .map(|(i, (m, v))| {
+            .map(|(rank, m, v)| {
                 let (name, unit) = names.get(m.as_str()).copied().unwrap_or_default();
                 json!({
-                    "rank": i + 1,
+                    "rank": rank,
                     "manager": m, "name": name, "unit": unit,
                     "pay": v.to_string(),
                     "previous": prev_totals.get(*m).map(|x| x.to_string()),
@@ -293,6 +337,8 @@ pub fn dashboard_data(
             })
             .collect();
         out["team"] = json!({
+            "sort": sort,
+            "dir": dir,
             "rows": rows,
             "pager": pager,
             "count": team.len(),
