@@ -257,6 +257,31 @@ impl Store {
         })
     }
 
+    /// The session's user, its CSRF token, expiry (unix seconds) and the data version (see
+    /// [`Store::data_version`]), in one statement.
+    pub fn session_at(
+        &mut self,
+        token_hash: &str,
+    ) -> Result<Option<(User, String, i64, i64)>, StoreError> {
+        let rows = self.conn.query(
+            &format!(
+                "SELECT {USER_COLS}, s.csrf, s.expires_at, (SELECT COALESCE(MAX(id), 0) FROM audit_log) \
+                 FROM sessions s JOIN users u ON u.id = s.user_id \
+                 JOIN organisations o ON o.id = u.org_id WHERE s.token_hash = $1"
+            ),
+            &[Val::text(token_hash)],
+            &[USER_TYS, &[Ty::Text, Ty::Int, Ty::Int]].concat(),
+        )?;
+        Ok(rows.first().map(|r| {
+            (
+                user_of(r),
+                r[13].to_cell(),
+                r[14].as_i64().unwrap_or(0),
+                r[15].as_i64().unwrap_or(0),
+            )
+        }))
+    }
+
     /// The session's user, its CSRF token and expiry (unix seconds).
     pub fn session(&mut self, token_hash: &str) -> Result<Option<(User, String, i64)>, StoreError> {
         let rows = self.conn.query(

@@ -104,6 +104,8 @@ pub struct Ctx {
     pub bearer: bool,
     /// The managers this user may see; `None`: all of the organisation.
     pub scope: Option<Arc<BTreeSet<String>>>,
+    /// The data version when the request began (keys the caches).
+    pub version: i64,
 }
 
 impl Ctx {
@@ -201,7 +203,7 @@ pub async fn check(app: &App, req: Request, slot: &LangSlot) -> Result<Request, 
     let found = {
         let (hash, app2) = (hash.clone(), app.clone());
         app.db("web", move |s| {
-            let Some((user, csrf, expires)) = s.session(&hash)? else {
+            let Some((user, csrf, expires, version)) = s.session_at(&hash)? else {
                 return Ok(None);
             };
             if expires <= now() {
@@ -214,12 +216,12 @@ pub async fn check(app: &App, req: Request, slot: &LangSlot) -> Result<Request, 
             let role = Role::parse(&user.role).ok_or_else(|| {
                 AppError::internal(format!("user {} has no known role", user.username))
             })?;
-            let scope = scope_of(&app2, s, &user, role)?;
-            Ok(Some(Ok((user, csrf, role, scope))))
+            let scope = scope_of(&app2, s, &user, role, version)?;
+            Ok(Some(Ok((user, csrf, role, scope, version))))
         })
         .await?
     };
-    let (user, csrf, role, scope) = match found {
+    let (user, csrf, role, scope, version) = match found {
         None => {
             return Err(AppError::new(
                 StatusCode::UNAUTHORIZED,
@@ -240,6 +242,7 @@ pub async fn check(app: &App, req: Request, slot: &LangSlot) -> Result<Request, 
         token_hash: hash,
         bearer: bearer.is_some(),
         scope,
+        version,
     };
     if let Some(bytes) = &body
         && !ctx.bearer
@@ -304,6 +307,7 @@ fn scope_of(
     s: &mut kejing_store::Store,
     user: &User,
     role: Role,
+    version: i64,
 ) -> Result<Option<Arc<BTreeSet<String>>>, AppError> {
     if role.sees_all() {
         return Ok(None);
@@ -316,7 +320,7 @@ fn scope_of(
     let Some(unit) = user.org_unit.as_deref() else {
         return Ok(Some(Arc::new(BTreeSet::new())));
     };
-    let mut reads = super::cache::Reads::new(app, s)?;
+    let mut reads = super::cache::Reads::at(app, s, version);
     let set = reads.unit_managers(&user.org, unit)?;
     match &user.manager_code {
         Some(own) if !set.contains(own) => {

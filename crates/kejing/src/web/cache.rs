@@ -36,6 +36,11 @@ impl<'a> Reads<'a> {
     /// Checks the data version (one query) and drops what it makes stale.
     pub fn new(app: &'a App, s: &'a mut Store) -> Result<Reads<'a>, AppError> {
         let version = s.data_version()?;
+        Ok(Reads::at(app, s, version))
+    }
+
+    /// As [`Reads::new`] with a data version read moments ago (with the session).
+    pub fn at(app: &'a App, s: &'a mut Store, version: i64) -> Reads<'a> {
         if let Ok(mut c) = app.cache.lock()
             && c.version != version
         {
@@ -50,7 +55,7 @@ impl<'a> Reads<'a> {
                 c.measures.clear();
             }
         }
-        Ok(Reads { app, s })
+        Reads { app, s }
     }
 
     fn get<K: std::hash::Hash + Eq, V: Clone>(

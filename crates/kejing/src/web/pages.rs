@@ -201,7 +201,7 @@ pub fn dashboard_data(
     q: &DashQuery,
 ) -> Result<Value, AppError> {
     let org = ctx.user.org.clone();
-    let mut reads = super::cache::Reads::new(app, s)?;
+    let mut reads = super::cache::Reads::at(app, s, ctx.version);
     let runs = reads.current_runs(&org)?;
     let periods: Vec<String> = runs.iter().map(|r| r.0.clone()).collect();
     let idx = match &q.period {
