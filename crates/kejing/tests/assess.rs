@@ -2,59 +2,10 @@
 //! grade history shows the change from its effective day, and the next settlement pays the new
 //! grade's amounts. On SQLite, or PostgreSQL with `KEJING_TEST_PG_URL`.
 
+mod common;
+
 use kejing_store::Store;
 use std::path::Path;
-use std::process::Command;
-
-struct Db {
-    url: String,
-    drop_with: Option<(String, String)>,
-}
-
-impl Drop for Db {
-    fn drop(&mut self) {
-        if let Some((admin, db)) = &self.drop_with {
-            let _ = Command::new("psql")
-                .args([
-                    admin.as_str(),
-                    "-qc",
-                    &format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"),
-                ])
-                .output();
-        }
-    }
-}
-
-fn db(dir: &Path, name: &str) -> Db {
-    match std::env::var("KEJING_TEST_PG_URL") {
-        Ok(admin) if !admin.is_empty() => {
-            let db = format!("kejing_assess_{}_{name}", std::process::id());
-            for sql in [
-                format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"),
-                format!("CREATE DATABASE {db}"),
-            ] {
-                let out = Command::new("psql")
-                    .args([admin.as_str(), "-qc", &sql])
-                    .output()
-                    .expect("psql");
-                assert!(
-                    out.status.success(),
-                    "{}",
-                    String::from_utf8_lossy(&out.stderr)
-                );
-            }
-            let (base, _) = admin.rsplit_once('/').unwrap();
-            Db {
-                url: format!("{base}/{db}"),
-                drop_with: Some((admin.clone(), db)),
-            }
-        }
-        _ => Db {
-            url: dir.join(format!("{name}.db")).display().to_string(),
-            drop_with: None,
-        },
-    }
-}
 
 fn policy() -> kejing_engine::policy::Policy {
     kejing::policies::load(
@@ -66,7 +17,7 @@ fn policy() -> kejing_engine::policy::Policy {
 #[test]
 fn a_proposal_changes_nothing_until_approved_then_the_next_settlement_pays_the_new_grade() {
     let tmp = tempfile::tempdir().unwrap();
-    let g = db(tmp.path(), "approve");
+    let g = common::scratch_db(tmp.path(), "assess_approve");
     let data = tmp.path().join("data");
     std::fs::create_dir_all(&data).unwrap();
     let w =

@@ -2,14 +2,13 @@
 //! rule that set the decision, the rating form that shows each item's standard, and approval.
 
 use super::auth::Ctx;
-use super::pages::{policy_files, render};
+use super::pages::{period_arg, policy_files, render};
 use super::perm::{Action, Role};
 use super::{App, AppError};
 use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use kejing_engine::Period;
 use kejing_engine::policy::Policy;
 use kejing_store::assessment::NewScore;
 use minijinja::value::Value as JValue;
@@ -32,12 +31,6 @@ fn assessment_policies(app: &App) -> Vec<(String, PathBuf, Policy)> {
             p.assessment.is_some().then_some((n, f, p))
         })
         .collect()
-}
-
-fn period_arg(s: &str) -> Result<Period, AppError> {
-    s.trim()
-        .parse::<Period>()
-        .map_err(|e| AppError::bad(format!("{s:?}: {e}")))
 }
 
 pub async fn assessments(State(app): State<App>, ctx: Ctx) -> Result<Response, AppError> {

@@ -160,7 +160,8 @@ fn paginate(total: usize, page: Option<usize>) -> (usize, Value) {
     )
 }
 
-fn period_arg(s: &str) -> Result<Period, AppError> {
+/// A period from a form field, or a clear error.
+pub fn period_arg(s: &str) -> Result<Period, AppError> {
     s.trim()
         .parse::<Period>()
         .map_err(|e| AppError::bad(format!("{s:?}: {e}")))

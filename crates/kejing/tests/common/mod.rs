@@ -29,10 +29,17 @@ pub struct Fixture {
     pub dispute: i64,
     /// An assessment run (bank-grades, 2026-Q3) with open proposals.
     pub assessment: i64,
+    _db: ScratchDb,
+}
+
+/// A scratch database: on PostgreSQL when `KEJING_TEST_PG_URL` is set (dropped with the
+/// guard), else an SQLite file in `dir`.
+pub struct ScratchDb {
+    pub url: String,
     drop_with: Option<(String, String)>,
 }
 
-impl Drop for Fixture {
+impl Drop for ScratchDb {
     fn drop(&mut self) {
         if let Some((admin, db)) = &self.drop_with {
             let _ = Command::new("psql")
@@ -43,6 +50,39 @@ impl Drop for Fixture {
                 ])
                 .output();
         }
+    }
+}
+
+pub fn scratch_db(dir: &Path, name: &str) -> ScratchDb {
+    match std::env::var("KEJING_TEST_PG_URL") {
+        Ok(admin) if !admin.is_empty() => {
+            let db = format!("kejing_t_{}_{name}", std::process::id());
+            for sql in [
+                format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"),
+                format!("CREATE DATABASE {db}"),
+            ] {
+                let out = Command::new("psql")
+                    .args([admin.as_str(), "-qc", &sql])
+                    .output()
+                    .expect("psql");
+                assert!(
+                    out.status.success(),
+                    "{sql}: {}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
+            }
+            let (base, _) = admin
+                .rsplit_once('/')
+                .expect("KEJING_TEST_PG_URL ends with /database");
+            ScratchDb {
+                url: format!("{base}/{db}"),
+                drop_with: Some((admin.clone(), db)),
+            }
+        }
+        _ => ScratchDb {
+            url: dir.join(format!("{name}.db")).display().to_string(),
+            drop_with: None,
+        },
     }
 }
 
@@ -119,30 +159,8 @@ pub fn write_data(dir: &Path) {
 
 pub fn fixture(name: &str) -> Fixture {
     let dir = tempfile::tempdir().unwrap();
-    let (url, drop_with) = match std::env::var("KEJING_TEST_PG_URL") {
-        Ok(admin) if !admin.is_empty() => {
-            let db = format!("kejing_web_{}_{name}", std::process::id());
-            for sql in [
-                format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"),
-                format!("CREATE DATABASE {db}"),
-            ] {
-                let out = Command::new("psql")
-                    .args([admin.as_str(), "-qc", &sql])
-                    .output()
-                    .expect("psql");
-                assert!(
-                    out.status.success(),
-                    "{sql}: {}",
-                    String::from_utf8_lossy(&out.stderr)
-                );
-            }
-            let (base, _) = admin
-                .rsplit_once('/')
-                .expect("KEJING_TEST_PG_URL ends with /database");
-            (format!("{base}/{db}"), Some((admin.clone(), db)))
-        }
-        _ => (dir.path().join("kejing.db").display().to_string(), None),
-    };
+    let db = scratch_db(dir.path(), &format!("web_{name}"));
+    let url = db.url.clone();
     let data = dir.path().join("data");
     std::fs::create_dir_all(&data).unwrap();
     write_data(&data);
@@ -213,6 +231,6 @@ pub fn fixture(name: &str) -> Fixture {
         transfer,
         dispute,
         assessment,
-        drop_with,
+        _db: db,
     }
 }
