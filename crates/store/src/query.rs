@@ -151,30 +151,11 @@ impl Store {
     /// The newest audit entries, newest first.
     pub fn audit_log(&mut self, limit: i64) -> Result<Vec<AuditEntry>, StoreError> {
         let rows = self.conn.query(
-            "SELECT id, CAST(at AS TEXT), actor, action, entity, entity_key, CAST(before AS TEXT), CAST(after AS TEXT) \
-             FROM audit_log ORDER BY id DESC LIMIT $1",
+            &format!("SELECT {AUDIT_COLS} FROM audit_log ORDER BY id DESC LIMIT $1"),
             &[Val::Int(limit)],
-            &[Ty::Int, Ty::Text, Ty::Text, Ty::Text, Ty::Text, Ty::Text, Ty::Json, Ty::Json],
+            AUDIT_TYS,
         )?;
-        Ok(rows
-            .into_iter()
-            .map(|r| AuditEntry {
-                id: r[0].as_i64().unwrap_or(0),
-                at: r[1].to_cell(),
-                actor: r[2].to_cell(),
-                action: r[3].to_cell(),
-                entity: r[4].to_cell(),
-                key: r[5].to_cell(),
-                before: match &r[6] {
-                    Val::Json(j) => Some(j.clone()),
-                    _ => None,
-                },
-                after: match &r[7] {
-                    Val::Json(j) => Some(j.clone()),
-                    _ => None,
-                },
-            })
-            .collect())
+        Ok(rows.iter().map(|r| audit_entry(r)).collect())
     }
 
     /// How many rows each table holds for the organisation.
@@ -303,4 +284,35 @@ fn shares(rows: Vec<Vec<Val>>) -> Vec<(String, Ratio)> {
     rows.into_iter()
         .filter_map(|r| Some((text(&r[0])?, Ratio::new(r[1].as_dec()?).ok()?)))
         .collect()
+}
+
+/// The columns of an audit entry, as [`audit_entry`] reads them.
+pub(crate) const AUDIT_COLS: &str = "id, CAST(at AS TEXT), actor, action, entity, entity_key, CAST(before AS TEXT), CAST(after AS TEXT)";
+pub(crate) const AUDIT_TYS: &[Ty] = &[
+    Ty::Int,
+    Ty::Text,
+    Ty::Text,
+    Ty::Text,
+    Ty::Text,
+    Ty::Text,
+    Ty::Json,
+    Ty::Json,
+];
+
+/// An audit entry from a row of [`AUDIT_COLS`].
+pub(crate) fn audit_entry(r: &[Val]) -> AuditEntry {
+    let json = |v: &Val| match v {
+        Val::Json(j) => Some(j.clone()),
+        _ => None,
+    };
+    AuditEntry {
+        id: r[0].as_i64().unwrap_or(0),
+        at: r[1].to_cell(),
+        actor: r[2].to_cell(),
+        action: r[3].to_cell(),
+        entity: r[4].to_cell(),
+        key: r[5].to_cell(),
+        before: json(&r[6]),
+        after: json(&r[7]),
+    }
 }

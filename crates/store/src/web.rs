@@ -2,7 +2,7 @@
 //! requests, and the read models of its pages (manager and client lists, pay by period,
 //! reported measures, a filtered audit log).
 
-use crate::query::AuditEntry;
+use crate::query::{AUDIT_COLS, AUDIT_TYS, AuditEntry, audit_entry};
 use crate::sql::{Ty, Val};
 use crate::{Org, Store, StoreError};
 use chrono::{NaiveDate, Utc};
@@ -781,9 +781,9 @@ impl Store {
     ) -> Result<(Vec<AuditEntry>, bool), StoreError> {
         let like = |s: Option<&str>| Val::text(s.map_or("%".to_owned(), |s| format!("%{s}%")));
         let rows = self.conn.query(
-            "SELECT id, CAST(at AS TEXT), actor, action, entity, entity_key, CAST(before AS TEXT), CAST(after AS TEXT) \
+            &format!("SELECT {AUDIT_COLS} \
              FROM audit_log WHERE (org_id = $1 OR org_id IS NULL) AND actor LIKE $2 AND action LIKE $3 AND entity LIKE $4 AND entity_key LIKE $5 \
-             ORDER BY id DESC LIMIT $6 OFFSET $7",
+             ORDER BY id DESC LIMIT $6 OFFSET $7"),
             &[
                 Val::Int(org.id),
                 like(opt(&f.actor)),
@@ -793,28 +793,13 @@ impl Store {
                 Val::Int(limit + 1),
                 Val::Int(offset.max(0)),
             ],
-            &[Ty::Int, Ty::Text, Ty::Text, Ty::Text, Ty::Text, Ty::Text, Ty::Json, Ty::Json],
+            AUDIT_TYS,
         )?;
         let more = rows.len() as i64 > limit;
         Ok((
             rows.into_iter()
                 .take(limit.max(0) as usize)
-                .map(|r| AuditEntry {
-                    id: r[0].as_i64().unwrap_or(0),
-                    at: r[1].to_cell(),
-                    actor: r[2].to_cell(),
-                    action: r[3].to_cell(),
-                    entity: r[4].to_cell(),
-                    key: r[5].to_cell(),
-                    before: match &r[6] {
-                        Val::Json(j) => Some(j.clone()),
-                        _ => None,
-                    },
-                    after: match &r[7] {
-                        Val::Json(j) => Some(j.clone()),
-                        _ => None,
-                    },
-                })
+                .map(|r| audit_entry(&r))
                 .collect(),
             more,
         ))
