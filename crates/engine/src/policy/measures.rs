@@ -1,0 +1,132 @@
+//! Measures (what is summed or looked up per manager) and values (named expressions).
+
+use crate::expr::Expr;
+use rust_decimal::Decimal;
+
+/// Which fact table a measure reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    Sales,
+    Payments,
+    Bookings,
+}
+
+impl Source {
+    pub(super) fn parse(s: &str) -> Option<Source> {
+        match s {
+            "sales" => Some(Source::Sales),
+            "payments" => Some(Source::Payments),
+            "bookings" => Some(Source::Bookings),
+            _ => None,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Source::Sales => "sales",
+            Source::Payments => "payments",
+            Source::Bookings => "bookings",
+        }
+    }
+
+    /// The row fields an expression over this table may use.
+    pub fn fields(self) -> &'static [&'static str] {
+        match self {
+            Source::Sales | Source::Payments => {
+                &["date", "doc_id", "quantity", "amount", "gross_profit"]
+            }
+            Source::Bookings => &[
+                "booking_id",
+                "registered_at",
+                "arrival_at",
+                "amount",
+                "approved",
+                "complaint",
+            ],
+        }
+    }
+}
+
+/// The days a measure covers, relative to the period it is evaluated for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Window {
+    /// The period itself.
+    Period,
+    /// From the manager's hire day through the first `n` days, up to the end of the period
+    /// (cumulative).
+    SinceHire(u32),
+    /// Every row up to the end of the period (cumulative).
+    ToDate,
+}
+
+impl Window {
+    pub(super) fn parse(s: &str) -> Option<Window> {
+        match s {
+            "period" => Some(Window::Period),
+            "to_date" => Some(Window::ToDate),
+            _ => {
+                let n = s
+                    .strip_prefix("since_hire_days:")?
+                    .trim()
+                    .parse::<u32>()
+                    .ok()?;
+                (n > 0).then_some(Window::SinceHire(n))
+            }
+        }
+    }
+
+    /// Whether the measure accumulates across periods (needed to detect a threshold crossing).
+    pub fn is_cumulative(self) -> bool {
+        !matches!(self, Window::Period)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum MeasureKind {
+    /// Sum of an expression over the rows of a table that pass a filter, per manager.
+    Sum {
+        source: Source,
+        sum: Option<Expr>,
+        filter: Option<Expr>,
+        window: Window,
+    },
+    /// The manager's target for the period (targets table, this measure name).
+    Target {
+        measure: String,
+        default: Option<Decimal>,
+    },
+    /// Balances of the accounts that pass `filter`, each day attributed to the accounts'
+    /// owners by their ratios on that day (account level over client level), times the
+    /// account's `weight`; with `daily_average`, divided by the days of the period.
+    Balances {
+        weight: Option<Expr>,
+        filter: Option<Expr>,
+        daily_average: bool,
+    },
+}
+
+/// Fields of an account row in a balances measure (with `client.<column>` and parameters).
+pub const ACCOUNT_FIELDS: &[&str] = &[
+    "account_id",
+    "product",
+    "currency",
+    "rate",
+    "term_months",
+    "opened_on",
+    "closed_on",
+];
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Measure {
+    pub name: String,
+    pub label: Option<String>,
+    pub kind: MeasureKind,
+    pub line: usize,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Value {
+    pub name: String,
+    pub expr: Expr,
+    pub line: usize,
+}

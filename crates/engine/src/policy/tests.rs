@@ -1,0 +1,129 @@
+//! Tests of loading policies: good files, bad tiers, bad names and expressions, rounding.
+
+use super::*;
+
+const OK: &str = r#"
+[policy]
+name = "t"
+frequency = "monthly"
+
+[parameters.rate]
+values = [
+  { from = "2013-01-01", value = "0.015", ref = "doc 1" },
+  { from = "2014-01-01", value = "0.02", ref = "doc 2" },
+]
+
+[tiers.commission]
+versions = [{ from = "2013-01-01", ref = "doc", rows = [
+  { below = "0.5", value = "0.06" },
+  { from = "0.5", below = "1", value = "0.10" },
+  { from = "1", through = "1.5", value = "0.15" },
+  { above = "1.5", value = "0.20" },
+] }]
+
+[measures.paid]
+from = "payments"
+sum = "gross_profit"
+
+[measures.qty_target]
+target = "quantity"
+
+[values]
+completion = "paid / qty_target"
+
+[[items]]
+name = "提成"
+amount = "paid * tier(commission, completion)"
+"#;
+
+#[test]
+fn a_good_policy_loads() {
+    let p = Policy::load("t.toml", OK).unwrap();
+    let t = &p.tiers["commission"].series.versions[0].value;
+    let find = |x: &str| {
+        t.iter()
+            .find(|r| r.contains(x.parse().unwrap()))
+            .unwrap()
+            .value
+            .to_string()
+    };
+    assert_eq!(find("0.4999"), "0.06");
+    assert_eq!(find("0.5"), "0.10");
+    assert_eq!(find("1"), "0.15");
+    assert_eq!(find("1.5"), "0.15");
+    assert_eq!(find("1.5001"), "0.20");
+    let rate = &p.parameters["rate"].series;
+    assert_eq!(
+        rate.at("2013-12-31".parse().unwrap())
+            .unwrap()
+            .value
+            .to_string(),
+        "0.015"
+    );
+    assert!(
+        rate.at("2012-12-31".parse().unwrap())
+            .unwrap_err()
+            .contains("first value takes effect on 2013-01-01")
+    );
+}
+
+fn errors(text: &str) -> String {
+    Policy::load("p.toml", text)
+        .unwrap_err()
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn overlapping_or_gapped_tiers_are_refused_with_the_line() {
+    let e = errors(&OK.replace(
+        r#"{ above = "1.5", value = "0.20" }"#,
+        r#"{ from = "1.5", value = "0.20" }"#,
+    ));
+    assert!(
+        e.contains("p.toml:17:") && e.contains("overlap at 1.5"),
+        "{e}"
+    );
+    let e = errors(&OK.replace(
+        r#"{ from = "0.5", below = "1", value = "0.10" }"#,
+        r#"{ from = "0.5", below = "0.9", value = "0.10" }"#,
+    ));
+    assert!(e.contains("must start where"), "{e}");
+}
+
+#[test]
+fn floats_unknown_names_and_bad_expressions_are_refused() {
+    let e = errors(&OK.replace(r#"value = "0.015""#, "value = 0.015"));
+    assert!(
+        e.contains("p.toml:8:") && e.contains("write decimals and amounts as strings"),
+        "{e}"
+    );
+    let e = errors(&OK.replace("paid / qty_target", "paid / qty_targte"));
+    assert!(e.contains("unknown name qty_targte"), "{e}");
+    let e = errors(&OK.replace("paid * tier(commission, completion)", "paid * (completion"));
+    assert!(e.contains("p.toml:32:") && e.contains("expected )"), "{e}");
+    let e = errors(&OK.replace("paid / qty_target", "completion * 2"));
+    assert!(e.contains("depends on itself"), "{e}");
+    let e = errors(&OK.replace(r#"sum = "gross_profit""#, r#"sum = "gross_proft""#));
+    assert!(
+        e.contains("unknown name gross_proft for a row of payments"),
+        "{e}"
+    );
+}
+
+#[test]
+fn rounding_is_declared() {
+    let r = Rounding::parse("half_up 0.01").unwrap();
+    assert_eq!(
+        r.apply("44040.385".parse().unwrap()).to_string(),
+        "44040.39"
+    );
+    assert_eq!(r.apply("-0.005".parse().unwrap()).to_string(), "-0.01");
+    let even = Rounding::parse("half_even 0.01").unwrap();
+    assert_eq!(even.apply("0.125".parse().unwrap()).to_string(), "0.12");
+    let yuan = Rounding::parse("down 1").unwrap();
+    assert_eq!(yuan.apply("99.99".parse().unwrap()).to_string(), "99");
+    assert!(Rounding::parse("half_up").is_none());
+}
