@@ -1,0 +1,197 @@
+//! What expressions read: the fields of a fact row, an account, a manager and a client, and `lookup()`.
+
+use super::Trace;
+use crate::data::{Account, Booking, Client, Flow, Manager};
+use crate::expr::{Env, Expr, Value};
+use crate::money::Money;
+use crate::policy::Policy;
+use rust_decimal::Decimal;
+
+pub(super) enum Row<'a> {
+    Flow(&'a Flow),
+    Booking(&'a Booking),
+}
+
+pub(super) struct RowEnv<'a> {
+    pub(super) row: Row<'a>,
+    pub(super) client: Option<&'a Client>,
+    pub(super) manager: &'a Manager,
+}
+
+fn money(m: Money) -> Value {
+    Value::Num(m.to_decimal())
+}
+
+fn opt_text(s: &Option<String>) -> Value {
+    s.as_ref().map_or(Value::Null, |s| Value::Text(s.clone()))
+}
+
+pub(crate) fn manager_field(m: &Manager, field: &str) -> Value {
+    match field {
+        "id" => Value::Text(m.id.clone()),
+        "name" => Value::Text(m.name.clone()),
+        "org" => opt_text(&m.org),
+        "track" => opt_text(&m.track),
+        "grade" => opt_text(&m.grade),
+        "tier" => opt_text(&m.tier),
+        "staff_grade" => opt_text(&m.staff_grade),
+        "status" => Value::Text(m.status.clone()),
+        "hired_on" => m.hired_on.map_or(Value::Null, Value::Date),
+        "trial_end" => m.trial_end.map_or(Value::Null, Value::Date),
+        "left_on" => m.left_on.map_or(Value::Null, Value::Date),
+        "base_salary" => m.base_salary.map_or(Value::Null, money),
+        other => m
+            .extra
+            .get(other)
+            .map_or(Value::Null, |v| Value::Text(v.clone())),
+    }
+}
+
+pub(super) fn client_field(c: Option<&Client>, field: &str) -> Value {
+    let Some(c) = c else { return Value::Null };
+    match field {
+        "id" => Value::Text(c.id.clone()),
+        "name" => Value::Text(c.name.clone()),
+        "kind" => opt_text(&c.kind),
+        "client_type" => opt_text(&c.client_type),
+        "agreement" => Value::Bool(c.agreement),
+        other => c
+            .extra
+            .get(other)
+            .map_or(Value::Null, |v| Value::Text(v.clone())),
+    }
+}
+
+impl Env for RowEnv<'_> {
+    fn name(&self, path: &[String]) -> Result<Value, String> {
+        match (path[0].as_str(), path.len()) {
+            ("client", 2) => return Ok(client_field(self.client, &path[1])),
+            ("manager", 2) => return Ok(manager_field(self.manager, &path[1])),
+            _ => {}
+        }
+        let f = path[0].as_str();
+        Ok(match &self.row {
+            Row::Flow(r) => match f {
+                "date" => Value::Date(r.date),
+                "doc_id" => opt_text(&r.doc_id),
+                "quantity" => Value::Num(r.quantity),
+                "amount" => money(r.amount),
+                "gross_profit" => r.gross_profit.map_or(Value::Null, money),
+                _ => return Err(format!("unknown row field {f}")),
+            },
+            Row::Booking(b) => match f {
+                "booking_id" => Value::Text(b.id.clone()),
+                "registered_at" => Value::DateTime(b.registered_at),
+                "arrival_at" => Value::DateTime(b.arrival_at),
+                "amount" => money(b.amount),
+                "approved" => Value::Bool(b.approved),
+                "complaint" => Value::Bool(b.complaint),
+                _ => return Err(format!("unknown row field {f}")),
+            },
+        })
+    }
+}
+
+/// An account row in a balances measure: its fields, its client's, and the policy's parameters
+/// at the end of the period.
+pub(super) struct AccountEnv<'a> {
+    pub(super) account: &'a Account,
+    pub(super) client: Option<&'a Client>,
+    pub(super) policy: &'a Policy,
+    pub(super) day: chrono::NaiveDate,
+}
+
+impl Env for AccountEnv<'_> {
+    fn call(&self, name: &str, args: &[Expr]) -> Option<Result<Value, String>> {
+        (name == "lookup").then(|| lookup_call(self.policy, args, self, self.day).map(|(v, _)| v))
+    }
+
+    fn name(&self, path: &[String]) -> Result<Value, String> {
+        if path.len() == 2 && path[0] == "client" {
+            return Ok(client_field(self.client, &path[1]));
+        }
+        let a = self.account;
+        let f = path[0].as_str();
+        Ok(match f {
+            "account_id" => Value::Text(a.id.clone()),
+            "product" => Value::Text(a.product.clone()),
+            "currency" => Value::Text(a.currency.clone()),
+            "rate" => a.rate.map_or(Value::Null, Value::Num),
+            "term_months" => a
+                .term_months
+                .map_or(Value::Null, |t| Value::Num(Decimal::from(t))),
+            "opened_on" => a.opened_on.map_or(Value::Null, Value::Date),
+            "closed_on" => a.closed_on.map_or(Value::Null, Value::Date),
+            _ => match self.policy.parameters.get(f) {
+                Some(p) => Value::Num(
+                    p.series
+                        .at(self.day)
+                        .map_err(|e| format!("parameter {f} {e}"))?
+                        .value,
+                ),
+                None => return Err(format!("unknown account field {f}")),
+            },
+        })
+    }
+}
+
+/// `lookup(table, key)`: the value of `key` in the version of the table in effect on `day`.
+pub(super) fn lookup_call(
+    policy: &Policy,
+    args: &[Expr],
+    env: &dyn Env,
+    day: chrono::NaiveDate,
+) -> Result<(Value, Trace), String> {
+    let table = match args.first() {
+        Some(Expr::Name(p)) if p.len() == 1 => p[0].as_str(),
+        _ => {
+            return Err(
+                "lookup(table, key): the first argument names a table under [lookups]".to_owned(),
+            );
+        }
+    };
+    let t = policy
+        .lookups
+        .get(table)
+        .ok_or_else(|| format!("no lookup table {table}"))?;
+    let key = match args
+        .get(1)
+        .ok_or("lookup(table, key) needs a key")?
+        .eval(env)?
+    {
+        Value::Text(s) => s,
+        Value::Num(n) => n.normalize().to_string(),
+        Value::Null => String::new(),
+        other => other.to_string(),
+    };
+    let version = t
+        .series
+        .at(day)
+        .map_err(|e| format!("lookups {table} {e}"))?;
+    let (value, how) = match (version.value.get(&key), t.default) {
+        (Some(v), _) => (
+            *v,
+            format!(
+                "{key:?} in table in effect from {} ({}; policy line {})",
+                version.from, version.reference, version.line
+            ),
+        ),
+        (None, Some(d)) => (
+            d,
+            format!("{key:?} is not listed; default {}", d.normalize()),
+        ),
+        (None, None) => {
+            let keys: Vec<&str> = version.value.keys().map(String::as_str).collect();
+            return Err(format!(
+                "lookups {table}: no value for {key:?} (the table lists {}); add it or give the table a default",
+                keys.join(", ")
+            ));
+        }
+    };
+    let mut trace = Trace::new(
+        format!("lookup {table}({key})"),
+        value.normalize().to_string(),
+    );
+    trace.notes.push(how);
+    Ok((Value::Num(value), trace))
+}
