@@ -1,0 +1,109 @@
+//! Tests of the expression language: exact arithmetic, precedence, errors, functions, names.
+
+use super::*;
+use std::collections::HashMap;
+
+struct Vars(HashMap<String, Value>);
+impl Env for Vars {
+    fn name(&self, path: &[String]) -> Result<Value, String> {
+        self.0
+            .get(&path.join("."))
+            .cloned()
+            .ok_or_else(|| format!("unknown name {}", path.join(".")))
+    }
+}
+
+fn num(s: &str) -> Value {
+    Value::Num(s.parse().unwrap())
+}
+
+fn eval(text: &str, vars: &[(&str, Value)]) -> Result<Value, String> {
+    let env = Vars(
+        vars.iter()
+            .map(|(k, v)| ((*k).to_owned(), v.clone()))
+            .collect(),
+    );
+    Expr::parse(text).map_err(|e| e.to_string())?.eval(&env)
+}
+
+#[test]
+fn arithmetic_is_exact() {
+    assert_eq!(eval("0.1 + 0.2", &[]).unwrap(), num("0.3"));
+    assert_eq!(eval("2936025.64 * 1.5%", &[]).unwrap(), num("44040.3846"));
+    // Division keeps 28 significant digits: multiply before dividing.
+    assert_eq!(
+        eval("1 / 3 * 3", &[]).unwrap(),
+        num("0.9999999999999999999999999999")
+    );
+    assert_eq!(eval("3 * 1 / 3", &[]).unwrap(), num("1"));
+    assert_eq!(eval("-(2 - 5) * 2", &[]).unwrap(), num("6"));
+    assert_eq!(
+        eval("max(1.75, rate)", &[("rate", num("2.1"))]).unwrap(),
+        num("2.1")
+    );
+}
+
+#[test]
+fn conditions_and_precedence() {
+    let v = [
+        ("completion", num("1.5")),
+        ("track", Value::Text("other".into())),
+    ];
+    assert_eq!(
+        eval("completion > 150% or track == 'other'", &v).unwrap(),
+        Value::Bool(true)
+    );
+    assert_eq!(
+        eval("completion >= 1 and completion <= 1.5", &v).unwrap(),
+        Value::Bool(true)
+    );
+    assert_eq!(eval("not completion < 0.5", &v).unwrap(), Value::Bool(true));
+    assert_eq!(
+        eval("if(completion > 1.5, 0.2, 0.15)", &v).unwrap(),
+        num("0.15")
+    );
+    assert_eq!(eval("1 + 2 * 3", &[]).unwrap(), num("7"));
+}
+
+#[test]
+fn errors_say_what_is_wrong() {
+    assert!(eval("1 / 0", &[]).unwrap_err().contains("division by zero"));
+    assert!(
+        eval("1 + true", &[])
+            .unwrap_err()
+            .contains("cannot apply +")
+    );
+    assert!(eval("a = 1", &[]).unwrap_err().contains("use =="));
+    assert!(eval("(1 + 2", &[]).unwrap_err().contains("expected )"));
+    assert!(eval("1 < 2 < 3", &[]).unwrap_err().contains("chained"));
+    assert!(eval("nope", &[]).unwrap_err().contains("unknown name"));
+    assert!(eval("'abc", &[]).unwrap_err().contains("not closed"));
+}
+
+#[test]
+fn time_functions() {
+    let at = |s: &str| Value::DateTime(NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap());
+    let v = [
+        ("registered_at", at("2026-09-01 17:30")),
+        ("arrival_at", at("2026-09-01 18:30")),
+    ];
+    assert_eq!(
+        eval("minutes_between(registered_at, arrival_at) >= 60", &v).unwrap(),
+        Value::Bool(true)
+    );
+}
+
+#[test]
+fn names_are_listed_for_load_time_checks() {
+    let e = Expr::parse("client.agreement or tier(commission, completion) > x").unwrap();
+    assert_eq!(
+        e.names(),
+        vec![
+            vec!["client".to_owned(), "agreement".to_owned()],
+            vec!["commission".to_owned()],
+            vec!["completion".to_owned()],
+            vec!["x".to_owned()]
+        ]
+    );
+    assert_eq!(e.calls(), vec![("tier".to_owned(), 2)]);
+}
