@@ -1,0 +1,175 @@
+//! `RowCursor`: one data row being parsed into a record, cell by cell, with every bad cell recorded.
+
+use super::RowError;
+use super::columns::ColumnMap;
+use super::dates::{parse_date, parse_datetime};
+use chrono::{NaiveDate, NaiveDateTime};
+use csv::StringRecord;
+use kejing_engine::{Code, Money, Period, Ratio, parse_decimal};
+use rust_decimal::Decimal;
+use std::fmt;
+
+/// One data row being parsed into a record. Accessors return `None` for an empty cell, and
+/// also for a bad one, which they record as an error.
+pub struct RowCursor<'a> {
+    pub row: usize,
+    pub(super) rec: &'a StringRecord,
+    pub(super) map: &'a ColumnMap,
+    pub(super) errors: Vec<RowError>,
+}
+
+impl<'a> RowCursor<'a> {
+    pub(super) fn header(&self, column: &str) -> String {
+        self.map
+            .index(column)
+            .and_then(|i| self.map.fields[i].as_ref())
+            .map_or_else(|| column.to_owned(), |(_, h)| h.clone())
+    }
+
+    pub fn fail(&mut self, column: &str, value: &str, reason: impl Into<String>) {
+        self.errors.push(RowError {
+            row: self.row,
+            column: self.header(column),
+            value: value.to_owned(),
+            reason: reason.into(),
+        });
+    }
+
+    /// The trimmed cell, `None` if the column is absent or the cell empty.
+    pub fn raw(&self, column: &str) -> Option<&'a str> {
+        let i = self.map.index(column)?;
+        let (field, _) = self.map.fields[i].as_ref()?;
+        let v = self.rec.get(*field)?.trim();
+        (!v.is_empty()).then_some(v)
+    }
+
+    fn required(&mut self, column: &str) -> Option<&'a str> {
+        let v = self.raw(column);
+        if v.is_none() {
+            self.fail(column, "", "a value is required here");
+        }
+        v
+    }
+
+    fn parsed<T, E: fmt::Display>(
+        &mut self,
+        column: &str,
+        v: Option<&str>,
+        f: impl FnOnce(&str) -> Result<T, E>,
+    ) -> Option<T> {
+        let v = v?;
+        match f(v) {
+            Ok(x) => Some(x),
+            Err(e) => {
+                self.fail(column, v, e.to_string());
+                None
+            }
+        }
+    }
+
+    pub fn text(&mut self, column: &str) -> Option<String> {
+        self.raw(column).map(str::to_owned)
+    }
+
+    pub fn req_text(&mut self, column: &str) -> Option<String> {
+        self.required(column).map(str::to_owned)
+    }
+
+    pub fn code(&mut self, column: &str) -> Option<Code> {
+        let v = self.raw(column);
+        self.parsed(column, v, Code::parse)
+    }
+
+    pub fn req_code(&mut self, column: &str) -> Option<Code> {
+        let v = self.required(column);
+        self.parsed(column, v, Code::parse)
+    }
+
+    pub fn date(&mut self, column: &str) -> Option<NaiveDate> {
+        let v = self.raw(column);
+        self.parsed(column, v, parse_date)
+    }
+
+    pub fn req_date(&mut self, column: &str) -> Option<NaiveDate> {
+        let v = self.required(column);
+        self.parsed(column, v, parse_date)
+    }
+
+    pub fn req_datetime(&mut self, column: &str) -> Option<NaiveDateTime> {
+        let v = self.required(column);
+        self.parsed(column, v, parse_datetime)
+    }
+
+    pub fn money(&mut self, column: &str) -> Option<Money> {
+        let v = self.raw(column);
+        self.parsed(column, v, Money::parse)
+    }
+
+    pub fn req_money(&mut self, column: &str) -> Option<Money> {
+        let v = self.required(column);
+        self.parsed(column, v, Money::parse)
+    }
+
+    pub fn decimal(&mut self, column: &str) -> Option<Decimal> {
+        let v = self.raw(column);
+        self.parsed(column, v, parse_decimal)
+    }
+
+    pub fn req_decimal(&mut self, column: &str) -> Option<Decimal> {
+        let v = self.required(column);
+        self.parsed(column, v, parse_decimal)
+    }
+
+    pub fn req_ratio(&mut self, column: &str) -> Option<Ratio> {
+        let v = self.required(column);
+        self.parsed(column, v, Ratio::parse)
+    }
+
+    pub fn req_period(&mut self, column: &str) -> Option<Period> {
+        let v = self.required(column);
+        self.parsed(column, v, |s| s.parse::<Period>())
+    }
+
+    pub fn int(&mut self, column: &str) -> Option<i64> {
+        let v = self.raw(column);
+        self.parsed(column, v, |s| {
+            s.parse::<i64>()
+                .map_err(|_| "not a whole number (e.g. 12)".to_owned())
+        })
+    }
+
+    pub fn flag(&mut self, column: &str) -> Option<bool> {
+        let v = self.raw(column);
+        self.parsed(column, v, |s| {
+            kejing_engine::model::parse_flag(s)
+                .ok_or_else(|| "not a yes/no value (write true or false, 是 or 否)".to_owned())
+        })
+    }
+
+    /// A value from a closed vocabulary.
+    pub fn vocab<T>(
+        &mut self,
+        column: &str,
+        parse: fn(&str) -> Option<T>,
+        expected: fn() -> String,
+    ) -> Option<T> {
+        let v = self.raw(column);
+        self.parsed(column, v, |s| parse(s).ok_or_else(expected))
+    }
+
+    /// Cells under headers that are not columns of the table, by header.
+    pub fn extras(&self) -> Vec<(String, String)> {
+        self.map
+            .extras
+            .iter()
+            .filter_map(|(i, h)| {
+                let v = self.rec.get(*i)?.trim();
+                (!v.is_empty()).then(|| (h.clone(), v.to_owned()))
+            })
+            .collect()
+    }
+
+    pub fn has_errors(&self) -> bool {
+        !self.errors.is_empty()
+    }
+}

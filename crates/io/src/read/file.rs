@@ -1,0 +1,184 @@
+//! Reading every data row of a table from a CSV or XLSX file (or CSV text) and handing on the parsed records.
+
+use super::columns::{ColumnMap, header_example, warn_extras};
+use super::cursor::RowCursor;
+use super::formats::{decode, read_sheet};
+use super::{ReadError, ReadOptions, ReadSummary, Reject, RowError};
+use crate::records::Record;
+use csv::StringRecord;
+use std::path::Path;
+
+/// Reads every data row of `table` from a CSV or XLSX file, parses it into `T` and hands it
+/// with its row number to `sink`, which may reject it (an unknown reference, a duplicate).
+/// Every bad row is collected; if there is any, the result is [`ReadError::Rows`] listing all
+/// of them. `progress(done, total)` is called now and then.
+pub fn read_records<T: Record>(
+    path: &Path,
+    options: &ReadOptions,
+    sink: impl FnMut(usize, T) -> Result<(), Vec<Reject>>,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<ReadSummary, ReadError> {
+    read_impl(path, None, options, sink, progress)
+}
+
+/// Like [`read_records`], for CSV text held in memory (a policy test case); `label` names it
+/// in messages.
+pub fn read_records_text<T: Record>(
+    label: &Path,
+    text: &str,
+    sink: impl FnMut(usize, T) -> Result<(), Vec<Reject>>,
+) -> Result<ReadSummary, ReadError> {
+    read_impl(
+        label,
+        Some(text.trim_start_matches('\n').as_bytes().to_vec()),
+        &ReadOptions::default(),
+        sink,
+        &mut |_, _| {},
+    )
+}
+
+fn read_impl<T: Record>(
+    path: &Path,
+    preloaded: Option<Vec<u8>>,
+    options: &ReadOptions,
+    mut sink: impl FnMut(usize, T) -> Result<(), Vec<Reject>>,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<ReadSummary, ReadError> {
+    let table = T::TABLE;
+    let ext = if preloaded.is_some() {
+        "csv".to_owned()
+    } else {
+        path.extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or("")
+            .to_ascii_lowercase()
+    };
+    let mut summary = ReadSummary::default();
+    let mut errors = Vec::new();
+    let mut handle =
+        |row: usize, rec: &StringRecord, map: &ColumnMap, errors: &mut Vec<RowError>| {
+            let mut cursor = RowCursor {
+                row,
+                rec,
+                map,
+                errors: Vec::new(),
+            };
+            let parsed = T::parse(&mut cursor);
+            let mut row_errors = std::mem::take(&mut cursor.errors);
+            if let (Some(record), true) = (parsed, row_errors.is_empty())
+                && let Err(rejects) = sink(row, record)
+            {
+                for r in rejects {
+                    let cursor = RowCursor {
+                        row,
+                        rec,
+                        map,
+                        errors: Vec::new(),
+                    };
+                    row_errors.push(RowError {
+                        row,
+                        column: cursor.header(r.column),
+                        value: r.value,
+                        reason: r.reason,
+                    });
+                }
+            }
+            errors.extend(row_errors);
+        };
+    let sheet_name;
+    match ext.as_str() {
+        "xlsx" | "xlsm" | "xlsb" | "xls" | "ods" => {
+            let (name, rows) = read_sheet(path, table, options)?;
+            sheet_name = Some(name);
+            let mut it = rows.into_iter();
+            let headers = it.next().ok_or_else(|| {
+                ReadError::format(
+                    path,
+                    "the sheet is empty: it needs a header row and data rows",
+                )
+            })?;
+            let map = ColumnMap::new(table, &headers, path)?;
+            warn_extras(&map, &mut summary);
+            summary.columns = map.present();
+            let total = it.len() as u64;
+            for (i, rec) in it.enumerate() {
+                if rec.iter().all(|c| c.trim().is_empty()) {
+                    continue;
+                }
+                summary.rows += 1;
+                handle(i + 2, &rec, &map, &mut errors);
+                if i % 4096 == 0 {
+                    progress(i as u64, total);
+                }
+            }
+            progress(total, total);
+        }
+        _ => {
+            sheet_name = None;
+            let bytes = match preloaded {
+                Some(b) => b,
+                None => std::fs::read(path).map_err(|error| ReadError::Io {
+                    file: path.to_owned(),
+                    error,
+                })?,
+            };
+            let text = decode(path, bytes, options.encoding, &mut summary)?;
+            let total = text.len() as u64;
+            let mut reader = csv::ReaderBuilder::new()
+                .has_headers(false)
+                .flexible(true)
+                .from_reader(text.as_bytes());
+            let mut rec = StringRecord::new();
+            let read = |reader: &mut csv::Reader<&[u8]>, rec: &mut StringRecord| {
+                reader.read_record(rec).map_err(|e| {
+                    let row = e.position().map_or(0, |p| p.line());
+                    ReadError::format(path, format!("row {row}: not valid CSV: {e}"))
+                })
+            };
+            if !read(&mut reader, &mut rec)? || rec.iter().all(|c| c.trim().is_empty()) {
+                return Err(ReadError::format(
+                    path,
+                    format!(
+                        "the file is empty: it needs a header row (e.g. {}) and data rows",
+                        header_example(table)
+                    ),
+                ));
+            }
+            let map = ColumnMap::new(table, &rec, path)?;
+            warn_extras(&map, &mut summary);
+            summary.columns = map.present();
+            let mut n: u64 = 0;
+            loop {
+                let line = reader.position().line() as usize;
+                if !read(&mut reader, &mut rec)? {
+                    break;
+                }
+                if rec.iter().all(|c| c.trim().is_empty()) {
+                    continue;
+                }
+                summary.rows += 1;
+                handle(line, &rec, &map, &mut errors);
+                n += 1;
+                if n.is_multiple_of(65536) {
+                    progress(reader.position().byte(), total);
+                }
+            }
+            progress(total, total);
+        }
+    }
+    if summary.rows == 0 {
+        return Err(ReadError::format(
+            path,
+            "the file has a header but no data rows; nothing to import",
+        ));
+    }
+    if !errors.is_empty() {
+        return Err(ReadError::Rows {
+            file: path.to_owned(),
+            sheet: sheet_name,
+            errors,
+            rows: summary.rows,
+        });
+    }
+    Ok(summary)
+}
