@@ -538,7 +538,17 @@ impl Record for AdjustmentRec {
     fn parse(c: &mut RowCursor<'_>) -> Option<Self> {
         let period = c.req_period("period");
         let manager_id = c.req_code("manager_id");
-        let item = c.req_text("item");
+        let mut item = c.req_text("item");
+        if let Some(name) = item.as_deref()
+            && name.eq_ignore_ascii_case("total")
+        {
+            c.fail(
+                "item",
+                name,
+                "total is reserved for the sum of a manager's lines: give the adjustment another name (e.g. 调整 or 奖励)",
+            );
+            item = None;
+        }
         let amount = c.req_money("amount");
         let reason = c.text("reason");
         Some(AdjustmentRec {

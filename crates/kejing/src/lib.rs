@@ -1,5 +1,6 @@
-//! kejing (客经): the command-line interface, the policies runner, the data generator and the
-//! web application, as a library so that tests can drive them in process.
+//! kejing (客经): the command-line interface, the data generator and the web application over
+//! the application layer (`kejing_app`), as a library so that tests can drive them in process.
+//! `launch` is the composition root: the only module that knows both the CLI and the web.
 #![cfg_attr(
     not(test),
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
@@ -23,5 +24,5 @@ macro_rules! out {
 
 pub mod cli;
 pub mod generate;
-pub mod policies;
+pub mod launch;
 pub mod web;

@@ -1,5 +1,5 @@
 //! `kejing`: the command-line interface and server of kejing (客经).
 
 fn main() -> std::process::ExitCode {
-    kejing::cli::run()
+    kejing::launch::run()
 }

@@ -8,7 +8,7 @@ use kejing_store::Store;
 use std::path::Path;
 
 fn policy() -> kejing_engine::policy::Policy {
-    kejing::policies::load(
+    kejing_app::catalogue::load(
         &Path::new(env!("CARGO_MANIFEST_DIR")).join("../../policies/bank-grades/policy.toml"),
     )
     .unwrap()
@@ -90,8 +90,13 @@ fn a_proposal_changes_nothing_until_approved_then_the_next_settlement_pays_the_n
     let history_before = store.grade_history(&org, "M1").unwrap();
 
     // The assessment proposes; nothing changes.
-    let run =
-        kejing::policies::db_assess(&mut store, &org, &policy, "2026".parse().unwrap()).unwrap();
+    let run = kejing_app::assessment::run(
+        &mut store,
+        &kejing_app::Actor::admin(&org, "hr"),
+        &policy,
+        "2026".parse().unwrap(),
+    )
+    .unwrap();
     let rows = store.assessment_rows(run).unwrap();
     let m1 = rows.iter().find(|r| r.manager == "M1").unwrap();
     assert_eq!(
@@ -110,9 +115,14 @@ fn a_proposal_changes_nothing_until_approved_then_the_next_settlement_pays_the_n
         "a proposal changes nothing"
     );
     let pay = |store: &mut Store, period: &str| {
-        let (_, lines) =
-            kejing::policies::db_settle(store, &org, &policy, period.parse().unwrap()).unwrap();
-        lines
+        let run = kejing_app::settlement::run(
+            store,
+            &kejing_app::Actor::admin(&org, "pay"),
+            &policy,
+            period.parse().unwrap(),
+        )
+        .unwrap();
+        run.lines
             .iter()
             .filter(|l| l.manager == "M1")
             .map(|l| (l.item.clone(), l.amount.to_string()))

@@ -499,6 +499,8 @@ fn a_locked_period_never_changes_and_corrections_come_in_the_next_period() {
         &[
             "--db",
             &db,
+            "--actor",
+            "O1",
             "dispute",
             "raise",
             "--run",
@@ -556,5 +558,141 @@ fn a_locked_period_never_changes_and_corrections_come_in_the_next_period() {
     assert!(
         audit.contains("O1 raise disputes 1") && audit.contains("perf-office accepted disputes 1"),
         "{audit}"
+    );
+}
+
+#[test]
+fn a_transfer_is_requested_and_decided_from_the_command_line_by_two_people() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let guard = test_db(dir, "transfer");
+    let db = guard.url.clone();
+    std::fs::create_dir(dir.join("data")).unwrap();
+    let write = |name: &str, text: &str| std::fs::write(dir.join("data").join(name), text).unwrap();
+    write(
+        "managers.csv",
+        "manager_id,name,hired_on\nM1,张三,2020-01-01\nM2,李四,2020-01-01\n",
+    );
+    write("clients.csv", "client_id,name,kind\nC1,甲公司,company\n");
+    write(
+        "ownership.csv",
+        "client_id,manager_id,ratio,from\nC1,M1,1,2026-01-01\n",
+    );
+    ok(dir, &["--db", &db, "--org", "bank", "init"]);
+    ok(
+        dir,
+        &["--db", &db, "--org", "bank", "import", "all", "data"],
+    );
+    let asked = ok(
+        dir,
+        &[
+            "--db",
+            &db,
+            "--org",
+            "bank",
+            "--actor",
+            "head",
+            "transfer",
+            "request",
+            "--client",
+            "C1",
+            "--from",
+            "M1",
+            "--to",
+            "M2",
+            "--effective",
+            "2026-10-01",
+            "--reason",
+            "M1 调岗",
+        ],
+    );
+    assert!(asked.contains("transfer request #1"), "{asked}");
+    // The one who asked cannot decide.
+    let own = kejing(
+        dir,
+        &[
+            "--db", &db, "--org", "bank", "--actor", "head", "transfer", "approve", "1",
+        ],
+    );
+    assert_eq!(own.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&own.stderr).contains("someone else must decide it"),
+        "{}",
+        String::from_utf8_lossy(&own.stderr)
+    );
+    let approved = ok(
+        dir,
+        &[
+            "--db", &db, "--org", "bank", "--actor", "branch", "transfer", "approve", "1",
+        ],
+    );
+    assert!(
+        approved.contains("belongs to M2 from 2026-10-01"),
+        "{approved}"
+    );
+    let again = kejing(
+        dir,
+        &[
+            "--db", &db, "--org", "bank", "--actor", "office", "transfer", "reject", "1",
+            "--reason", "too late",
+        ],
+    );
+    assert_eq!(again.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&again.stderr).contains("already decided (approved) by branch"),
+        "{}",
+        String::from_utf8_lossy(&again.stderr)
+    );
+    let owners = ok(
+        dir,
+        &[
+            "--db",
+            &db,
+            "--org",
+            "bank",
+            "owners",
+            "--client",
+            "C1",
+            "--on",
+            "2026-10-01",
+        ],
+    );
+    assert_eq!(owners, "2026-10-01\tM2\t1\n");
+    let list = ok(dir, &["--db", &db, "--org", "bank", "transfer", "list"]);
+    assert!(list.contains("approved\thead\tbranch"), "{list}");
+}
+
+#[test]
+fn a_mistyped_organisation_is_an_error_not_a_new_one() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    std::fs::write(
+        dir.join("managers.csv"),
+        "manager_id,name,hired_on\nM1,张三,2020-01-01\n",
+    )
+    .unwrap();
+    ok(dir, &["--org", "bank", "init"]);
+    let typo = kejing(
+        dir,
+        &["--org", "bnak", "import", "managers", "managers.csv"],
+    );
+    assert_eq!(typo.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&typo.stderr);
+    assert!(
+        err.contains("no organisation \"bnak\"") && err.contains("bank"),
+        "{err}"
+    );
+    let status = ok(dir, &["status"]);
+    assert!(!status.contains("bnak"), "{status}");
+    ok(
+        dir,
+        &[
+            "--org",
+            "bnak",
+            "import",
+            "managers",
+            "managers.csv",
+            "--create-org",
+        ],
     );
 }

@@ -3,6 +3,7 @@
 //! the audit trail. Until then nothing changes.
 
 use crate::sql::{Ty, Val};
+use crate::workflow::{PROPOSAL, ProposalStatus};
 use crate::{Org, Store, StoreError};
 use chrono::{NaiveDate, Utc};
 use rust_decimal::Decimal;
@@ -199,48 +200,48 @@ impl Store {
         managers: &[String],
         effective: Option<NaiveDate>,
     ) -> Result<usize, StoreError> {
-        let Some(info) = self.assessment_runs(org)?.into_iter().find(|r| r.id == run) else {
-            return Err(StoreError::Invalid(format!(
-                "there is no assessment run #{run}"
-            )));
-        };
-        let period: kejing_engine::Period = info
-            .period
-            .parse()
-            .map_err(|e| StoreError::Invalid(format!("stored period {}: {e}", info.period)))?;
-        let effective = match effective {
-            Some(d) => d,
-            None => period.last_day().succ_opt().unwrap_or(period.last_day()),
-        };
-        let rows: Vec<AssessmentRow> = self
-            .assessment_rows(run)?
-            .into_iter()
-            .filter(|r| managers.is_empty() || managers.contains(&r.manager))
-            .collect();
-        for m in managers {
-            if !rows.iter().any(|r| &r.manager == m) {
+        self.write(org, |s| {
+            let Some(info) = s.assessment_runs(org)?.into_iter().find(|r| r.id == run) else {
                 return Err(StoreError::Invalid(format!(
-                    "assessment run #{run} has no result for {m}"
+                    "there is no assessment run #{run}"
+                )));
+            };
+            let period: kejing_engine::Period = info
+                .period
+                .parse()
+                .map_err(|e| StoreError::Invalid(format!("stored period {}: {e}", info.period)))?;
+            let effective = match effective {
+                Some(d) => d,
+                None => period.last_day().succ_opt().unwrap_or(period.last_day()),
+            };
+            let rows: Vec<AssessmentRow> = s
+                .assessment_rows(run)?
+                .into_iter()
+                .filter(|r| managers.is_empty() || managers.contains(&r.manager))
+                .collect();
+            for m in managers {
+                if !rows.iter().any(|r| &r.manager == m) {
+                    return Err(StoreError::Invalid(format!(
+                        "assessment run #{run} has no result for {m}"
+                    )));
+                }
+            }
+            let pending: Vec<AssessmentRow> = rows
+                .into_iter()
+                .filter(|r| r.status == "proposed")
+                .collect();
+            if pending.is_empty() {
+                return Err(StoreError::Conflict(format!(
+                    "assessment run #{run} has no open proposal{}: already approved",
+                    if managers.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" for {}", managers.join(", "))
+                    }
                 )));
             }
-        }
-        let pending: Vec<AssessmentRow> = rows
-            .into_iter()
-            .filter(|r| r.status == "proposed")
-            .collect();
-        if pending.is_empty() {
-            return Err(StoreError::Invalid(format!(
-                "assessment run #{run} has no open proposal{}: already approved",
-                if managers.is_empty() {
-                    String::new()
-                } else {
-                    format!(" for {}", managers.join(", "))
-                }
-            )));
-        }
-        let actor = self.actor().to_owned();
-        let today = Utc::now().date_naive();
-        self.transaction(|s| {
+            let actor = s.actor().to_owned();
+            let today = s.today();
             for r in &pending {
                 let cur = s.conn.query(
                     "SELECT id, org_unit, track, grade, tier, staff_grade, status FROM managers WHERE org_id = $1 AND code = $2",
@@ -279,10 +280,16 @@ impl Store {
                         )?;
                     }
                 }
-                s.conn.exec(
-                    "UPDATE assessment_results SET status = 'approved', approved_by = $1, approved_at = $2, effective_on = $3 \
-                     WHERE run_id = $4 AND manager = $5 AND status = 'proposed'",
-                    &[Val::Text(actor.clone()), Val::Time(Utc::now()), Val::Date(effective), Val::Int(run), Val::text(&r.manager)],
+                s.transition(
+                    &PROPOSAL,
+                    &[("run_id", Val::Int(run)), ("manager", Val::text(&r.manager))],
+                    ProposalStatus::Proposed.code(),
+                    ProposalStatus::Approved.code(),
+                    &[
+                        ("approved_by", Val::Text(actor.clone())),
+                        ("approved_at", Val::Time(Utc::now())),
+                        ("effective_on", Val::Date(effective)),
+                    ],
                 )?;
                 s.audit(
                     Some(org.id),

@@ -21,6 +21,9 @@ pub struct ImportOptions {
     /// The day a change of grade or status takes effect when the file does not say
     /// (`changed_on`); default today.
     pub today: Option<NaiveDate>,
+    /// What the import log and the audit log name as the source, when not the file's path
+    /// (e.g. "transfer request #12" for a transfer applied through the ledger's rules).
+    pub source: Option<String>,
 }
 
 /// What an import did.
@@ -216,7 +219,33 @@ impl Store {
             progress(phase, done, total);
         };
         let progress: Progress<'_> = &mut tracked;
-        let (rows_read, (written, unchanged), warnings) = match table {
+        // Reads of what is stored, checks and writes in one change of the organisation: two
+        // imports of the same file at once give one effect and one "unchanged".
+        self.import_source = options.source.clone();
+        let result = self.write(org, |s| s.import_table(org, table, path, options, progress));
+        self.import_source = None;
+        let (rows_read, (written, unchanged), warnings) = result?;
+        Ok(ImportReport {
+            table,
+            file: path.to_owned(),
+            rows_read,
+            written,
+            unchanged,
+            warnings,
+            elapsed: start.elapsed(),
+            read_elapsed: write_started.map_or(start.elapsed(), |w| w - start),
+        })
+    }
+
+    fn import_table(
+        &mut self,
+        org: &Org,
+        table: Table,
+        path: &Path,
+        options: &ImportOptions,
+        progress: Progress<'_>,
+    ) -> Result<(usize, Changes, Vec<String>), ImportError> {
+        Ok(match table {
             Table::OrgUnits => self.import_org_units(org, path, options, progress)?,
             Table::Tracks => self.import_tracks(org, path, options, progress)?,
             Table::Grades => self.import_grades(org, path, options, progress)?,
@@ -233,16 +262,6 @@ impl Store {
             Table::Bookings => self.import_bookings(org, path, options, progress)?,
             Table::Scores => self.import_scores(org, path, options, progress)?,
             Table::Adjustments => self.import_adjustments(org, path, options, progress)?,
-        };
-        Ok(ImportReport {
-            table,
-            file: path.to_owned(),
-            rows_read,
-            written,
-            unchanged,
-            warnings,
-            elapsed: start.elapsed(),
-            read_elapsed: write_started.map_or(start.elapsed(), |w| w - start),
         })
     }
 
@@ -271,6 +290,11 @@ impl Store {
         rows: usize,
         (written, unchanged): Changes,
     ) -> Result<(), DbError> {
+        let source = self
+            .import_source
+            .clone()
+            .unwrap_or_else(|| path.display().to_string());
+        let source = source.as_str();
         let actor = self.actor().to_owned();
         self.conn.exec(
             "INSERT INTO imports (org_id, at, actor, table_name, file, rows_read, written, unchanged) \
@@ -280,7 +304,7 @@ impl Store {
                 Val::Time(Utc::now()),
                 Val::Text(actor),
                 Val::text(table.name()),
-                Val::text(path.display().to_string()),
+                Val::text(source),
                 Val::Int(rows as i64),
                 Val::Int(written as i64),
                 Val::Int(unchanged as i64),
@@ -290,7 +314,7 @@ impl Store {
             Some(org.id),
             "import",
             table.name(),
-            &path.display().to_string(),
+            source,
             None,
             Some(serde_json::json!({"rows": rows, "written": written, "unchanged": unchanged})),
         )
@@ -688,7 +712,7 @@ impl Store {
                 Ok(r)
             })?;
         let present = summary.columns.clone();
-        let today = options.today.unwrap_or_else(|| Utc::now().date_naive());
+        let today = options.today.unwrap_or_else(|| self.today());
         let mut effective: HashMap<String, NaiveDate> = HashMap::new();
         let rows: Vec<MasterRow> = recs
             .into_iter()
@@ -1313,15 +1337,9 @@ impl Store {
                     format!("doc:{doc}")
                 }
                 None => {
-                    let content = format!(
-                        "{}|{}|{}|{}|{}|{}",
-                        r.date,
-                        r.manager_id,
-                        r.client_id,
-                        r.quantity.normalize(),
-                        r.amount,
-                        r.gross_profit.map(|g| g.to_string()).unwrap_or_default()
-                    );
+                    // Without a document id a row is the n-th of its day, manager and client in
+                    // the file: a corrected amount re-imported replaces it.
+                    let content = format!("{}|{}|{}", r.date, r.manager_id, r.client_id);
                     let n = occurrences.entry(content.clone()).or_insert(0);
                     *n += 1;
                     format!("row:{content}#{n}")

@@ -9,11 +9,17 @@
 )]
 
 pub mod assessment;
+pub mod audit;
+pub mod clock;
+pub mod disputes;
 pub mod import;
 pub mod query;
+pub mod read_models;
 pub mod settlement;
 pub mod sql;
-pub mod web;
+pub mod transfers;
+pub mod users;
+pub mod workflow;
 
 use chrono::Utc;
 use sql::{Conn, DbError, Dialect, Ty, Val, db_err, pg_msg};
@@ -28,6 +34,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
     (3, include_str!("../migrations/sqlite/0003_disputes.sql")),
     (4, include_str!("../migrations/sqlite/0004_web.sql")),
     (5, include_str!("../migrations/sqlite/0005_assessment.sql")),
+    (
+        6,
+        include_str!("../migrations/sqlite/0006_one_decision.sql"),
+    ),
+    (7, include_str!("../migrations/sqlite/0007_flow_keys.sql")),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_init.sql")),
@@ -41,6 +52,11 @@ const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
         5,
         include_str!("../migrations/postgres/0005_assessment.sql"),
     ),
+    (
+        6,
+        include_str!("../migrations/postgres/0006_one_decision.sql"),
+    ),
+    (7, include_str!("../migrations/postgres/0007_flow_keys.sql")),
 ];
 
 /// An error of the store.
@@ -49,13 +65,20 @@ pub enum StoreError {
     Db(DbError),
     /// Something the user asked for does not exist or is not allowed; the message says what to do.
     Invalid(String),
+    /// The thing was already decided or done by someone else (a state change found the row no
+    /// longer in the state it expected); the message says by whom and when.
+    Conflict(String),
+    /// What the request names does not exist (in this organisation).
+    NotFound(String),
 }
 
 impl fmt::Display for StoreError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             StoreError::Db(e) => write!(f, "{e}"),
-            StoreError::Invalid(m) => f.write_str(m),
+            StoreError::Invalid(m) | StoreError::Conflict(m) | StoreError::NotFound(m) => {
+                f.write_str(m)
+            }
         }
     }
 }
@@ -85,6 +108,12 @@ pub struct Store {
     pending_audit: Vec<Vec<Val>>,
     /// While set, transactions roll back instead of committing (a preview).
     rollback_only: bool,
+    /// How many [`Store::transaction`] calls are open: an inner one joins the outer one.
+    depth: u32,
+    /// The organisation's clock: every "today" of the store and the layers above.
+    clock: clock::Clock,
+    /// What the import under way names as its source in the logs (else the file's path).
+    import_source: Option<String>,
 }
 
 impl Store {
@@ -127,6 +156,13 @@ impl Store {
             url: redact(url),
             pending_audit: Vec::new(),
             rollback_only: false,
+            depth: 0,
+            clock: match std::env::var("KEJING_TIME_ZONE") {
+                Ok(zone) if !zone.trim().is_empty() => clock::Clock::in_zone(&zone)
+                    .map_err(|e| StoreError::Invalid(format!("KEJING_TIME_ZONE: {e}")))?,
+                _ => clock::Clock::default(),
+            },
+            import_source: None,
         };
         store.migrate()?;
         Ok(store)
@@ -139,6 +175,20 @@ impl Store {
 
     pub fn actor(&self) -> &str {
         &self.actor
+    }
+
+    /// Sets the clock (the organisation's time zone, or a fixed instant in tests).
+    pub fn set_clock(&mut self, clock: clock::Clock) {
+        self.clock = clock;
+    }
+
+    pub fn clock(&self) -> clock::Clock {
+        self.clock
+    }
+
+    /// Today in the organisation's time zone.
+    pub fn today(&self) -> chrono::NaiveDate {
+        self.clock.today()
     }
 
     pub fn dialect(&self) -> Dialect {
@@ -204,17 +254,31 @@ impl Store {
     }
 
     /// Runs `f` in one transaction: committed if it succeeds, rolled back otherwise.
+    ///
+    /// Called inside another transaction, `f` joins it: what it writes commits or rolls back
+    /// with the outer one (an import and the decision that triggered it are one change). An
+    /// inner error must be passed on, never swallowed, or the outer transaction would commit
+    /// half of it.
     pub fn transaction<T, E: From<DbError>>(
         &mut self,
         f: impl FnOnce(&mut Store) -> Result<T, E>,
     ) -> Result<T, E> {
+        if self.depth > 0 {
+            self.depth += 1;
+            let out = f(self);
+            self.depth -= 1;
+            return out;
+        }
         let begin = match self.dialect() {
             Dialect::Sqlite => "BEGIN IMMEDIATE",
             Dialect::Postgres => "BEGIN",
         };
         self.conn.batch(begin)?;
         self.pending_audit.clear();
-        match f(self).and_then(|v| self.flush_audit().map(|()| v).map_err(E::from)) {
+        self.depth = 1;
+        let out = f(self).and_then(|v| self.flush_audit().map(|()| v).map_err(E::from));
+        self.depth = 0;
+        match out {
             Ok(v) => {
                 self.conn.batch(if self.rollback_only {
                     "ROLLBACK"
@@ -229,6 +293,60 @@ impl Store {
                 Err(e)
             }
         }
+    }
+
+    /// Runs `f` over one consistent snapshot of the database (reads that see no change made
+    /// meanwhile: a settlement's data set, its locked periods and their lines). Inside a
+    /// transaction it joins it.
+    pub fn read<T, E: From<DbError>>(
+        &mut self,
+        f: impl FnOnce(&mut Store) -> Result<T, E>,
+    ) -> Result<T, E> {
+        if self.depth > 0 {
+            return f(self);
+        }
+        let begin = match self.dialect() {
+            Dialect::Sqlite => "BEGIN DEFERRED",
+            Dialect::Postgres => "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+        };
+        self.conn.batch(begin)?;
+        self.depth = 1;
+        let out = f(self);
+        self.depth = 0;
+        let end = self
+            .conn
+            .batch(if out.is_ok() { "COMMIT" } else { "ROLLBACK" });
+        let v = out?;
+        end?;
+        Ok(v)
+    }
+
+    /// Whether a transaction is open.
+    pub fn in_transaction(&self) -> bool {
+        self.depth > 0
+    }
+
+    /// Runs `f` as one change of the organisation's data: one transaction that holds the
+    /// organisation's write lock from its first statement, so that reads, checks and writes of
+    /// concurrent changes to the same organisation never interleave (SQLite: `BEGIN IMMEDIATE`
+    /// holds the database's write lock; PostgreSQL: the organisation's row is locked `FOR NO KEY
+    /// UPDATE`, which inserts referencing it do not wait for). Every use case that changes data
+    /// runs in one of these.
+    pub fn write<T, E: From<DbError>>(
+        &mut self,
+        org: &Org,
+        f: impl FnOnce(&mut Store) -> Result<T, E>,
+    ) -> Result<T, E> {
+        self.transaction(|s| {
+            if s.dialect() == Dialect::Postgres {
+                s.conn.query(
+                    "SELECT id FROM organisations WHERE id = $1 FOR NO KEY UPDATE",
+                    &[Val::Int(org.id)],
+                    &[Ty::Int],
+                )?;
+            }
+            f(s)
+        })
     }
 
     fn flush_audit(&mut self) -> Result<(), DbError> {

@@ -1,7 +1,8 @@
 //! Database mode of settlement: the data set read from the store, settlement runs stored with
 //! their lines and traces, locked periods.
 
-use crate::sql::{Ty, Val};
+use crate::sql::{Cols, Ty, Val};
+use crate::workflow::RunStatus;
 use crate::{Org, Store, StoreError};
 use chrono::Utc;
 use kejing_engine::data::{
@@ -32,6 +33,9 @@ pub struct RunInfo {
     pub created_at: String,
     pub actor: String,
     pub locked: bool,
+    /// Draft, locked, or superseded (a newer run of the period exists, or the period was
+    /// locked on another run).
+    pub status: RunStatus,
 }
 
 fn text(v: &Val) -> String {
@@ -257,6 +261,18 @@ impl Store {
         day: chrono::NaiveDate,
     ) -> Result<DataSet, StoreError> {
         let mut d = self.load_dataset(org)?;
+        self.apply_history_at(org, day, &mut d.managers)?;
+        Ok(d)
+    }
+
+    /// Sets each manager's unit, track, grade, tier, staff grade and status to the newest
+    /// history version in effect on `day`; managers without one by then keep what they have.
+    pub fn apply_history_at(
+        &mut self,
+        org: &Org,
+        day: chrono::NaiveDate,
+        managers: &mut [Manager],
+    ) -> Result<(), StoreError> {
         let rows = self.conn.query(
             "SELECT m.code, h.org_unit, h.track, h.grade, h.tier, h.staff_grade, h.status FROM manager_history h \
              JOIN managers m ON m.id = h.manager_id WHERE m.org_id = $1 AND h.effective_on <= $2 \
@@ -268,7 +284,7 @@ impl Store {
         for r in rows {
             latest.insert(text(&r[0]), r);
         }
-        for m in &mut d.managers {
+        for m in managers {
             if let Some(r) = latest.get(&m.id) {
                 m.org = opt(&r[1]);
                 m.track = opt(&r[2]);
@@ -278,7 +294,7 @@ impl Store {
                 m.status = text(&r[6]);
             }
         }
-        Ok(d)
+        Ok(())
     }
 
     /// The run that locked a period, if it is locked.
@@ -438,73 +454,117 @@ impl Store {
     }
 
     /// Locks a period on a run (default: its newest run). A locked period never changes.
+    /// Only the newest run of an unlocked period can be locked: a superseded run is refused,
+    /// and of two locks at once one takes effect and the other gets a conflict naming who
+    /// locked it and when. Runs in [`Store::write`] (it joins the caller's transaction).
     pub fn lock_period(
         &mut self,
         org: &Org,
         period: Period,
         run: Option<i64>,
     ) -> Result<i64, StoreError> {
-        if let Some(r) = self.locked_run(org, period)? {
-            return Err(StoreError::Invalid(format!(
-                "{period} is already locked on run #{r}"
-            )));
-        }
-        let run = match run {
-            Some(r) => {
-                let p = self
-                    .conn
-                    .scalar(
-                        "SELECT period FROM settlement_runs WHERE id = $1 AND org_id = $2",
-                        &[Val::Int(r), Val::Int(org.id)],
-                        Ty::Text,
-                    )?
-                    .to_cell();
-                if p != period.to_string() {
-                    return Err(StoreError::Invalid(format!("run #{r} is not a run of {period} for this organisation")));
-                }
-                r
+        self.write(org, |s| {
+            if let Some((r, by, at)) = s.period_lock(org, period)? {
+                return Err(StoreError::Conflict(format!(
+                    "{period} is already locked on run #{r} by {by} at {at}"
+                )));
             }
-            None => self
+            let newest = s.latest_run(org, period)?.ok_or_else(|| {
+                StoreError::Invalid(format!(
+                    "{period} has no settlement run to lock: run kejing settle --period {period} first"
+                ))
+            })?;
+            let run = run.unwrap_or(newest);
+            let p = s
                 .conn
                 .scalar(
-                    "SELECT MAX(id) FROM settlement_runs WHERE org_id = $1 AND period = $2",
-                    &[Val::Int(org.id), Val::text(period.to_string())],
-                    Ty::Int,
+                    "SELECT period FROM settlement_runs WHERE id = $1 AND org_id = $2",
+                    &[Val::Int(run), Val::Int(org.id)],
+                    Ty::Text,
                 )?
-                .as_i64()
-                .ok_or_else(|| StoreError::Invalid(format!("{period} has no settlement run to lock: run kejing settle --period {period} first")))?,
-        };
-        let actor = self.actor().to_owned();
-        self.transaction(|s| {
-            s.conn.exec(
+                .to_cell();
+            if p != period.to_string() {
+                return Err(StoreError::Invalid(format!(
+                    "run #{run} is not a run of {period} for this organisation"
+                )));
+            }
+            if run != newest {
+                return Err(StoreError::Conflict(format!(
+                    "run #{run} is superseded by run #{newest} of {period}: review and lock that one"
+                )));
+            }
+            let actor = s.actor().to_owned();
+            let inserted = s.conn.exec(
                 "INSERT INTO period_locks (org_id, period, run_id, locked_at, actor) VALUES ($1, $2, $3, $4, $5)",
                 &[Val::Int(org.id), Val::text(period.to_string()), Val::Int(run), Val::Time(Utc::now()), Val::Text(actor)],
-            )?;
+            );
+            match inserted {
+                Ok(_) => {}
+                Err(e) if e.is_unique_violation() => {
+                    return Err(StoreError::Conflict(format!(
+                        "{period} was locked by someone else at the same moment"
+                    )));
+                }
+                Err(e) => return Err(e.into()),
+            }
             s.audit(Some(org.id), "lock", "period_locks", &period.to_string(), None, Some(serde_json::json!({"run": run})))?;
             Ok::<_, StoreError>(run)
         })
     }
 
-    /// Runs of the organisation, newest first.
+    /// Who locked a period on which run, and when.
+    pub fn period_lock(
+        &mut self,
+        org: &Org,
+        period: Period,
+    ) -> Result<Option<(i64, String, String)>, StoreError> {
+        let rows = self.conn.query(
+            "SELECT run_id, actor, CAST(locked_at AS TEXT) FROM period_locks WHERE org_id = $1 AND period = $2",
+            &[Val::Int(org.id), Val::text(period.to_string())],
+            &[Ty::Int, Ty::Text, Ty::Text],
+        )?;
+        rows.first()
+            .map(|r| {
+                let c = Cols::new("period_locks", r);
+                Ok((c.int(0)?, c.text(1)?, c.text(2)?))
+            })
+            .transpose()
+    }
+
+    /// Runs of the organisation, newest first, each with its status.
     pub fn runs(&mut self, org: &Org) -> Result<Vec<RunInfo>, StoreError> {
         let rows = self.conn.query(
-            "SELECT r.id, r.period, r.policy_name, r.policy_hash, CAST(r.created_at AS TEXT), r.actor, p.run_id \
-             FROM settlement_runs r LEFT JOIN period_locks p ON p.run_id = r.id WHERE r.org_id = $1 ORDER BY r.id DESC",
+            "SELECT r.id, r.period, r.policy_name, r.policy_hash, CAST(r.created_at AS TEXT), r.actor, p.run_id, \
+                    (SELECT MAX(n.id) FROM settlement_runs n WHERE n.org_id = r.org_id AND n.period = r.period) \
+             FROM settlement_runs r LEFT JOIN period_locks p ON p.org_id = r.org_id AND p.period = r.period \
+             WHERE r.org_id = $1 ORDER BY r.id DESC",
             &[Val::Int(org.id)],
-            &[Ty::Int, Ty::Text, Ty::Text, Ty::Text, Ty::Text, Ty::Text, Ty::Int],
+            &[Ty::Int, Ty::Text, Ty::Text, Ty::Text, Ty::Text, Ty::Text, Ty::Int, Ty::Int],
         )?;
-        Ok(rows
-            .into_iter()
-            .map(|r| RunInfo {
-                id: r[0].as_i64().unwrap_or(0),
-                period: text(&r[1]),
-                policy: text(&r[2]),
-                policy_hash: text(&r[3]),
-                created_at: text(&r[4]),
-                actor: text(&r[5]),
-                locked: r[6].as_i64().is_some(),
+        rows.into_iter()
+            .map(|r| {
+                let c = Cols::new("settlement_runs", &r);
+                let id = c.int(0)?;
+                let locked_on = c.opt_int(6);
+                let newest = c.int(7)?;
+                let status = match locked_on {
+                    Some(l) if l == id => RunStatus::Locked,
+                    Some(_) => RunStatus::Superseded,
+                    None if newest > id => RunStatus::Superseded,
+                    None => RunStatus::Draft,
+                };
+                Ok(RunInfo {
+                    id,
+                    period: c.text(1)?,
+                    policy: c.text(2)?,
+                    policy_hash: c.text(3)?,
+                    created_at: c.text(4)?,
+                    actor: c.text(5)?,
+                    locked: status == RunStatus::Locked,
+                    status,
+                })
             })
-            .collect())
+            .collect()
     }
 
     /// The stored explanation of one manager in a run.
@@ -533,204 +593,5 @@ impl Store {
                 Ty::Int,
             )?
             .as_i64())
-    }
-}
-
-/// A dispute (申诉) raised on a settlement line.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Dispute {
-    pub id: i64,
-    pub run: i64,
-    pub manager: String,
-    pub item: String,
-    pub reason: String,
-    pub raised_by: String,
-    pub status: String,
-    pub reviewer: Option<String>,
-    pub decision: Option<String>,
-    pub adjustment: Option<(String, Money)>,
-}
-
-impl Store {
-    /// A customer manager disputes a line of a stored run, with a reason. Audited.
-    pub fn raise_dispute(
-        &mut self,
-        org: &Org,
-        run: i64,
-        manager: &str,
-        item: &str,
-        reason: &str,
-    ) -> Result<i64, StoreError> {
-        if reason.trim().is_empty() {
-            return Err(StoreError::Invalid(
-                "a dispute needs a reason (--reason)".into(),
-            ));
-        }
-        let exists = self
-            .conn
-            .scalar(
-                "SELECT COUNT(*) FROM settlement_lines l JOIN settlement_runs r ON r.id = l.run_id \
-                 WHERE r.org_id = $1 AND l.run_id = $2 AND l.manager = $3 AND l.item = $4",
-                &[
-                    Val::Int(org.id),
-                    Val::Int(run),
-                    Val::text(manager),
-                    Val::text(item),
-                ],
-                Ty::Int,
-            )?
-            .as_i64()
-            .unwrap_or(0);
-        if exists == 0 {
-            return Err(StoreError::Invalid(format!(
-                "run #{run} has no line {item:?} for manager {manager}; see kejing explain --run {run} --manager {manager}"
-            )));
-        }
-        let actor = self.actor().to_owned();
-        self.transaction(|s| {
-            let id = s
-                .conn
-                .scalar(
-                    "INSERT INTO disputes (org_id, run_id, manager, item, reason, raised_by, raised_at, status) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, 'open') RETURNING id",
-                    &[
-                        Val::Int(org.id),
-                        Val::Int(run),
-                        Val::text(manager),
-                        Val::text(item),
-                        Val::text(reason),
-                        Val::Text(actor.clone()),
-                        Val::Time(Utc::now()),
-                    ],
-                    Ty::Int,
-                )?
-                .as_i64()
-                .unwrap_or(0);
-            s.audit(
-                Some(org.id),
-                "raise",
-                "disputes",
-                &id.to_string(),
-                None,
-                Some(serde_json::json!({"run": run, "manager": manager, "item": item, "reason": reason})),
-            )?;
-            Ok::<_, StoreError>(id)
-        })
-    }
-
-    /// A reviewer decides an open dispute: accepted with an adjustment (written to the
-    /// adjustments table for `period`, so the next settlement pays it), or rejected with a
-    /// reason. Audited.
-    pub fn decide_dispute(
-        &mut self,
-        org: &Org,
-        id: i64,
-        accept: Option<(Period, Money)>,
-        decision: &str,
-    ) -> Result<(), StoreError> {
-        if decision.trim().is_empty() {
-            return Err(StoreError::Invalid(
-                "a decision needs a reason (--reason)".into(),
-            ));
-        }
-        let row = self.conn.query(
-            "SELECT manager, status FROM disputes WHERE id = $1 AND org_id = $2",
-            &[Val::Int(id), Val::Int(org.id)],
-            &[Ty::Text, Ty::Text],
-        )?;
-        let Some(r) = row.first() else {
-            return Err(StoreError::Invalid(format!("no dispute #{id}")));
-        };
-        let (manager, status) = (text(&r[0]), text(&r[1]));
-        if status != "open" {
-            return Err(StoreError::Invalid(format!(
-                "dispute #{id} is already {status}"
-            )));
-        }
-        if let Some((period, _)) = accept
-            && let Some(run) = self.locked_run(org, period)?
-        {
-            return Err(StoreError::Invalid(format!(
-                "{period} is locked (run #{run}); pay the adjustment in an open period"
-            )));
-        }
-        let actor = self.actor().to_owned();
-        self.transaction(|s| {
-            let status = if accept.is_some() { "accepted" } else { "rejected" };
-            s.conn.exec(
-                "UPDATE disputes SET status = $2, reviewer = $3, decided_at = $4, decision = $5, adjustment_period = $6, adjustment_fen = $7 WHERE id = $1",
-                &[
-                    Val::Int(id),
-                    Val::text(status),
-                    Val::Text(actor.clone()),
-                    Val::Time(Utc::now()),
-                    Val::text(decision),
-                    Val::opt_text(accept.map(|a| a.0.to_string())),
-                    Val::opt_int(accept.map(|a| a.1.fen())),
-                ],
-            )?;
-            if let Some((period, amount)) = accept {
-                let manager_id = s
-                    .conn
-                    .scalar(
-                        "SELECT id FROM managers WHERE org_id = $1 AND code = $2",
-                        &[Val::Int(org.id), Val::text(&manager)],
-                        Ty::Int,
-                    )?
-                    .as_i64()
-                    .ok_or_else(|| StoreError::Invalid(format!("manager {manager} is no longer in managers")))?;
-                s.conn.exec(
-                    "INSERT INTO adjustments (org_id, period, manager_id, item, amount_fen, reason) VALUES ($1, $2, $3, $4, $5, $6)",
-                    &[
-                        Val::Int(org.id),
-                        Val::text(period.to_string()),
-                        Val::Int(manager_id),
-                        Val::text(format!("申诉 #{id}")),
-                        Val::Int(amount.fen()),
-                        Val::text(decision),
-                    ],
-                )?;
-            }
-            s.audit(
-                Some(org.id),
-                status,
-                "disputes",
-                &id.to_string(),
-                Some(serde_json::json!({"status": "open"})),
-                Some(serde_json::json!({
-                    "status": status,
-                    "decision": decision,
-                    "adjustment": accept.map(|a| serde_json::json!({"period": a.0.to_string(), "amount": a.1.to_string()})),
-                })),
-            )?;
-            Ok::<_, StoreError>(())
-        })
-    }
-
-    pub fn disputes(&mut self, org: &Org) -> Result<Vec<Dispute>, StoreError> {
-        let rows = self.conn.query(
-            "SELECT id, run_id, manager, item, reason, raised_by, status, reviewer, decision, adjustment_period, adjustment_fen \
-             FROM disputes WHERE org_id = $1 ORDER BY id",
-            &[Val::Int(org.id)],
-            &[Ty::Int, Ty::Int, Ty::Text, Ty::Text, Ty::Text, Ty::Text, Ty::Text, Ty::Text, Ty::Text, Ty::Text, Ty::Int],
-        )?;
-        Ok(rows
-            .into_iter()
-            .map(|r| Dispute {
-                id: r[0].as_i64().unwrap_or(0),
-                run: r[1].as_i64().unwrap_or(0),
-                manager: text(&r[2]),
-                item: text(&r[3]),
-                reason: text(&r[4]),
-                raised_by: text(&r[5]),
-                status: text(&r[6]),
-                reviewer: opt(&r[7]),
-                decision: opt(&r[8]),
-                adjustment: match (opt(&r[9]), r[10].as_i64()) {
-                    (Some(p), Some(f)) => Some((p, Money::from_fen(f))),
-                    _ => None,
-                },
-            })
-            .collect())
     }
 }

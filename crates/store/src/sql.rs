@@ -128,6 +128,70 @@ pub enum Ty {
     Json,
 }
 
+/// The columns of one row read from a table, decoded with errors instead of defaults: a NULL
+/// or a value of another type where the row type says otherwise is a [`DbError`] naming the
+/// table and the column's position.
+pub struct Cols<'a> {
+    table: &'static str,
+    row: &'a [Val],
+}
+
+impl<'a> Cols<'a> {
+    pub fn new(table: &'static str, row: &'a [Val]) -> Self {
+        Cols { table, row }
+    }
+
+    fn get(&self, i: usize) -> Result<&'a Val, DbError> {
+        self.row
+            .get(i)
+            .ok_or_else(|| self.bad(i, "a column", "nothing"))
+    }
+
+    fn bad(&self, i: usize, want: &str, got: &str) -> DbError {
+        DbError {
+            context: format!("reading a row of {}", self.table),
+            message: format!("column {} should be {want}, found {got}", i + 1),
+        }
+    }
+
+    pub fn int(&self, i: usize) -> Result<i64, DbError> {
+        let v = self.get(i)?;
+        v.as_i64()
+            .ok_or_else(|| self.bad(i, "an integer", &format!("{v:?}")))
+    }
+
+    pub fn opt_int(&self, i: usize) -> Option<i64> {
+        self.row.get(i).and_then(Val::as_i64)
+    }
+
+    pub fn text(&self, i: usize) -> Result<String, DbError> {
+        let v = self.get(i)?;
+        v.as_str()
+            .map(str::to_owned)
+            .ok_or_else(|| self.bad(i, "text", &format!("{v:?}")))
+    }
+
+    pub fn opt_text(&self, i: usize) -> Option<String> {
+        self.row.get(i).and_then(Val::as_str).map(str::to_owned)
+    }
+
+    pub fn date(&self, i: usize) -> Result<NaiveDate, DbError> {
+        let v = self.get(i)?;
+        v.as_date()
+            .ok_or_else(|| self.bad(i, "a date", &format!("{v:?}")))
+    }
+
+    pub fn opt_date(&self, i: usize) -> Option<NaiveDate> {
+        self.row.get(i).and_then(Val::as_date)
+    }
+
+    pub fn dec(&self, i: usize) -> Result<Decimal, DbError> {
+        let v = self.get(i)?;
+        v.as_dec()
+            .ok_or_else(|| self.bad(i, "a decimal", &format!("{v:?}")))
+    }
+}
+
 /// A database error with what was being done.
 #[derive(Debug)]
 pub struct DbError {
@@ -142,6 +206,26 @@ impl fmt::Display for DbError {
 }
 
 impl std::error::Error for DbError {}
+
+impl DbError {
+    /// Whether the database refused a row because a unique key or index already holds it (two
+    /// requests that did the same thing at once: the second is "already done", not a failure).
+    pub fn is_unique_violation(&self) -> bool {
+        let m = &self.message;
+        m.contains("UNIQUE constraint failed")
+            || m.contains("PRIMARY KEY constraint failed")
+            || m.contains("duplicate key value violates unique constraint")
+    }
+
+    /// Whether the database gave up waiting for a lock (SQLite's busy timeout, a PostgreSQL
+    /// deadlock or serialisation failure): the request may be tried again.
+    pub fn is_busy(&self) -> bool {
+        let m = &self.message;
+        m.contains("database is locked")
+            || m.contains("deadlock detected")
+            || m.contains("could not serialize access")
+    }
+}
 
 pub fn db_err(context: impl Into<String>) -> impl FnOnce(&dyn fmt::Display) -> DbError {
     let context = context.into();
@@ -339,23 +423,59 @@ pub fn pg_msg(e: &postgres::Error) -> String {
     }
 }
 
-/// Rewrites the dialect markers and, for SQLite, `$n` into `?n`.
+/// Rewrites the dialect markers and, for SQLite, `$n` into `?n`. Text inside string literals
+/// (`'…'`, with `''` for a quote) and quoted identifiers (`"…"`) is left as it is.
 pub fn render(dialect: Dialect, sql: &str) -> Cow<'_, str> {
-    match dialect {
-        Dialect::Postgres => {
-            if sql.contains('{') {
-                Cow::Owned(
-                    sql.replace("{dec}", "::text::numeric")
-                        .replace("{json}", "::text::jsonb"),
-                )
-            } else {
-                Cow::Borrowed(sql)
+    let markers = |s: &str| -> String {
+        match dialect {
+            Dialect::Postgres => s
+                .replace("{dec}", "::text::numeric")
+                .replace("{json}", "::text::jsonb"),
+            Dialect::Sqlite => s.replace("{dec}", "").replace("{json}", ""),
+        }
+    };
+    let needs_work = match dialect {
+        Dialect::Postgres => sql.contains('{'),
+        Dialect::Sqlite => sql.contains('{') || sql.contains('$'),
+    };
+    if !needs_work {
+        return Cow::Borrowed(sql);
+    }
+    // Outside literals markers and placeholders are rewritten; inside, nothing is.
+    let mut out = String::with_capacity(sql.len() + 16);
+    let mut code = String::new();
+    let mut chars = sql.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\'' || c == '"' {
+            out.push_str(&rewrite_code(dialect, &markers(&code)));
+            code.clear();
+            out.push(c);
+            while let Some(d) = chars.next() {
+                out.push(d);
+                if d == c {
+                    if chars.peek() == Some(&c) {
+                        // A doubled quote stays inside the literal.
+                        if let Some(e) = chars.next() {
+                            out.push(e);
+                        }
+                    } else {
+                        break;
+                    }
+                }
             }
+        } else {
+            code.push(c);
         }
-        Dialect::Sqlite => {
-            let s = sql.replace("{dec}", "").replace("{json}", "");
-            Cow::Owned(s.replace('$', "?"))
-        }
+    }
+    out.push_str(&rewrite_code(dialect, &markers(&code)));
+    Cow::Owned(out)
+}
+
+/// `$n` → `?n` on SQLite, in SQL text that holds no literal.
+fn rewrite_code(dialect: Dialect, code: &str) -> String {
+    match dialect {
+        Dialect::Postgres => code.to_owned(),
+        Dialect::Sqlite => code.replace('$', "?"),
     }
 }
 
@@ -483,4 +603,23 @@ impl postgres::types::ToSql for Val {
     }
 
     postgres::types::to_sql_checked!();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_outside_literals_only() {
+        let sql = "SELECT '$1 costs {dec}' , \"a$b\", x FROM t WHERE a = $1 AND b = $2{dec} AND c = 'it''s $3'";
+        assert_eq!(
+            render(Dialect::Sqlite, sql),
+            "SELECT '$1 costs {dec}' , \"a$b\", x FROM t WHERE a = ?1 AND b = ?2 AND c = 'it''s $3'"
+        );
+        assert_eq!(
+            render(Dialect::Postgres, "SELECT '{dec}', $1{dec}"),
+            "SELECT '{dec}', $1::text::numeric"
+        );
+        assert_eq!(render(Dialect::Postgres, "SELECT $1"), "SELECT $1");
+    }
 }

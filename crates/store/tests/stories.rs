@@ -86,6 +86,7 @@ impl Env {
             &ImportOptions {
                 read: ReadOptions::default(),
                 today: Some(d("2026-09-30")),
+                source: None,
             },
             &mut |_, _, _| {},
         )
@@ -466,6 +467,7 @@ fn a_gbk_file_is_read_and_chinese_headers_are_understood() {
                 sheet: None,
             },
             today: None,
+            source: None,
         },
         &mut |_, _, _| {},
     );

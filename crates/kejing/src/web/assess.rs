@@ -27,7 +27,7 @@ fn assessment_policies(app: &App) -> Vec<(String, PathBuf, Policy)> {
     policy_files(&app.config.policies)
         .into_iter()
         .filter_map(|(n, f)| {
-            let p = crate::policies::load(&f).ok()?;
+            let p = kejing_app::catalogue::load(&f).ok()?;
             p.assessment.is_some().then_some((n, f, p))
         })
         .collect()
@@ -71,9 +71,9 @@ pub async fn run_assessment_do(app: &App, ctx: &Ctx, f: RunForm) -> Result<i64, 
             f.policy
         )));
     };
-    let org = ctx.user.org.clone();
+    let who = ctx.who();
     app.db(&ctx.actor(), move |s| {
-        Ok(crate::policies::db_assess(s, &org, &policy, period)?)
+        Ok(kejing_app::assessment::run(s, &who, &policy, period)?)
     })
     .await
 }
@@ -159,7 +159,7 @@ pub async fn approve_do(app: &App, ctx: &Ctx, id: i64, f: ApproveForm) -> Result
                 .map_err(|_| AppError::bad(format!("{d:?}: write the date as YYYY-MM-DD")))?,
         ),
     };
-    let org = ctx.user.org.clone();
+    let who = ctx.who();
     let managers: Vec<String> = f
         .manager
         .split(',')
@@ -168,7 +168,9 @@ pub async fn approve_do(app: &App, ctx: &Ctx, id: i64, f: ApproveForm) -> Result
         .map(str::to_owned)
         .collect();
     app.db(&ctx.actor(), move |s| {
-        Ok(s.approve_assessment(&org, id, &managers, effective)?)
+        Ok(kejing_app::assessment::approve(
+            s, &who, id, &managers, effective,
+        )?)
     })
     .await
 }

@@ -13,7 +13,7 @@ use axum::extract::{FromRequestParts, Query, Request, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use kejing_store::web::User;
+use kejing_store::users::User;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeSet;
@@ -50,25 +50,10 @@ pub fn sha256_hex(s: &str) -> String {
 
 /// An argon2 hash of a password (PHC string).
 pub fn hash_password(password: &str) -> Result<String, AppError> {
-    use argon2::password_hash::{PasswordHasher, SaltString};
-    let mut raw = [0u8; 16];
-    getrandom::fill(&mut raw).map_err(|e| AppError::internal(format!("no random numbers: {e}")))?;
-    let salt =
-        SaltString::encode_b64(&raw).map_err(|e| AppError::internal(format!("salt: {e}")))?;
-    argon2::Argon2::default()
-        .hash_password(password.as_bytes(), &salt)
-        .map(|h| h.to_string())
-        .map_err(|e| AppError::internal(format!("hashing: {e}")))
+    Ok(kejing_app::access::hash_password(password)?)
 }
 
-pub fn verify_password(password: &str, hash: &str) -> bool {
-    use argon2::password_hash::{PasswordHash, PasswordVerifier};
-    PasswordHash::new(hash).is_ok_and(|h| {
-        argon2::Argon2::default()
-            .verify_password(password.as_bytes(), &h)
-            .is_ok()
-    })
-}
+pub use kejing_app::access::verify_password;
 
 /// Constant-time comparison of two tokens.
 fn same_token(a: &str, b: &str) -> bool {
@@ -120,6 +105,17 @@ impl Ctx {
 
     pub fn can(&self, action: Action) -> bool {
         super::perm::allowed(self.role, action)
+    }
+
+    /// The acting user as the application layer knows them.
+    pub fn who(&self) -> kejing_app::Actor {
+        kejing_app::Actor {
+            name: self.user.username.clone(),
+            org: self.user.org.clone(),
+            role: self.role,
+            scope: self.scope.clone(),
+            manager: self.user.manager_code.clone(),
+        }
     }
 
     /// Whether the user may see this manager (their results, clients, statements).

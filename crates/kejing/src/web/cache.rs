@@ -5,7 +5,7 @@
 
 use super::{App, AppError};
 use kejing_engine::Money;
-use kejing_store::web::ManagerRow;
+use kejing_store::read_models::ManagerRow;
 use kejing_store::{Org, Store};
 use rust_decimal::Decimal;
 use std::collections::{BTreeMap, BTreeSet, HashMap};

@@ -242,6 +242,10 @@ impl AppError {
     pub fn bad(detail: impl Into<String>) -> AppError {
         AppError::new(StatusCode::UNPROCESSABLE_ENTITY, "error-invalid").with(detail)
     }
+    /// Already decided or done by someone else: 409 with who and when.
+    pub fn conflict(detail: impl Into<String>) -> AppError {
+        AppError::new(StatusCode::CONFLICT, "error-conflict").with(detail)
+    }
     pub fn internal(detail: impl Into<String>) -> AppError {
         AppError::new(StatusCode::INTERNAL_SERVER_ERROR, "error-internal").with(detail)
     }
@@ -251,14 +255,34 @@ impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::Invalid(m) => AppError::bad(m),
+            StoreError::Conflict(m) => AppError::conflict(m),
+            StoreError::NotFound(m) => AppError::not_found().with(m),
+            StoreError::Db(e) if e.is_unique_violation() => AppError::conflict(e.message),
             StoreError::Db(e) => AppError::internal(e.to_string()),
         }
     }
 }
 
+/// A use case's error as the page or the API answers it: 403, 404, 422, 409, or a logged 500.
+impl From<kejing_app::Error> for AppError {
+    fn from(e: kejing_app::Error) -> Self {
+        use kejing_app::Error as E;
+        match e {
+            E::Forbidden(_) => AppError::forbidden(),
+            E::NotFound(m) => AppError::not_found().with(m),
+            E::Invalid(m) => AppError::bad(m),
+            E::Rows(r) => AppError::bad(r.to_string()),
+            E::Conflict(m) => AppError::conflict(m),
+            E::Internal(m) => AppError::internal(m),
+        }
+    }
+}
+
+/// An error nobody anticipated is an internal error: logged with a reference, shown as 500
+/// (what a user can fix comes as a [`kejing_app::Error`] or a [`StoreError`]).
 impl From<anyhow::Error> for AppError {
     fn from(e: anyhow::Error) -> Self {
-        AppError::bad(format!("{e:#}"))
+        AppError::internal(format!("{e:#}"))
     }
 }
 

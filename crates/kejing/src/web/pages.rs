@@ -9,7 +9,7 @@ use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use kejing_engine::{Money, Period};
-use kejing_store::web::AuditFilter;
+use kejing_store::audit::AuditFilter;
 use kejing_store::{ImportOptions, Org, Store};
 use minijinja::value::{Kwargs, Value as JValue};
 use minijinja::{Environment, State as JState};
@@ -391,7 +391,7 @@ pub fn managers_data(s: &mut Store, ctx: &Ctx, q: &ListQuery) -> Result<Value, A
         .collect();
     let sort = q.sort.as_deref().unwrap_or("code");
     rows.sort_by(|a, b| {
-        let key = |m: &kejing_store::web::ManagerRow| match sort {
+        let key = |m: &kejing_store::read_models::ManagerRow| match sort {
             "name" => m.name.clone(),
             "unit" => m.org_unit.clone(),
             "grade" => format!("{}|{}", m.grade, m.tier),
@@ -447,7 +447,7 @@ pub async fn manager(
             };
             let history = s.grade_history(&org, &code)?;
             let pay = s.manager_pay_by_period(&org, &code)?;
-            let today = chrono::Local::now().date_naive();
+            let today = s.today();
             let (clients, count) =
                 s.client_rows(&org, today, Some(std::slice::from_ref(&code)), None, 0, 20)?;
             Ok(json!({
@@ -473,7 +473,7 @@ pub async fn manager(
 pub fn clients_data(s: &mut Store, ctx: &Ctx, q: &ListQuery) -> Result<Value, AppError> {
     ctx.require(Action::ViewClients)?;
     let org = ctx.user.org.clone();
-    let today = chrono::Local::now().date_naive();
+    let today = s.today();
     let scope: Option<Vec<String>> = ctx.scope.as_ref().map(|s| s.iter().cloned().collect());
     let page = q.page.unwrap_or(1).max(1);
     let (rows, total) = s.client_rows(
@@ -525,7 +525,7 @@ pub async fn client(
             if !ever.iter().any(|m| c.sees(m)) {
                 return Err(AppError::forbidden());
             }
-            let today = chrono::Local::now().date_naive();
+            let today = s.today();
             let owners = s.owners_on(&org, &code, None, today)?;
             let history = s.ownership_history(&org, &code)?;
             let accounts = s.client_accounts(&org, &code)?;
@@ -592,8 +592,6 @@ pub struct TransferForm {
 }
 
 pub fn request_transfer_do(s: &mut Store, ctx: &Ctx, f: &TransferForm) -> Result<i64, AppError> {
-    ctx.require(Action::RequestTransfer)?;
-    ctx.require_manager(&f.from)?;
     let day =
         chrono::NaiveDate::parse_from_str(f.effective_on.trim(), "%Y-%m-%d").map_err(|_| {
             AppError::bad(format!(
@@ -601,13 +599,16 @@ pub fn request_transfer_do(s: &mut Store, ctx: &Ctx, f: &TransferForm) -> Result
                 f.effective_on
             ))
         })?;
-    Ok(s.request_transfer(
-        &ctx.user.org,
-        f.client.trim(),
-        f.from.trim(),
-        f.to.trim(),
-        day,
-        &f.reason,
+    Ok(kejing_app::transfers::request(
+        s,
+        &ctx.who(),
+        &kejing_app::transfers::TransferInput {
+            client: f.client.clone(),
+            from: f.from.clone(),
+            to: f.to.clone(),
+            effective_on: day,
+            reason: f.reason.clone(),
+        },
     )?)
 }
 
@@ -634,69 +635,16 @@ pub struct DecideForm {
 pub fn decide_transfer_do(
     s: &mut Store,
     ctx: &Ctx,
-    uploads: &std::path::Path,
+    _uploads: &std::path::Path,
     id: i64,
     f: &DecideForm,
 ) -> Result<(), AppError> {
-    ctx.require(Action::DecideTransfer)?;
-    let org = ctx.user.org.clone();
-    let Some(t) = s.transfers(&org)?.into_iter().find(|t| t.id == id) else {
-        return Err(AppError::not_found());
+    let decision = if f.approve == "yes" {
+        kejing_app::transfers::Decision::Approve
+    } else {
+        kejing_app::transfers::Decision::Reject
     };
-    if !(ctx.sees(&t.from_manager) && ctx.sees(&t.to_manager)) {
-        return Err(AppError::forbidden());
-    }
-    let approve = f.approve == "yes";
-    if !approve {
-        if f.decision.trim().is_empty() {
-            return Err(AppError::bad("a rejection needs a reason"));
-        }
-        s.decide_transfer(&org, id, false, &f.decision)?;
-        return Ok(());
-    }
-    if t.status != "open" {
-        return Err(AppError::bad(format!(
-            "transfer request #{id} was already decided ({})",
-            t.status
-        )));
-    }
-    // The new version of the client's ownership: the from-manager's share goes to the
-    // to-manager, the other shares stay; imported like a file, so the ledger's rules hold.
-    let owners = s.owners_on(&org, &t.client, None, t.effective_on)?;
-    let mut shares: BTreeMap<String, Decimal> = BTreeMap::new();
-    for (m, r) in owners {
-        let who = if m == t.from_manager {
-            t.to_manager.clone()
-        } else {
-            m
-        };
-        *shares.entry(who).or_default() += r.value();
-    }
-    let mut csv = String::from("client_id,manager_id,ratio,from\n");
-    for (m, r) in &shares {
-        csv.push_str(&format!(
-            "{},{m},{},{}\n",
-            t.client,
-            r.normalize(),
-            t.effective_on
-        ));
-    }
-    let file = uploads.join(format!("transfer-{id}-{}.csv", random_hex(6)));
-    std::fs::write(&file, csv)
-        .map_err(|e| AppError::internal(format!("{}: {e}", file.display())))?;
-    let opts = ImportOptions::default();
-    let result = s
-        .import(
-            &org,
-            kejing_io::Table::Ownership,
-            &file,
-            &opts,
-            &mut |_, _, _| {},
-        )
-        .map_err(|e| AppError::bad(e.to_string()));
-    let _ = std::fs::remove_file(&file);
-    result?;
-    s.decide_transfer(&org, id, true, &f.decision)?;
+    kejing_app::transfers::decide(s, &ctx.who(), id, decision, &f.decision)?;
     Ok(())
 }
 
@@ -887,7 +835,7 @@ pub async fn commit_import(
 /// The policies of the folder: name → file.
 pub fn policy_files(dir: &std::path::Path) -> Vec<(String, PathBuf)> {
     let mut files = Vec::new();
-    if crate::policies::find_policies(dir, &mut files).is_err() {
+    if kejing_app::cases::find_policies(dir, &mut files).is_err() {
         return Vec::new();
     }
     files
@@ -914,7 +862,7 @@ fn policy_file(app: &App, name: &str) -> Result<PathBuf, AppError> {
 pub fn policies_data(app: &App) -> Value {
     let rows: Vec<Value> = policy_files(&app.config.policies)
         .into_iter()
-        .map(|(name, file)| match crate::policies::load(&file) {
+        .map(|(name, file)| match kejing_app::catalogue::load(&file) {
             Ok(p) => json!({"name": name, "ok": true, "title": p.title, "frequency": p.frequency.name(),
                             "items": p.items.len(), "cases": p.cases.len(), "parameters": p.parameters.len()}),
             Err(e) => json!({"name": name, "ok": false, "error": format!("{e:#}")}),
@@ -932,7 +880,7 @@ fn policy_view(app: &App, name: &str, tests: Option<Value>) -> Result<Value, App
     let file = policy_file(app, name)?;
     let text = std::fs::read_to_string(&file)
         .map_err(|e| AppError::internal(format!("{}: {e}", file.display())))?;
-    let check = match crate::policies::load(&file) {
+    let check = match kejing_app::catalogue::load(&file) {
         Ok(p) => json!({"ok": true, "summary": format!(
             "{} · {} · {} parameter(s), {} tier table(s), {} measure(s), {} value(s), {} item(s), {} case(s)",
             p.name, p.frequency.name(), p.parameters.len(), p.tiers.len(), p.measures.len(),
@@ -959,7 +907,7 @@ pub async fn policy(
 
 /// Runs a policy's test cases: each with its result.
 pub fn policy_tests(file: &std::path::Path) -> Value {
-    match crate::policies::load(file) {
+    match kejing_app::catalogue::load(file) {
         Err(e) => {
             json!({"passed": 0, "failed": 1, "cases": [{"name": "load", "ok": false, "problems": [format!("{e:#}")]}]})
         }
@@ -967,7 +915,7 @@ pub fn policy_tests(file: &std::path::Path) -> Value {
             let cases: Vec<Value> = p
                 .cases
                 .iter()
-                .map(|c| match crate::policies::run_case(&p, c) {
+                .map(|c| match kejing_app::cases::run_case(&p, c) {
                     Ok(()) => json!({"name": c.name, "line": c.line, "ok": true}),
                     Err(problems) => {
                         json!({"name": c.name, "line": c.line, "ok": false, "problems": problems})
@@ -1030,11 +978,10 @@ pub async fn run_settlement_do(app: &App, ctx: &Ctx, f: RunForm) -> Result<i64, 
     ctx.require(Action::RunSettlement)?;
     let period = period_arg(&f.period)?;
     let file = policy_file(app, &f.policy)?;
-    let org = ctx.user.org.clone();
+    let who = ctx.who();
     app.db(&ctx.actor(), move |s| {
-        let policy = crate::policies::load(&file)?;
-        let (run, _) = crate::policies::db_settle(s, &org, &policy, period)?;
-        Ok(run)
+        let policy = kejing_app::catalogue::load(&file)?;
+        Ok(kejing_app::settlement::run(s, &who, &policy, period)?.id)
     })
     .await
 }
@@ -1124,13 +1071,7 @@ pub async fn run(
 }
 
 pub fn lock_do(s: &mut Store, ctx: &Ctx, run: i64) -> Result<(), AppError> {
-    ctx.require(Action::LockPeriod)?;
-    let org = ctx.user.org.clone();
-    let Some(info) = s.run_info(&org, run)? else {
-        return Err(AppError::not_found());
-    };
-    let period = period_arg(&info.period)?;
-    s.lock_period(&org, period, Some(run))?;
+    kejing_app::settlement::lock(s, &ctx.who(), run)?;
     Ok(())
 }
 
@@ -1404,15 +1345,14 @@ pub struct DisputeForm {
 }
 
 pub fn raise_dispute_do(s: &mut Store, ctx: &Ctx, f: &DisputeForm) -> Result<i64, AppError> {
-    ctx.require(Action::RaiseDispute)?;
-    // A customer manager disputes their own lines only.
-    if ctx.role == super::perm::Role::Manager
-        && ctx.user.manager_code.as_deref() != Some(f.manager.as_str())
-    {
-        return Err(AppError::forbidden());
-    }
-    ctx.require_manager(&f.manager)?;
-    Ok(s.raise_dispute(&ctx.user.org, f.run, &f.manager, &f.item, &f.reason)?)
+    Ok(kejing_app::disputes::raise(
+        s,
+        &ctx.who(),
+        f.run,
+        &f.manager,
+        &f.item,
+        &f.reason,
+    )?)
 }
 
 pub async fn raise_dispute(
@@ -1434,14 +1374,15 @@ pub fn decide_dispute_do(
     f: &DecideForm,
 ) -> Result<(), AppError> {
     ctx.require(Action::DecideDispute)?;
-    let accept = if f.approve == "yes" {
+    let verdict = if f.approve == "yes" {
         let period = period_arg(f.period.as_deref().unwrap_or(""))?;
         let amount = money_of(f.amount.as_deref().unwrap_or(""))?;
-        Some((period, amount))
+        kejing_app::disputes::Verdict::Accept { period, amount }
     } else {
-        None
+        kejing_app::disputes::Verdict::Reject
     };
-    Ok(s.decide_dispute(&ctx.user.org, id, accept, &f.decision)?)
+    kejing_app::disputes::decide(s, &ctx.who(), id, verdict, &f.decision)?;
+    Ok(())
 }
 
 pub async fn decide_dispute(
@@ -1474,7 +1415,7 @@ pub async fn whatif_do(app: &App, ctx: &Ctx, f: WhatIfForm) -> Result<Value, App
     let c = ctx.clone();
     app.db(&ctx.actor(), move |s| {
         use kejing_engine::settle::{Prepared, settle_prepared};
-        let current = crate::policies::load(&file)?;
+        let current = kejing_app::catalogue::load(&file)?;
         let mut changed = current.clone();
         let mut applied = Vec::new();
         for line in f.changes.lines().map(str::trim).filter(|l| !l.is_empty()) {
@@ -1524,7 +1465,7 @@ fn whatif_context(app: &App, form: &WhatIfForm, result: Option<Value>) -> JValue
     let policies: Vec<Value> = policy_files(&app.config.policies)
         .into_iter()
         .map(|(name, file)| {
-            let params: Vec<Value> = crate::policies::load(&file)
+            let params: Vec<Value> = kejing_app::catalogue::load(&file)
                 .map(|p| {
                     p.parameters
                         .iter()

@@ -190,31 +190,38 @@ pub fn fixture(name: &str) -> Fixture {
             )
             .unwrap_or_else(|e| panic!("{t}: {e}"));
     }
-    let policy = kejing::policies::load(&policies_dir().join("cixi-deposits/policy.toml")).unwrap();
-    let (run, _) =
-        kejing::policies::db_settle(&mut store, &org, &policy, "2026-09".parse().unwrap()).unwrap();
+    let setup = kejing_app::Actor::admin(&org, "setup");
+    let policy =
+        kejing_app::catalogue::load(&policies_dir().join("cixi-deposits/policy.toml")).unwrap();
+    let run = kejing_app::settlement::run(&mut store, &setup, &policy, "2026-09".parse().unwrap())
+        .unwrap()
+        .id;
     for (user, role, manager, unit) in USERS {
         kejing::cli::add_user(
             &mut store, &org, user, user, role, *manager, *unit, PASSWORD,
         )
         .unwrap();
     }
-    let transfer = store
-        .request_transfer(
-            &org,
-            "C2",
-            "M2",
-            "M1",
-            "2026-10-01".parse().unwrap(),
-            "M2 调岗",
-        )
-        .unwrap();
+    let transfer = kejing_app::transfers::request(
+        &mut store,
+        &setup,
+        &kejing_app::transfers::TransferInput {
+            client: "C2".into(),
+            from: "M2".into(),
+            to: "M1".into(),
+            effective_on: "2026-10-01".parse().unwrap(),
+            reason: "M2 调岗".into(),
+        },
+    )
+    .unwrap();
     let dispute = store
         .raise_dispute(&org, run, "M1", "存款绩效薪酬", "余额有误")
         .unwrap();
-    let grades = kejing::policies::load(&policies_dir().join("bank-grades/policy.toml")).unwrap();
+    let grades =
+        kejing_app::catalogue::load(&policies_dir().join("bank-grades/policy.toml")).unwrap();
     let assessment =
-        kejing::policies::db_assess(&mut store, &org, &grades, "2026-Q3".parse().unwrap()).unwrap();
+        kejing_app::assessment::run(&mut store, &setup, &grades, "2026-Q3".parse().unwrap())
+            .unwrap();
     drop(store);
     let app = App::new(Config {
         db: url.clone(),

@@ -37,6 +37,7 @@ error-locked = Too many failed logins: the account is locked for 15 minutes.
 error-forbidden = You may not do or see this. The attempt has been recorded.
 error-not-found = There is no such page or record.
 error-invalid = The input is not valid; nothing was changed.
+error-conflict = Someone else already decided or did this; nothing was changed. Reload to see the current state.
 error-internal = Internal server error; nothing was changed. Please tell the administrator.
 error-csrf = The security check failed (the form is stale or came from elsewhere); nothing was changed. Reload the page and try again.
 error-double-submit = This form was already submitted once; it was not processed again.

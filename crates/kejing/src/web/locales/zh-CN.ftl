@@ -37,6 +37,7 @@ error-locked = 连续登录失败次数过多，账户已锁定 15 分钟。
 error-forbidden = 您无权执行此操作或查看此内容。此次访问已记录。
 error-not-found = 找不到该页面或记录。
 error-invalid = 输入有误，未做任何更改。
+error-conflict = 此事项已由他人处理，本次未做任何更改。请刷新查看当前状态。
 error-internal = 服务器内部错误，未做任何更改。请联系管理员。
 error-csrf = 安全校验失败（表单已过期或来源不明），未做任何更改。请刷新页面后重试。
 error-double-submit = 该表单已提交过一次，未重复处理。

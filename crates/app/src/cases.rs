@@ -1,0 +1,203 @@
+//! A policy's test cases: each case's tables are settled (or assessed) and compared with
+//! what the case expects, in words a finance officer can check.
+
+use crate::{Error, Result};
+use kejing_engine::data::DataSet;
+use kejing_engine::policy::Policy;
+use kejing_engine::settle::settle;
+use kejing_io::dataset::{Tables, load_dataset};
+use std::path::{Path, PathBuf};
+
+/// Every policy file at `path`: the file itself, `policy.toml` in the folder, or those of its
+/// sub-folders (sorted).
+pub fn find_policies(path: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
+    if path.is_file() {
+        out.push(path.to_owned());
+        return Ok(());
+    }
+    if path.join("policy.toml").is_file() {
+        out.push(path.join("policy.toml"));
+        return Ok(());
+    }
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
+        .map_err(|e| {
+            Error::invalid(format!(
+                "{}: no such policy file or folder ({e})",
+                path.display()
+            ))
+        })?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_dir())
+        .collect();
+    entries.sort();
+    for e in entries {
+        find_policies(&e, out)?;
+    }
+    Ok(())
+}
+
+/// Runs one case; the problems found, if any.
+pub fn run_case(
+    policy: &Policy,
+    case: &kejing_engine::policy::Case,
+) -> std::result::Result<(), Vec<String>> {
+    let data = load_dataset(&Tables::Texts(&case.name, &case.tables)).map_err(|errors| {
+        errors
+            .iter()
+            .map(|e| e.to_string().trim_end().to_owned())
+            .collect::<Vec<_>>()
+    });
+    let data = match data {
+        Ok(d) => d,
+        // An assessment case may expect its data to be refused, with a message.
+        Err(messages) => {
+            return match case.assess.get("error").and_then(|m| m.get("contains")) {
+                Some(want) if messages.iter().any(|m| m.contains(want.as_str())) => Ok(()),
+                _ => Err(messages),
+            };
+        }
+    };
+    let mut problems = Vec::new();
+    if !case.assess.is_empty() {
+        check_assessment_case(policy, case, &data, &mut problems);
+        if case.expect.is_empty() {
+            return if problems.is_empty() {
+                Ok(())
+            } else {
+                Err(problems)
+            };
+        }
+    }
+    let result = settle(policy, &data, case.period).map_err(|e| vec![e.to_string()])?;
+    for (manager, items) in &case.expect {
+        for (item, want) in items {
+            let want_money = match kejing_engine::Money::parse(want) {
+                Ok(m) => m,
+                Err(e) => {
+                    problems.push(format!("expected {manager} {item} = {want:?}: {e}"));
+                    continue;
+                }
+            };
+            match result.amount(manager, item) {
+                Some(got) if got == want_money => {}
+                Some(got) => {
+                    let why = result
+                        .traces
+                        .get(manager)
+                        .map(|t| format!("\n{}", indent(&t.render(), "         ")))
+                        .unwrap_or_default();
+                    problems.push(format!(
+                        "{manager} {item}: expected {want_money}, got {got}{why}"
+                    ));
+                }
+                None if want_money.is_zero() => {}
+                None => problems.push(format!(
+                    "{manager} {item}: expected {want_money}, but there is no such line"
+                )),
+            }
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems)
+    }
+}
+
+fn indent(text: &str, pad: &str) -> String {
+    text.lines()
+        .map(|l| format!("{pad}{l}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Compares an assessment case's expectations (score, rank, grade, new_grade, decision) with
+/// the assessment of its data.
+fn check_assessment_case(
+    policy: &Policy,
+    case: &kejing_engine::policy::Case,
+    data: &DataSet,
+    problems: &mut Vec<String>,
+) {
+    let result = match kejing_engine::assess::assess(policy, data, case.period) {
+        Ok(r) => r,
+        Err(e) => {
+            // A case may expect the assessment to fail with a message.
+            match case.assess.get("error").and_then(|m| m.get("contains")) {
+                Some(want) if e.0.contains(want.as_str()) => {}
+                _ => problems.push(e.to_string()),
+            }
+            return;
+        }
+    };
+    if case.assess.contains_key("error") {
+        problems.push("expected the assessment to fail, but it succeeded".to_owned());
+        return;
+    }
+    for (manager, want) in &case.assess {
+        let row = result.rows.iter().find(|r| &r.manager == manager);
+        if want.get("assessed").map(String::as_str) == Some("no") {
+            if row.is_some() {
+                problems.push(format!("{manager}: expected not to be assessed, but was"));
+            }
+            continue;
+        }
+        let Some(row) = row else {
+            problems.push(format!(
+                "{manager}: not assessed (not in post, or not in managers)"
+            ));
+            continue;
+        };
+        for (col, value) in want {
+            let got = match col.as_str() {
+                "score" => {
+                    let ok = value
+                        .parse::<rust_decimal::Decimal>()
+                        .is_ok_and(|v| v == row.score);
+                    if !ok {
+                        problems.push(format!(
+                            "{manager} score: expected {value}, got {}",
+                            row.score.normalize()
+                        ));
+                    }
+                    continue;
+                }
+                "rank" => row.rank.to_string(),
+                "grade" => row.grade.clone().unwrap_or_default(),
+                "new_grade" => row.new_grade.clone().unwrap_or_default(),
+                "decision" => row.decision.code().to_owned(),
+                other => {
+                    let item = row
+                        .items
+                        .iter()
+                        .find(|i| i.item == other.trim_start_matches("item:"));
+                    match item {
+                        Some(i) if other.starts_with("item:") => {
+                            if value
+                                .parse::<rust_decimal::Decimal>()
+                                .is_ok_and(|v| v == i.score)
+                            {
+                                continue;
+                            }
+                            i.score.normalize().to_string()
+                        }
+                        _ => {
+                            problems.push(format!("{manager}: unknown column {other:?} (score, rank, grade, new_grade, decision, item:<name>)"));
+                            continue;
+                        }
+                    }
+                }
+            };
+            if &got != value {
+                let why = result
+                    .traces
+                    .get(manager)
+                    .map(|t| format!("\n{}", indent(&t.render(), "         ")))
+                    .unwrap_or_default();
+                problems.push(format!(
+                    "{manager} {col}: expected {value:?}, got {got:?}{why}"
+                ));
+            }
+        }
+    }
+}

@@ -1,0 +1,26 @@
+//! kejing's application layer. Every use case is one function that takes the store, the
+//! acting user and its input, checks the actor's role and scope itself, and runs in one
+//! transaction ([`kejing_store::Store::write`]). The CLI and the web only parse input, call a
+//! use case and render what it returns; neither imports the other.
+//!
+//! One module per area: [`access`] (roles, scope, users, passwords), [`catalogue`] (policies),
+//! [`imports`], [`transfers`] (the 管户 ledger's transfers), [`settlement`], [`disputes`],
+//! [`assessment`].
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
+
+pub mod access;
+pub mod assessment;
+pub mod cases;
+pub mod catalogue;
+pub mod disputes;
+pub mod error;
+pub mod imports;
+pub mod settlement;
+pub mod transfers;
+
+pub use access::{Action, Actor, Role};
+pub use error::{Error, Result};
+pub use kejing_store::clock::Clock;

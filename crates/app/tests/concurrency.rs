@@ -1,0 +1,622 @@
+//! Decisions that really overlap: N threads, each with its own connection, released together
+//! by a barrier, decide the same transfer, dispute, lock, proposal or import. Exactly one takes
+//! effect; every other one gets a conflict (never a database error), and what is stored
+//! matches the one recorded decision. Each scenario runs 20 times. On PostgreSQL when
+//! `KEJING_TEST_PG_URL` is set (CI's second run), else on an SQLite file.
+
+use kejing_app::access::Actor;
+use kejing_app::{Error, assessment, disputes, imports, settlement, transfers};
+use kejing_engine::{Money, Period};
+use kejing_io::{ReadOptions, Table};
+use kejing_store::{ImportOptions, Org, Store};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Barrier};
+
+const ROUNDS: usize = 20;
+
+struct PgScratch {
+    admin_url: String,
+    name: String,
+}
+
+impl Drop for PgScratch {
+    fn drop(&mut self) {
+        if let Ok(mut c) = postgres::Client::connect(&self.admin_url, postgres::NoTls) {
+            let _ = c.batch_execute(&format!(
+                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                self.name
+            ));
+        }
+    }
+}
+
+static COUNTER: AtomicUsize = AtomicUsize::new(0);
+
+/// A small bank: two branches' managers, two clients with balances, a settled September.
+struct Bank {
+    dir: tempfile::TempDir,
+    url: String,
+    org: Org,
+    _pg: Option<PgScratch>,
+}
+
+fn bank() -> Bank {
+    let dir = tempfile::tempdir().unwrap();
+    let (url, pg) = match std::env::var("KEJING_TEST_PG_URL") {
+        Ok(admin_url) if !admin_url.is_empty() => {
+            let name = format!(
+                "kejing_c_{}_{}",
+                std::process::id(),
+                COUNTER.fetch_add(1, Ordering::SeqCst)
+            );
+            let mut c =
+                postgres::Client::connect(&admin_url, postgres::NoTls).unwrap_or_else(|e| {
+                    panic!("KEJING_TEST_PG_URL is set but PostgreSQL is unreachable: {e}")
+                });
+            c.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .unwrap();
+            c.batch_execute(&format!("CREATE DATABASE {name}")).unwrap();
+            let (base, _) = admin_url
+                .rsplit_once('/')
+                .expect("KEJING_TEST_PG_URL ends with /database");
+            (
+                format!("{base}/{name}"),
+                Some(PgScratch { admin_url, name }),
+            )
+        }
+        _ => (dir.path().join("bank.db").display().to_string(), None),
+    };
+    let mut store = Store::open(&url).unwrap();
+    store.set_actor("setup");
+    let org = store.ensure_org("bank", "Test Bank").unwrap();
+    let b = Bank {
+        dir,
+        url,
+        org,
+        _pg: pg,
+    };
+    let admin = Actor::admin(&b.org, "setup");
+    for (table, text) in [
+        (Table::OrgUnits, "unit_id,name,parent_id\nB01,一支行,\n"),
+        (
+            Table::Managers,
+            "manager_id,name,org_unit,track,grade,status,hired_on\nM1,张三,B01,person,三级,active,2020-01-01\nM2,李四,B01,person,三级,active,2020-01-01\nM3,王五,B01,person,三级,active,2020-01-01\n",
+        ),
+        (
+            Table::Clients,
+            "client_id,name,kind\nC1,甲公司,company\nC2,乙公司,company\n",
+        ),
+        (
+            Table::Ownership,
+            "client_id,manager_id,ratio,from\nC1,M1,1,2026-01-01\nC2,M2,0.6,2026-01-01\nC2,M3,0.4,2026-01-01\n",
+        ),
+        (
+            Table::Adjustments,
+            "period,manager_id,item,amount,reason\n2026-09,M1,奖励,100.00,季度之星\n2026-09,M2,奖励,50.00,季度之星\n",
+        ),
+    ] {
+        let p = b.file(&format!("{}.csv", table.name()), text);
+        imports::import(&mut store, &admin, table, &p, &options(), &mut |_, _, _| {})
+            .unwrap_or_else(|e| panic!("{table:?}: {e}"));
+    }
+    b
+}
+
+fn options() -> ImportOptions {
+    ImportOptions {
+        read: ReadOptions::default(),
+        today: Some("2026-09-30".parse().unwrap()),
+        source: None,
+    }
+}
+
+const POLICY: &str = r#"
+[policy]
+name = "adjustments only"
+frequency = "monthly"
+
+[[items]]
+name = "adjustments"
+adjustments = true
+"#;
+
+impl Bank {
+    fn file(&self, name: &str, content: &str) -> PathBuf {
+        let p = self.dir.path().join(name);
+        std::fs::write(&p, content).unwrap();
+        p
+    }
+
+    fn store(&self, actor: &str) -> Store {
+        let mut s = Store::open(&self.url).unwrap();
+        s.set_actor(actor);
+        s
+    }
+
+    fn actor(&self, name: &str) -> Actor {
+        Actor::admin(&self.org, name)
+    }
+
+    /// Runs `f` on `n` threads at once (each with its own connection and actor `name-i`);
+    /// the results in thread order.
+    fn race<T: Send + 'static>(
+        &self,
+        n: usize,
+        f: impl Fn(&mut Store, &Actor, usize) -> Result<T, Error> + Send + Sync + 'static,
+    ) -> Vec<Result<T, Error>> {
+        let barrier = Arc::new(Barrier::new(n));
+        let f = Arc::new(f);
+        let handles: Vec<_> = (0..n)
+            .map(|i| {
+                let name = format!("reviewer-{i}");
+                let mut store = self.store(&name);
+                let actor = self.actor(&name);
+                let barrier = barrier.clone();
+                let f = f.clone();
+                std::thread::spawn(move || {
+                    barrier.wait();
+                    f(&mut store, &actor, i)
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    }
+
+    fn settle(&self, period: &str) -> i64 {
+        let mut store = self.store("settler");
+        let policy_file = self.file("policy.toml", POLICY);
+        let policy = kejing_app::catalogue::load(&policy_file).unwrap();
+        settlement::run(
+            &mut store,
+            &self.actor("settler"),
+            &policy,
+            period.parse().unwrap(),
+        )
+        .unwrap()
+        .id
+    }
+}
+
+/// Exactly one Ok; every other result a conflict.
+fn one_winner<T: std::fmt::Debug>(results: &[Result<T, Error>]) -> usize {
+    let mut winner = None;
+    for (i, r) in results.iter().enumerate() {
+        match r {
+            Ok(_) => {
+                assert!(winner.is_none(), "two took effect: {results:?}");
+                winner = Some(i);
+            }
+            Err(Error::Conflict(_)) => {}
+            Err(e) => panic!("expected a conflict, got {e:?}"),
+        }
+    }
+    winner.unwrap_or_else(|| panic!("none took effect: {results:?}"))
+}
+
+#[test]
+fn fifteen_accepts_of_one_dispute_leave_one_adjustment() {
+    for round in 0..ROUNDS {
+        let b = bank();
+        let run = b.settle("2026-09");
+        let mut cm = b.store("M1-user");
+        let id = disputes::raise(
+            &mut cm,
+            &b.actor("M1-user"),
+            run,
+            "M1",
+            "奖励",
+            "should be 200",
+        )
+        .unwrap();
+        // Into different open periods, as the reviewers would choose them.
+        let results = b.race(15, move |s, a, i| {
+            let period: Period = format!("2026-{:02}", 10 + i % 3).parse().unwrap();
+            disputes::decide(
+                s,
+                a,
+                id,
+                disputes::Verdict::Accept {
+                    period,
+                    amount: Money::from_fen(10_000 + i as i64),
+                },
+                "accepted",
+            )
+        });
+        let w = one_winner(&results);
+        let mut s = b.store("check");
+        let d = s.dispute(&b.org, id).unwrap().unwrap();
+        assert_eq!(d.status, "accepted", "round {round}");
+        assert_eq!(
+            d.reviewer.as_deref(),
+            Some(format!("reviewer-{w}").as_str())
+        );
+        let adjustments = s.export_rows(&b.org, Table::Adjustments).unwrap();
+        let from_dispute: Vec<_> = adjustments
+            .iter()
+            .filter(|r| r.iter().any(|c| c == &format!("申诉 #{id}")))
+            .collect();
+        assert_eq!(from_dispute.len(), 1, "round {round}: {adjustments:?}");
+        assert!(
+            from_dispute[0]
+                .iter()
+                .any(|c| c == &format!("{}.{:02}", 100, w)),
+            "round {round}: the winner's amount is paid: {from_dispute:?}"
+        );
+    }
+}
+
+#[test]
+fn accept_and_reject_of_one_dispute_at_once() {
+    for round in 0..ROUNDS {
+        let b = bank();
+        let run = b.settle("2026-09");
+        let mut cm = b.store("M1-user");
+        let id = disputes::raise(
+            &mut cm,
+            &b.actor("M1-user"),
+            run,
+            "M1",
+            "奖励",
+            "should be 200",
+        )
+        .unwrap();
+        let results = b.race(2, move |s, a, i| {
+            let verdict = if i == 0 {
+                disputes::Verdict::Accept {
+                    period: "2026-10".parse().unwrap(),
+                    amount: Money::from_fen(10_000),
+                }
+            } else {
+                disputes::Verdict::Reject
+            };
+            disputes::decide(s, a, id, verdict, "decided")
+        });
+        let w = one_winner(&results);
+        let mut s = b.store("check");
+        let d = s.dispute(&b.org, id).unwrap().unwrap();
+        let adjustments = s.export_rows(&b.org, Table::Adjustments).unwrap();
+        let paid = adjustments
+            .iter()
+            .filter(|r| r.iter().any(|c| c == &format!("申诉 #{id}")))
+            .count();
+        if w == 0 {
+            assert_eq!((d.status.as_str(), paid), ("accepted", 1), "round {round}");
+        } else {
+            assert_eq!((d.status.as_str(), paid), ("rejected", 0), "round {round}");
+        }
+    }
+}
+
+fn owners(s: &mut Store, org: &Org, client: &str, day: &str) -> Vec<(String, String)> {
+    s.owners_on(org, client, None, day.parse().unwrap())
+        .unwrap()
+        .into_iter()
+        .map(|(m, r)| (m, r.to_string()))
+        .collect()
+}
+
+#[test]
+fn approve_and_reject_of_one_transfer_at_once() {
+    for round in 0..ROUNDS {
+        let b = bank();
+        let mut head = b.store("head");
+        let id = transfers::request(
+            &mut head,
+            &b.actor("head"),
+            &transfers::TransferInput {
+                client: "C2".into(),
+                from: "M2".into(),
+                to: "M1".into(),
+                effective_on: "2026-10-01".parse().unwrap(),
+                reason: "M2 moves to another branch".into(),
+            },
+        )
+        .unwrap();
+        let results = b.race(2, move |s, a, i| {
+            let d = if i == 0 {
+                transfers::Decision::Approve
+            } else {
+                transfers::Decision::Reject
+            };
+            transfers::decide(s, a, id, d, "decided")
+        });
+        let w = one_winner(&results);
+        let mut s = b.store("check");
+        let t = s.transfer(&b.org, id).unwrap().unwrap();
+        let after = owners(&mut s, &b.org, "C2", "2026-10-01");
+        if w == 0 {
+            assert_eq!(t.status, "approved", "round {round}");
+            assert_eq!(
+                after,
+                vec![("M1".into(), "0.6".into()), ("M3".into(), "0.4".into())],
+                "round {round}"
+            );
+        } else {
+            assert_eq!(t.status, "rejected", "round {round}");
+            assert_eq!(
+                after,
+                vec![("M2".into(), "0.6".into()), ("M3".into(), "0.4".into())],
+                "round {round}"
+            );
+        }
+    }
+}
+
+#[test]
+fn many_approvals_of_one_transfer_move_the_client_once() {
+    for round in 0..ROUNDS {
+        let b = bank();
+        let mut head = b.store("head");
+        let id = transfers::request(
+            &mut head,
+            &b.actor("head"),
+            &transfers::TransferInput {
+                client: "C1".into(),
+                from: "M1".into(),
+                to: "M2".into(),
+                effective_on: "2026-10-01".parse().unwrap(),
+                reason: "rebalancing".into(),
+            },
+        )
+        .unwrap();
+        let results = b.race(8, move |s, a, _| {
+            transfers::decide(s, a, id, transfers::Decision::Approve, "ok")
+        });
+        one_winner(&results);
+        let mut s = b.store("check");
+        assert_eq!(
+            owners(&mut s, &b.org, "C1", "2026-10-01"),
+            vec![("M2".into(), "1".into())],
+            "round {round}"
+        );
+        assert_eq!(
+            owners(&mut s, &b.org, "C1", "2026-09-30"),
+            vec![("M1".into(), "1".into())],
+            "round {round}"
+        );
+        let versions = s.ownership_history(&b.org, "C1").unwrap();
+        assert_eq!(versions.len(), 2, "round {round}: {versions:?}");
+    }
+}
+
+#[test]
+fn two_requests_for_one_client_at_once_leave_one_open() {
+    for round in 0..ROUNDS {
+        let b = bank();
+        let results = b.race(6, |s, a, i| {
+            transfers::request(
+                s,
+                a,
+                &transfers::TransferInput {
+                    client: "C1".into(),
+                    from: "M1".into(),
+                    to: if i % 2 == 0 { "M2" } else { "M3" }.into(),
+                    effective_on: "2026-10-01".parse().unwrap(),
+                    reason: format!("request {i}"),
+                },
+            )
+        });
+        one_winner(&results);
+        let mut s = b.store("check");
+        let open = s
+            .transfers(&b.org)
+            .unwrap()
+            .into_iter()
+            .filter(|t| t.status == "open")
+            .count();
+        assert_eq!(open, 1, "round {round}");
+    }
+}
+
+#[test]
+fn two_locks_of_one_period_give_one_lock_and_one_conflict() {
+    for round in 0..ROUNDS {
+        let b = bank();
+        let run = b.settle("2026-09");
+        let results = b.race(2, move |s, a, _| settlement::lock(s, a, run));
+        one_winner(&results);
+        let mut s = b.store("check");
+        let lock = s.period_lock(&b.org, "2026-09".parse().unwrap()).unwrap();
+        assert_eq!(lock.map(|l| l.0), Some(run), "round {round}");
+    }
+}
+
+#[test]
+fn a_superseded_run_cannot_be_locked() {
+    let b = bank();
+    let old = b.settle("2026-09");
+    let new = b.settle("2026-09");
+    let mut s = b.store("admin");
+    let err = settlement::lock(&mut s, &b.actor("admin"), old).unwrap_err();
+    assert!(matches!(err, Error::Conflict(_)), "{err:?}");
+    assert!(err.to_string().contains("superseded"), "{err}");
+    let runs = s.runs(&b.org).unwrap();
+    let status = |id| runs.iter().find(|r| r.id == id).unwrap().status;
+    assert_eq!(status(old), kejing_store::workflow::RunStatus::Superseded);
+    assert_eq!(status(new), kejing_store::workflow::RunStatus::Draft);
+    settlement::lock(&mut s, &b.actor("admin"), new).unwrap();
+    let runs = s.runs(&b.org).unwrap();
+    assert_eq!(
+        runs.iter().find(|r| r.id == new).unwrap().status,
+        kejing_store::workflow::RunStatus::Locked
+    );
+}
+
+#[test]
+fn one_import_of_the_same_file_at_once_writes_once() {
+    for round in 0..ROUNDS {
+        let b = bank();
+        let file: PathBuf = b.file(
+            "more-ownership.csv",
+            "client_id,manager_id,ratio,from\nC1,M1,0.5,2026-11-01\nC1,M3,0.5,2026-11-01\n",
+        );
+        let results = b.race(4, move |s, a, _| {
+            imports::import(
+                s,
+                a,
+                Table::Ownership,
+                Path::new(&file),
+                &options(),
+                &mut |_, _, _| {},
+            )
+        });
+        let written: Vec<u64> = results
+            .iter()
+            .map(|r| match r {
+                Ok(rep) => rep.written,
+                Err(e) => panic!("round {round}: {e:?}"),
+            })
+            .collect();
+        // One import writes the new versions (two inserts, one close); the rest find them.
+        assert_eq!(
+            written.iter().filter(|w| **w > 0).count(),
+            1,
+            "round {round}: {written:?}"
+        );
+        let mut s = b.store("check");
+        assert_eq!(
+            owners(&mut s, &b.org, "C1", "2026-11-01"),
+            vec![("M1".into(), "0.5".into()), ("M3".into(), "0.5".into())]
+        );
+        assert_eq!(s.ownership_history(&b.org, "C1").unwrap().len(), 3);
+    }
+}
+
+#[test]
+fn concurrent_approvals_of_one_proposal_approve_it_once() {
+    let policy = r#"
+[policy]
+name = "promote everyone"
+frequency = "monthly"
+
+[assessment]
+ladder = ["三级", "二级"]
+
+[[assessment.scorecards]]
+name = "月度"
+period = "monthly"
+[[assessment.scorecards.dimensions]]
+name = "业绩"
+[[assessment.scorecards.items]]
+dimension = "业绩"
+name = "基础分"
+max = "100"
+score = "60"
+
+[[assessment.rules]]
+decision = "promote"
+when = "score >= 60"
+reason = "all promoted"
+"#;
+    for round in 0..ROUNDS {
+        let b = bank();
+        let f = b.file("assess.toml", policy);
+        let p = match kejing_app::catalogue::load(&f) {
+            Ok(p) => p,
+            Err(e) => panic!("{e}"),
+        };
+        let mut s = b.store("hr");
+        let run = assessment::run(&mut s, &b.actor("hr"), &p, "2026-09".parse().unwrap()).unwrap();
+        let results = b.race(6, move |s, a, _| {
+            assessment::approve(s, a, run, &["M1".to_owned()], None)
+        });
+        one_winner(&results);
+        let history = s.grade_history(&b.org, "M1").unwrap();
+        let promoted = history
+            .iter()
+            .filter(|h| format!("{h:?}").contains("二级"))
+            .count();
+        assert_eq!(promoted, 1, "round {round}: {history:?}");
+    }
+}
+
+#[test]
+fn the_requester_cannot_decide_their_own_transfer() {
+    let b = bank();
+    let mut s = b.store("head");
+    let me = b.actor("head");
+    let id = transfers::request(
+        &mut s,
+        &me,
+        &transfers::TransferInput {
+            client: "C1".into(),
+            from: "M1".into(),
+            to: "M2".into(),
+            effective_on: "2026-10-01".parse().unwrap(),
+            reason: "x".into(),
+        },
+    )
+    .unwrap();
+    let err = transfers::decide(&mut s, &me, id, transfers::Decision::Approve, "").unwrap_err();
+    assert!(matches!(err, Error::Forbidden(_)), "{err:?}");
+    assert_eq!(s.transfer(&b.org, id).unwrap().unwrap().status, "open");
+}
+
+#[test]
+fn a_transfer_into_a_locked_period_is_refused() {
+    let b = bank();
+    let run = b.settle("2026-09");
+    let mut s = b.store("admin");
+    settlement::lock(&mut s, &b.actor("admin"), run).unwrap();
+    let err = transfers::request(
+        &mut s,
+        &b.actor("head"),
+        &transfers::TransferInput {
+            client: "C1".into(),
+            from: "M1".into(),
+            to: "M2".into(),
+            effective_on: "2026-09-15".parse().unwrap(),
+            reason: "backdated".into(),
+        },
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("locked period 2026-09"), "{err}");
+}
+
+#[test]
+fn a_failed_ledger_change_leaves_the_request_open() {
+    // The client's ownership changed after the request: the approval's import is refused and
+    // the decision rolls back with it.
+    let b = bank();
+    let mut s = b.store("head");
+    let id = transfers::request(
+        &mut s,
+        &b.actor("head"),
+        &transfers::TransferInput {
+            client: "C1".into(),
+            from: "M1".into(),
+            to: "M2".into(),
+            effective_on: "2026-10-01".parse().unwrap(),
+            reason: "x".into(),
+        },
+    )
+    .unwrap();
+    let f = b.file(
+        "moved.csv",
+        "client_id,manager_id,ratio,from\nC1,M3,1,2026-09-20\n",
+    );
+    imports::import(
+        &mut s,
+        &b.actor("admin"),
+        Table::Ownership,
+        &f,
+        &options(),
+        &mut |_, _, _| {},
+    )
+    .unwrap();
+    let err = transfers::decide(
+        &mut s,
+        &b.actor("reviewer"),
+        id,
+        transfers::Decision::Approve,
+        "",
+    )
+    .unwrap_err();
+    assert!(matches!(err, Error::Conflict(_)), "{err:?}");
+    assert_eq!(s.transfer(&b.org, id).unwrap().unwrap().status, "open");
+    assert_eq!(
+        owners(&mut s, &b.org, "C1", "2026-10-01"),
+        vec![("M3".into(), "1".into())]
+    );
+}

@@ -1,0 +1,84 @@
+//! Reading and writing the audit log outside an import: events that change nothing else, and
+//! the filtered search of the audit page.
+
+use crate::query::{AUDIT_COLS, AUDIT_TYS, AuditEntry, audit_entry};
+use crate::sql::{Ty, Val};
+use crate::{Org, Store, StoreError};
+
+/// Filters of the audit log page.
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter {
+    pub actor: Option<String>,
+    pub action: Option<String>,
+    pub entity: Option<String>,
+    pub key: Option<String>,
+}
+
+fn opt(s: &Option<String>) -> Option<&str> {
+    s.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
+impl Store {
+    /// Appends audit entries in a transaction of their own (for events that change nothing
+    /// else: a failed login, a refused request).
+    pub fn audit_event(
+        &mut self,
+        org: Option<i64>,
+        action: &str,
+        entity: &str,
+        key: &str,
+        after: Option<serde_json::Value>,
+    ) -> Result<(), StoreError> {
+        self.transaction(|s| {
+            s.audit(org, action, entity, key, None, after)?;
+            Ok::<_, StoreError>(())
+        })
+    }
+
+    /// One page of the audit log of the organisation (and entries of no organisation), newest
+    /// first, and whether there is more.
+    pub fn audit_search(
+        &mut self,
+        org: &Org,
+        f: &AuditFilter,
+        offset: i64,
+        limit: i64,
+    ) -> Result<(Vec<AuditEntry>, bool), StoreError> {
+        let like = |s: Option<&str>| Val::text(s.map_or("%".to_owned(), |s| format!("%{s}%")));
+        let rows = self.conn.query(
+            &format!("SELECT {AUDIT_COLS} \
+             FROM audit_log WHERE (org_id = $1 OR org_id IS NULL) AND actor LIKE $2 AND action LIKE $3 AND entity LIKE $4 AND entity_key LIKE $5 \
+             ORDER BY id DESC LIMIT $6 OFFSET $7"),
+            &[
+                Val::Int(org.id),
+                like(opt(&f.actor)),
+                like(opt(&f.action)),
+                like(opt(&f.entity)),
+                like(opt(&f.key)),
+                Val::Int(limit + 1),
+                Val::Int(offset.max(0)),
+            ],
+            AUDIT_TYS,
+        )?;
+        let more = rows.len() as i64 > limit;
+        Ok((
+            rows.into_iter()
+                .take(limit.max(0) as usize)
+                .map(|r| audit_entry(&r))
+                .collect(),
+            more,
+        ))
+    }
+}
+
+impl Store {
+    /// A number that changes whenever data changes: every change is audited, so the newest
+    /// audit entry's id. Caches of the web application are keyed by it.
+    pub fn data_version(&mut self) -> Result<i64, StoreError> {
+        Ok(self
+            .conn
+            .scalar("SELECT COALESCE(MAX(id), 0) FROM audit_log", &[], Ty::Int)?
+            .as_i64()
+            .unwrap_or(0))
+    }
+}

@@ -1,0 +1,319 @@
+//! Read models of the pages: manager and client lists, unit trees, pay by period, reported
+//! measures and targets, run information.
+
+use crate::sql::{Ty, Val};
+use crate::{Org, Store, StoreError};
+use chrono::NaiveDate;
+use kejing_engine::Money;
+use rust_decimal::Decimal;
+use std::collections::BTreeMap;
+
+/// One row of the manager list.
+#[derive(Debug, Clone)]
+pub struct ManagerRow {
+    pub code: String,
+    pub name: String,
+    pub org_unit: String,
+    pub track: String,
+    pub grade: String,
+    pub tier: String,
+    pub status: String,
+    pub hired_on: Option<NaiveDate>,
+}
+
+/// One row of the client list, with its owners today.
+#[derive(Debug, Clone)]
+pub struct ClientRow {
+    pub code: String,
+    pub name: String,
+    pub kind: String,
+    pub client_type: String,
+    pub owners: Vec<(String, String)>,
+}
+
+impl Store {
+    /// Codes of the org unit and all units below it.
+    pub fn unit_subtree(&mut self, org: &Org, unit: &str) -> Result<Vec<String>, StoreError> {
+        let rows = self.conn.query(
+            "SELECT code, parent_code FROM org_units WHERE org_id = $1",
+            &[Val::Int(org.id)],
+            &[Ty::Text, Ty::Text],
+        )?;
+        let mut children: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for r in &rows {
+            if let Some(p) = r[1].as_str() {
+                children
+                    .entry(p.to_owned())
+                    .or_default()
+                    .push(r[0].to_cell());
+            }
+        }
+        let mut out = vec![unit.to_owned()];
+        let mut i = 0;
+        while i < out.len() {
+            if let Some(c) = children.get(&out[i]) {
+                out.extend(c.iter().cloned());
+            }
+            i += 1;
+        }
+        Ok(out)
+    }
+
+    /// Org units: code and name.
+    pub fn unit_names(&mut self, org: &Org) -> Result<BTreeMap<String, String>, StoreError> {
+        let rows = self.conn.query(
+            "SELECT code, name FROM org_units WHERE org_id = $1",
+            &[Val::Int(org.id)],
+            &[Ty::Text, Ty::Text],
+        )?;
+        Ok(rows
+            .iter()
+            .map(|r| (r[0].to_cell(), r[1].to_cell()))
+            .collect())
+    }
+
+    /// All managers of the organisation, by code.
+    pub fn manager_rows(&mut self, org: &Org) -> Result<Vec<ManagerRow>, StoreError> {
+        let rows = self.conn.query(
+            "SELECT code, name, org_unit, track, grade, tier, status, hired_on FROM managers WHERE org_id = $1 ORDER BY code",
+            &[Val::Int(org.id)],
+            &[Ty::Text, Ty::Text, Ty::Text, Ty::Text, Ty::Text, Ty::Text, Ty::Text, Ty::Date],
+        )?;
+        Ok(rows
+            .iter()
+            .map(|r| ManagerRow {
+                code: r[0].to_cell(),
+                name: r[1].to_cell(),
+                org_unit: r[2].to_cell(),
+                track: r[3].to_cell(),
+                grade: r[4].to_cell(),
+                tier: r[5].to_cell(),
+                status: r[6].to_cell(),
+                hired_on: r[7].as_date(),
+            })
+            .collect())
+    }
+
+    /// Clients owned on `day` by any of `managers` (all clients when `None`), with their
+    /// owners, filtered by a text in code or name; one page of them and how many there are.
+    pub fn client_rows(
+        &mut self,
+        org: &Org,
+        day: NaiveDate,
+        managers: Option<&[String]>,
+        text: Option<&str>,
+        offset: i64,
+        limit: i64,
+    ) -> Result<(Vec<ClientRow>, i64), StoreError> {
+        let rows = self.conn.query(
+            "SELECT c.code, c.name, c.kind, c.client_type, m.code, CAST(o.ratio AS TEXT) FROM clients c \
+             LEFT JOIN ownership o ON o.client_id = c.id AND o.account_id IS NULL AND o.valid_from <= $2 AND (o.valid_to IS NULL OR o.valid_to >= $2) \
+             LEFT JOIN managers m ON m.id = o.manager_id WHERE c.org_id = $1 ORDER BY c.code, m.code",
+            &[Val::Int(org.id), Val::Date(day)],
+            &[Ty::Text, Ty::Text, Ty::Text, Ty::Text, Ty::Text, Ty::Text],
+        )?;
+        let mut all: Vec<ClientRow> = Vec::new();
+        for r in rows {
+            let code = r[0].to_cell();
+            if all.last().is_none_or(|c| c.code != code) {
+                all.push(ClientRow {
+                    code,
+                    name: r[1].to_cell(),
+                    kind: r[2].to_cell(),
+                    client_type: r[3].to_cell(),
+                    owners: Vec::new(),
+                });
+            }
+            if let (Some(m), Some(c)) = (r[4].as_str(), all.last_mut()) {
+                c.owners.push((m.to_owned(), r[5].to_cell()));
+            }
+        }
+        let text = text.map(str::trim).filter(|t| !t.is_empty());
+        let filtered: Vec<ClientRow> = all
+            .into_iter()
+            .filter(|c| managers.is_none_or(|ms| c.owners.iter().any(|(m, _)| ms.contains(m))))
+            .filter(|c| text.is_none_or(|t| c.code.contains(t) || c.name.contains(t)))
+            .collect();
+        let total = filtered.len() as i64;
+        let page = filtered
+            .into_iter()
+            .skip(offset.max(0) as usize)
+            .take(limit.max(0) as usize)
+            .collect();
+        Ok((page, total))
+    }
+
+    /// The client's name, or `None` when there is no such client.
+    pub fn client_name(&mut self, org: &Org, code: &str) -> Result<Option<String>, StoreError> {
+        let rows = self.conn.query(
+            "SELECT name FROM clients WHERE org_id = $1 AND code = $2",
+            &[Val::Int(org.id), Val::text(code)],
+            &[Ty::Text],
+        )?;
+        Ok(rows.first().map(|r| r[0].to_cell()))
+    }
+
+    /// Accounts of a client: code, product, currency.
+    pub fn client_accounts(
+        &mut self,
+        org: &Org,
+        code: &str,
+    ) -> Result<Vec<(String, String, String)>, StoreError> {
+        let rows = self.conn.query(
+            "SELECT a.code, a.product, a.currency FROM accounts a JOIN clients c ON c.id = a.client_id WHERE c.org_id = $1 AND c.code = $2 ORDER BY a.code",
+            &[Val::Int(org.id), Val::text(code)],
+            &[Ty::Text, Ty::Text, Ty::Text],
+        )?;
+        Ok(rows
+            .iter()
+            .map(|r| (r[0].to_cell(), r[1].to_cell(), r[2].to_cell()))
+            .collect())
+    }
+
+    /// Every manager who ever owned the client (or one of its accounts).
+    pub fn client_owners_ever(&mut self, org: &Org, code: &str) -> Result<Vec<String>, StoreError> {
+        let rows = self.conn.query(
+            "SELECT DISTINCT m.code FROM ownership o JOIN clients c ON c.id = o.client_id JOIN managers m ON m.id = o.manager_id WHERE c.org_id = $1 AND c.code = $2",
+            &[Val::Int(org.id), Val::text(code)],
+            &[Ty::Text],
+        )?;
+        Ok(rows.iter().map(|r| r[0].to_cell()).collect())
+    }
+
+    /// The run each period is paid on: the locked run, else the newest one. Oldest first.
+    pub fn current_runs(&mut self, org: &Org) -> Result<Vec<(String, i64, bool)>, StoreError> {
+        let rows = self.conn.query(
+            "SELECT r.period, MAX(r.id), MAX(l.run_id) FROM settlement_runs r \
+             LEFT JOIN period_locks l ON l.org_id = r.org_id AND l.period = r.period \
+             WHERE r.org_id = $1 GROUP BY r.period ORDER BY r.period",
+            &[Val::Int(org.id)],
+            &[Ty::Text, Ty::Int, Ty::Int],
+        )?;
+        Ok(rows
+            .iter()
+            .map(|r| match r[2].as_i64() {
+                Some(locked) => (r[0].to_cell(), locked, true),
+                None => (r[0].to_cell(), r[1].as_i64().unwrap_or(0), false),
+            })
+            .collect())
+    }
+
+    /// `total` of each manager on a run.
+    pub fn run_totals(&mut self, run: i64) -> Result<BTreeMap<String, Money>, StoreError> {
+        let rows = self.conn.query(
+            "SELECT manager, amount_fen FROM settlement_lines WHERE run_id = $1 AND item = 'total'",
+            &[Val::Int(run)],
+            &[Ty::Text, Ty::Int],
+        )?;
+        Ok(rows
+            .iter()
+            .map(|r| (r[0].to_cell(), Money::from_fen(r[1].as_i64().unwrap_or(0))))
+            .collect())
+    }
+
+    /// The lines of one manager on a run.
+    pub fn manager_lines(
+        &mut self,
+        run: i64,
+        manager: &str,
+    ) -> Result<Vec<(String, Money, Option<String>)>, StoreError> {
+        let rows = self.conn.query(
+            "SELECT item, amount_fen, note FROM settlement_lines WHERE run_id = $1 AND manager = $2 ORDER BY seq",
+            &[Val::Int(run), Val::text(manager)],
+            &[Ty::Text, Ty::Int, Ty::Text],
+        )?;
+        Ok(rows
+            .iter()
+            .map(|r| {
+                (
+                    r[0].to_cell(),
+                    Money::from_fen(r[1].as_i64().unwrap_or(0)),
+                    r[2].as_str().map(str::to_owned),
+                )
+            })
+            .collect())
+    }
+
+    /// A manager's `total` on each period's current run: period → fen.
+    pub fn manager_pay_by_period(
+        &mut self,
+        org: &Org,
+        manager: &str,
+    ) -> Result<Vec<(String, i64, Money)>, StoreError> {
+        let runs = self.current_runs(org)?;
+        let rows = self.conn.query(
+            "SELECT l.run_id, l.amount_fen FROM settlement_lines l JOIN settlement_runs r ON r.id = l.run_id \
+             WHERE r.org_id = $1 AND l.manager = $2 AND l.item = 'total'",
+            &[Val::Int(org.id), Val::text(manager)],
+            &[Ty::Int, Ty::Int],
+        )?;
+        let by_run: BTreeMap<i64, i64> = rows
+            .iter()
+            .map(|r| (r[0].as_i64().unwrap_or(0), r[1].as_i64().unwrap_or(0)))
+            .collect();
+        Ok(runs
+            .into_iter()
+            .filter_map(|(p, run, _)| by_run.get(&run).map(|f| (p, run, Money::from_fen(*f))))
+            .collect())
+    }
+
+    /// Reported measures of a run: (manager, measure) → value.
+    pub fn run_measures(
+        &mut self,
+        run: i64,
+        manager: Option<&str>,
+    ) -> Result<BTreeMap<(String, String), Decimal>, StoreError> {
+        let rows = self.conn.query(
+            "SELECT manager, measure, CAST(value AS TEXT) FROM settlement_measures WHERE run_id = $1 AND ($2 = '' OR manager = $2)",
+            &[Val::Int(run), Val::text(manager.unwrap_or(""))],
+            &[Ty::Text, Ty::Text, Ty::Dec],
+        )?;
+        Ok(rows
+            .iter()
+            .filter_map(|r| Some(((r[0].to_cell(), r[1].to_cell()), r[2].as_dec()?)))
+            .collect())
+    }
+
+    /// Targets of a period: (manager, measure) → target.
+    pub fn period_targets(
+        &mut self,
+        org: &Org,
+        period: &str,
+        manager: Option<&str>,
+    ) -> Result<BTreeMap<(String, String), Decimal>, StoreError> {
+        let rows = self.conn.query(
+            "SELECT m.code, t.measure, CAST(t.target AS TEXT) FROM targets t JOIN managers m ON m.id = t.manager_id \
+             WHERE t.org_id = $1 AND t.period = $2 AND ($3 = '' OR m.code = $3)",
+            &[Val::Int(org.id), Val::text(period), Val::text(manager.unwrap_or(""))],
+            &[Ty::Text, Ty::Text, Ty::Dec],
+        )?;
+        Ok(rows
+            .iter()
+            .filter_map(|r| Some(((r[0].to_cell(), r[1].to_cell()), r[2].as_dec()?)))
+            .collect())
+    }
+
+    /// Stored run information: period, policy, created, actor.
+    pub fn run_info(
+        &mut self,
+        org: &Org,
+        run: i64,
+    ) -> Result<Option<crate::settlement::RunInfo>, StoreError> {
+        Ok(self.runs(org)?.into_iter().find(|r| r.id == run))
+    }
+}
+
+impl Store {
+    /// Whether the organisation has a customer manager with this code.
+    pub fn manager_exists(&mut self, org: &Org, code: &str) -> Result<bool, StoreError> {
+        Ok(self
+            .conn
+            .scalar(
+                "SELECT COUNT(*) FROM managers WHERE org_id = $1 AND code = $2",
+                &[Val::Int(org.id), Val::text(code)],
+                Ty::Int,
+            )?
+            .as_i64()
+            .is_some_and(|n| n > 0))
+    }
+}
