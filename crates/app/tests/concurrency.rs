@@ -620,3 +620,56 @@ fn a_failed_ledger_change_leaves_the_request_open() {
         vec![("M3".into(), "1".into())]
     );
 }
+
+#[test]
+fn a_promotion_after_a_locked_period_corrects_nothing_in_it() {
+    // Pay by grade; September is locked at 三级; M1 is promoted to 二级 from 1 October. The
+    // October settlement re-settles September with the grades as they stood then: no 更正.
+    let policy = r#"
+[policy]
+name = "by grade"
+frequency = "monthly"
+
+[lookups.salary]
+versions = [{ from = "2010-01-01", ref = "example", values = { "三级" = "1600", "二级" = "2000" } }]
+
+[[items]]
+name = "职位工资"
+amount = "lookup(salary, manager.grade)"
+"#;
+    let b = bank();
+    let f = b.file("grade.toml", policy);
+    let p = kejing_app::catalogue::load(&f).unwrap_or_else(|e| panic!("{e}"));
+    let admin = b.actor("admin");
+    let mut s = b.store("admin");
+    let sep = settlement::run(&mut s, &admin, &p, "2026-09".parse().unwrap()).unwrap();
+    settlement::lock(&mut s, &admin, sep.id).unwrap();
+    let promotion = b.file(
+        "promotion.csv",
+        "manager_id,name,org_unit,track,grade,status,hired_on,changed_on\nM1,张三,B01,person,二级,active,2020-01-01,2026-10-01\n",
+    );
+    imports::import(
+        &mut s,
+        &admin,
+        Table::Managers,
+        &promotion,
+        &options(),
+        &mut |_, _, _| {},
+    )
+    .unwrap();
+    let oct = settlement::run(&mut s, &admin, &p, "2026-10".parse().unwrap()).unwrap();
+    let m1: Vec<(String, String)> = oct
+        .lines
+        .iter()
+        .filter(|l| l.manager == "M1")
+        .map(|l| (l.item.clone(), l.amount.to_string()))
+        .collect();
+    assert_eq!(
+        m1,
+        vec![
+            ("职位工资".to_owned(), "2000.00".to_owned()),
+            ("total".to_owned(), "2000.00".to_owned())
+        ],
+        "October pays 二级 and corrects nothing in September"
+    );
+}

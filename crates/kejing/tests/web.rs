@@ -766,7 +766,7 @@ async fn bad_input_gets_a_clear_answer_and_changes_nothing() {
 
     // A double-submitted form: the second is refused, one dispute only.
     let form = format!(
-        "run={}&manager=M1&item=%E5%AD%98%E6%AC%BE%E7%BB%A9%E6%95%88%E8%96%AA%E9%85%AC&reason=twice&_csrf={}&_nonce=same-nonce",
+        "run={}&manager=M2&item=%E5%AD%98%E6%AC%BE%E7%BB%A9%E6%95%88%E8%96%AA%E9%85%AC&reason=twice&_csrf={}&_nonce=same-nonce",
         fx.run, admin.csrf
     );
     let post = || {
@@ -896,7 +896,7 @@ async fn an_approved_transfer_moves_the_client_from_its_effective_day() {
     assert_eq!(owners.1[0].0, "M1", "from the effective day: the new owner");
     let list = branch.call("GET", "/api/transfers", B::None).await;
     assert!(list.body.contains("\"approved\""), "{}", list.body);
-    // Decided once: a second decision changes nothing.
+    // Decided once: a second decision changes nothing and says who decided (409).
     let again = branch
         .call(
             "POST",
@@ -904,7 +904,12 @@ async fn an_approved_transfer_moves_the_client_from_its_effective_day() {
             B::Form("approve=yes&decision=again".into()),
         )
         .await;
-    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(again.status, StatusCode::CONFLICT);
+    assert!(
+        again.body.contains("already decided (approved) by branch"),
+        "{}",
+        again.body
+    );
 }
 
 #[test]

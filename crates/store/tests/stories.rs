@@ -549,5 +549,56 @@ fn every_table_exports_and_reimports_unchanged() {
 #[test]
 fn both_backends_apply_the_same_migrations() {
     let mut env = env();
-    assert_eq!(env.store.schema_version().unwrap(), 5);
+    assert_eq!(env.store.schema_version().unwrap(), 7);
+}
+
+#[test]
+fn a_sale_without_an_id_reimported_with_a_corrected_amount_replaces_it() {
+    let mut env = env();
+    env.load(
+        Table::Managers,
+        "manager_id,name,hired_on\nM1,张三,2020-01-01\n",
+    );
+    env.load(Table::Clients, "client_id,name\nK1,甲\n");
+    env.load(
+        Table::Sales,
+        "date,manager_id,client_id,quantity,amount\n2026-09-03,M1,K1,2,1000\n2026-09-03,M1,K1,1,500\n",
+    );
+    assert_eq!(env.count(Table::Sales), 2);
+    let fixed = env.load(
+        Table::Sales,
+        "date,manager_id,client_id,quantity,amount\n2026-09-03,M1,K1,2,1200\n2026-09-03,M1,K1,1,500\n",
+    );
+    assert_eq!(
+        (fixed.written, fixed.unchanged),
+        (1, 1),
+        "the corrected row replaces"
+    );
+    assert_eq!(env.count(Table::Sales), 2, "no second sale");
+    let org = env.org.clone();
+    let rows = env.store.export_rows(&org, Table::Sales).unwrap();
+    assert!(
+        rows.iter().any(|r| r.iter().any(|c| c == "1200.00")),
+        "{rows:?}"
+    );
+    assert!(
+        !rows.iter().any(|r| r.iter().any(|c| c == "1000.00")),
+        "{rows:?}"
+    );
+}
+
+#[test]
+fn an_adjustment_named_total_is_refused() {
+    let mut env = env();
+    env.load(
+        Table::Managers,
+        "manager_id,name,hired_on\nM1,张三,2020-01-01\n",
+    );
+    let p = env.file(
+        "adjustments.csv",
+        "period,manager_id,item,amount\n2026-09,M1,total,100\n",
+    );
+    let err = env.import(Table::Adjustments, &p).unwrap_err().to_string();
+    assert!(err.contains("total is reserved"), "{err}");
+    assert_eq!(env.count(Table::Adjustments), 0);
 }
