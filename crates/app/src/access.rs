@@ -324,6 +324,7 @@ pub fn add_user(store: &mut Store, actor: &Actor, u: &UserInput<'_>) -> Result<b
         ));
     }
     let hash = hash_password(u.password)?;
+    store.set_actor(actor.name.clone());
     Ok(store.add_user(
         &actor.org,
         &NewUser {

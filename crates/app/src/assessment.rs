@@ -14,6 +14,7 @@ use kejing_store::assessment::NewResult;
 /// Assesses `period` under `policy` and stores the results as proposals; returns the run.
 pub fn run(store: &mut Store, actor: &Actor, policy: &Policy, period: Period) -> Result<i64> {
     actor.require(Action::RunAssessment)?;
+    store.set_actor(actor.name.clone());
     let org = actor.org.clone();
     let data = store.read(|s| Ok::<_, Error>(s.load_dataset_at(&org, period.last_day())?))?;
     let result = kejing_engine::assess::assess(policy, &data, period)
@@ -71,6 +72,7 @@ pub fn approve(
     effective: Option<NaiveDate>,
 ) -> Result<usize> {
     actor.require(Action::ApproveAssessment)?;
+    store.set_actor(actor.name.clone());
     for m in managers {
         actor.require_manager(m)?;
     }

@@ -29,6 +29,7 @@ pub fn raise(
     reason: &str,
 ) -> Result<i64> {
     actor.require(Action::RaiseDispute)?;
+    store.set_actor(actor.name.clone());
     actor.require_manager(manager)?;
     if actor.role == Role::Manager && actor.manager.as_deref() != Some(manager) {
         return Err(Error::Forbidden(format!(
@@ -62,6 +63,7 @@ pub fn decide(
     reason: &str,
 ) -> Result<Dispute> {
     actor.require(Action::DecideDispute)?;
+    store.set_actor(actor.name.clone());
     let org = actor.org.clone();
     store.write(&org, |s| {
         let Some(d) = s.dispute(&org, id)? else {

@@ -19,6 +19,7 @@ pub fn import(
     progress: Progress<'_>,
 ) -> Result<ImportReport> {
     actor.require(Action::Import)?;
+    store.set_actor(actor.name.clone());
     let org = actor.org.clone();
     store
         .import(&org, table, path, options, progress)
@@ -34,6 +35,7 @@ pub fn preview(
     options: &ImportOptions,
 ) -> Result<ImportReport> {
     actor.require(Action::Import)?;
+    store.set_actor(actor.name.clone());
     let org = actor.org.clone();
     store
         .preview(|s| s.import(&org, table, path, options, &mut |_, _, _| {}))

@@ -32,6 +32,7 @@ pub struct Run {
 /// difference from what was locked is paid as a `更正 <period> <item>` line of this run.
 pub fn run(store: &mut Store, actor: &Actor, policy: &Policy, period: Period) -> Result<Run> {
     actor.require(Action::RunSettlement)?;
+    store.set_actor(actor.name.clone());
     let org = actor.org.clone();
     // Computed over one snapshot, outside the write lock (a settlement may take seconds).
     let (lines, traces, measures, locked_seen) =
@@ -217,6 +218,7 @@ fn resettle_locked(
 /// two locks at once one takes effect and the other gets a conflict.
 pub fn lock(store: &mut Store, actor: &Actor, run: i64) -> Result<Period> {
     actor.require(Action::LockPeriod)?;
+    store.set_actor(actor.name.clone());
     let org = actor.org.clone();
     store.write(&org, |s| {
         let Some(info) = s.run_info(&org, run)? else {
@@ -236,6 +238,7 @@ pub fn lock(store: &mut Store, actor: &Actor, run: i64) -> Result<Period> {
 /// Locks a period on its newest run (the CLI's `lock --period`).
 pub fn lock_period(store: &mut Store, actor: &Actor, period: Period) -> Result<i64> {
     actor.require(Action::LockPeriod)?;
+    store.set_actor(actor.name.clone());
     let org = actor.org.clone();
     Ok(store.lock_period(&org, period, None)?)
 }

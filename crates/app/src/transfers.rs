@@ -45,6 +45,7 @@ pub fn list(store: &mut Store, actor: &Actor) -> Result<Vec<Transfer>> {
 /// Asks to move `from`'s share of a client to `to` from a day. One open request per client.
 pub fn request(store: &mut Store, actor: &Actor, input: &TransferInput) -> Result<i64> {
     actor.require(Action::RequestTransfer)?;
+    store.set_actor(actor.name.clone());
     let client = input.client.trim();
     let from = input.from.trim();
     let to = input.to.trim();
@@ -95,6 +96,7 @@ pub fn decide(
     text: &str,
 ) -> Result<Transfer> {
     actor.require(Action::DecideTransfer)?;
+    store.set_actor(actor.name.clone());
     if decision == Decision::Reject && text.trim().is_empty() {
         return Err(Error::invalid("a rejection needs a reason"));
     }

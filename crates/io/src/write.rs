@@ -18,10 +18,29 @@ pub fn write_table(path: &Path, table: Table, rows: &[Vec<String>]) -> Result<()
     } else {
         let mut w = csv::Writer::from_path(path)
             .map_err(|e| format!("{}: cannot write: {e}", path.display()))?;
+        let numeric: Vec<bool> = table.columns().iter().map(|c| c.numeric).collect();
         w.write_record(&headers)
-            .and_then(|()| rows.iter().try_for_each(|r| w.write_record(r)))
+            .and_then(|()| {
+                rows.iter().try_for_each(|r| {
+                    w.write_record(r.iter().enumerate().map(|(c, v)| {
+                        csv_cell(v, numeric.get(c).copied().unwrap_or(false)).into_owned()
+                    }))
+                })
+            })
             .and_then(|()| w.flush().map_err(csv::Error::from))
             .map_err(|e| format!("{}: cannot write: {e}", path.display()))
+    }
+}
+
+/// A CSV cell that a spreadsheet will not run as a formula: text starting with `=`, `+`, `-`,
+/// `@`, a tab or a carriage return gets a leading `'` (OWASP's advice against CSV injection).
+/// A number in a numeric column (`-100.00`) is left as it is.
+fn csv_cell(v: &str, numeric: bool) -> std::borrow::Cow<'_, str> {
+    let risky = v.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    if !risky || (numeric && kejing_engine::parse_decimal(v).is_ok()) {
+        std::borrow::Cow::Borrowed(v)
+    } else {
+        std::borrow::Cow::Owned(format!("'{v}"))
     }
 }
 
@@ -77,4 +96,20 @@ fn as_exact_number(v: &str) -> Option<f64> {
     let back = format!("{n}");
     let same = kejing_engine::parse_decimal(&back).ok()? == kejing_engine::parse_decimal(v).ok()?;
     same.then_some(n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_cells_never_start_a_formula() {
+        assert_eq!(csv_cell("=cmd|' /C calc'!A0", false), "'=cmd|' /C calc'!A0");
+        assert_eq!(csv_cell("@SUM(A1)", false), "'@SUM(A1)");
+        assert_eq!(csv_cell("+1", false), "'+1");
+        assert_eq!(csv_cell("\tx", false), "'\tx");
+        assert_eq!(csv_cell("-100.00", true), "-100.00");
+        assert_eq!(csv_cell("-1+1", true), "'-1+1");
+        assert_eq!(csv_cell("张三", false), "张三");
+    }
 }

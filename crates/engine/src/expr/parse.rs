@@ -11,6 +11,13 @@ enum Tok {
     Op(&'static str),
 }
 
+/// At most this many symbols in one expression: longer ones are refused at load (split them
+/// into named values), so that anything `policy check` accepts is evaluated within bounds.
+pub const MAX_TOKENS: usize = 4_000;
+/// At most this many levels of nesting (parentheses, calls, `not`, unary `-`, and operator
+/// chains, which nest to the left): evaluation recursion stays shallow on any thread.
+pub const MAX_DEPTH: usize = 100;
+
 fn lex(text: &str) -> Result<Vec<(usize, Tok)>, SyntaxError> {
     let chars: Vec<(usize, char)> = text.char_indices().collect();
     let mut out = Vec::new();
@@ -95,6 +102,22 @@ fn lex(text: &str) -> Result<Vec<(usize, Tok)>, SyntaxError> {
         };
         out.push((pos, Tok::Op(op)));
         i += 1;
+        if out.len() > MAX_TOKENS {
+            return Err(err(
+                pos,
+                format!(
+                    "the expression is too long (more than {MAX_TOKENS} symbols): split it into named values"
+                ),
+            ));
+        }
+    }
+    if out.len() > MAX_TOKENS {
+        return Err(err(
+            0,
+            format!(
+                "the expression is too long (more than {MAX_TOKENS} symbols): split it into named values"
+            ),
+        ));
     }
     Ok(out)
 }
@@ -103,6 +126,8 @@ struct Parser {
     toks: Vec<(usize, Tok)>,
     at: usize,
     len: usize,
+    /// How deep the recursive descent is now (bounded by [`MAX_DEPTH`]).
+    depth: usize,
 }
 
 impl Parser {
@@ -135,7 +160,26 @@ impl Parser {
         }
     }
 
+    /// Enters one level of nesting, refusing more than [`MAX_DEPTH`].
+    fn nest<T>(
+        &mut self,
+        f: impl FnOnce(&mut Self) -> Result<T, SyntaxError>,
+    ) -> Result<T, SyntaxError> {
+        if self.depth >= MAX_DEPTH {
+            return self.err(format!(
+                "the expression nests more than {MAX_DEPTH} levels deep: split it into named values"
+            ));
+        }
+        self.depth += 1;
+        let out = f(self);
+        self.depth -= 1;
+        out
+    }
+
     fn or(&mut self) -> Result<Expr, SyntaxError> {
+        self.nest(Self::or_chain)
+    }
+    fn or_chain(&mut self) -> Result<Expr, SyntaxError> {
         let mut e = self.and()?;
         while self.eat_word("or") {
             e = Expr::Bin(BinOp::Or, Box::new(e), Box::new(self.and()?));
@@ -151,7 +195,7 @@ impl Parser {
     }
     fn not(&mut self) -> Result<Expr, SyntaxError> {
         if self.eat_word("not") {
-            return Ok(Expr::Not(Box::new(self.not()?)));
+            return Ok(Expr::Not(Box::new(self.nest(Self::not)?)));
         }
         self.compare()
     }
@@ -204,7 +248,7 @@ impl Parser {
     }
     fn unary(&mut self) -> Result<Expr, SyntaxError> {
         if self.eat_op("-") {
-            return Ok(Expr::Neg(Box::new(self.unary()?)));
+            return Ok(Expr::Neg(Box::new(self.nest(Self::unary)?)));
         }
         self.atom()
     }
@@ -277,11 +321,34 @@ impl Expr {
             toks,
             at: 0,
             len: text.len(),
+            depth: 0,
         };
         let e = p.or()?;
         if p.at < p.toks.len() {
             return p.err("unexpected text after the end of the expression");
         }
+        // Operator chains (a + b + … ) are parsed by loops but nest to the left in the tree.
+        let depth = e.depth();
+        if depth > MAX_DEPTH {
+            return Err(SyntaxError {
+                offset: 0,
+                message: format!(
+                    "the expression nests {depth} levels deep (at most {MAX_DEPTH}, counting each operator of a chain): split it into named values"
+                ),
+            });
+        }
         Ok(e)
+    }
+}
+
+impl Expr {
+    /// How many levels deep the tree is (a literal or a name is 1).
+    pub fn depth(&self) -> usize {
+        match self {
+            Expr::Lit(_) | Expr::Name(_) => 1,
+            Expr::Neg(e) | Expr::Not(e) => 1 + e.depth(),
+            Expr::Bin(_, a, b) => 1 + a.depth().max(b.depth()),
+            Expr::Call(_, args) => 1 + args.iter().map(Expr::depth).max().unwrap_or(0),
+        }
     }
 }

@@ -107,3 +107,26 @@ fn names_are_listed_for_load_time_checks() {
     );
     assert_eq!(e.calls(), vec![("tier".to_owned(), 2)]);
 }
+
+#[test]
+fn hostile_expressions_are_refused_not_overflowed() {
+    for text in [
+        format!("{}1{}", "(".repeat(6_000), ")".repeat(6_000)),
+        format!("{}1", "-".repeat(100_000)),
+        format!("{}true", "not ".repeat(100_000)),
+        format!("{}1{}", "f(".repeat(50_000), ")".repeat(50_000)),
+        vec!["1"; 100_000].join(" + "),
+        format!("{}1{}", "(".repeat(1_500), ")".repeat(1_500)),
+        vec!["1"; 150].join(" + "),
+    ] {
+        let err = Expr::parse(&text).unwrap_err();
+        assert!(
+            err.message.contains("split it into named values"),
+            "{}",
+            err.message
+        );
+    }
+    // Ordinary expressions stay well inside the bounds.
+    assert!(Expr::parse(&vec!["1"; 90].join(" + ")).is_ok());
+    assert!(Expr::parse("min(60, deposits / lookup(standard, manager.grade) * 60)").is_ok());
+}
