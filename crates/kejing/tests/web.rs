@@ -827,7 +827,7 @@ async fn every_message_exists_in_both_languages_and_english_pages_are_english() 
             "status-{status}"
         );
     }
-    for src in kejing::web::pages::template_sources() {
+    for src in kejing::web::template_sources() {
         for part in src.split("t(\"").skip(1) {
             let key = part.split('"').next().unwrap();
             if key.ends_with('-') {

@@ -3,41 +3,47 @@
 //! `POST /api/login` and send the token as `Authorization: Bearer …`; amounts are exact decimal
 //! strings in yuan. Described by the OpenAPI document at `/api/openapi.json`.
 
+use super::assessment::{self, ApproveForm};
 use super::auth::{self, Ctx};
-use super::pages::{
-    self, DashQuery, DecideForm, DisputeForm, ListQuery, RunForm, TransferForm, WhatIfForm,
-};
+use super::clients::{self, TransferForm};
+use super::dashboard::{self, DashQuery};
+use super::kit::{DecideForm, ListQuery};
 use super::perm::Action;
-use super::{App, AppError};
+use super::settlement::{self, RunForm};
+use super::statements::{self, DisputeForm};
+use super::whatif::{self, WhatIfForm};
+use super::{App, AppError, audit, imports, managers};
+use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-pub fn router() -> Router<App> {
-    Router::new()
-        .route("/api/login", post(login))
-        .route("/api/me", get(me))
-        .route("/api/dashboard", get(dashboard))
-        .route("/api/managers", get(managers))
-        .route("/api/clients", get(clients))
-        .route("/api/runs", get(runs).post(run))
-        .route("/api/runs/{id}", get(run_detail))
-        .route("/api/runs/{id}/lock", post(lock))
-        .route("/api/statements/{run}/{manager}", get(statement))
-        .route("/api/disputes", get(disputes).post(raise_dispute))
-        .route("/api/disputes/{id}/decide", post(decide_dispute))
-        .route("/api/transfers", get(transfers).post(request_transfer))
-        .route("/api/transfers/{id}/decide", post(decide_transfer))
-        .route("/api/imports/{table}", post(import))
-        .route("/api/whatif", post(whatif))
-        .route("/api/audit", get(audit))
-        .route("/api/assessments", get(assessments).post(assess))
-        .route("/api/assessments/{id}", get(assessment))
-        .route("/api/assessments/{id}/approve", post(approve_assessment))
-        .route("/api/openapi.json", get(openapi))
+super::kit::routes! {
+    POST "/api/login" => login,
+    GET "/api/me" => me,
+    GET "/api/dashboard" => dashboard,
+    GET "/api/managers" => managers,
+    GET "/api/clients" => clients,
+    GET "/api/runs" => runs,
+    POST "/api/runs" => run,
+    GET "/api/runs/{id}" => run_detail,
+    POST "/api/runs/{id}/lock" => lock,
+    GET "/api/statements/{run}/{manager}" => statement,
+    GET "/api/disputes" => disputes,
+    POST "/api/disputes" => raise_dispute,
+    POST "/api/disputes/{id}/decide" => decide_dispute,
+    GET "/api/transfers" => transfers,
+    POST "/api/transfers" => request_transfer,
+    POST "/api/transfers/{id}/decide" => decide_transfer,
+    POST "/api/imports/{table}" => import,
+    POST "/api/whatif" => whatif,
+    GET "/api/audit" => audit,
+    GET "/api/assessments" => assessments,
+    POST "/api/assessments" => assess,
+    GET "/api/assessments/{id}" => assessment,
+    POST "/api/assessments/{id}/approve" => approve_assessment,
+    GET "/api/openapi.json" => openapi,
 }
 
 type ApiResult = Result<Json<Value>, AppError>;
@@ -69,7 +75,9 @@ async fn me(ctx: Ctx) -> ApiResult {
 async fn dashboard(State(app): State<App>, ctx: Ctx, Query(q): Query<DashQuery>) -> ApiResult {
     let (c, a) = (ctx.clone(), app.clone());
     let mut v = app
-        .db(&ctx.actor(), move |s| pages::dashboard_data(&a, s, &c, &q))
+        .db(&ctx.actor(), move |s| {
+            dashboard::dashboard_data(&a, s, &c, &q)
+        })
         .await?;
     // Charts are for pages.
     if let Some(me) = v.get_mut("mine") {
@@ -84,7 +92,7 @@ async fn dashboard(State(app): State<App>, ctx: Ctx, Query(q): Query<DashQuery>)
 async fn managers(State(app): State<App>, ctx: Ctx, Query(q): Query<ListQuery>) -> ApiResult {
     let c = ctx.clone();
     Ok(Json(
-        app.db(&ctx.actor(), move |s| pages::managers_data(s, &c, &q))
+        app.db(&ctx.actor(), move |s| managers::managers_data(s, &c, &q))
             .await?,
     ))
 }
@@ -92,7 +100,7 @@ async fn managers(State(app): State<App>, ctx: Ctx, Query(q): Query<ListQuery>) 
 async fn clients(State(app): State<App>, ctx: Ctx, Query(q): Query<ListQuery>) -> ApiResult {
     let c = ctx.clone();
     Ok(Json(
-        app.db(&ctx.actor(), move |s| pages::clients_data(s, &c, &q))
+        app.db(&ctx.actor(), move |s| clients::clients_data(s, &c, &q))
             .await?,
     ))
 }
@@ -100,13 +108,13 @@ async fn clients(State(app): State<App>, ctx: Ctx, Query(q): Query<ListQuery>) -
 async fn runs(State(app): State<App>, ctx: Ctx) -> ApiResult {
     let c = ctx.clone();
     Ok(Json(
-        app.db(&ctx.actor(), move |s| pages::runs_data(s, &c))
+        app.db(&ctx.actor(), move |s| settlement::runs_data(s, &c))
             .await?,
     ))
 }
 
 async fn run(State(app): State<App>, ctx: Ctx, Json(f): Json<RunForm>) -> ApiResult {
-    let id = pages::run_settlement_do(&app, &ctx, f).await?;
+    let id = settlement::run_settlement_do(&app, &ctx, f).await?;
     Ok(Json(json!({ "run": id })))
 }
 
@@ -118,14 +126,14 @@ async fn run_detail(
 ) -> ApiResult {
     let c = ctx.clone();
     Ok(Json(
-        app.db(&ctx.actor(), move |s| pages::run_data(s, &c, id, &q))
+        app.db(&ctx.actor(), move |s| settlement::run_data(s, &c, id, &q))
             .await?,
     ))
 }
 
 async fn lock(State(app): State<App>, ctx: Ctx, Path(id): Path<i64>) -> ApiResult {
     let c = ctx.clone();
-    app.db(&ctx.actor(), move |s| pages::lock_do(s, &c, id))
+    app.db(&ctx.actor(), move |s| settlement::lock_do(s, &c, id))
         .await?;
     Ok(Json(json!({ "locked": id })))
 }
@@ -138,7 +146,7 @@ async fn statement(
     let c = ctx.clone();
     Ok(Json(
         app.db(&ctx.actor(), move |s| {
-            pages::statement_data(s, &c, run, &manager)
+            statements::statement_data(s, &c, run, &manager)
         })
         .await?,
     ))
@@ -147,7 +155,7 @@ async fn statement(
 async fn disputes(State(app): State<App>, ctx: Ctx) -> ApiResult {
     let c = ctx.clone();
     Ok(Json(
-        app.db(&ctx.actor(), move |s| pages::disputes_data(s, &c))
+        app.db(&ctx.actor(), move |s| statements::disputes_data(s, &c))
             .await?,
     ))
 }
@@ -155,7 +163,9 @@ async fn disputes(State(app): State<App>, ctx: Ctx) -> ApiResult {
 async fn raise_dispute(State(app): State<App>, ctx: Ctx, Json(f): Json<DisputeForm>) -> ApiResult {
     let c = ctx.clone();
     let id = app
-        .db(&ctx.actor(), move |s| pages::raise_dispute_do(s, &c, &f))
+        .db(&ctx.actor(), move |s| {
+            statements::raise_dispute_do(s, &c, &f)
+        })
         .await?;
     Ok(Json(json!({ "dispute": id })))
 }
@@ -168,7 +178,7 @@ async fn decide_dispute(
 ) -> ApiResult {
     let c = ctx.clone();
     app.db(&ctx.actor(), move |s| {
-        pages::decide_dispute_do(s, &c, id, &f)
+        statements::decide_dispute_do(s, &c, id, &f)
     })
     .await?;
     Ok(Json(json!({ "decided": id })))
@@ -177,7 +187,7 @@ async fn decide_dispute(
 async fn transfers(State(app): State<App>, ctx: Ctx) -> ApiResult {
     let c = ctx.clone();
     Ok(Json(
-        app.db(&ctx.actor(), move |s| pages::transfers_data(s, &c))
+        app.db(&ctx.actor(), move |s| clients::transfers_data(s, &c))
             .await?,
     ))
 }
@@ -189,7 +199,9 @@ async fn request_transfer(
 ) -> ApiResult {
     let c = ctx.clone();
     let id = app
-        .db(&ctx.actor(), move |s| pages::request_transfer_do(s, &c, &f))
+        .db(&ctx.actor(), move |s| {
+            clients::request_transfer_do(s, &c, &f)
+        })
         .await?;
     Ok(Json(json!({ "transfer": id })))
 }
@@ -201,9 +213,8 @@ async fn decide_transfer(
     Json(f): Json<DecideForm>,
 ) -> ApiResult {
     let c = ctx.clone();
-    let uploads = app.config.uploads.clone();
     app.db(&ctx.actor(), move |s| {
-        pages::decide_transfer_do(s, &c, &uploads, id, &f)
+        clients::decide_transfer_do(s, &c, id, &f)
     })
     .await?;
     Ok(Json(json!({ "decided": id })))
@@ -247,7 +258,7 @@ async fn import(
     let commit = !q.dry_run.unwrap_or(false);
     let result = app
         .db(&ctx.actor(), move |s| {
-            Ok(pages::preview_import(s, &org, t, &p, commit))
+            Ok(imports::preview_import(s, &org, t, &p, commit))
         })
         .await;
     let _ = std::fs::remove_file(&path);
@@ -261,13 +272,13 @@ async fn import(
 }
 
 async fn whatif(State(app): State<App>, ctx: Ctx, Json(f): Json<WhatIfForm>) -> ApiResult {
-    Ok(Json(pages::whatif_do(&app, &ctx, f).await?))
+    Ok(Json(whatif::whatif_do(&app, &ctx, f).await?))
 }
 
-async fn audit(State(app): State<App>, ctx: Ctx, Query(q): Query<pages::AuditQuery>) -> ApiResult {
+async fn audit(State(app): State<App>, ctx: Ctx, Query(q): Query<audit::AuditQuery>) -> ApiResult {
     let c = ctx.clone();
     Ok(Json(
-        app.db(&ctx.actor(), move |s| pages::audit_data(s, &c, &q))
+        app.db(&ctx.actor(), move |s| audit::audit_data(s, &c, &q))
             .await?,
     ))
 }
@@ -284,12 +295,8 @@ async fn assessments(State(app): State<App>, ctx: Ctx) -> ApiResult {
     })))
 }
 
-async fn assess(
-    State(app): State<App>,
-    ctx: Ctx,
-    Json(f): Json<super::assess::RunForm>,
-) -> ApiResult {
-    let run = super::assess::run_assessment_do(&app, &ctx, f).await?;
+async fn assess(State(app): State<App>, ctx: Ctx, Json(f): Json<assessment::RunForm>) -> ApiResult {
+    let run = assessment::run_assessment_do(&app, &ctx, f).await?;
     Ok(Json(json!({ "assessment": run })))
 }
 
@@ -297,7 +304,7 @@ async fn assessment(State(app): State<App>, ctx: Ctx, Path(id): Path<i64>) -> Ap
     let c = ctx.clone();
     Ok(Json(
         app.db(&ctx.actor(), move |s| {
-            super::assess::assessment_data(s, &c, id)
+            assessment::assessment_data(s, &c, id)
         })
         .await?,
     ))
@@ -307,9 +314,9 @@ async fn approve_assessment(
     State(app): State<App>,
     ctx: Ctx,
     Path(id): Path<i64>,
-    Json(f): Json<super::assess::ApproveForm>,
+    Json(f): Json<ApproveForm>,
 ) -> ApiResult {
-    let n = super::assess::approve_do(&app, &ctx, id, f).await?;
+    let n = assessment::approve_do(&app, &ctx, id, f).await?;
     Ok(Json(json!({ "approved": n })))
 }
 

@@ -27,6 +27,21 @@ pub const MAX_FAILURES: i64 = 5;
 pub const LOCK_SECONDS: i64 = 15 * 60;
 const COOKIE: &str = "kejing_session";
 
+/// The templates of signing in and changing the password.
+pub const TEMPLATES: &[(&str, &str)] = &[
+    ("login.html", include_str!("templates/login.html")),
+    ("password.html", include_str!("templates/password.html")),
+];
+
+super::kit::routes! {
+    GET "/login" => login_page,
+    POST "/login" => login,
+    POST "/logout" => logout,
+    GET "/password" => password_page,
+    POST "/password" => change_password,
+    POST "/lang" => switch_lang,
+}
+
 pub fn now() -> i64 {
     chrono::Utc::now().timestamp()
 }
@@ -510,7 +525,7 @@ pub async fn logout(State(app): State<App>, ctx: Ctx) -> Result<Response, AppErr
 }
 
 pub async fn password_page(State(app): State<App>, ctx: Ctx) -> Result<Response, AppError> {
-    super::pages::render(&app, &ctx, "password.html", minijinja::context! {})
+    super::kit::render(&app, &ctx, "password.html", minijinja::context! {})
 }
 
 #[derive(Deserialize)]
@@ -535,7 +550,7 @@ pub async fn change_password(
         None
     };
     if let Some(key) = problem {
-        let mut r = super::pages::render(
+        let mut r = super::kit::render(
             &app,
             &ctx,
             "password.html",
@@ -550,7 +565,7 @@ pub async fn change_password(
         Ok(s.set_password(&user, &hash, &keep)?)
     })
     .await?;
-    super::pages::render(
+    super::kit::render(
         &app,
         &ctx,
         "password.html",

@@ -7,16 +7,37 @@
 //! refuses oversized bodies, and renders errors as a page in the user's language (or JSON under
 //! `/api/`). Handlers then ask [`Ctx::require`] for the action they perform; the role matrix
 //! is [`perm::allowed`], and which managers a user may see is [`Ctx::scope`].
+//!
+//! The pages are in areas (the dashboard, managers, clients and transfers, imports, settlement,
+//! statements and disputes, what-if, policies, the audit log, assessments), each with its
+//! routes and templates, over a shared [`kit`]; [`ROUTES`], [`TEMPLATES`] and the [`router`] are
+//! gathered from them. Each page's data is built by a `*_data` function of its area that the
+//! JSON API shares, so a page and its API answer never disagree; the page renders it with a
+//! template.
 
+// What every request goes through, and the kit the pages share.
 pub mod api;
-pub mod assess;
+pub mod assets;
 pub mod auth;
 pub mod cache;
 pub mod charts;
 pub mod fmt;
 pub mod i18n;
-pub mod pages;
+pub mod kit;
 pub mod perm;
+
+// The areas: each its view data (`*_data`, shared with the API), handlers, routes and
+// templates. An area uses the kit, never another area.
+pub mod assessment;
+pub mod audit;
+pub mod clients;
+pub mod dashboard;
+pub mod imports;
+pub mod managers;
+pub mod policies;
+pub mod settlement;
+pub mod statements;
+pub mod whatif;
 
 use anyhow::{Context as _, Result};
 use axum::Router;
@@ -25,7 +46,6 @@ use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
 use kejing_store::{Store, StoreError};
 use minijinja::Environment;
 use std::collections::HashMap;
@@ -37,76 +57,63 @@ pub use auth::Ctx;
 /// The largest request body (an upload) accepted.
 pub const MAX_UPLOAD: usize = 20 * 1024 * 1024;
 
-/// Every route of the application (method, path), pages and API. The role-matrix test checks
-/// that it covers exactly these.
-pub const ROUTES: &[(&str, &str)] = &[
-    ("GET", "/login"),
-    ("POST", "/login"),
-    ("POST", "/logout"),
-    ("GET", "/password"),
-    ("POST", "/password"),
-    ("POST", "/lang"),
-    ("GET", "/"),
-    ("GET", "/managers"),
-    ("GET", "/managers/{code}"),
-    ("GET", "/clients"),
-    ("GET", "/clients/{code}"),
-    ("GET", "/transfers"),
-    ("POST", "/transfers"),
-    ("POST", "/transfers/{id}/decide"),
-    ("GET", "/imports"),
-    ("POST", "/imports"),
-    ("POST", "/imports/{id}/commit"),
-    ("GET", "/settlement"),
-    ("POST", "/settlement/run"),
-    ("GET", "/settlement/runs/{id}"),
-    ("POST", "/settlement/runs/{id}/lock"),
-    ("GET", "/settlement/runs/{id}/payroll.xlsx"),
-    ("GET", "/settlement/compare"),
-    ("GET", "/statements/{run}/{manager}"),
-    ("GET", "/disputes"),
-    ("POST", "/disputes"),
-    ("POST", "/disputes/{id}/decide"),
-    ("GET", "/whatif"),
-    ("POST", "/whatif"),
-    ("GET", "/policies"),
-    ("GET", "/policies/{name}"),
-    ("POST", "/policies/{name}/test"),
-    ("GET", "/audit"),
-    ("GET", "/assessments"),
-    ("POST", "/assessments/run"),
-    ("GET", "/assessments/{id}"),
-    ("POST", "/assessments/{id}/approve"),
-    ("GET", "/assessments/{id}/{manager}"),
-    ("GET", "/rate"),
-    ("POST", "/rate"),
-    ("GET", "/static/{file}"),
-    ("GET", "/healthz"),
-    ("POST", "/api/login"),
-    ("GET", "/api/me"),
-    ("GET", "/api/dashboard"),
-    ("GET", "/api/managers"),
-    ("GET", "/api/clients"),
-    ("GET", "/api/runs"),
-    ("POST", "/api/runs"),
-    ("GET", "/api/runs/{id}"),
-    ("POST", "/api/runs/{id}/lock"),
-    ("GET", "/api/statements/{run}/{manager}"),
-    ("GET", "/api/disputes"),
-    ("POST", "/api/disputes"),
-    ("POST", "/api/disputes/{id}/decide"),
-    ("GET", "/api/transfers"),
-    ("POST", "/api/transfers"),
-    ("POST", "/api/transfers/{id}/decide"),
-    ("POST", "/api/imports/{table}"),
-    ("POST", "/api/whatif"),
-    ("GET", "/api/audit"),
-    ("GET", "/api/assessments"),
-    ("POST", "/api/assessments"),
-    ("GET", "/api/assessments/{id}"),
-    ("POST", "/api/assessments/{id}/approve"),
-    ("GET", "/api/openapi.json"),
+/// Declares the parts that serve requests (each declares its routes with [`kit::routes!`]):
+/// [`ROUTES`] and the router are both built from this one list, so a part's routes are never in
+/// one and not the other.
+macro_rules! parts {
+    ($($part:ident),* $(,)?) => {
+        const ROUTE_LISTS: &[&[(&str, &str)]] = &[$($part::ROUTES),*];
+
+        /// The routers of the parts, merged.
+        fn part_routes() -> Router<App> {
+            Router::new()$(.merge($part::routes()))*
+        }
+    };
+}
+
+parts! {
+    auth,
+    dashboard,
+    managers,
+    clients,
+    imports,
+    settlement,
+    statements,
+    whatif,
+    policies,
+    audit,
+    assessment,
+    assets,
+    api,
+}
+
+/// Every route of the application (method, path), pages and API: those of its parts. The
+/// role-matrix test checks that it covers exactly these.
+pub const ROUTES: &[(&str, &str)] = &kit::flatten::<{ kit::total(ROUTE_LISTS) }>(ROUTE_LISTS);
+
+const TEMPLATE_LISTS: &[&[(&str, &str)]] = &[
+    kit::TEMPLATES,
+    auth::TEMPLATES,
+    dashboard::TEMPLATES,
+    managers::TEMPLATES,
+    clients::TEMPLATES,
+    imports::TEMPLATES,
+    settlement::TEMPLATES,
+    statements::TEMPLATES,
+    whatif::TEMPLATES,
+    policies::TEMPLATES,
+    audit::TEMPLATES,
+    assessment::TEMPLATES,
 ];
+
+/// Every template of the application (name, source): the kit's, the login's and the areas'.
+pub const TEMPLATES: &[(&str, &str)] =
+    &kit::flatten::<{ kit::total(TEMPLATE_LISTS) }>(TEMPLATE_LISTS);
+
+/// Every template source (for the test that every message key exists in every language).
+pub fn template_sources() -> impl Iterator<Item = &'static str> {
+    TEMPLATES.iter().map(|(_, s)| *s)
+}
 
 /// How the server is set up.
 #[derive(Debug, Clone)]
@@ -161,7 +168,7 @@ impl App {
         std::fs::create_dir_all(&config.uploads)
             .with_context(|| format!("creating {}", config.uploads.display()))?;
         let i18n = Arc::new(i18n::I18n::new()?);
-        let templates = pages::templates(i18n.clone())?;
+        let templates = kit::templates(i18n.clone(), TEMPLATES)?;
         Ok(App(Arc::new(Inner {
             config,
             pool: Mutex::new(vec![store]),
@@ -307,51 +314,7 @@ pub struct LangSlot(pub Arc<Mutex<Option<String>>>);
 
 /// Builds the router over the application state.
 pub fn router(app: App) -> Router {
-    let pages = Router::new()
-        .route("/login", get(auth::login_page).post(auth::login))
-        .route("/logout", post(auth::logout))
-        .route(
-            "/password",
-            get(auth::password_page).post(auth::change_password),
-        )
-        .route("/lang", post(auth::switch_lang))
-        .route("/", get(pages::dashboard))
-        .route("/managers", get(pages::managers))
-        .route("/managers/{code}", get(pages::manager))
-        .route("/clients", get(pages::clients))
-        .route("/clients/{code}", get(pages::client))
-        .route(
-            "/transfers",
-            get(pages::transfers).post(pages::request_transfer),
-        )
-        .route("/transfers/{id}/decide", post(pages::decide_transfer))
-        .route("/imports", get(pages::imports).post(pages::upload))
-        .route("/imports/{id}/commit", post(pages::commit_import))
-        .route("/settlement", get(pages::settlement))
-        .route("/settlement/run", post(pages::run_settlement))
-        .route("/settlement/runs/{id}", get(pages::run))
-        .route("/settlement/runs/{id}/lock", post(pages::lock_run))
-        .route("/settlement/runs/{id}/payroll.xlsx", get(pages::payroll))
-        .route("/settlement/compare", get(pages::compare))
-        .route("/statements/{run}/{manager}", get(pages::statement))
-        .route("/disputes", get(pages::disputes).post(pages::raise_dispute))
-        .route("/disputes/{id}/decide", post(pages::decide_dispute))
-        .route("/whatif", get(pages::whatif_page).post(pages::whatif))
-        .route("/policies", get(pages::policies))
-        .route("/policies/{name}", get(pages::policy))
-        .route("/policies/{name}/test", post(pages::test_policy))
-        .route("/audit", get(pages::audit))
-        .route("/assessments", get(assess::assessments))
-        .route("/assessments/run", post(assess::run_assessment))
-        .route("/assessments/{id}", get(assess::assessment))
-        .route("/assessments/{id}/approve", post(assess::approve))
-        .route("/assessments/{id}/{manager}", get(assess::scorecard))
-        .route("/rate", get(assess::rate_page).post(assess::rate))
-        .route("/static/{file}", get(pages::asset))
-        .route("/healthz", get(|| async { "ok" }));
-    let api = api::router();
-    pages
-        .merge(api)
+    part_routes()
         .fallback(|| async { AppError::not_found() })
         .layer(axum::middleware::from_fn_with_state(app.clone(), guard))
         .layer(DefaultBodyLimit::max(MAX_UPLOAD + 64 * 1024))

@@ -2,7 +2,7 @@
 //! rule that set the decision, the rating form that shows each item's standard, and approval.
 
 use super::auth::Ctx;
-use super::pages::{period_arg, policy_files, render};
+use super::kit::{page_of, period_arg, policy_files, render};
 use super::perm::{Action, Role};
 use super::{App, AppError};
 use axum::Form;
@@ -11,15 +11,31 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use kejing_engine::policy::Policy;
 use kejing_store::assessment::NewScore;
-use minijinja::value::Value as JValue;
 use rust_decimal::Decimal;
 use serde::Deserialize;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-fn page(v: Value) -> JValue {
-    JValue::from_serialize(&v)
+/// The templates of this area.
+pub const TEMPLATES: &[(&str, &str)] = &[
+    (
+        "assessments.html",
+        include_str!("templates/assessments.html"),
+    ),
+    ("assessment.html", include_str!("templates/assessment.html")),
+    ("scorecard.html", include_str!("templates/scorecard.html")),
+    ("rate.html", include_str!("templates/rate.html")),
+];
+
+super::kit::routes! {
+    GET "/assessments" => assessments,
+    POST "/assessments/run" => run_assessment,
+    GET "/assessments/{id}" => assessment,
+    POST "/assessments/{id}/approve" => approve,
+    GET "/assessments/{id}/{manager}" => scorecard,
+    GET "/rate" => rate_page,
+    POST "/rate" => rate,
 }
 
 /// The policies of the folder that have an [assessment].
@@ -44,7 +60,7 @@ pub async fn assessments(State(app): State<App>, ctx: Ctx) -> Result<Response, A
         &app,
         &ctx,
         "assessments.html",
-        page(json!({
+        page_of(json!({
             "runs": runs.iter().map(|r| json!({"id": r.id, "period": r.period, "policy": r.policy,
                 "scorecard": r.scorecard, "created_at": r.created_at, "actor": r.actor})).collect::<Vec<_>>(),
             "policies": policies,
@@ -138,7 +154,7 @@ pub async fn assessment(
     let data = app
         .db(&ctx.actor(), move |s| assessment_data(s, &c, id))
         .await?;
-    render(&app, &ctx, "assessment.html", page(data))
+    render(&app, &ctx, "assessment.html", page_of(data))
 }
 
 #[derive(Deserialize)]
@@ -222,7 +238,7 @@ pub async fn scorecard(
             }))
         })
         .await?;
-    render(&app, &ctx, "scorecard.html", page(data))
+    render(&app, &ctx, "scorecard.html", page_of(data))
 }
 
 #[derive(Deserialize, Default)]
@@ -333,7 +349,7 @@ pub async fn rate_page(
 ) -> Result<Response, AppError> {
     ctx.require(Action::RateScores)?;
     let data = rate_context(&app, &ctx, &q, None, None).await?;
-    render(&app, &ctx, "rate.html", page(data))
+    render(&app, &ctx, "rate.html", page_of(data))
 }
 
 /// Saves the scores of the rating form: every field `s:<dimension>|<item>` with a value, each
@@ -410,7 +426,7 @@ pub async fn rate(
             )
         };
         let data = rate_context(&app, &ctx, &q, Some(msg), None).await?;
-        let mut r = render(&app, &ctx, "rate.html", page(data))?;
+        let mut r = render(&app, &ctx, "rate.html", page_of(data))?;
         *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
         return Ok(r);
     }
@@ -422,5 +438,5 @@ pub async fn rate(
         .i18n
         .tr(&ctx.lang, "rate-saved", &[("count", n.to_string())]);
     let data = rate_context(&app, &ctx, &q, None, Some(notice)).await?;
-    render(&app, &ctx, "rate.html", page(data))
+    render(&app, &ctx, "rate.html", page_of(data))
 }

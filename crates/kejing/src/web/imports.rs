@@ -1,0 +1,188 @@
+//! Imports: upload a table (CSV or XLSX), check it against the database without writing, then
+//! commit it.
+
+use super::auth::{Ctx, random_hex};
+use super::kit::{page_of, render};
+use super::perm::Action;
+use super::{App, AppError};
+use axum::extract::{Multipart, Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use kejing_store::{ImportOptions, Org, Store};
+use minijinja::value::Value as JValue;
+use serde_json::{Value, json};
+use std::path::PathBuf;
+
+/// The templates of this area.
+pub const TEMPLATES: &[(&str, &str)] = &[("imports.html", include_str!("templates/imports.html"))];
+
+super::kit::routes! {
+    GET "/imports" => imports,
+    POST "/imports" => upload,
+    POST "/imports/{id}/commit" => commit_import,
+}
+
+pub async fn imports(State(app): State<App>, ctx: Ctx) -> Result<Response, AppError> {
+    ctx.require(Action::Import)?;
+    render(&app, &ctx, "imports.html", imports_context(&app, None))
+}
+
+fn imports_context(_app: &App, result: Option<Value>) -> JValue {
+    let tables: Vec<Value> = kejing_io::Table::ALL
+        .iter()
+        .map(|t| json!({"name": t.name(), "zh": t.zh()}))
+        .collect();
+    page_of(json!({ "tables": tables, "result": result }))
+}
+
+/// Checks an uploaded file against the database without writing: the report, or every bad row.
+pub fn preview_import(
+    s: &mut Store,
+    org: &Org,
+    table: kejing_io::Table,
+    file: &std::path::Path,
+    commit: bool,
+) -> Value {
+    let opts = ImportOptions::default();
+    let run = |s: &mut Store| s.import(org, table, file, &opts, &mut |_, _, _| {});
+    let result = if commit { run(s) } else { s.preview(run) };
+    match result {
+        Ok(r) => json!({
+            "ok": true, "rows": r.rows_read, "written": r.written, "unchanged": r.unchanged,
+            "warnings": r.warnings,
+        }),
+        Err(kejing_store::ImportError::Read(e)) if !e.row_errors().is_empty() => {
+            let errors = e.row_errors();
+            json!({
+                "ok": false,
+                "message": format!("{} bad row(s); nothing was written", errors.len()),
+                "errors": errors.iter().take(1000).map(|r| json!({
+                    "row": r.row, "column": r.column, "value": r.value, "reason": r.reason,
+                })).collect::<Vec<_>>(),
+                "error_count": errors.len(),
+            })
+        }
+        Err(e) => json!({ "ok": false, "message": e.to_string(), "errors": [] }),
+    }
+}
+
+pub async fn upload(
+    State(app): State<App>,
+    ctx: Ctx,
+    mut form: Multipart,
+) -> Result<Response, AppError> {
+    ctx.require(Action::Import)?;
+    let mut table = None;
+    let mut file: Option<(String, Vec<u8>)> = None;
+    while let Some(field) = form
+        .next_field()
+        .await
+        .map_err(|e| AppError::bad(format!("the upload is not readable: {e}")))?
+    {
+        match field.name() {
+            Some("table") => table = Some(field.text().await.unwrap_or_default()),
+            Some("file") => {
+                let name = field.file_name().unwrap_or("upload.csv").to_owned();
+                let data = field
+                    .bytes()
+                    .await
+                    .map_err(|e| AppError::bad(format!("the upload is not readable: {e}")))?;
+                file = Some((name, data.to_vec()));
+            }
+            _ => {}
+        }
+    }
+    let table = table.unwrap_or_default();
+    let t = kejing_io::Table::parse(&table)
+        .ok_or_else(|| AppError::bad(format!("unknown table {table:?}")))?;
+    let Some((name, data)) = file.filter(|f| !f.1.is_empty()) else {
+        return Err(AppError::bad("choose a CSV or XLSX file to upload"));
+    };
+    let ext = if name.to_ascii_lowercase().ends_with(".xlsx") {
+        "xlsx"
+    } else {
+        "csv"
+    };
+    let id = random_hex(12);
+    let path = app.config.uploads.join(format!("{id}.{ext}"));
+    std::fs::write(&path, &data)
+        .map_err(|e| AppError::internal(format!("saving the upload: {e}")))?;
+    let meta = json!({"table": t.name(), "file": name, "user": ctx.user.username, "ext": ext});
+    std::fs::write(
+        app.config.uploads.join(format!("{id}.json")),
+        meta.to_string(),
+    )
+    .map_err(|e| AppError::internal(format!("saving the upload: {e}")))?;
+    let org = ctx.user.org.clone();
+    let p = path.clone();
+    let mut result = app
+        .db(&ctx.actor(), move |s| {
+            Ok(preview_import(s, &org, t, &p, false))
+        })
+        .await?;
+    result["id"] = json!(id);
+    result["file"] = json!(name);
+    result["table"] = json!(t.name());
+    result["table_zh"] = json!(t.zh());
+    if result["ok"] != json!(true) {
+        let _ = std::fs::remove_file(&path);
+        let _ = std::fs::remove_file(app.config.uploads.join(format!("{id}.json")));
+    }
+    let status = if result["ok"] == json!(true) {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let mut r = render(
+        &app,
+        &ctx,
+        "imports.html",
+        imports_context(&app, Some(result)),
+    )?;
+    *r.status_mut() = status;
+    Ok(r)
+}
+
+pub async fn commit_import(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    ctx.require(Action::Import)?;
+    if id.is_empty() || !id.chars().all(|c| c.is_ascii_hexdigit()) {
+        return Err(AppError::not_found());
+    }
+    let meta_path = app.config.uploads.join(format!("{id}.json"));
+    let meta: Value = std::fs::read_to_string(&meta_path)
+        .ok()
+        .and_then(|s| serde_json::from_str(&s).ok())
+        .ok_or_else(|| AppError::new(StatusCode::CONFLICT, "error-upload-gone"))?;
+    if meta["user"] != json!(ctx.user.username) {
+        return Err(AppError::forbidden());
+    }
+    let t = kejing_io::Table::parse(meta["table"].as_str().unwrap_or(""))
+        .ok_or_else(|| AppError::bad("the upload's table is unknown"))?;
+    let path: PathBuf = app
+        .config
+        .uploads
+        .join(format!("{id}.{}", meta["ext"].as_str().unwrap_or("csv")));
+    let org = ctx.user.org.clone();
+    let p = path.clone();
+    let mut result = app
+        .db(&ctx.actor(), move |s| {
+            Ok(preview_import(s, &org, t, &p, true))
+        })
+        .await?;
+    let _ = std::fs::remove_file(&path);
+    let _ = std::fs::remove_file(&meta_path);
+    result["committed"] = json!(true);
+    result["file"] = meta["file"].clone();
+    result["table"] = json!(t.name());
+    result["table_zh"] = json!(t.zh());
+    render(
+        &app,
+        &ctx,
+        "imports.html",
+        imports_context(&app, Some(result)),
+    )
+}

@@ -1,0 +1,231 @@
+//! The kit every area shares: rendering a page, the template environment, list paging, the
+//! form and query types of more than one area, argument parsing, the policies of the folder,
+//! and the macro that declares an area's routes. Nothing here belongs to one area: an area uses
+//! the kit and never another area (what two areas need is here).
+
+use super::auth::{Ctx, random_hex};
+use super::perm::Action;
+use super::{App, AppError, fmt, i18n::I18n};
+use axum::http::{HeaderValue, header};
+use axum::response::{Html, IntoResponse, Response};
+use kejing_engine::{Money, Period};
+use minijinja::value::{Kwargs, Value as JValue};
+use minijinja::{Environment, State as JState};
+use rust_decimal::Decimal;
+use serde::Deserialize;
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// Rows per page of a long list.
+pub const PER_PAGE: usize = 50;
+
+/// The templates every page shares: the layout, the pager and the error page.
+pub const TEMPLATES: &[(&str, &str)] = &[
+    ("base.html", include_str!("templates/base.html")),
+    ("pager.html", include_str!("templates/pager.html")),
+    ("error.html", include_str!("templates/error.html")),
+];
+
+/// The template environment of `sources` (every template: [`super::TEMPLATES`]): auto-escaping
+/// (names end in `.html`), `t(key, arg=…)` for messages in the page's language, `nonce()` for
+/// once-only forms, and filters for amounts.
+pub fn templates(
+    i18n: Arc<I18n>,
+    sources: &[(&'static str, &'static str)],
+) -> anyhow::Result<Environment<'static>> {
+    let mut env = Environment::new();
+    for (name, src) in sources {
+        env.add_template(name, src)
+            .map_err(|e| anyhow::anyhow!("template {name}: {e}"))?;
+    }
+    env.add_function(
+        "t",
+        move |state: &JState, key: String, kwargs: Kwargs| -> Result<String, minijinja::Error> {
+            let lang = state
+                .lookup("lang")
+                .and_then(|l| l.as_str().map(str::to_owned))
+                .unwrap_or_else(|| super::i18n::DEFAULT.to_owned());
+            let mut args = Vec::new();
+            for k in kwargs.args() {
+                let v: JValue = kwargs.get(k)?;
+                args.push((k, v.to_string()));
+            }
+            let pairs: Vec<(&str, String)> = args.iter().map(|(k, v)| (*k, v.clone())).collect();
+            Ok(i18n.tr(&lang, &key, &pairs))
+        },
+    );
+    env.add_function("nonce", || random_hex(12));
+    env.add_filter("money", |v: JValue| -> String {
+        money_text(&v).map_or_else(|| v.to_string(), fmt::amount)
+    });
+    env.add_filter("wan", |v: JValue| -> String {
+        money_text(&v).map_or_else(|| v.to_string(), |m| fmt::wan(m.fen()))
+    });
+    env.add_filter("num", |v: JValue| -> String {
+        let s = v.to_string();
+        s.parse::<Decimal>().map_or(s, |d| fmt::decimal(d, 2))
+    });
+    Ok(env)
+}
+
+fn money_text(v: &JValue) -> Option<Money> {
+    if v.is_undefined() || v.is_none() {
+        return None;
+    }
+    Money::parse(&v.to_string()).ok()
+}
+
+/// Renders a page with the common context: language, user, CSRF token and what they may do.
+pub fn render(app: &App, ctx: &Ctx, name: &str, extra: JValue) -> Result<Response, AppError> {
+    let can: BTreeMap<&str, bool> = Action::ALL
+        .iter()
+        .map(|a| (a.code(), ctx.can(*a)))
+        .collect();
+    let base = minijinja::context! {
+        lang => ctx.lang.clone(),
+        csrf => ctx.csrf.clone(),
+        me => json!({
+            "username": ctx.user.username,
+            "name": ctx.user.display_name,
+            "role": ctx.role.code(),
+            "manager": ctx.user.manager_code,
+            "org": ctx.user.org.name,
+        }),
+        can => can,
+    };
+    let body = app
+        .templates
+        .get_template(name)?
+        .render(minijinja::context! { ..extra, ..base })?;
+    let mut r = Html(body).into_response();
+    r.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(r)
+}
+
+/// A page's data as the template's context.
+pub(crate) fn page_of(data: Value) -> JValue {
+    JValue::from_serialize(&data)
+}
+
+/// A page of a list: which rows, and the links' numbers.
+pub(crate) fn paginate(total: usize, page: Option<usize>) -> (usize, Value) {
+    let pages = total.div_ceil(PER_PAGE).max(1);
+    let page = page.unwrap_or(1).clamp(1, pages);
+    (
+        (page - 1) * PER_PAGE,
+        json!({"page": page, "pages": pages, "total": total,
+               "prev": (page > 1).then(|| page - 1), "next": (page < pages).then(|| page + 1)}),
+    )
+}
+
+/// A period from a form field, or a clear error.
+pub fn period_arg(s: &str) -> Result<Period, AppError> {
+    s.trim()
+        .parse::<Period>()
+        .map_err(|e| AppError::bad(format!("{s:?}: {e}")))
+}
+
+// ---------------------------------------------------------------- forms and queries
+
+/// The query of a list page (managers, clients, a run's lines).
+#[derive(Deserialize, Default)]
+pub struct ListQuery {
+    pub q: Option<String>,
+    pub unit: Option<String>,
+    pub status: Option<String>,
+    pub sort: Option<String>,
+    pub dir: Option<String>,
+    pub page: Option<usize>,
+}
+
+/// The decision on a request (a transfer, a dispute).
+#[derive(Deserialize)]
+pub struct DecideForm {
+    pub approve: String,
+    #[serde(default)]
+    pub decision: String,
+    pub period: Option<String>,
+    pub amount: Option<String>,
+}
+
+// ---------------------------------------------------------------- policies
+
+/// The policies of the folder: name → file.
+pub fn policy_files(dir: &std::path::Path) -> Vec<(String, PathBuf)> {
+    let mut files = Vec::new();
+    if kejing_app::cases::find_policies(dir, &mut files).is_err() {
+        return Vec::new();
+    }
+    files
+        .into_iter()
+        .map(|f| {
+            let name = f
+                .parent()
+                .and_then(|p| p.file_name())
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| f.display().to_string());
+            (name, f)
+        })
+        .collect()
+}
+
+/// The file of the folder's policy `name`, or not found.
+pub(crate) fn policy_file(app: &App, name: &str) -> Result<PathBuf, AppError> {
+    policy_files(&app.config.policies)
+        .into_iter()
+        .find(|(n, _)| n == name)
+        .map(|(_, f)| f)
+        .ok_or_else(AppError::not_found)
+}
+
+// ---------------------------------------------------------------- routes
+
+/// Declares the routes of a part of the application from one list of `METHOD "path" => handler`:
+/// `ROUTES`, the (method, path) pairs it serves (for [`super::ROUTES`] and so the role-matrix
+/// test), and `routes()`, the router of exactly those; the two cannot differ.
+macro_rules! routes {
+    ($($method:ident $path:literal => $handler:expr),* $(,)?) => {
+        /// The routes of this part (method, path).
+        pub const ROUTES: &[(&str, &str)] = &[$((stringify!($method), $path)),*];
+
+        /// The router of [`ROUTES`].
+        pub fn routes() -> ::axum::Router<$crate::web::App> {
+            ::axum::Router::new()
+                $(.route($path, ::axum::routing::on(::axum::routing::MethodFilter::$method, $handler)))*
+        }
+    };
+}
+pub(crate) use routes;
+
+/// How many pairs the lists hold together.
+pub const fn total(lists: &[&[(&'static str, &'static str)]]) -> usize {
+    let (mut i, mut n) = (0, 0);
+    while i < lists.len() {
+        n += lists[i].len();
+        i += 1;
+    }
+    n
+}
+
+/// The lists one after the other, at compile time (`N` is their [`total`]): how the
+/// application's routes and templates are gathered from its parts.
+pub const fn flatten<const N: usize>(
+    lists: &[&[(&'static str, &'static str)]],
+) -> [(&'static str, &'static str); N] {
+    let mut out = [("", ""); N];
+    let (mut i, mut k) = (0, 0);
+    while i < lists.len() {
+        let mut j = 0;
+        while j < lists[i].len() {
+            out[k] = lists[i][j];
+            k += 1;
+            j += 1;
+        }
+        i += 1;
+    }
+    assert!(k == N, "flatten: N is not the lists' total");
+    out
+}

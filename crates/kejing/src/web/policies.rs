@@ -1,0 +1,105 @@
+//! Policies of the folder: the list with each one's check, one policy's text, and running its
+//! test cases.
+
+use super::auth::Ctx;
+use super::kit::{page_of, policy_file, policy_files, render};
+use super::perm::Action;
+use super::{App, AppError};
+use axum::extract::{Path, State};
+use axum::response::Response;
+use serde_json::{Value, json};
+
+/// The templates of this area.
+pub const TEMPLATES: &[(&str, &str)] = &[
+    ("policies.html", include_str!("templates/policies.html")),
+    ("policy.html", include_str!("templates/policy.html")),
+];
+
+super::kit::routes! {
+    GET "/policies" => policies,
+    GET "/policies/{name}" => policy,
+    POST "/policies/{name}/test" => test_policy,
+}
+
+pub fn policies_data(app: &App) -> Value {
+    let rows: Vec<Value> = policy_files(&app.config.policies)
+        .into_iter()
+        .map(|(name, file)| match kejing_app::catalogue::load(&file) {
+            Ok(p) => json!({"name": name, "ok": true, "title": p.title, "frequency": p.frequency.name(),
+                            "items": p.items.len(), "cases": p.cases.len(), "parameters": p.parameters.len()}),
+            Err(e) => json!({"name": name, "ok": false, "error": format!("{e:#}")}),
+        })
+        .collect();
+    json!({ "rows": rows, "folder": app.config.policies.display().to_string() })
+}
+
+pub async fn policies(State(app): State<App>, ctx: Ctx) -> Result<Response, AppError> {
+    ctx.require(Action::ViewPolicies)?;
+    render(&app, &ctx, "policies.html", page_of(policies_data(&app)))
+}
+
+fn policy_view(app: &App, name: &str, tests: Option<Value>) -> Result<Value, AppError> {
+    let file = policy_file(app, name)?;
+    let text = std::fs::read_to_string(&file)
+        .map_err(|e| AppError::internal(format!("{}: {e}", file.display())))?;
+    let check = match kejing_app::catalogue::load(&file) {
+        Ok(p) => json!({"ok": true, "summary": format!(
+            "{} · {} · {} parameter(s), {} tier table(s), {} measure(s), {} value(s), {} item(s), {} case(s)",
+            p.name, p.frequency.name(), p.parameters.len(), p.tiers.len(), p.measures.len(),
+            p.values.len(), p.items.len(), p.cases.len())}),
+        Err(e) => json!({"ok": false, "error": format!("{e:#}")}),
+    };
+    Ok(json!({
+        "name": name,
+        "lines": text.lines().collect::<Vec<_>>(),
+        "check": check,
+        "tests": tests,
+    }))
+}
+
+pub async fn policy(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(name): Path<String>,
+) -> Result<Response, AppError> {
+    ctx.require(Action::ViewPolicies)?;
+    let data = policy_view(&app, &name, None)?;
+    render(&app, &ctx, "policy.html", page_of(data))
+}
+
+/// Runs a policy's test cases: each with its result.
+pub fn policy_tests(file: &std::path::Path) -> Value {
+    match kejing_app::catalogue::load(file) {
+        Err(e) => {
+            json!({"passed": 0, "failed": 1, "cases": [{"name": "load", "ok": false, "problems": [format!("{e:#}")]}]})
+        }
+        Ok(p) => {
+            let cases: Vec<Value> = p
+                .cases
+                .iter()
+                .map(|c| match kejing_app::cases::run_case(&p, c) {
+                    Ok(()) => json!({"name": c.name, "line": c.line, "ok": true}),
+                    Err(problems) => {
+                        json!({"name": c.name, "line": c.line, "ok": false, "problems": problems})
+                    }
+                })
+                .collect();
+            let passed = cases.iter().filter(|c| c["ok"] == json!(true)).count();
+            json!({"passed": passed, "failed": cases.len() - passed, "cases": cases})
+        }
+    }
+}
+
+pub async fn test_policy(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(name): Path<String>,
+) -> Result<Response, AppError> {
+    ctx.require(Action::ViewPolicies)?;
+    let file = policy_file(&app, &name)?;
+    let tests = tokio::task::spawn_blocking(move || policy_tests(&file))
+        .await
+        .map_err(|e| AppError::internal(e.to_string()))?;
+    let data = policy_view(&app, &name, Some(tests))?;
+    render(&app, &ctx, "policy.html", page_of(data))
+}

@@ -1,0 +1,339 @@
+//! Settlement: the runs, settling a period, a run's lines, locking its period, the payroll
+//! table as XLSX, and comparing two runs.
+
+use super::auth::Ctx;
+use super::i18n::I18n;
+use super::kit::{
+    ListQuery, PER_PAGE, page_of, paginate, period_arg, policy_file, policy_files, render,
+};
+use super::perm::Action;
+use super::{App, AppError, bytes};
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use kejing_engine::Money;
+use kejing_store::Store;
+use rust_decimal::Decimal;
+use serde::Deserialize;
+use serde_json::{Value, json};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The templates of this area.
+pub const TEMPLATES: &[(&str, &str)] = &[
+    ("settlement.html", include_str!("templates/settlement.html")),
+    ("run.html", include_str!("templates/run.html")),
+    ("compare.html", include_str!("templates/compare.html")),
+];
+
+super::kit::routes! {
+    GET "/settlement" => settlement,
+    POST "/settlement/run" => run_settlement,
+    GET "/settlement/runs/{id}" => run,
+    POST "/settlement/runs/{id}/lock" => lock_run,
+    GET "/settlement/runs/{id}/payroll.xlsx" => payroll,
+    GET "/settlement/compare" => compare,
+}
+
+pub fn runs_data(s: &mut Store, ctx: &Ctx) -> Result<Value, AppError> {
+    ctx.require(Action::ViewRuns)?;
+    let runs = s.runs(&ctx.user.org)?;
+    Ok(json!({
+        "runs": runs.iter().map(|r| json!({
+            "id": r.id, "period": r.period, "policy": r.policy, "policy_hash": r.policy_hash,
+            "created_at": r.created_at, "actor": r.actor, "locked": r.locked,
+        })).collect::<Vec<_>>(),
+    }))
+}
+
+pub async fn settlement(State(app): State<App>, ctx: Ctx) -> Result<Response, AppError> {
+    let c = ctx.clone();
+    let mut data = app.db(&ctx.actor(), move |s| runs_data(s, &c)).await?;
+    data["policies"] = json!(
+        policy_files(&app.config.policies)
+            .into_iter()
+            .map(|(n, _)| n)
+            .collect::<Vec<_>>()
+    );
+    render(&app, &ctx, "settlement.html", page_of(data))
+}
+
+#[derive(Deserialize)]
+pub struct RunForm {
+    pub policy: String,
+    pub period: String,
+}
+
+/// Settles a period over the database under a policy of the folder; the new run's id.
+pub async fn run_settlement_do(app: &App, ctx: &Ctx, f: RunForm) -> Result<i64, AppError> {
+    ctx.require(Action::RunSettlement)?;
+    let period = period_arg(&f.period)?;
+    let file = policy_file(app, &f.policy)?;
+    let who = ctx.who();
+    app.db(&ctx.actor(), move |s| {
+        let policy = kejing_app::catalogue::load(&file)?;
+        Ok(kejing_app::settlement::run(s, &who, &policy, period)?.id)
+    })
+    .await
+}
+
+pub async fn run_settlement(
+    State(app): State<App>,
+    ctx: Ctx,
+    Form(f): Form<RunForm>,
+) -> Result<Response, AppError> {
+    let run = run_settlement_do(&app, &ctx, f).await?;
+    Ok(Redirect::to(&format!("/settlement/runs/{run}")).into_response())
+}
+
+/// A run: per manager in scope, each item and the total; sortable, paginated.
+pub fn run_data(s: &mut Store, ctx: &Ctx, run: i64, q: &ListQuery) -> Result<Value, AppError> {
+    ctx.require(Action::ViewRuns)?;
+    let org = ctx.user.org.clone();
+    let Some(info) = s.run_info(&org, run)? else {
+        return Err(AppError::not_found());
+    };
+    let lines = s.run_lines(run)?;
+    let names: BTreeMap<String, (String, String, String)> = s
+        .manager_rows(&org)?
+        .into_iter()
+        .map(|m| (m.code, (m.name, m.org_unit, m.grade)))
+        .collect();
+    let mut items: Vec<String> = Vec::new();
+    let mut per: BTreeMap<String, BTreeMap<String, Money>> = BTreeMap::new();
+    for l in &lines {
+        if !ctx.sees(&l.manager) {
+            continue;
+        }
+        if l.item != "total" && !items.contains(&l.item) {
+            items.push(l.item.clone());
+        }
+        let e = per
+            .entry(l.manager.clone())
+            .or_default()
+            .entry(l.item.clone())
+            .or_default();
+        *e = e.checked_add(l.amount).unwrap_or(*e);
+    }
+    let mut rows: Vec<(String, BTreeMap<String, Money>)> = per.into_iter().collect();
+    let sort = q.sort.as_deref().unwrap_or("manager");
+    if sort == "total" {
+        rows.sort_by(|a, b| a.1.get("total").cmp(&b.1.get("total")).then(a.0.cmp(&b.0)));
+    }
+    if q.dir.as_deref() == Some("desc") {
+        rows.reverse();
+    }
+    let mut sums: BTreeMap<String, i64> = BTreeMap::new();
+    for (_, r) in &rows {
+        for (k, v) in r {
+            *sums.entry(k.clone()).or_default() += v.fen();
+        }
+    }
+    let (offset, pager) = paginate(rows.len(), q.page);
+    Ok(json!({
+        "run": {"id": info.id, "period": info.period, "policy": info.policy, "policy_hash": info.policy_hash,
+                "created_at": info.created_at, "actor": info.actor, "locked": info.locked},
+        "items": items,
+        "rows": rows.iter().skip(offset).take(PER_PAGE).map(|(m, r)| {
+            let (name, unit, grade) = names.get(m).cloned().unwrap_or_default();
+            json!({"manager": m, "name": name, "unit": unit, "grade": grade,
+                   "amounts": items.iter().map(|i| r.get(i).map(|v| v.to_string())).collect::<Vec<_>>(),
+                   "total": r.get("total").map(|v| v.to_string())})
+        }).collect::<Vec<_>>(),
+        "sums": items.iter().map(|i| Money::from_fen(sums.get(i).copied().unwrap_or(0)).to_string()).collect::<Vec<_>>(),
+        "total": Money::from_fen(sums.get("total").copied().unwrap_or(0)).to_string(),
+        "count": rows.len(),
+        "pager": pager,
+        "sort": sort, "dir": q.dir.as_deref().unwrap_or("asc"),
+    }))
+}
+
+pub async fn run(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, AppError> {
+    let c = ctx.clone();
+    let data = app
+        .db(&ctx.actor(), move |s| run_data(s, &c, id, &q))
+        .await?;
+    render(&app, &ctx, "run.html", page_of(data))
+}
+
+pub fn lock_do(s: &mut Store, ctx: &Ctx, run: i64) -> Result<(), AppError> {
+    kejing_app::settlement::lock(s, &ctx.who(), run)?;
+    Ok(())
+}
+
+pub async fn lock_run(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let c = ctx.clone();
+    app.db(&ctx.actor(), move |s| lock_do(s, &c, id)).await?;
+    Ok(Redirect::to(&format!("/settlement/runs/{id}")).into_response())
+}
+
+/// The payroll table (提成工资表) of a run as XLSX: one row per manager, one column per item.
+pub async fn payroll(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    ctx.require(Action::ExportPayroll)?;
+    let c = ctx.clone();
+    let lang = ctx.lang.clone();
+    let i18n = app.i18n.clone();
+    let bytes_ = app
+        .db(&ctx.actor(), move |s| {
+            let q = ListQuery::default();
+            let all = run_data_all(s, &c, id, &q)?;
+            payroll_xlsx(&i18n, &lang, &all)
+        })
+        .await?;
+    let mut r = bytes(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        bytes_,
+    );
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"payroll-run-{id}.xlsx\""))
+    {
+        r.headers_mut().insert(header::CONTENT_DISPOSITION, v);
+    }
+    Ok(r)
+}
+
+fn run_data_all(s: &mut Store, ctx: &Ctx, run: i64, q: &ListQuery) -> Result<Value, AppError> {
+    // Every row, not one page.
+    let mut data = run_data(s, ctx, run, q)?;
+    let pages = data["pager"]["pages"].as_u64().unwrap_or(1) as usize;
+    let mut rows = data["rows"].as_array().cloned().unwrap_or_default();
+    for p in 2..=pages {
+        let q2 = ListQuery {
+            page: Some(p),
+            sort: q.sort.clone(),
+            dir: q.dir.clone(),
+            ..ListQuery::default()
+        };
+        let more = run_data(s, ctx, run, &q2)?;
+        rows.extend(more["rows"].as_array().cloned().unwrap_or_default());
+    }
+    data["rows"] = Value::Array(rows);
+    Ok(data)
+}
+
+fn payroll_xlsx(i18n: &I18n, lang: &str, data: &Value) -> Result<Vec<u8>, AppError> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let xe = |e: rust_xlsxwriter::XlsxError| AppError::internal(format!("writing XLSX: {e}"));
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name(i18n.tr(lang, "payroll-sheet", &[]))
+        .map_err(xe)?;
+    let bold = Format::new().set_bold();
+    let money = Format::new().set_num_format("#,##0.00");
+    let mut headers: Vec<String> = ["col-manager", "col-name", "col-unit", "col-grade"]
+        .iter()
+        .map(|k| i18n.tr(lang, k, &[]))
+        .collect();
+    let items: Vec<String> = data["items"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default();
+    headers.extend(items.iter().cloned());
+    headers.push(i18n.tr(lang, "col-total", &[]));
+    for (c, h) in headers.iter().enumerate() {
+        ws.write_with_format(0, c as u16, h.as_str(), &bold)
+            .map_err(xe)?;
+    }
+    let num = |v: &Value| -> Option<Decimal> { v.as_str().and_then(|s| s.parse::<Decimal>().ok()) };
+    let rows = data["rows"].as_array().cloned().unwrap_or_default();
+    for (r, row) in rows.iter().enumerate() {
+        let r = (r + 1) as u32;
+        for (c, k) in ["manager", "name", "unit", "grade"].iter().enumerate() {
+            ws.write(r, c as u16, row[k].as_str().unwrap_or(""))
+                .map_err(xe)?;
+        }
+        let amounts = row["amounts"].as_array().cloned().unwrap_or_default();
+        for (i, a) in amounts.iter().enumerate() {
+            if let Some(d) = num(a) {
+                ws.write_formula_with_format(r, (4 + i) as u16, decimal_cell(d), &money)
+                    .map_err(xe)?;
+            }
+        }
+        if let Some(d) = num(&row["total"]) {
+            ws.write_formula_with_format(r, (4 + items.len()) as u16, decimal_cell(d), &money)
+                .map_err(xe)?;
+        }
+    }
+    ws.autofit();
+    wb.save_to_buffer().map_err(xe)
+}
+
+/// A spreadsheet number for an exact amount without going through binary floating point in
+/// our code: a formula of the decimal text, with the same text as its cached result.
+fn decimal_cell(d: Decimal) -> rust_xlsxwriter::Formula {
+    let text = d.normalize().to_string();
+    rust_xlsxwriter::Formula::new(format!("={text}")).set_result(text)
+}
+
+#[derive(Deserialize)]
+pub struct CompareQuery {
+    pub a: Option<i64>,
+    pub b: Option<i64>,
+    pub page: Option<usize>,
+}
+
+pub fn compare_data(s: &mut Store, ctx: &Ctx, q: &CompareQuery) -> Result<Value, AppError> {
+    ctx.require(Action::ViewRuns)?;
+    let org = ctx.user.org.clone();
+    let runs = s.runs(&org)?;
+    let (Some(a), Some(b)) = (q.a, q.b) else {
+        return Ok(
+            json!({"runs": runs.iter().map(|r| json!({"id": r.id, "period": r.period})).collect::<Vec<_>>()}),
+        );
+    };
+    if s.run_info(&org, a)?.is_none() || s.run_info(&org, b)?.is_none() {
+        return Err(AppError::not_found());
+    }
+    let (ta, tb) = (s.run_totals(a)?, s.run_totals(b)?);
+    let managers: BTreeSet<&String> = ta.keys().chain(tb.keys()).filter(|m| ctx.sees(m)).collect();
+    let mut rows = Vec::new();
+    let (mut sa, mut sb) = (0i64, 0i64);
+    for m in managers {
+        let x = ta.get(m).map_or(0, |v| v.fen());
+        let y = tb.get(m).map_or(0, |v| v.fen());
+        sa += x;
+        sb += y;
+        if x != y {
+            rows.push(json!({"manager": m, "a": Money::from_fen(x).to_string(), "b": Money::from_fen(y).to_string(),
+                             "diff": Money::from_fen(y - x).to_string()}));
+        }
+    }
+    let (offset, pager) = paginate(rows.len(), q.page);
+    Ok(json!({
+        "runs": runs.iter().map(|r| json!({"id": r.id, "period": r.period})).collect::<Vec<_>>(),
+        "a": a, "b": b,
+        "changed": rows.len(),
+        "rows": rows.into_iter().skip(offset).take(PER_PAGE).collect::<Vec<_>>(),
+        "pager": pager,
+        "total_a": Money::from_fen(sa).to_string(), "total_b": Money::from_fen(sb).to_string(),
+        "total_diff": Money::from_fen(sb - sa).to_string(),
+    }))
+}
+
+pub async fn compare(
+    State(app): State<App>,
+    ctx: Ctx,
+    Query(q): Query<CompareQuery>,
+) -> Result<Response, AppError> {
+    let c = ctx.clone();
+    let data = app
+        .db(&ctx.actor(), move |s| compare_data(s, &c, &q))
+        .await?;
+    render(&app, &ctx, "compare.html", page_of(data))
+}

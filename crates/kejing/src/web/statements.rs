@@ -1,0 +1,179 @@
+//! Statements and disputes: one customer manager's statement on a run with its explanation,
+//! and the disputes raised on statement lines and their decisions.
+
+use super::auth::Ctx;
+use super::kit::{DecideForm, page_of, period_arg, render};
+use super::perm::Action;
+use super::{App, AppError};
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use kejing_engine::Money;
+use kejing_store::Store;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+/// The templates of this area.
+pub const TEMPLATES: &[(&str, &str)] = &[
+    ("statement.html", include_str!("templates/statement.html")),
+    ("disputes.html", include_str!("templates/disputes.html")),
+];
+
+super::kit::routes! {
+    GET "/statements/{run}/{manager}" => statement,
+    GET "/disputes" => disputes,
+    POST "/disputes" => raise_dispute,
+    POST "/disputes/{id}/decide" => decide_dispute,
+}
+
+/// One CM's statement on a run: each line, the explanation tree with its source rows, and the
+/// disputes on it.
+pub fn statement_data(
+    s: &mut Store,
+    ctx: &Ctx,
+    run: i64,
+    manager: &str,
+) -> Result<Value, AppError> {
+    ctx.require(Action::ViewStatement)?;
+    if !ctx.sees(manager) {
+        return Err(AppError::forbidden());
+    }
+    let org = ctx.user.org.clone();
+    let Some(info) = s.run_info(&org, run)? else {
+        return Err(AppError::not_found());
+    };
+    let lines = s.manager_lines(run, manager)?;
+    if lines.is_empty() {
+        return Err(AppError::not_found());
+    }
+    let trace = s.run_trace(run, manager)?;
+    let name = s
+        .manager_rows(&org)?
+        .into_iter()
+        .find(|m| m.code == manager)
+        .map(|m| m.name)
+        .unwrap_or_default();
+    let disputes: Vec<Value> = s
+        .disputes(&org)?
+        .into_iter()
+        .filter(|d| d.run == run && d.manager == manager)
+        .map(|d| json!({"id": d.id, "item": d.item, "reason": d.reason, "status": d.status, "decision": d.decision}))
+        .collect();
+    let own = ctx.user.manager_code.as_deref() == Some(manager) && ctx.can(Action::RaiseDispute);
+    Ok(json!({
+        "run": {"id": info.id, "period": info.period, "policy": info.policy, "locked": info.locked},
+        "manager": manager, "name": name,
+        "lines": lines.iter().map(|(item, amount, note)| {
+            // Where the item is explained: the first top-level node of the trace named after it.
+            let anchor = trace.as_ref().and_then(|t| t["children"].as_array()).and_then(|c| {
+                c.iter().position(|n| n["label"].as_str().is_some_and(|l| l.starts_with(item.as_str())))
+            });
+            json!({"item": item, "amount": amount.to_string(), "note": note, "anchor": anchor})
+        }).collect::<Vec<_>>(),
+        "trace": trace,
+        "disputes": disputes,
+        "can_dispute": own,
+    }))
+}
+
+pub async fn statement(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path((run, manager)): Path<(i64, String)>,
+) -> Result<Response, AppError> {
+    let c = ctx.clone();
+    let data = app
+        .db(&ctx.actor(), move |s| statement_data(s, &c, run, &manager))
+        .await?;
+    render(&app, &ctx, "statement.html", page_of(data))
+}
+
+// ---------------------------------------------------------------- disputes
+
+fn money_of(s: &str) -> Result<Money, AppError> {
+    Money::parse(s.trim()).map_err(|e| AppError::bad(format!("{s:?}: {e}")))
+}
+
+pub fn disputes_data(s: &mut Store, ctx: &Ctx) -> Result<Value, AppError> {
+    if !(ctx.can(Action::ViewStatement)) {
+        return Err(AppError::forbidden());
+    }
+    let rows: Vec<Value> = s
+        .disputes(&ctx.user.org)?
+        .into_iter()
+        .filter(|d| ctx.sees(&d.manager))
+        .map(|d| json!({
+            "id": d.id, "run": d.run, "manager": d.manager, "item": d.item, "reason": d.reason,
+            "raised_by": d.raised_by, "status": d.status, "reviewer": d.reviewer, "decision": d.decision,
+            "adjustment": d.adjustment.as_ref().map(|(p, m)| json!({"period": p, "amount": m.to_string()})),
+        }))
+        .collect();
+    Ok(json!({ "rows": rows }))
+}
+
+pub async fn disputes(State(app): State<App>, ctx: Ctx) -> Result<Response, AppError> {
+    let c = ctx.clone();
+    let data = app.db(&ctx.actor(), move |s| disputes_data(s, &c)).await?;
+    render(&app, &ctx, "disputes.html", page_of(data))
+}
+
+#[derive(Deserialize)]
+pub struct DisputeForm {
+    pub run: i64,
+    pub manager: String,
+    pub item: String,
+    pub reason: String,
+}
+
+pub fn raise_dispute_do(s: &mut Store, ctx: &Ctx, f: &DisputeForm) -> Result<i64, AppError> {
+    Ok(kejing_app::disputes::raise(
+        s,
+        &ctx.who(),
+        f.run,
+        &f.manager,
+        &f.item,
+        &f.reason,
+    )?)
+}
+
+pub async fn raise_dispute(
+    State(app): State<App>,
+    ctx: Ctx,
+    Form(f): Form<DisputeForm>,
+) -> Result<Response, AppError> {
+    let c = ctx.clone();
+    let (run, manager) = (f.run, f.manager.clone());
+    app.db(&ctx.actor(), move |s| raise_dispute_do(s, &c, &f))
+        .await?;
+    Ok(Redirect::to(&format!("/statements/{run}/{manager}")).into_response())
+}
+
+pub fn decide_dispute_do(
+    s: &mut Store,
+    ctx: &Ctx,
+    id: i64,
+    f: &DecideForm,
+) -> Result<(), AppError> {
+    ctx.require(Action::DecideDispute)?;
+    let verdict = if f.approve == "yes" {
+        let period = period_arg(f.period.as_deref().unwrap_or(""))?;
+        let amount = money_of(f.amount.as_deref().unwrap_or(""))?;
+        kejing_app::disputes::Verdict::Accept { period, amount }
+    } else {
+        kejing_app::disputes::Verdict::Reject
+    };
+    kejing_app::disputes::decide(s, &ctx.who(), id, verdict, &f.decision)?;
+    Ok(())
+}
+
+pub async fn decide_dispute(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(f): Form<DecideForm>,
+) -> Result<Response, AppError> {
+    let c = ctx.clone();
+    app.db(&ctx.actor(), move |s| decide_dispute_do(s, &c, id, &f))
+        .await?;
+    Ok(Redirect::to("/disputes").into_response())
+}
