@@ -18,6 +18,7 @@ pub mod catalogue;
 pub mod disputes;
 pub mod error;
 pub mod imports;
+pub mod login;
 pub mod settlement;
 pub mod transfers;
 

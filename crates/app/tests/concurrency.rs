@@ -673,3 +673,58 @@ amount = "lookup(salary, manager.grade)"
         "October pays 二级 and corrects nothing in September"
     );
 }
+
+#[test]
+fn sixty_parallel_wrong_passwords_check_at_most_five_and_then_the_right_one_is_refused() {
+    use kejing_app::access::{UserInput, add_user};
+    use kejing_app::login::{MAX_FAILURES, sign_in, unlock};
+    let b = bank();
+    let mut s = b.store("admin");
+    add_user(
+        &mut s,
+        &b.actor("admin"),
+        &UserInput {
+            username: "cm1",
+            name: "张三",
+            role: "manager",
+            manager: Some("M1"),
+            unit: None,
+            password: "right-password",
+        },
+    )
+    .unwrap();
+    let now = 1_800_000_000;
+    for round in 0..ROUNDS {
+        let results = b.race(60, move |s, _, _| sign_in(s, "cm1", "wrong-password", now));
+        assert!(
+            results.iter().all(|r| matches!(r, Ok(None))),
+            "round {round}"
+        );
+        let user = s.user_by_name("cm1").unwrap().unwrap();
+        assert_eq!(
+            user.failed_logins, MAX_FAILURES,
+            "round {round}: exactly {MAX_FAILURES} guesses were checked"
+        );
+        assert!(user.locked_until.is_some_and(|t| t > now), "round {round}");
+        assert!(
+            sign_in(&mut s, "cm1", "right-password", now + 60)
+                .unwrap()
+                .is_none(),
+            "round {round}: the right password is refused while locked"
+        );
+        // After the lock runs out the right password works again.
+        let later = now + kejing_app::login::LOCK_SECONDS + 1;
+        assert!(
+            sign_in(&mut s, "cm1", "right-password", later)
+                .unwrap()
+                .is_some()
+        );
+        // Lock again for the next round, and let the performance office unlock.
+        for _ in 0..MAX_FAILURES {
+            sign_in(&mut s, "cm1", "wrong", now).unwrap();
+        }
+        unlock(&mut s, &b.actor("admin"), "cm1").unwrap();
+        let user = s.user_by_name("cm1").unwrap().unwrap();
+        assert_eq!((user.failed_logins, user.locked_until), (0, None));
+    }
+}

@@ -704,10 +704,29 @@ async fn bad_input_gets_a_clear_answer_and_changes_nothing() {
     let res = login(&r, "cm", common::PASSWORD).await;
     assert_eq!(
         res.status,
-        StatusCode::TOO_MANY_REQUESTS,
-        "locked even with the right password"
+        StatusCode::UNAUTHORIZED,
+        "locked even with the right password, with the same answer as a wrong one"
     );
     assert!(res.body.contains("锁定"), "{}", res.body);
+    let unknown = login(&r, "nobody-here", "wrong-password").await;
+    assert_eq!(unknown.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        unknown.body.replace("nobody-here", "cm"),
+        res.body,
+        "an unknown name and a locked account look the same"
+    );
+    // A login form posted from another site is refused (login CSRF).
+    let cross = send(
+        &r,
+        Request::post("/login")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::HOST, "kejing.example")
+            .header(header::ORIGIN, "https://evil.example")
+            .body(Body::from("username=admin&password=kejing2026&next=/"))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(cross.status, StatusCode::FORBIDDEN);
     assert!(audit_has(&fx, "lockout") && audit_has(&fx, "login_failed"));
 
     let admin = session(&r, "admin").await;

@@ -13,6 +13,7 @@ pub mod audit;
 pub mod clock;
 pub mod disputes;
 pub mod import;
+pub mod login;
 pub mod query;
 pub mod read_models;
 pub mod settlement;

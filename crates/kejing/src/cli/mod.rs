@@ -353,6 +353,13 @@ pub enum UserCommand {
         #[arg(long)]
         org: String,
     },
+    /// Unlock a user locked out by failed logins (audited).
+    Unlock {
+        #[arg(long)]
+        org: String,
+        #[arg(long)]
+        username: String,
+    },
 }
 
 #[derive(Subcommand)]

@@ -37,6 +37,17 @@ pub fn user(g: &Global, command: UserCommand) -> Result<()> {
             }
             Ok(())
         }
+        UserCommand::Unlock {
+            org: code,
+            username,
+        } => {
+            let mut store = open(g)?;
+            let org = org(&mut store, &code)?;
+            let actor = Actor::admin(&org, store.actor());
+            kejing_app::login::unlock(&mut store, &actor, &username)?;
+            outln!("user {username} unlocked");
+            Ok(())
+        }
         UserCommand::List { org: code } => {
             let mut store = open(g)?;
             let org = org(&mut store, &code)?;

@@ -21,10 +21,7 @@ use std::sync::Arc;
 
 /// How long a session lasts (seconds).
 pub const SESSION_SECONDS: i64 = 8 * 3600;
-/// Failed logins in a row before the account is locked.
-pub const MAX_FAILURES: i64 = 5;
-/// How long a lockout lasts (seconds).
-pub const LOCK_SECONDS: i64 = 15 * 60;
+pub use kejing_app::login::{LOCK_SECONDS, MAX_FAILURES};
 const COOKIE: &str = "kejing_session";
 
 /// The templates of signing in and changing the password.
@@ -371,33 +368,26 @@ pub async fn authenticate(
 ) -> Result<(User, String, i64), AppError> {
     let name = username.trim().to_owned();
     let password = password.to_owned();
+    // Password hashing is bounded: at most one check per core at a time; a request that cannot
+    // get a turn within a moment is answered 429 at once instead of piling up memory.
+    let turn = tokio::time::timeout(
+        std::time::Duration::from_secs(2),
+        app.hashing.clone().acquire_owned(),
+    )
+    .await;
+    let Ok(Ok(turn)) = turn else {
+        return Err(AppError::new(StatusCode::TOO_MANY_REQUESTS, "error-busy"));
+    };
     app.db(&name.clone(), move |s| {
-        let wrong = || AppError::new(StatusCode::UNAUTHORIZED, "error-wrong-password");
-        let Some(user) = s.user_by_name(&name)? else {
-            // The same work as for a real user, so that timing does not tell names apart.
-            let _ = verify_password(&password, dummy_hash());
-            s.audit_event(
-                None,
-                "login_failed",
-                "users",
-                &name,
-                Some(serde_json::json!({"reason": "no such user"})),
-            )?;
-            return Err(wrong());
-        };
+        let _turn = turn;
         let t = now();
-        if user.locked_until.is_some_and(|l| l > t) {
-            s.audit_event(Some(user.org.id), "login_locked", "users", &name, None)?;
-            return Err(AppError::new(StatusCode::TOO_MANY_REQUESTS, "error-locked"));
-        }
-        if !verify_password(&password, &user.password_hash) {
-            let locked = s.login_failed(&user, MAX_FAILURES, t + LOCK_SECONDS)?;
-            return Err(if locked {
-                AppError::new(StatusCode::TOO_MANY_REQUESTS, "error-locked")
-            } else {
-                wrong()
-            });
-        }
+        // An unknown name, a wrong password and a locked account get the same answer.
+        let Some(user) = kejing_app::login::sign_in(s, &name, &password, t)? else {
+            return Err(AppError::new(
+                StatusCode::UNAUTHORIZED,
+                "error-wrong-password",
+            ));
+        };
         let token = random_hex(32);
         if token.is_empty() {
             return Err(AppError::internal(
@@ -412,10 +402,29 @@ pub async fn authenticate(
     .await
 }
 
-/// An argon2 hash of a random password, verified against when the user does not exist.
-fn dummy_hash() -> &'static str {
-    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    HASH.get_or_init(|| hash_password(&random_hex(16)).unwrap_or_default())
+/// Whether a request comes from this server's own pages: an `Origin` (or, without one, a
+/// `Referer`) naming another host is refused (login CSRF); a request with neither passes, as
+/// from the command line or an API client.
+pub fn same_origin(headers: &HeaderMap) -> bool {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("");
+    let from = headers
+        .get(header::ORIGIN)
+        .or_else(|| headers.get(header::REFERER))
+        .and_then(|h| h.to_str().ok());
+    match from {
+        None => true,
+        Some(url) => {
+            let rest = url
+                .strip_prefix("https://")
+                .or_else(|| url.strip_prefix("http://"))
+                .unwrap_or("");
+            let origin_host = rest.split('/').next().unwrap_or("");
+            !host.is_empty() && origin_host == host
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -489,6 +498,9 @@ pub async fn login(
     Form(f): Form<LoginForm>,
 ) -> Result<Response, AppError> {
     let next = safe_next(f.next.as_deref());
+    if !same_origin(&headers) {
+        return Err(AppError::forbidden());
+    }
     match authenticate(&app, &f.username, &f.password).await {
         Ok((user, token, _)) => {
             let mut r = Redirect::to(&next).into_response();

@@ -141,6 +141,8 @@ pub struct Inner {
     nonces: Mutex<HashMap<String, i64>>,
     /// Repeated reads (see [`cache`]).
     pub cache: Mutex<cache::Cache>,
+    /// Turns for password hashing: one per core (argon2 is expensive by design).
+    pub hashing: Arc<tokio::sync::Semaphore>,
 }
 
 impl Drop for Inner {
@@ -176,6 +178,9 @@ impl App {
             i18n,
             nonces: Mutex::new(HashMap::new()),
             cache: Mutex::new(cache::Cache::default()),
+            hashing: Arc::new(tokio::sync::Semaphore::new(
+                std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get),
+            )),
         })))
     }
 
