@@ -103,3 +103,13 @@ pub fn shipped_folder() -> Result<tempfile::TempDir> {
     write_shipped(dir.path())?;
     Ok(dir)
 }
+
+/// A new private folder of this process (mode 0700 on Unix, a random name in the temporary
+/// directory) that outlives the returned path: for uploads waiting between preview and commit.
+pub fn private_folder(prefix: &str) -> Result<PathBuf> {
+    tempfile::Builder::new()
+        .prefix(prefix)
+        .tempdir()
+        .map(tempfile::TempDir::keep)
+        .map_err(|e| Error::Internal(format!("a private folder for uploads: {e}")))
+}

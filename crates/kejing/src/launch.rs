@@ -65,10 +65,12 @@ fn web_config(g: &Global, w: &WebArgs) -> Result<web::Config> {
     Ok(web::Config {
         db: g.db.clone(),
         policies,
-        uploads: w
-            .uploads
-            .clone()
-            .unwrap_or_else(|| std::env::temp_dir().join("kejing-uploads")),
+        uploads: match &w.uploads {
+            Some(dir) => dir.clone(),
+            // A private folder of this process (mode 0700, a random name), never a fixed path
+            // in the shared temporary directory.
+            None => kejing_app::catalogue::private_folder("kejing-uploads-")?,
+        },
         secure_cookies: w.secure_cookies,
     })
 }

@@ -35,7 +35,7 @@ impl Store {
         })
     }
 
-    /// One page of the audit log of the organisation (and entries of no organisation), newest
+    /// One page of the audit log of the organisation (never another organisation's, nor entries of none), newest
     /// first, and whether there is more.
     pub fn audit_search(
         &mut self,
@@ -47,7 +47,7 @@ impl Store {
         let like = |s: Option<&str>| Val::text(s.map_or("%".to_owned(), |s| format!("%{s}%")));
         let rows = self.conn.query(
             &format!("SELECT {AUDIT_COLS} \
-             FROM audit_log WHERE (org_id = $1 OR org_id IS NULL) AND actor LIKE $2 AND action LIKE $3 AND entity LIKE $4 AND entity_key LIKE $5 \
+             FROM audit_log WHERE org_id = $1 AND actor LIKE $2 AND action LIKE $3 AND entity LIKE $4 AND entity_key LIKE $5 \
              ORDER BY id DESC LIMIT $6 OFFSET $7"),
             &[
                 Val::Int(org.id),

@@ -448,9 +448,19 @@ fn page_lang(headers: &HeaderMap, asked: Option<&str>) -> String {
         .unwrap_or_else(|| i18n::DEFAULT.to_owned())
 }
 
-fn safe_next(next: Option<&str>) -> String {
+/// Where to go after signing in: a path of this server only. Anything else — another host
+/// (`//evil`, `/\\evil`), a control character (a tab or CR/LF that browsers drop or that would
+/// split the header) or a non-ASCII trick — goes to the dashboard.
+pub fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_owned(),
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && n.bytes().all(|b| b.is_ascii_graphic())
+                && !n.contains('\\') =>
+        {
+            n.to_owned()
+        }
         _ => "/".to_owned(),
     }
 }
@@ -612,4 +622,26 @@ pub async fn switch_lang(
     r.headers_mut()
         .insert(header::SET_COOKIE, lang_cookie(&lang));
     Ok(r)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn next_stays_on_this_server() {
+        assert_eq!(safe_next(Some("/settlement?x=1")), "/settlement?x=1");
+        for bad in [
+            "//evil.example",
+            "/\t/evil.example",
+            "/\\evil.example",
+            "/\r\nSet-Cookie: x",
+            "https://evil.example",
+            "/ /evil",
+            "/é",
+        ] {
+            assert_eq!(safe_next(Some(bad)), "/", "{bad:?}");
+        }
+        assert_eq!(safe_next(None), "/");
+    }
 }
