@@ -19,6 +19,7 @@ pub mod disputes;
 pub mod error;
 pub mod imports;
 pub mod login;
+pub mod maintenance;
 pub mod settlement;
 pub mod transfers;
 

@@ -10,63 +10,23 @@ use kejing_engine::{Money, Period};
 use kejing_io::{ReadOptions, Table};
 use kejing_store::{ImportOptions, Org, Store};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Barrier};
 
+mod support;
+
 const ROUNDS: usize = 20;
-
-struct PgScratch {
-    admin_url: String,
-    name: String,
-}
-
-impl Drop for PgScratch {
-    fn drop(&mut self) {
-        if let Ok(mut c) = postgres::Client::connect(&self.admin_url, postgres::NoTls) {
-            let _ = c.batch_execute(&format!(
-                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
-                self.name
-            ));
-        }
-    }
-}
-
-static COUNTER: AtomicUsize = AtomicUsize::new(0);
 
 /// A small bank: two branches' managers, two clients with balances, a settled September.
 struct Bank {
     dir: tempfile::TempDir,
     url: String,
     org: Org,
-    _pg: Option<PgScratch>,
+    _pg: Option<support::PgScratch>,
 }
 
 fn bank() -> Bank {
     let dir = tempfile::tempdir().unwrap();
-    let (url, pg) = match std::env::var("KEJING_TEST_PG_URL") {
-        Ok(admin_url) if !admin_url.is_empty() => {
-            let name = format!(
-                "kejing_c_{}_{}",
-                std::process::id(),
-                COUNTER.fetch_add(1, Ordering::SeqCst)
-            );
-            let mut c =
-                postgres::Client::connect(&admin_url, postgres::NoTls).unwrap_or_else(|e| {
-                    panic!("KEJING_TEST_PG_URL is set but PostgreSQL is unreachable: {e}")
-                });
-            c.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                .unwrap();
-            c.batch_execute(&format!("CREATE DATABASE {name}")).unwrap();
-            let (base, _) = admin_url
-                .rsplit_once('/')
-                .expect("KEJING_TEST_PG_URL ends with /database");
-            (
-                format!("{base}/{name}"),
-                Some(PgScratch { admin_url, name }),
-            )
-        }
-        _ => (dir.path().join("bank.db").display().to_string(), None),
-    };
+    let (url, pg) = support::scratch(dir.path(), "bank.db");
     let mut store = Store::open(&url).unwrap();
     store.set_actor("setup");
     let org = store.ensure_org("bank", "Test Bank").unwrap();

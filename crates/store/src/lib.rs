@@ -10,6 +10,7 @@
 
 pub mod assessment;
 pub mod audit;
+pub mod backup;
 pub mod clock;
 pub mod disputes;
 pub mod import;

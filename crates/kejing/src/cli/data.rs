@@ -171,6 +171,29 @@ pub fn status(g: &super::Global) -> Result<()> {
     Ok(())
 }
 
+pub fn backup(g: &super::Global, out: &Path) -> Result<()> {
+    let mut store = open(g)?;
+    let started = std::time::Instant::now();
+    kejing_app::maintenance::backup(&mut store, &g.db, out)?;
+    outln!(
+        "backed up {} to {} in {}",
+        store.url(),
+        out.display(),
+        seconds(started.elapsed())
+    );
+    Ok(())
+}
+
+pub fn restore(g: &super::Global, file: &Path) -> Result<()> {
+    kejing_app::maintenance::restore(file, &g.db)?;
+    outln!(
+        "restored {} into {}",
+        file.display(),
+        kejing_store::redact(&g.db)
+    );
+    Ok(())
+}
+
 pub fn gen_folder(scale: u32, out: &Path, period: kejing_engine::Period) -> Result<()> {
     let spec = generate::Spec::new(scale, period)?;
     let started = std::time::Instant::now();

@@ -266,6 +266,15 @@ pub enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Write an online, consistent backup of the whole database (--db) to a new file: SQLite's
+    /// VACUUM INTO, or pg_dump's custom format for PostgreSQL.
+    Backup {
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Restore a backup into a new database (--db names it: an SQLite file that does not exist
+    /// yet, or an empty PostgreSQL database). Nothing is ever overwritten.
+    Restore { file: PathBuf },
     /// Transfers (移交) of a client's share between customer managers: request, decide, list.
     /// The same use case as the web's transfer pages; the one who asked cannot decide.
     Transfer {
@@ -444,6 +453,8 @@ pub fn dispatch(cli: Cli) -> Result<()> {
         Command::History { manager } => data::history(&g, &manager),
         Command::Audit { limit } => data::audit(&g, limit),
         Command::Status => data::status(&g),
+        Command::Backup { out } => data::backup(&g, &out),
+        Command::Restore { file } => data::restore(&g, &file),
         Command::Gen { scale, out, period } => data::gen_folder(scale, &out, period),
         Command::Settle {
             policy,
