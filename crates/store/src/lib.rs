@@ -11,6 +11,7 @@
 pub mod assessment;
 pub mod audit;
 pub mod clock;
+pub mod dataset;
 pub mod disputes;
 pub mod import;
 pub mod query;
@@ -22,7 +23,7 @@ pub mod users;
 pub mod workflow;
 
 use chrono::Utc;
-use sql::{Conn, DbError, Dialect, Ty, Val, db_err, pg_msg};
+use sql::{Cols, Conn, DbError, Dialect, Ty, Val, db_err, pg_msg};
 use std::fmt;
 
 pub use import::{ImportError, ImportOptions, ImportReport};
@@ -219,7 +220,10 @@ impl Store {
         let applied = self
             .conn
             .query("SELECT version FROM schema_migrations", &[], &[Ty::Int])?;
-        let applied: Vec<i64> = applied.iter().filter_map(|r| r[0].as_i64()).collect();
+        let applied: Vec<i64> = applied
+            .iter()
+            .map(|r| Cols::new("schema_migrations", r).int(0))
+            .collect::<Result<_, _>>()?;
         for (version, sql) in migrations {
             if applied.contains(version) {
                 continue;
@@ -430,32 +434,33 @@ impl Store {
 
     pub fn org(&mut self, code: &str) -> Result<Option<Org>, StoreError> {
         let rows = self.conn.query(
-            "SELECT id, code, name FROM organisations WHERE code = $1",
+            &format!("SELECT {ORG_COLS} FROM organisations WHERE code = $1"),
             &[Val::text(code.trim())],
-            &[Ty::Int, Ty::Text, Ty::Text],
+            ORG_TYS,
         )?;
-        Ok(rows.into_iter().next().map(|r| Org {
-            id: r[0].as_i64().unwrap_or(0),
-            code: r[1].as_str().unwrap_or("").to_owned(),
-            name: r[2].as_str().unwrap_or("").to_owned(),
-        }))
+        Ok(rows.first().map(|r| org_of(r)).transpose()?)
     }
 
     pub fn orgs(&mut self) -> Result<Vec<Org>, StoreError> {
         let rows = self.conn.query(
-            "SELECT id, code, name FROM organisations ORDER BY code",
+            &format!("SELECT {ORG_COLS} FROM organisations ORDER BY code"),
             &[],
-            &[Ty::Int, Ty::Text, Ty::Text],
+            ORG_TYS,
         )?;
-        Ok(rows
-            .into_iter()
-            .map(|r| Org {
-                id: r[0].as_i64().unwrap_or(0),
-                code: r[1].as_str().unwrap_or("").to_owned(),
-                name: r[2].as_str().unwrap_or("").to_owned(),
-            })
-            .collect())
+        Ok(rows.iter().map(|r| org_of(r)).collect::<Result<_, _>>()?)
     }
+}
+
+const ORG_COLS: &str = "id, code, name";
+const ORG_TYS: &[Ty] = &[Ty::Int, Ty::Text, Ty::Text];
+
+fn org_of(r: &[Val]) -> Result<Org, DbError> {
+    let c = Cols::new("organisations", r);
+    Ok(Org {
+        id: c.int(0)?,
+        code: c.text(1)?,
+        name: c.text(2)?,
+    })
 }
 
 /// The URL with any password replaced by `***`.

@@ -3,7 +3,7 @@
 
 use super::master::{MasterRow, MasterSpec};
 use super::{Changes, Dupes, ImportError, ImportOptions, Progress, read_all};
-use crate::sql::{Ty, Val, same};
+use crate::sql::{Cols, DbError, Ty, Val, same};
 use crate::{Org, Store};
 use chrono::{NaiveDate, Utc};
 use kejing_engine::model::ManagerStatus;
@@ -46,11 +46,12 @@ impl Store {
             &[Ty::Text, Ty::Text, Ty::Text],
         )?;
         let mut ladders: HashMap<String, Vec<(String, Option<String>)>> = HashMap::new();
-        for g in grade_rows {
+        for g in &grade_rows {
+            let c = Cols::new("grades", g);
             ladders
-                .entry(g[0].to_cell())
+                .entry(c.text(0)?)
                 .or_default()
-                .push((g[1].to_cell(), g[2].as_str().map(str::to_owned)));
+                .push((c.text(1)?, c.opt_text(2)));
         }
         let existing_status: HashMap<String, String> = self
             .conn
@@ -59,9 +60,12 @@ impl Store {
                 &[Val::Int(org.id)],
                 &[Ty::Text, Ty::Text],
             )?
-            .into_iter()
-            .map(|r| (r[0].to_cell(), r[1].to_cell()))
-            .collect();
+            .iter()
+            .map(|r| {
+                let c = Cols::new("managers", r);
+                Ok((c.text(0)?, c.text(1)?))
+            })
+            .collect::<Result<_, DbError>>()?;
         let mut dupes = Dupes::new();
         let (recs, summary) =
             read_all::<ManagerRec, _>(path, &options.read, progress, |row, r| {

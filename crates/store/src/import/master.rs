@@ -5,7 +5,7 @@ use super::{
     Changes, Dupes, ImportError, ImportOptions, Progress, known_client, marker, read_all,
     rows_error,
 };
-use crate::sql::{DbError, Ty, Val, same};
+use crate::sql::{Cols, DbError, Ty, Val, same};
 use crate::{Org, Store};
 use kejing_io::read::{Reject, RowError};
 use kejing_io::records::*;
@@ -77,9 +77,8 @@ impl Store {
         let mut by_code: HashMap<String, (i64, Vec<Val>)> = HashMap::new();
         for mut r in existing {
             let vals = r.split_off(2);
-            if let (Some(id), Some(code)) = (r[0].as_i64(), r[1].as_str()) {
-                by_code.insert(code.to_owned(), (id, vals));
-            }
+            let c = Cols::new(spec.table, &r);
+            by_code.insert(c.text(1)?, (c.int(0)?, vals));
         }
         let cols: Vec<&str> = spec.cols.iter().map(|c| c.0).collect();
         let update_sql = format!(
@@ -172,8 +171,12 @@ impl Store {
                     Some(to_json(spec.cols, &row.code, &row.vals)),
                 )?;
                 written += 1;
+                let id = ids.get(&row.code).copied().ok_or_else(|| DbError {
+                    context: format!("inserting into {}", spec.table),
+                    message: format!("the inserted row {} is not there", row.code),
+                })?;
                 changes.push(MasterChange {
-                    id: ids.get(&row.code).copied().unwrap_or(0),
+                    id,
                     before: None,
                     after: row.vals,
                 });

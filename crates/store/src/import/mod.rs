@@ -12,7 +12,7 @@ mod managers;
 mod master;
 mod ownership;
 
-use crate::sql::{DbError, Ty, Val};
+use crate::sql::{Cols, DbError, Ty, Val};
 use crate::{Org, Store, StoreError};
 use chrono::{NaiveDate, Utc};
 use kejing_io::read::{ReadError, Reject, RowError};
@@ -237,7 +237,7 @@ impl Store {
     /// `code → id` for a table of the organisation.
     pub(crate) fn code_map(
         &mut self,
-        table: &str,
+        table: &'static str,
         org: &Org,
     ) -> Result<HashMap<String, i64>, DbError> {
         let rows = self.conn.query(
@@ -245,10 +245,12 @@ impl Store {
             &[Val::Int(org.id)],
             &[Ty::Text, Ty::Int],
         )?;
-        Ok(rows
-            .into_iter()
-            .filter_map(|r| Some((r[0].as_str()?.to_owned(), r[1].as_i64()?)))
-            .collect())
+        rows.iter()
+            .map(|r| {
+                let c = Cols::new(table, r);
+                Ok((c.text(0)?, c.int(1)?))
+            })
+            .collect()
     }
 
     fn log_import(

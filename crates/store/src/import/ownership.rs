@@ -2,10 +2,9 @@
 //! planned by the ledger's rules (shares sum to 1, no rewriting of history).
 
 use super::{Changes, ImportError, ImportOptions, Progress, read_all, rows_error};
-use crate::sql::{DbError, Ty, Val, db_err};
+use crate::sql::{Cols, DbError, Ty, Val};
 use crate::{Org, Store};
-use chrono::{NaiveDate, Utc};
-use kejing_engine::Ratio;
+use chrono::Utc;
 use kejing_engine::ledger::{self, Incoming, PlanErrorKind, Stored, Version};
 use kejing_io::Table;
 use kejing_io::read::{Reject, RowError};
@@ -27,19 +26,17 @@ impl Store {
             &[Ty::Int, Ty::Int, Ty::Int, Ty::Int, Ty::Dec, Ty::Date, Ty::Date],
         )?;
         let mut out = Vec::with_capacity(rows.len());
-        for r in rows {
-            let ratio = r[4]
-                .as_dec()
-                .and_then(|d| Ratio::new(d).ok())
-                .ok_or_else(|| db_err("reading ownership")(&"a stored ratio is not in (0, 1]"))?;
+        for r in &rows {
+            let c = Cols::new("ownership", r);
             out.push(Stored {
-                id: r[0].as_i64().unwrap_or(0),
+                id: c.int(0)?,
                 version: Version {
-                    subject: (r[1].as_i64().unwrap_or(0), r[2].as_i64().unwrap_or(0)),
-                    manager: r[3].as_i64().unwrap_or(0),
-                    ratio,
-                    from: r[5].as_date().unwrap_or(NaiveDate::MIN),
-                    to: r[6].as_date(),
+                    // Client-level ownership has no account: its subject is (client, 0).
+                    subject: (c.int(1)?, c.opt_int(2).unwrap_or(0)),
+                    manager: c.int(3)?,
+                    ratio: c.ratio(4)?,
+                    from: c.date(5)?,
+                    to: c.opt_date(6),
                 },
             });
         }
@@ -62,14 +59,12 @@ impl Store {
                 &[Val::Int(org.id)],
                 &[Ty::Text, Ty::Int, Ty::Int],
             )?
-            .into_iter()
+            .iter()
             .map(|r| {
-                (
-                    r[0].to_cell(),
-                    (r[1].as_i64().unwrap_or(0), r[2].as_i64().unwrap_or(0)),
-                )
+                let c = Cols::new("accounts", r);
+                Ok((c.text(0)?, (c.int(1)?, c.int(2)?)))
             })
-            .collect();
+            .collect::<Result<_, DbError>>()?;
         let (recs, summary) =
             read_all::<OwnershipRec, _>(path, &options.read, progress, |_, r| {
                 let mut rejects = Vec::new();
@@ -189,25 +184,21 @@ impl Store {
             }
             for inc in &plan.inserts {
                 let v = &inc.version;
-                let id = s
-                    .conn
-                    .scalar(
-                        "INSERT INTO ownership (org_id, client_id, account_id, manager_id, ratio, valid_from, valid_to, recorded_at) \
-                         VALUES ($1, $2, $3, $4, $5{dec}, $6, $7, $8) RETURNING id",
-                        &[
-                            Val::Int(org.id),
-                            Val::Int(v.subject.0),
-                            if v.subject.1 == 0 { Val::Null } else { Val::Int(v.subject.1) },
-                            Val::Int(v.manager),
-                            Val::Dec(v.ratio.value()),
-                            Val::Date(v.from),
-                            Val::opt_date(v.to),
-                            Val::Time(Utc::now()),
-                        ],
-                        Ty::Int,
-                    )?
-                    .as_i64()
-                    .unwrap_or(0);
+                let id = s.conn.insert_id(
+                    "ownership",
+                    "INSERT INTO ownership (org_id, client_id, account_id, manager_id, ratio, valid_from, valid_to, recorded_at) \
+                     VALUES ($1, $2, $3, $4, $5{dec}, $6, $7, $8) RETURNING id",
+                    &[
+                        Val::Int(org.id),
+                        Val::Int(v.subject.0),
+                        if v.subject.1 == 0 { Val::Null } else { Val::Int(v.subject.1) },
+                        Val::Int(v.manager),
+                        Val::Dec(v.ratio.value()),
+                        Val::Date(v.from),
+                        Val::opt_date(v.to),
+                        Val::Time(Utc::now()),
+                    ],
+                )?;
                 s.audit(
                     Some(org.id),
                     "create",

@@ -10,6 +10,9 @@ use rust_decimal::Decimal;
 use std::borrow::Cow;
 use std::fmt;
 
+mod cols;
+pub use cols::Cols;
+
 /// A value bound to or read from SQL.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Val {
@@ -126,70 +129,6 @@ pub enum Ty {
     Dec,
     /// Select it as `CAST(x AS TEXT)`.
     Json,
-}
-
-/// The columns of one row read from a table, decoded with errors instead of defaults: a NULL
-/// or a value of another type where the row type says otherwise is a [`DbError`] naming the
-/// table and the column's position.
-pub struct Cols<'a> {
-    table: &'static str,
-    row: &'a [Val],
-}
-
-impl<'a> Cols<'a> {
-    pub fn new(table: &'static str, row: &'a [Val]) -> Self {
-        Cols { table, row }
-    }
-
-    fn get(&self, i: usize) -> Result<&'a Val, DbError> {
-        self.row
-            .get(i)
-            .ok_or_else(|| self.bad(i, "a column", "nothing"))
-    }
-
-    fn bad(&self, i: usize, want: &str, got: &str) -> DbError {
-        DbError {
-            context: format!("reading a row of {}", self.table),
-            message: format!("column {} should be {want}, found {got}", i + 1),
-        }
-    }
-
-    pub fn int(&self, i: usize) -> Result<i64, DbError> {
-        let v = self.get(i)?;
-        v.as_i64()
-            .ok_or_else(|| self.bad(i, "an integer", &format!("{v:?}")))
-    }
-
-    pub fn opt_int(&self, i: usize) -> Option<i64> {
-        self.row.get(i).and_then(Val::as_i64)
-    }
-
-    pub fn text(&self, i: usize) -> Result<String, DbError> {
-        let v = self.get(i)?;
-        v.as_str()
-            .map(str::to_owned)
-            .ok_or_else(|| self.bad(i, "text", &format!("{v:?}")))
-    }
-
-    pub fn opt_text(&self, i: usize) -> Option<String> {
-        self.row.get(i).and_then(Val::as_str).map(str::to_owned)
-    }
-
-    pub fn date(&self, i: usize) -> Result<NaiveDate, DbError> {
-        let v = self.get(i)?;
-        v.as_date()
-            .ok_or_else(|| self.bad(i, "a date", &format!("{v:?}")))
-    }
-
-    pub fn opt_date(&self, i: usize) -> Option<NaiveDate> {
-        self.row.get(i).and_then(Val::as_date)
-    }
-
-    pub fn dec(&self, i: usize) -> Result<Decimal, DbError> {
-        let v = self.get(i)?;
-        v.as_dec()
-            .ok_or_else(|| self.bad(i, "a decimal", &format!("{v:?}")))
-    }
 }
 
 /// A database error with what was being done.
@@ -394,6 +333,24 @@ impl Conn {
             };
         }
         Ok(changed)
+    }
+
+    /// Runs an `INSERT … RETURNING id` into `table` and reads the new row's id: an error, not
+    /// a default, when the database returns none.
+    pub fn insert_id(
+        &mut self,
+        table: &'static str,
+        sql: &str,
+        params: &[Val],
+    ) -> Result<i64, DbError> {
+        let rows = self.query(sql, params, &[Ty::Int])?;
+        match rows.first() {
+            Some(r) => Cols::new(table, r).int(0),
+            None => Err(DbError {
+                context: format!("inserting into {table}"),
+                message: "the database returned no id".into(),
+            }),
+        }
     }
 
     /// One value from a query that returns one row and one column.
