@@ -121,7 +121,7 @@ impl Store {
             let id = s.conn.insert_id(
                 "assessment_runs",
                 "INSERT INTO assessment_runs (org_id, period, policy_name, policy_hash, scorecard, created_at, actor) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
                 &[
                     Val::Int(org.id),
                     Val::text(period),

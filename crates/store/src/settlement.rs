@@ -130,7 +130,7 @@ impl Store {
             let id = s.conn.insert_id(
                 "settlement_runs",
                 "INSERT INTO settlement_runs (org_id, period, policy_name, policy_hash, created_at, actor) \
-                 VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                 VALUES ($1, $2, $3, $4, $5, $6)",
                 &[
                     Val::Int(org.id),
                     Val::text(period.to_string()),

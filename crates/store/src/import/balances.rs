@@ -3,6 +3,7 @@
 //! period holds no balances yet, through a staging table and a merge otherwise.
 
 use super::{Changes, ImportError, ImportOptions, Progress, rows_error};
+use crate::backend::BulkBalances;
 use crate::sql::{Conn, DbError, db_err, pg_msg};
 use crate::{Org, Store, StoreError};
 use chrono::NaiveDate;
@@ -20,9 +21,17 @@ impl Store {
         options: &ImportOptions,
         progress: Progress<'_>,
     ) -> Result<(usize, Changes, Vec<String>), ImportError> {
-        if matches!(self.conn, Conn::Sqlite(_)) {
-            return self.stream_balances_sqlite(org, path, options, progress);
+        match self.backend().bulk_balances() {
+            BulkBalances::PreparedStream => {
+                return self.stream_balances_sqlite(org, path, options, progress);
+            }
+            BulkBalances::Copy => {}
         }
+        let merge = format!(
+            "INSERT INTO balances (account_id, day, balance_fen) SELECT account_id, day, balance_fen FROM balances_in {}",
+            self.backend()
+                .upsert_tail("balances", &["account_id", "day"], &["balance_fen"])
+        );
         let accounts = self.code_map("accounts", org)?;
         // (account id, day as days since 1970, fen, row)
         let mut rows: Vec<(i64, i32, i64, u32)> = Vec::new();
@@ -64,7 +73,7 @@ impl Store {
             let written = match &mut s.conn {
                 Conn::Sqlite(_) => {
                     return Err(ImportError::Store(StoreError::Invalid(
-                        "internal: SQLite balances are imported by the streaming path".into(),
+                        "internal: balances take the COPY path only on PostgreSQL".into(),
                     )));
                 }
                 Conn::Postgres(c) => {
@@ -90,12 +99,7 @@ impl Store {
                     };
                     copy_balances(c, target, &rows, &day_text, &mut |d| progress("write", d, total))?;
                     if overlap {
-                        c.execute(
-                            "INSERT INTO balances (account_id, day, balance_fen) SELECT account_id, day, balance_fen FROM balances_in \
-                             ON CONFLICT (account_id, day) DO UPDATE SET balance_fen = excluded.balance_fen \
-                             WHERE balances.balance_fen <> excluded.balance_fen",
-                            &[],
-                        )
+                        c.execute(merge.as_str(), &[])
                         .map_err(|e| db_err("merging balances")(&pg_msg(&e)))?
                     } else {
                         total
@@ -185,6 +189,13 @@ impl Store {
         let accounts = &accounts;
         let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or(NaiveDate::MIN);
         self.transaction(|s| {
+            let b = s.backend();
+            let insert = b
+                .render(&format!(
+                    "INSERT INTO balances (account_id, day, balance_fen) VALUES ($1, $2, $3) {}",
+                    b.upsert_tail("balances", &["account_id", "day"], &["balance_fen"])
+                ))
+                .into_owned();
             let Conn::Sqlite(c) = &mut s.conn else {
                 return Err(ImportError::Store(StoreError::Invalid("not SQLite".into())));
             };
@@ -231,11 +242,7 @@ impl Store {
                 let mut written = 0u64;
                 let mut failure: Option<DbError> = None;
                 let mut days: HashMap<i32, String> = HashMap::new();
-                match c.prepare_cached(
-                    "INSERT INTO balances (account_id, day, balance_fen) VALUES (?1, ?2, ?3) \
-                     ON CONFLICT (account_id, day) DO UPDATE SET balance_fen = excluded.balance_fen \
-                     WHERE balance_fen <> excluded.balance_fen",
-                ) {
+                match c.prepare_cached(&insert) {
                     Err(e) => failure = Some(db_err("preparing the balances insert")(&e)),
                     Ok(mut st) => {
                         for batch in &rx {
@@ -244,7 +251,8 @@ impl Store {
                             }
                             for (acct, day, fen) in &batch.rows {
                                 let text = days.entry(*day).or_insert_with(|| {
-                                    (epoch + chrono::Days::new(u64::try_from(*day).unwrap_or(0))).to_string()
+                                    (epoch + chrono::Days::new(u64::try_from(*day).unwrap_or(0)))
+                                        .to_string()
                                 });
                                 match st.execute(rusqlite::params![acct, text.as_str(), fen]) {
                                     Ok(n) => written += n as u64,
@@ -259,9 +267,9 @@ impl Store {
                     }
                 }
                 for _ in &rx {}
-                let read = reader
-                    .join()
-                    .map_err(|_| ImportError::Store(StoreError::Invalid("the reader thread failed".into())));
+                let read = reader.join().map_err(|_| {
+                    ImportError::Store(StoreError::Invalid("the reader thread failed".into()))
+                });
                 (read, written, failure)
             });
             let (summary, mut duplicates) = read?;

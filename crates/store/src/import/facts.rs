@@ -28,23 +28,13 @@ impl Store {
             .enumerate()
             .map(|(i, (_, t))| format!("${}{}", i + 1, marker(*t)))
             .collect();
-        let updated: Vec<&(&str, Ty)> = cols.iter().filter(|(c, _)| !key.contains(c)).collect();
-        let set: Vec<String> = updated
-            .iter()
-            .map(|(c, _)| format!("{c} = excluded.{c}"))
-            .collect();
-        let differs: Vec<String> = updated
-            .iter()
-            .map(|(c, _)| format!("{table}.{c} IS DISTINCT FROM excluded.{c}"))
-            .collect();
         let names: Vec<&str> = cols.iter().map(|c| c.0).collect();
+        let updated: Vec<&str> = names.iter().copied().filter(|c| !key.contains(c)).collect();
         let sql = format!(
-            "INSERT INTO {table} ({}) VALUES ({}) ON CONFLICT ({}) DO UPDATE SET {} WHERE {}",
+            "INSERT INTO {table} ({}) VALUES ({}) {}",
             names.join(", "),
             values.join(", "),
-            key.join(", "),
-            set.join(", "),
-            differs.join(" OR ")
+            self.backend().upsert_tail(table, key, &updated)
         );
         let mut written = 0;
         let total = rows.len() as u64;

@@ -1,9 +1,9 @@
 //! Importing the tables of the data contract: all or nothing, every bad row reported,
 //! idempotent (re-importing the same file changes nothing), audited.
 //!
-//! One module per kind of table: [`master`] data (org units, tracks, grades, clients,
-//! accounts) and [`managers`] are diffed against what is stored and audited field by field;
-//! [`ownership`] goes through the ledger's rules; [`facts`] are upserted by key; [`balances`]
+//! One module per kind of table: `master` data (org units, tracks, grades, clients,
+//! accounts) and `managers` are diffed against what is stored and audited field by field;
+//! `ownership` goes through the ledger's rules; `facts` are upserted by key; `balances`
 //! take a bulk path.
 
 mod balances;

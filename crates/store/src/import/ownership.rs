@@ -187,7 +187,7 @@ impl Store {
                 let id = s.conn.insert_id(
                     "ownership",
                     "INSERT INTO ownership (org_id, client_id, account_id, manager_id, ratio, valid_from, valid_to, recorded_at) \
-                     VALUES ($1, $2, $3, $4, $5{dec}, $6, $7, $8) RETURNING id",
+                     VALUES ($1, $2, $3, $4, $5{dec}, $6, $7, $8)",
                     &[
                         Val::Int(org.id),
                         Val::Int(v.subject.0),

@@ -1,14 +1,19 @@
-//! A thin layer over the two drivers: one SQL text (with `$1…` placeholders and a few dialect
-//! markers) runs on SQLite and on PostgreSQL, with values of one small type.
+//! A thin layer over the drivers: one SQL text (with `$1…` placeholders and a few dialect
+//! markers) runs on SQLite and on PostgreSQL, with values of one small type. What differs
+//! between the databases is answered by their [`Backend`]s (see [`crate::backend`]).
 //!
 //! Markers: `{dec}` after a placeholder marks an exact decimal passed as text (PostgreSQL casts
 //! it to NUMERIC); `{json}` marks JSON text (cast to JSONB). Reading uses `CAST(x AS TEXT)` for
 //! decimals and JSON, which both databases understand.
 
+use crate::backend::{Backend, postgres, sqlite};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use rust_decimal::Decimal;
 use std::borrow::Cow;
 use std::fmt;
+
+pub use crate::backend::Dialect;
+pub use crate::backend::postgres::pg_msg;
 
 mod cols;
 pub use cols::Cols;
@@ -150,19 +155,17 @@ impl DbError {
     /// Whether the database refused a row because a unique key or index already holds it (two
     /// requests that did the same thing at once: the second is "already done", not a failure).
     pub fn is_unique_violation(&self) -> bool {
-        let m = &self.message;
-        m.contains("UNIQUE constraint failed")
-            || m.contains("PRIMARY KEY constraint failed")
-            || m.contains("duplicate key value violates unique constraint")
+        Dialect::ALL
+            .iter()
+            .any(|d| d.backend().is_unique_violation(&self.message))
     }
 
     /// Whether the database gave up waiting for a lock (SQLite's busy timeout, a PostgreSQL
     /// deadlock or serialisation failure): the request may be tried again.
     pub fn is_busy(&self) -> bool {
-        let m = &self.message;
-        m.contains("database is locked")
-            || m.contains("deadlock detected")
-            || m.contains("could not serialize access")
+        Dialect::ALL
+            .iter()
+            .any(|d| d.backend().is_busy(&self.message))
     }
 }
 
@@ -174,17 +177,11 @@ pub fn db_err(context: impl Into<String>) -> impl FnOnce(&dyn fmt::Display) -> D
     }
 }
 
-/// A connection to one of the two databases.
+/// A connection to one of the databases. The driver calls dispatch to the connection's
+/// backend module ([`crate::backend`]); the SQL is rendered for it first.
 pub enum Conn {
     Sqlite(rusqlite::Connection),
-    Postgres(Box<postgres::Client>),
-}
-
-/// Which database a connection talks to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Dialect {
-    Sqlite,
-    Postgres,
+    Postgres(Box<::postgres::Client>),
 }
 
 impl Conn {
@@ -195,40 +192,28 @@ impl Conn {
         }
     }
 
-    fn render<'a>(&self, sql: &'a str) -> Cow<'a, str> {
-        render(self.dialect(), sql)
+    /// The SQL the connection's database speaks.
+    pub fn backend(&self) -> &'static dyn Backend {
+        self.dialect().backend()
     }
 
     /// Runs statements without parameters (DDL, BEGIN, COMMIT).
     pub fn batch(&mut self, sql: &str) -> Result<(), DbError> {
-        let ctx = || format!("running {}", first_line(sql));
         match self {
-            Conn::Sqlite(c) => c.execute_batch(sql).map_err(|e| db_err(ctx())(&e)),
-            Conn::Postgres(c) => c.batch_execute(sql).map_err(|e| db_err(ctx())(&pg_msg(&e))),
+            Conn::Sqlite(c) => sqlite::batch(c, sql),
+            Conn::Postgres(c) => postgres::batch(c, sql),
         }
+        .map_err(|message| running(sql, message))
     }
 
     /// Executes one statement; returns the number of rows changed.
     pub fn exec(&mut self, sql: &str, params: &[Val]) -> Result<u64, DbError> {
-        let text = self.render(sql).into_owned();
-        let ctx = || format!("running {}", first_line(sql));
+        let text = self.backend().render(sql);
         match self {
-            Conn::Sqlite(c) => {
-                let mut st = c.prepare_cached(&text).map_err(|e| db_err(ctx())(&e))?;
-                let n = st
-                    .execute(rusqlite::params_from_iter(params.iter().map(SqliteVal)))
-                    .map_err(|e| db_err(ctx())(&e))?;
-                Ok(n as u64)
-            }
-            Conn::Postgres(c) => {
-                let refs: Vec<&(dyn postgres::types::ToSql + Sync)> = params
-                    .iter()
-                    .map(|p| p as &(dyn postgres::types::ToSql + Sync))
-                    .collect();
-                c.execute(text.as_str(), &refs)
-                    .map_err(|e| db_err(ctx())(&pg_msg(&e)))
-            }
+            Conn::Sqlite(c) => sqlite::exec(c, &text, params),
+            Conn::Postgres(c) => postgres::exec(c, &text, params),
         }
+        .map_err(|message| running(sql, message))
     }
 
     /// Runs a query and reads each row's columns as the given types.
@@ -238,44 +223,12 @@ impl Conn {
         params: &[Val],
         types: &[Ty],
     ) -> Result<Vec<Vec<Val>>, DbError> {
-        let text = self.render(sql).into_owned();
-        let ctx = || format!("running {}", first_line(sql));
+        let text = self.backend().render(sql);
         match self {
-            Conn::Sqlite(c) => {
-                let mut st = c.prepare_cached(&text).map_err(|e| db_err(ctx())(&e))?;
-                let mut rows = st
-                    .query(rusqlite::params_from_iter(params.iter().map(SqliteVal)))
-                    .map_err(|e| db_err(ctx())(&e))?;
-                let mut out = Vec::new();
-                while let Some(row) = rows.next().map_err(|e| db_err(ctx())(&e))? {
-                    let mut vals = Vec::with_capacity(types.len());
-                    for (i, ty) in types.iter().enumerate() {
-                        let v = row.get_ref(i).map_err(|e| db_err(ctx())(&e))?;
-                        vals.push(from_sqlite(v, *ty).map_err(|e| db_err(ctx())(&e))?);
-                    }
-                    out.push(vals);
-                }
-                Ok(out)
-            }
-            Conn::Postgres(c) => {
-                let refs: Vec<&(dyn postgres::types::ToSql + Sync)> = params
-                    .iter()
-                    .map(|p| p as &(dyn postgres::types::ToSql + Sync))
-                    .collect();
-                let rows = c
-                    .query(text.as_str(), &refs)
-                    .map_err(|e| db_err(ctx())(&pg_msg(&e)))?;
-                let mut out = Vec::with_capacity(rows.len());
-                for row in rows {
-                    let mut vals = Vec::with_capacity(types.len());
-                    for (i, ty) in types.iter().enumerate() {
-                        vals.push(from_pg(&row, i, *ty).map_err(|e| db_err(ctx())(&e))?);
-                    }
-                    out.push(vals);
-                }
-                Ok(out)
-            }
+            Conn::Sqlite(c) => sqlite::query(c, &text, params, types),
+            Conn::Postgres(c) => postgres::query(c, &text, params, types),
         }
+        .map_err(|message| running(sql, message))
     }
 
     /// Inserts many rows with multi-row `VALUES` statements: `head` is `INSERT INTO t (a, b)`,
@@ -335,15 +288,16 @@ impl Conn {
         Ok(changed)
     }
 
-    /// Runs an `INSERT … RETURNING id` into `table` and reads the new row's id: an error, not
-    /// a default, when the database returns none.
+    /// Runs an `INSERT` into `table` and reads the new row's id (the backend's
+    /// [`Backend::insert_returning_id`]): an error, not a default, when none comes back.
     pub fn insert_id(
         &mut self,
         table: &'static str,
-        sql: &str,
+        insert: &str,
         params: &[Val],
     ) -> Result<i64, DbError> {
-        let rows = self.query(sql, params, &[Ty::Int])?;
+        let sql = self.backend().insert_returning_id(insert);
+        let rows = self.query(&sql, params, &[Ty::Int])?;
         match rows.first() {
             Some(r) => Cols::new(table, r).int(0),
             None => Err(DbError {
@@ -364,202 +318,22 @@ impl Conn {
     }
 }
 
+/// The error of running `sql`, named by its first line.
+fn running(sql: &str, message: String) -> DbError {
+    DbError {
+        context: format!("running {}", first_line(sql)),
+        message,
+    }
+}
+
 fn first_line(sql: &str) -> String {
     let line = sql.trim().lines().next().unwrap_or("");
     line.chars().take(80).collect()
 }
 
-/// The driver's message, with PostgreSQL's detail when there is one.
-pub fn pg_msg(e: &postgres::Error) -> String {
-    match e.as_db_error() {
-        Some(db) => match db.detail() {
-            Some(d) => format!("{} ({d})", db.message()),
-            None => db.message().to_owned(),
-        },
-        None => e.to_string(),
-    }
-}
-
-/// Rewrites the dialect markers and, for SQLite, `$n` into `?n`. Text inside string literals
-/// (`'…'`, with `''` for a quote) and quoted identifiers (`"…"`) is left as it is.
+/// Rewrites the dialect markers and placeholders for the backend (see [`Backend::render`]).
 pub fn render(dialect: Dialect, sql: &str) -> Cow<'_, str> {
-    let markers = |s: &str| -> String {
-        match dialect {
-            Dialect::Postgres => s
-                .replace("{dec}", "::text::numeric")
-                .replace("{json}", "::text::jsonb"),
-            Dialect::Sqlite => s.replace("{dec}", "").replace("{json}", ""),
-        }
-    };
-    let needs_work = match dialect {
-        Dialect::Postgres => sql.contains('{'),
-        Dialect::Sqlite => sql.contains('{') || sql.contains('$'),
-    };
-    if !needs_work {
-        return Cow::Borrowed(sql);
-    }
-    // Outside literals markers and placeholders are rewritten; inside, nothing is.
-    let mut out = String::with_capacity(sql.len() + 16);
-    let mut code = String::new();
-    let mut chars = sql.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == '\'' || c == '"' {
-            out.push_str(&rewrite_code(dialect, &markers(&code)));
-            code.clear();
-            out.push(c);
-            while let Some(d) = chars.next() {
-                out.push(d);
-                if d == c {
-                    if chars.peek() == Some(&c) {
-                        // A doubled quote stays inside the literal.
-                        if let Some(e) = chars.next() {
-                            out.push(e);
-                        }
-                    } else {
-                        break;
-                    }
-                }
-            }
-        } else {
-            code.push(c);
-        }
-    }
-    out.push_str(&rewrite_code(dialect, &markers(&code)));
-    Cow::Owned(out)
-}
-
-/// `$n` → `?n` on SQLite, in SQL text that holds no literal.
-fn rewrite_code(dialect: Dialect, code: &str) -> String {
-    match dialect {
-        Dialect::Postgres => code.to_owned(),
-        Dialect::Sqlite => code.replace('$', "?"),
-    }
-}
-
-struct SqliteVal<'a>(&'a Val);
-
-impl rusqlite::ToSql for SqliteVal<'_> {
-    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
-        use rusqlite::types::{ToSqlOutput, Value};
-        Ok(match self.0 {
-            Val::Null => ToSqlOutput::Owned(Value::Null),
-            Val::Int(i) => ToSqlOutput::Owned(Value::Integer(*i)),
-            Val::Text(s) => ToSqlOutput::Borrowed(rusqlite::types::ValueRef::Text(s.as_bytes())),
-            Val::Bool(b) => ToSqlOutput::Owned(Value::Integer(i64::from(*b))),
-            Val::Date(d) => ToSqlOutput::Owned(Value::Text(d.to_string())),
-            Val::DateTime(d) => {
-                ToSqlOutput::Owned(Value::Text(d.format("%Y-%m-%d %H:%M:%S").to_string()))
-            }
-            Val::Time(t) => ToSqlOutput::Owned(Value::Text(t.to_rfc3339())),
-            Val::Dec(d) => ToSqlOutput::Owned(Value::Text(d.normalize().to_string())),
-            Val::Json(j) => ToSqlOutput::Owned(Value::Text(j.to_string())),
-        })
-    }
-}
-
-fn from_sqlite(v: rusqlite::types::ValueRef<'_>, ty: Ty) -> Result<Val, String> {
-    use rusqlite::types::ValueRef as R;
-    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
-    Ok(match (v, ty) {
-        (R::Null, _) => Val::Null,
-        (R::Integer(i), Ty::Int) => Val::Int(i),
-        (R::Integer(i), Ty::Bool) => Val::Bool(i != 0),
-        (R::Integer(i), Ty::Text) => Val::Text(i.to_string()),
-        (R::Integer(i), Ty::Dec) => Val::Dec(Decimal::from(i)),
-        (R::Text(t), Ty::Text) => Val::Text(text(t)),
-        (R::Text(t), Ty::Int) => Val::Int(
-            text(t)
-                .parse()
-                .map_err(|_| format!("not an integer: {}", text(t)))?,
-        ),
-        (R::Text(t), Ty::Date) => {
-            let s = text(t);
-            Val::Date(s.parse().map_err(|_| format!("not a date: {s}"))?)
-        }
-        (R::Text(t), Ty::DateTime) => {
-            let s = text(t);
-            Val::DateTime(
-                NaiveDateTime::parse_from_str(&s, "%Y-%m-%d %H:%M:%S")
-                    .or_else(|_| NaiveDateTime::parse_from_str(&s, "%Y-%m-%d %H:%M"))
-                    .map_err(|_| format!("not a time stamp: {s}"))?,
-            )
-        }
-        (R::Text(t), Ty::Dec) => {
-            let s = text(t);
-            Val::Dec(kejing_engine::parse_decimal(&s).map_err(|_| format!("not a decimal: {s}"))?)
-        }
-        (R::Text(t), Ty::Json) => Val::Json(serde_json::from_slice(t).map_err(|e| e.to_string())?),
-        (other, ty) => return Err(format!("unexpected value {other:?} for {ty:?}")),
-    })
-}
-
-fn from_pg(row: &postgres::Row, i: usize, ty: Ty) -> Result<Val, String> {
-    let e = |e: postgres::Error| e.to_string();
-    Ok(match ty {
-        Ty::Int => row
-            .try_get::<_, Option<i64>>(i)
-            .map_err(e)?
-            .map_or(Val::Null, Val::Int),
-        Ty::Text => row
-            .try_get::<_, Option<String>>(i)
-            .map_err(e)?
-            .map_or(Val::Null, Val::Text),
-        Ty::Bool => row
-            .try_get::<_, Option<bool>>(i)
-            .map_err(e)?
-            .map_or(Val::Null, Val::Bool),
-        Ty::Date => row
-            .try_get::<_, Option<NaiveDate>>(i)
-            .map_err(e)?
-            .map_or(Val::Null, Val::Date),
-        Ty::DateTime => row
-            .try_get::<_, Option<NaiveDateTime>>(i)
-            .map_err(e)?
-            .map_or(Val::Null, Val::DateTime),
-        Ty::Dec => match row.try_get::<_, Option<String>>(i).map_err(e)? {
-            None => Val::Null,
-            Some(s) => Val::Dec(
-                kejing_engine::parse_decimal(&s).map_err(|_| format!("not a decimal: {s}"))?,
-            ),
-        },
-        Ty::Json => match row.try_get::<_, Option<String>>(i).map_err(e)? {
-            None => Val::Null,
-            Some(s) => Val::Json(serde_json::from_str(&s).map_err(|e| e.to_string())?),
-        },
-    })
-}
-
-impl postgres::types::ToSql for Val {
-    fn to_sql(
-        &self,
-        ty: &postgres::types::Type,
-        out: &mut postgres::types::private::BytesMut,
-    ) -> Result<postgres::types::IsNull, Box<dyn std::error::Error + Sync + Send>> {
-        use postgres::types::IsNull;
-        match self {
-            Val::Null => Ok(IsNull::Yes),
-            Val::Int(i) => {
-                if *ty == postgres::types::Type::INT4 {
-                    i32::try_from(*i)?.to_sql(ty, out)
-                } else {
-                    i.to_sql(ty, out)
-                }
-            }
-            Val::Text(s) => s.to_sql(ty, out),
-            Val::Bool(b) => b.to_sql(ty, out),
-            Val::Date(d) => d.to_sql(ty, out),
-            Val::DateTime(d) => d.to_sql(ty, out),
-            Val::Time(t) => t.to_sql(ty, out),
-            Val::Dec(d) => d.normalize().to_string().to_sql(ty, out),
-            Val::Json(j) => j.to_string().to_sql(ty, out),
-        }
-    }
-
-    fn accepts(_ty: &postgres::types::Type) -> bool {
-        true
-    }
-
-    postgres::types::to_sql_checked!();
+    dialect.backend().render(sql)
 }
 
 #[cfg(test)]
