@@ -2,7 +2,7 @@
 //! into the manager's effective-dated history (and the current row once it is in effect), with
 //! the audit trail. Until then nothing changes.
 
-use crate::sql::{Ty, Val};
+use crate::sql::{Cols, DbError, Ty, Val};
 use crate::workflow::{PROPOSAL, ProposalStatus};
 use crate::{Org, Store, StoreError};
 use chrono::{NaiveDate, Utc};
@@ -53,6 +53,59 @@ pub struct NewResult {
     pub trace: serde_json::Value,
 }
 
+const RUN_COLS: &str = "id, period, policy_name, scorecard, CAST(created_at AS TEXT), actor";
+const RUN_TYS: &[Ty] = &[Ty::Int, Ty::Text, Ty::Text, Ty::Text, Ty::Text, Ty::Text];
+
+fn run_of(r: &[Val]) -> Result<AssessmentRun, DbError> {
+    let c = Cols::new("assessment_runs", r);
+    Ok(AssessmentRun {
+        id: c.int(0)?,
+        period: c.text(1)?,
+        policy: c.text(2)?,
+        scorecard: c.text(3)?,
+        created_at: c.text(4)?,
+        actor: c.text(5)?,
+    })
+}
+
+const RESULT_COLS: &str = "run_id, manager, CAST(score AS TEXT), rank, rank_group, group_size, grade, new_grade, decision, reason, CAST(items AS TEXT), status, approved_by, effective_on";
+const RESULT_TYS: &[Ty] = &[
+    Ty::Int,
+    Ty::Text,
+    Ty::Dec,
+    Ty::Int,
+    Ty::Text,
+    Ty::Int,
+    Ty::Text,
+    Ty::Text,
+    Ty::Text,
+    Ty::Text,
+    Ty::Json,
+    Ty::Text,
+    Ty::Text,
+    Ty::Date,
+];
+
+fn result_of(r: &[Val]) -> Result<AssessmentRow, DbError> {
+    let c = Cols::new("assessment_results", r);
+    Ok(AssessmentRow {
+        run: c.int(0)?,
+        manager: c.text(1)?,
+        score: c.dec(2)?,
+        rank: c.int(3)?,
+        group: c.text(4)?,
+        group_size: c.int(5)?,
+        grade: c.opt_text(6),
+        new_grade: c.opt_text(7),
+        decision: c.text(8)?,
+        reason: c.text(9)?,
+        items: c.json(10)?,
+        status: c.text(11)?,
+        approved_by: c.opt_text(12),
+        effective_on: c.opt_date(13),
+    })
+}
+
 impl Store {
     /// Stores an assessment run with its results as proposals. Audited.
     pub fn save_assessment(
@@ -65,24 +118,20 @@ impl Store {
     ) -> Result<i64, StoreError> {
         let actor = self.actor().to_owned();
         self.transaction(|s| {
-            let id = s
-                .conn
-                .scalar(
-                    "INSERT INTO assessment_runs (org_id, period, policy_name, policy_hash, scorecard, created_at, actor) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-                    &[
-                        Val::Int(org.id),
-                        Val::text(period),
-                        Val::text(policy.0),
-                        Val::text(policy.1),
-                        Val::text(scorecard),
-                        Val::Time(Utc::now()),
-                        Val::Text(actor),
-                    ],
-                    Ty::Int,
-                )?
-                .as_i64()
-                .unwrap_or(0);
+            let id = s.conn.insert_id(
+                "assessment_runs",
+                "INSERT INTO assessment_runs (org_id, period, policy_name, policy_hash, scorecard, created_at, actor) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                &[
+                    Val::Int(org.id),
+                    Val::text(period),
+                    Val::text(policy.0),
+                    Val::text(policy.1),
+                    Val::text(scorecard),
+                    Val::Time(Utc::now()),
+                    Val::Text(actor),
+                ],
+            )?;
             let rows: Vec<Vec<Val>> = results
                 .iter()
                 .map(|r| {
@@ -124,53 +173,26 @@ impl Store {
 
     pub fn assessment_runs(&mut self, org: &Org) -> Result<Vec<AssessmentRun>, StoreError> {
         let rows = self.conn.query(
-            "SELECT id, period, policy_name, scorecard, CAST(created_at AS TEXT), actor FROM assessment_runs WHERE org_id = $1 ORDER BY id DESC",
+            &format!("SELECT {RUN_COLS} FROM assessment_runs WHERE org_id = $1 ORDER BY id DESC"),
             &[Val::Int(org.id)],
-            &[Ty::Int, Ty::Text, Ty::Text, Ty::Text, Ty::Text, Ty::Text],
+            RUN_TYS,
         )?;
-        Ok(rows
-            .iter()
-            .map(|r| AssessmentRun {
-                id: r[0].as_i64().unwrap_or(0),
-                period: r[1].to_cell(),
-                policy: r[2].to_cell(),
-                scorecard: r[3].to_cell(),
-                created_at: r[4].to_cell(),
-                actor: r[5].to_cell(),
-            })
-            .collect())
+        Ok(rows.iter().map(|r| run_of(r)).collect::<Result<_, _>>()?)
     }
 
     /// The results of a run, by manager.
     pub fn assessment_rows(&mut self, run: i64) -> Result<Vec<AssessmentRow>, StoreError> {
         let rows = self.conn.query(
-            "SELECT run_id, manager, CAST(score AS TEXT), rank, rank_group, group_size, grade, new_grade, decision, reason, CAST(items AS TEXT), status, approved_by, effective_on \
-             FROM assessment_results WHERE run_id = $1 ORDER BY manager",
+            &format!(
+                "SELECT {RESULT_COLS} FROM assessment_results WHERE run_id = $1 ORDER BY manager"
+            ),
             &[Val::Int(run)],
-            &[Ty::Int, Ty::Text, Ty::Dec, Ty::Int, Ty::Text, Ty::Int, Ty::Text, Ty::Text, Ty::Text, Ty::Text, Ty::Json, Ty::Text, Ty::Text, Ty::Date],
+            RESULT_TYS,
         )?;
         Ok(rows
-            .into_iter()
-            .map(|r| AssessmentRow {
-                run: r[0].as_i64().unwrap_or(0),
-                manager: r[1].to_cell(),
-                score: r[2].as_dec().unwrap_or_default(),
-                rank: r[3].as_i64().unwrap_or(0),
-                group: r[4].to_cell(),
-                group_size: r[5].as_i64().unwrap_or(0),
-                grade: r[6].as_str().map(str::to_owned),
-                new_grade: r[7].as_str().map(str::to_owned),
-                decision: r[8].to_cell(),
-                reason: r[9].to_cell(),
-                items: match &r[10] {
-                    Val::Json(j) => j.clone(),
-                    _ => serde_json::Value::Null,
-                },
-                status: r[11].to_cell(),
-                approved_by: r[12].as_str().map(str::to_owned),
-                effective_on: r[13].as_date(),
-            })
-            .collect())
+            .iter()
+            .map(|r| result_of(r))
+            .collect::<Result<_, _>>()?)
     }
 
     /// The stored trace of one manager's assessment.
@@ -184,10 +206,10 @@ impl Store {
             &[Val::Int(run), Val::text(manager)],
             &[Ty::Json],
         )?;
-        Ok(rows.first().and_then(|r| match &r[0] {
-            Val::Json(j) => Some(j.clone()),
-            _ => None,
-        }))
+        Ok(rows
+            .first()
+            .map(|r| Cols::new("assessment_results", r).json(0))
+            .transpose()?)
     }
 
     /// Approves proposals of a run (all, or those of `managers`): each grade change is written
@@ -251,12 +273,13 @@ impl Store {
                 let Some(c) = cur.first() else {
                     return Err(StoreError::Invalid(format!("manager {} is no longer in the managers table", r.manager)));
                 };
+                let current_status = Cols::new("managers", c).text(6)?;
                 let status = match r.decision.as_str() {
                     "dismiss" => "dismissed".to_owned(),
                     "confirm" => "active".to_owned(),
-                    _ => c[6].to_cell(),
+                    _ => current_status.clone(),
                 };
-                let changes = r.new_grade != r.grade || status != c[6].to_cell();
+                let changes = r.new_grade != r.grade || status != current_status;
                 if changes {
                     s.conn.exec(
                         "INSERT INTO manager_history (manager_id, effective_on, org_unit, track, grade, tier, staff_grade, status, recorded_at) \
@@ -296,7 +319,7 @@ impl Store {
                     "approve",
                     "assessment_results",
                     &format!("{run}/{}", r.manager),
-                    Some(serde_json::json!({"grade": r.grade, "status": c[6].to_cell()})),
+                    Some(serde_json::json!({"grade": r.grade, "status": current_status})),
                     Some(serde_json::json!({"grade": r.new_grade, "status": status, "decision": r.decision, "effective_on": effective.to_string()})),
                 )?;
             }
@@ -330,7 +353,8 @@ impl Store {
                         &[Ty::Int],
                     )?
                     .first()
-                    .and_then(|r| r[0].as_i64())
+                    .map(|r| Cols::new("managers", r).int(0))
+                    .transpose()?
                     .ok_or_else(|| StoreError::Invalid(format!("there is no customer manager {}", x.manager)))?;
                 let key = [
                     Val::Int(id),
@@ -347,7 +371,8 @@ impl Store {
                         &[Ty::Dec],
                     )?
                     .first()
-                    .and_then(|r| r[0].as_dec());
+                    .map(|r| Cols::new("scores", r).dec(0))
+                    .transpose()?;
                 s.conn.exec(
                     "DELETE FROM scores WHERE manager_id = $1 AND period = $2 AND rater = $3 AND dimension = $4 AND item = $5",
                     &key,
@@ -395,7 +420,10 @@ impl Store {
         )?;
         Ok(rows
             .iter()
-            .filter_map(|r| Some(((r[0].to_cell(), r[1].to_cell()), r[2].as_dec()?)))
-            .collect())
+            .map(|r| {
+                let c = Cols::new("scores", r);
+                Ok(((c.text(0)?, c.text(1)?), c.dec(2)?))
+            })
+            .collect::<Result<_, DbError>>()?)
     }
 }

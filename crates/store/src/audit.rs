@@ -61,13 +61,12 @@ impl Store {
             AUDIT_TYS,
         )?;
         let more = rows.len() as i64 > limit;
-        Ok((
-            rows.into_iter()
-                .take(limit.max(0) as usize)
-                .map(|r| audit_entry(&r))
-                .collect(),
-            more,
-        ))
+        let entries = rows
+            .iter()
+            .take(limit.max(0) as usize)
+            .map(|r| audit_entry(r))
+            .collect::<Result<_, _>>()?;
+        Ok((entries, more))
     }
 }
 

@@ -103,9 +103,10 @@ impl Store {
                 )));
             }
             let actor = s.actor().to_owned();
-            let inserted = s.conn.scalar(
+            let inserted = s.conn.insert_id(
+                "disputes",
                 "INSERT INTO disputes (org_id, run_id, manager, item, reason, raised_by, raised_at, status) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, 'open') RETURNING id",
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, 'open')",
                 &[
                     Val::Int(org.id),
                     Val::Int(run),
@@ -115,12 +116,9 @@ impl Store {
                     Val::Text(actor),
                     Val::Time(Utc::now()),
                 ],
-                Ty::Int,
             );
             let id = match inserted {
-                Ok(v) => v.as_i64().ok_or_else(|| {
-                    StoreError::Invalid("the database returned no id for the dispute".into())
-                })?,
+                Ok(id) => id,
                 Err(e) if e.is_unique_violation() => {
                     return Err(StoreError::Conflict(format!(
                         "line {item:?} of {manager} on run #{run} is already disputed: wait for its decision"

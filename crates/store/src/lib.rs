@@ -1,8 +1,10 @@
 //! Storage for kejing: the embedded SQLite default and PostgreSQL, behind one `Store`.
 //!
-//! Both backends run the same SQL (see [`sql`]) and the same import logic; each has its own
-//! migrations in `migrations/<backend>/`. Bulk loads use each backend's fast path (prepared
-//! statements in one transaction on SQLite, `COPY` on PostgreSQL).
+//! Both backends run the same SQL (see [`sql`]) and the same import logic; what differs between
+//! them (placeholders, transactions, the organisation's write lock, upserts, new ids, the bulk
+//! path of balances) is answered by each one's [`backend::Backend`]. Each has its own migrations
+//! in `migrations/<backend>/`. Bulk loads use each backend's fast path (prepared statements in
+//! one transaction on SQLite, `COPY` on PostgreSQL).
 #![cfg_attr(
     not(test),
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
@@ -10,8 +12,10 @@
 
 pub mod assessment;
 pub mod audit;
+pub mod backend;
 pub mod backup;
 pub mod clock;
+pub mod dataset;
 pub mod disputes;
 pub mod import;
 pub mod login;
@@ -23,43 +27,12 @@ pub mod transfers;
 pub mod users;
 pub mod workflow;
 
+use backend::Backend;
 use chrono::Utc;
-use sql::{Conn, DbError, Dialect, Ty, Val, db_err, pg_msg};
+use sql::{Cols, Conn, DbError, Dialect, Ty, Val};
 use std::fmt;
 
 pub use import::{ImportError, ImportOptions, ImportReport};
-
-/// Migrations, in order. Never edit one once committed: add a new one.
-const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
-    (1, include_str!("../migrations/sqlite/0001_init.sql")),
-    (2, include_str!("../migrations/sqlite/0002_settlements.sql")),
-    (3, include_str!("../migrations/sqlite/0003_disputes.sql")),
-    (4, include_str!("../migrations/sqlite/0004_web.sql")),
-    (5, include_str!("../migrations/sqlite/0005_assessment.sql")),
-    (
-        6,
-        include_str!("../migrations/sqlite/0006_one_decision.sql"),
-    ),
-    (7, include_str!("../migrations/sqlite/0007_flow_keys.sql")),
-];
-const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
-    (1, include_str!("../migrations/postgres/0001_init.sql")),
-    (
-        2,
-        include_str!("../migrations/postgres/0002_settlements.sql"),
-    ),
-    (3, include_str!("../migrations/postgres/0003_disputes.sql")),
-    (4, include_str!("../migrations/postgres/0004_web.sql")),
-    (
-        5,
-        include_str!("../migrations/postgres/0005_assessment.sql"),
-    ),
-    (
-        6,
-        include_str!("../migrations/postgres/0006_one_decision.sql"),
-    ),
-    (7, include_str!("../migrations/postgres/0007_flow_keys.sql")),
-];
 
 /// An error of the store.
 #[derive(Debug)]
@@ -123,35 +96,7 @@ impl Store {
     /// date. `postgres://…` or `postgresql://…` selects PostgreSQL; `sqlite:PATH`, `sqlite::memory:`
     /// or a plain file path selects SQLite.
     pub fn open(url: &str) -> Result<Store, StoreError> {
-        let conn = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            let client = postgres::Client::connect(url, postgres::NoTls).map_err(|e| {
-                StoreError::Invalid(format!(
-                    "cannot connect to PostgreSQL at {}: {}. Check that the server runs and the URL (postgres://user@host:port/database) is right",
-                    redact(url),
-                    pg_msg(&e)
-                ))
-            })?;
-            Conn::Postgres(Box::new(client))
-        } else {
-            let path = url
-                .strip_prefix("sqlite://")
-                .or_else(|| url.strip_prefix("sqlite:"))
-                .unwrap_or(url);
-            let c = if path == ":memory:" {
-                rusqlite::Connection::open_in_memory()
-            } else {
-                rusqlite::Connection::open(path)
-            }
-            .map_err(|e| StoreError::Invalid(format!("cannot open SQLite database {path}: {e}")))?;
-            c.busy_timeout(std::time::Duration::from_secs(10))
-                .map_err(|e| db_err("setting the busy timeout")(&e))?;
-            c.execute_batch(
-                "PRAGMA page_size=16384; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; \
-                 PRAGMA foreign_keys=ON; PRAGMA cache_size=-262144; PRAGMA temp_store=MEMORY;",
-            )
-            .map_err(|e| db_err("configuring SQLite")(&e))?;
-            Conn::Sqlite(c)
-        };
+        let conn = backend::connect(url)?;
         let mut store = Store {
             conn,
             actor: "cli".to_owned(),
@@ -197,6 +142,11 @@ impl Store {
         self.conn.dialect()
     }
 
+    /// The SQL the store's database speaks (see [`backend`]).
+    pub fn backend(&self) -> &'static dyn Backend {
+        self.conn.backend()
+    }
+
     /// The URL without a password.
     pub fn url(&self) -> &str {
         &self.url
@@ -207,26 +157,23 @@ impl Store {
     }
 
     fn migrate(&mut self) -> Result<(), StoreError> {
-        let migrations = match self.dialect() {
-            Dialect::Sqlite => SQLITE_MIGRATIONS,
-            Dialect::Postgres => POSTGRES_MIGRATIONS,
-        };
-        let ts = match self.dialect() {
-            Dialect::Sqlite => "TEXT",
-            Dialect::Postgres => "TIMESTAMPTZ",
-        };
+        let b = self.backend();
+        let ts = b.timestamp_type();
         self.conn.batch(&format!(
             "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at {ts} NOT NULL)"
         ))?;
         let applied = self
             .conn
             .query("SELECT version FROM schema_migrations", &[], &[Ty::Int])?;
-        let applied: Vec<i64> = applied.iter().filter_map(|r| r[0].as_i64()).collect();
-        for (version, sql) in migrations {
+        let applied: Vec<i64> = applied
+            .iter()
+            .map(|r| Cols::new("schema_migrations", r).int(0))
+            .collect::<Result<_, _>>()?;
+        for (version, sql) in b.migrations() {
             if applied.contains(version) {
                 continue;
             }
-            self.conn.batch("BEGIN")?;
+            self.conn.batch(b.begin_migration())?;
             let result = self.conn.batch(sql).and_then(|()| {
                 self.conn
                     .exec(
@@ -236,9 +183,9 @@ impl Store {
                     .map(|_| ())
             });
             match result {
-                Ok(()) => self.conn.batch("COMMIT")?,
+                Ok(()) => self.conn.batch(b.commit())?,
                 Err(e) => {
-                    let _ = self.conn.batch("ROLLBACK");
+                    let _ = self.conn.batch(b.rollback());
                     return Err(e.into());
                 }
             }
@@ -271,11 +218,8 @@ impl Store {
             self.depth -= 1;
             return out;
         }
-        let begin = match self.dialect() {
-            Dialect::Sqlite => "BEGIN IMMEDIATE",
-            Dialect::Postgres => "BEGIN",
-        };
-        self.conn.batch(begin)?;
+        let b = self.backend();
+        self.conn.batch(b.begin_write())?;
         self.pending_audit.clear();
         self.depth = 1;
         let out = f(self).and_then(|v| self.flush_audit().map(|()| v).map_err(E::from));
@@ -283,15 +227,15 @@ impl Store {
         match out {
             Ok(v) => {
                 self.conn.batch(if self.rollback_only {
-                    "ROLLBACK"
+                    b.rollback()
                 } else {
-                    "COMMIT"
+                    b.commit()
                 })?;
                 Ok(v)
             }
             Err(e) => {
                 self.pending_audit.clear();
-                let _ = self.conn.batch("ROLLBACK");
+                let _ = self.conn.batch(b.rollback());
                 Err(e)
             }
         }
@@ -307,17 +251,16 @@ impl Store {
         if self.depth > 0 {
             return f(self);
         }
-        let begin = match self.dialect() {
-            Dialect::Sqlite => "BEGIN DEFERRED",
-            Dialect::Postgres => "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
-        };
-        self.conn.batch(begin)?;
+        let b = self.backend();
+        self.conn.batch(b.begin_read())?;
         self.depth = 1;
         let out = f(self);
         self.depth = 0;
-        let end = self
-            .conn
-            .batch(if out.is_ok() { "COMMIT" } else { "ROLLBACK" });
+        let end = self.conn.batch(if out.is_ok() {
+            b.commit()
+        } else {
+            b.rollback()
+        });
         let v = out?;
         end?;
         Ok(v)
@@ -340,12 +283,8 @@ impl Store {
         f: impl FnOnce(&mut Store) -> Result<T, E>,
     ) -> Result<T, E> {
         self.transaction(|s| {
-            if s.dialect() == Dialect::Postgres {
-                s.conn.query(
-                    "SELECT id FROM organisations WHERE id = $1 FOR NO KEY UPDATE",
-                    &[Val::Int(org.id)],
-                    &[Ty::Int],
-                )?;
+            if let Some(lock) = s.backend().org_write_lock() {
+                s.conn.query(lock, &[Val::Int(org.id)], &[Ty::Int])?;
             }
             f(s)
         })
@@ -432,32 +371,33 @@ impl Store {
 
     pub fn org(&mut self, code: &str) -> Result<Option<Org>, StoreError> {
         let rows = self.conn.query(
-            "SELECT id, code, name FROM organisations WHERE code = $1",
+            &format!("SELECT {ORG_COLS} FROM organisations WHERE code = $1"),
             &[Val::text(code.trim())],
-            &[Ty::Int, Ty::Text, Ty::Text],
+            ORG_TYS,
         )?;
-        Ok(rows.into_iter().next().map(|r| Org {
-            id: r[0].as_i64().unwrap_or(0),
-            code: r[1].as_str().unwrap_or("").to_owned(),
-            name: r[2].as_str().unwrap_or("").to_owned(),
-        }))
+        Ok(rows.first().map(|r| org_of(r)).transpose()?)
     }
 
     pub fn orgs(&mut self) -> Result<Vec<Org>, StoreError> {
         let rows = self.conn.query(
-            "SELECT id, code, name FROM organisations ORDER BY code",
+            &format!("SELECT {ORG_COLS} FROM organisations ORDER BY code"),
             &[],
-            &[Ty::Int, Ty::Text, Ty::Text],
+            ORG_TYS,
         )?;
-        Ok(rows
-            .into_iter()
-            .map(|r| Org {
-                id: r[0].as_i64().unwrap_or(0),
-                code: r[1].as_str().unwrap_or("").to_owned(),
-                name: r[2].as_str().unwrap_or("").to_owned(),
-            })
-            .collect())
+        Ok(rows.iter().map(|r| org_of(r)).collect::<Result<_, _>>()?)
     }
+}
+
+const ORG_COLS: &str = "id, code, name";
+const ORG_TYS: &[Ty] = &[Ty::Int, Ty::Text, Ty::Text];
+
+fn org_of(r: &[Val]) -> Result<Org, DbError> {
+    let c = Cols::new("organisations", r);
+    Ok(Org {
+        id: c.int(0)?,
+        code: c.text(1)?,
+        name: c.text(2)?,
+    })
 }
 
 /// The URL with any password replaced by `***`.

@@ -1,6 +1,6 @@
 //! Reading the store: the ledger as of a day, histories, exports, counts, the audit log.
 
-use crate::sql::{Ty, Val};
+use crate::sql::{Cols, DbError, Ty, Val};
 use crate::{Org, Store, StoreError};
 use chrono::NaiveDate;
 use kejing_engine::Ratio;
@@ -43,10 +43,6 @@ pub struct AuditEntry {
     pub after: Option<serde_json::Value>,
 }
 
-fn text(v: &Val) -> Option<String> {
-    v.as_str().map(str::to_owned)
-}
-
 impl Store {
     /// Who owns an account (or, with `account = None`, a client) on a day, with which ratio.
     /// Account-level ownership overrides the client level on its days.
@@ -68,7 +64,7 @@ impl Store {
                 &types,
             )?;
             if !rows.is_empty() {
-                return Ok(shares(rows));
+                return Ok(shares(&rows)?);
             }
         }
         let rows = self.conn.query(
@@ -79,7 +75,7 @@ impl Store {
             &[Val::Int(org.id), Val::text(client), Val::Date(day)],
             &types,
         )?;
-        Ok(shares(rows))
+        Ok(shares(&rows)?)
     }
 
     /// Every version of ownership of a client and its accounts, oldest first.
@@ -97,18 +93,19 @@ impl Store {
             &[Ty::Text, Ty::Text, Ty::Text, Ty::Dec, Ty::Date, Ty::Date],
         )?;
         Ok(rows
-            .into_iter()
-            .filter_map(|r| {
-                Some(OwnershipLine {
-                    client: text(&r[0])?,
-                    account: text(&r[1]),
-                    manager: text(&r[2])?,
-                    ratio: Ratio::new(r[3].as_dec()?).ok()?,
-                    from: r[4].as_date()?,
-                    to: r[5].as_date(),
+            .iter()
+            .map(|r| {
+                let c = Cols::new("ownership", r);
+                Ok(OwnershipLine {
+                    client: c.text(0)?,
+                    account: c.opt_text(1),
+                    manager: c.text(2)?,
+                    ratio: c.ratio(3)?,
+                    from: c.date(4)?,
+                    to: c.opt_date(5),
                 })
             })
-            .collect())
+            .collect::<Result<_, DbError>>()?)
     }
 
     /// A manager's grade and status history, oldest first.
@@ -133,19 +130,20 @@ impl Store {
             ],
         )?;
         Ok(rows
-            .into_iter()
-            .filter_map(|r| {
-                Some(GradeChange {
-                    effective_on: r[0].as_date()?,
-                    org_unit: text(&r[1]),
-                    track: text(&r[2]),
-                    grade: text(&r[3]),
-                    tier: text(&r[4]),
-                    staff_grade: text(&r[5]),
-                    status: text(&r[6])?,
+            .iter()
+            .map(|r| {
+                let c = Cols::new("manager_history", r);
+                Ok(GradeChange {
+                    effective_on: c.date(0)?,
+                    org_unit: c.opt_text(1),
+                    track: c.opt_text(2),
+                    grade: c.opt_text(3),
+                    tier: c.opt_text(4),
+                    staff_grade: c.opt_text(5),
+                    status: c.text(6)?,
                 })
             })
-            .collect())
+            .collect::<Result<_, DbError>>()?)
     }
 
     /// The newest audit entries, newest first.
@@ -155,7 +153,10 @@ impl Store {
             &[Val::Int(limit)],
             AUDIT_TYS,
         )?;
-        Ok(rows.iter().map(|r| audit_entry(r)).collect())
+        Ok(rows
+            .iter()
+            .map(|r| audit_entry(r))
+            .collect::<Result<_, _>>()?)
     }
 
     /// How many rows each table holds for the organisation.
@@ -280,9 +281,12 @@ impl Store {
     }
 }
 
-fn shares(rows: Vec<Vec<Val>>) -> Vec<(String, Ratio)> {
-    rows.into_iter()
-        .filter_map(|r| Some((text(&r[0])?, Ratio::new(r[1].as_dec()?).ok()?)))
+fn shares(rows: &[Vec<Val>]) -> Result<Vec<(String, Ratio)>, DbError> {
+    rows.iter()
+        .map(|r| {
+            let c = Cols::new("ownership", r);
+            Ok((c.text(0)?, c.ratio(1)?))
+        })
         .collect()
 }
 
@@ -300,19 +304,16 @@ pub(crate) const AUDIT_TYS: &[Ty] = &[
 ];
 
 /// An audit entry from a row of [`AUDIT_COLS`].
-pub(crate) fn audit_entry(r: &[Val]) -> AuditEntry {
-    let json = |v: &Val| match v {
-        Val::Json(j) => Some(j.clone()),
-        _ => None,
-    };
-    AuditEntry {
-        id: r[0].as_i64().unwrap_or(0),
-        at: r[1].to_cell(),
-        actor: r[2].to_cell(),
-        action: r[3].to_cell(),
-        entity: r[4].to_cell(),
-        key: r[5].to_cell(),
-        before: json(&r[6]),
-        after: json(&r[7]),
-    }
+pub(crate) fn audit_entry(r: &[Val]) -> Result<AuditEntry, DbError> {
+    let c = Cols::new("audit_log", r);
+    Ok(AuditEntry {
+        id: c.int(0)?,
+        at: c.text(1)?,
+        actor: c.text(2)?,
+        action: c.text(3)?,
+        entity: c.text(4)?,
+        key: c.text(5)?,
+        before: c.opt_json(6),
+        after: c.opt_json(7),
+    })
 }

@@ -1,7 +1,7 @@
 //! Read models of the pages: manager and client lists, unit trees, pay by period, reported
 //! measures and targets, run information.
 
-use crate::sql::{Ty, Val};
+use crate::sql::{Cols, DbError, Ty, Val};
 use crate::{Org, Store, StoreError};
 use chrono::NaiveDate;
 use kejing_engine::Money;
@@ -41,11 +41,9 @@ impl Store {
         )?;
         let mut children: BTreeMap<String, Vec<String>> = BTreeMap::new();
         for r in &rows {
-            if let Some(p) = r[1].as_str() {
-                children
-                    .entry(p.to_owned())
-                    .or_default()
-                    .push(r[0].to_cell());
+            let c = Cols::new("org_units", r);
+            if let Some(p) = c.opt_text(1) {
+                children.entry(p).or_default().push(c.text(0)?);
             }
         }
         let mut out = vec![unit.to_owned()];
@@ -68,8 +66,11 @@ impl Store {
         )?;
         Ok(rows
             .iter()
-            .map(|r| (r[0].to_cell(), r[1].to_cell()))
-            .collect())
+            .map(|r| {
+                let c = Cols::new("org_units", r);
+                Ok((c.text(0)?, c.text(1)?))
+            })
+            .collect::<Result<_, DbError>>()?)
     }
 
     /// All managers of the organisation, by code.
@@ -81,17 +82,21 @@ impl Store {
         )?;
         Ok(rows
             .iter()
-            .map(|r| ManagerRow {
-                code: r[0].to_cell(),
-                name: r[1].to_cell(),
-                org_unit: r[2].to_cell(),
-                track: r[3].to_cell(),
-                grade: r[4].to_cell(),
-                tier: r[5].to_cell(),
-                status: r[6].to_cell(),
-                hired_on: r[7].as_date(),
+            .map(|r| {
+                let c = Cols::new("managers", r);
+                // Unit, track, grade and tier may be NULL: shown as empty.
+                Ok(ManagerRow {
+                    code: c.text(0)?,
+                    name: c.text(1)?,
+                    org_unit: c.opt_text(2).unwrap_or_default(),
+                    track: c.opt_text(3).unwrap_or_default(),
+                    grade: c.opt_text(4).unwrap_or_default(),
+                    tier: c.opt_text(5).unwrap_or_default(),
+                    status: c.text(6)?,
+                    hired_on: c.opt_date(7),
+                })
             })
-            .collect())
+            .collect::<Result<_, DbError>>()?)
     }
 
     /// Clients owned on `day` by any of `managers` (all clients when `None`), with their
@@ -113,19 +118,22 @@ impl Store {
             &[Ty::Text, Ty::Text, Ty::Text, Ty::Text, Ty::Text, Ty::Text],
         )?;
         let mut all: Vec<ClientRow> = Vec::new();
-        for r in rows {
-            let code = r[0].to_cell();
-            if all.last().is_none_or(|c| c.code != code) {
+        for r in &rows {
+            let c = Cols::new("clients", r);
+            let code = c.text(0)?;
+            if all.last().is_none_or(|row| row.code != code) {
+                // Kind and client type may be NULL: shown as empty.
                 all.push(ClientRow {
                     code,
-                    name: r[1].to_cell(),
-                    kind: r[2].to_cell(),
-                    client_type: r[3].to_cell(),
+                    name: c.text(1)?,
+                    kind: c.opt_text(2).unwrap_or_default(),
+                    client_type: c.opt_text(3).unwrap_or_default(),
                     owners: Vec::new(),
                 });
             }
-            if let (Some(m), Some(c)) = (r[4].as_str(), all.last_mut()) {
-                c.owners.push((m.to_owned(), r[5].to_cell()));
+            // Without an owner on the day the ownership columns are NULL (a LEFT JOIN).
+            if let (Some(m), Some(row)) = (c.opt_text(4), all.last_mut()) {
+                row.owners.push((m, c.text(5)?));
             }
         }
         let text = text.map(str::trim).filter(|t| !t.is_empty());
@@ -150,7 +158,10 @@ impl Store {
             &[Val::Int(org.id), Val::text(code)],
             &[Ty::Text],
         )?;
-        Ok(rows.first().map(|r| r[0].to_cell()))
+        Ok(rows
+            .first()
+            .map(|r| Cols::new("clients", r).text(0))
+            .transpose()?)
     }
 
     /// Accounts of a client: code, product, currency.
@@ -166,8 +177,11 @@ impl Store {
         )?;
         Ok(rows
             .iter()
-            .map(|r| (r[0].to_cell(), r[1].to_cell(), r[2].to_cell()))
-            .collect())
+            .map(|r| {
+                let c = Cols::new("accounts", r);
+                Ok((c.text(0)?, c.text(1)?, c.text(2)?))
+            })
+            .collect::<Result<_, DbError>>()?)
     }
 
     /// Every manager who ever owned the client (or one of its accounts).
@@ -177,7 +191,10 @@ impl Store {
             &[Val::Int(org.id), Val::text(code)],
             &[Ty::Text],
         )?;
-        Ok(rows.iter().map(|r| r[0].to_cell()).collect())
+        Ok(rows
+            .iter()
+            .map(|r| Cols::new("managers", r).text(0))
+            .collect::<Result<_, _>>()?)
     }
 
     /// The run each period is paid on: the locked run, else the newest one. Oldest first.
@@ -191,11 +208,16 @@ impl Store {
         )?;
         Ok(rows
             .iter()
-            .map(|r| match r[2].as_i64() {
-                Some(locked) => (r[0].to_cell(), locked, true),
-                None => (r[0].to_cell(), r[1].as_i64().unwrap_or(0), false),
+            .map(|r| {
+                let c = Cols::new("settlement_runs", r);
+                let period = c.text(0)?;
+                Ok(match c.opt_int(2) {
+                    Some(locked) => (period, locked, true),
+                    // MAX over the runs of a group: never NULL.
+                    None => (period, r[1].as_i64().unwrap_or(0), false),
+                })
             })
-            .collect())
+            .collect::<Result<_, DbError>>()?)
     }
 
     /// `total` of each manager on a run.
@@ -207,8 +229,11 @@ impl Store {
         )?;
         Ok(rows
             .iter()
-            .map(|r| (r[0].to_cell(), Money::from_fen(r[1].as_i64().unwrap_or(0))))
-            .collect())
+            .map(|r| {
+                let c = Cols::new("settlement_lines", r);
+                Ok((c.text(0)?, Money::from_fen(c.int(1)?)))
+            })
+            .collect::<Result<_, DbError>>()?)
     }
 
     /// The lines of one manager on a run.
@@ -225,13 +250,10 @@ impl Store {
         Ok(rows
             .iter()
             .map(|r| {
-                (
-                    r[0].to_cell(),
-                    Money::from_fen(r[1].as_i64().unwrap_or(0)),
-                    r[2].as_str().map(str::to_owned),
-                )
+                let c = Cols::new("settlement_lines", r);
+                Ok((c.text(0)?, Money::from_fen(c.int(1)?), c.opt_text(2)))
             })
-            .collect())
+            .collect::<Result<_, DbError>>()?)
     }
 
     /// A manager's `total` on each period's current run: period → fen.
@@ -249,8 +271,11 @@ impl Store {
         )?;
         let by_run: BTreeMap<i64, i64> = rows
             .iter()
-            .map(|r| (r[0].as_i64().unwrap_or(0), r[1].as_i64().unwrap_or(0)))
-            .collect();
+            .map(|r| {
+                let c = Cols::new("settlement_lines", r);
+                Ok((c.int(0)?, c.int(1)?))
+            })
+            .collect::<Result<_, DbError>>()?;
         Ok(runs
             .into_iter()
             .filter_map(|(p, run, _)| by_run.get(&run).map(|f| (p, run, Money::from_fen(*f))))
@@ -268,10 +293,7 @@ impl Store {
             &[Val::Int(run), Val::text(manager.unwrap_or(""))],
             &[Ty::Text, Ty::Text, Ty::Dec],
         )?;
-        Ok(rows
-            .iter()
-            .filter_map(|r| Some(((r[0].to_cell(), r[1].to_cell()), r[2].as_dec()?)))
-            .collect())
+        keyed_decimals("settlement_measures", &rows)
     }
 
     /// Targets of a period: (manager, measure) → target.
@@ -287,10 +309,7 @@ impl Store {
             &[Val::Int(org.id), Val::text(period), Val::text(manager.unwrap_or(""))],
             &[Ty::Text, Ty::Text, Ty::Dec],
         )?;
-        Ok(rows
-            .iter()
-            .filter_map(|r| Some(((r[0].to_cell(), r[1].to_cell()), r[2].as_dec()?)))
-            .collect())
+        keyed_decimals("targets", &rows)
     }
 
     /// Stored run information: period, policy, created, actor.
@@ -301,6 +320,20 @@ impl Store {
     ) -> Result<Option<crate::settlement::RunInfo>, StoreError> {
         Ok(self.runs(org)?.into_iter().find(|r| r.id == run))
     }
+}
+
+/// Rows of (manager, name, decimal), all NOT NULL, as a map.
+fn keyed_decimals(
+    table: &'static str,
+    rows: &[Vec<Val>],
+) -> Result<BTreeMap<(String, String), Decimal>, StoreError> {
+    Ok(rows
+        .iter()
+        .map(|r| {
+            let c = Cols::new(table, r);
+            Ok(((c.text(0)?, c.text(1)?), c.dec(2)?))
+        })
+        .collect::<Result<_, DbError>>()?)
 }
 
 impl Store {

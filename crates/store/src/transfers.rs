@@ -78,9 +78,10 @@ impl Store {
             )));
         }
         let actor = self.actor().to_owned();
-        let inserted = self.conn.scalar(
+        let inserted = self.conn.insert_id(
+            "transfer_requests",
             "INSERT INTO transfer_requests (org_id, client_code, from_manager, to_manager, effective_on, reason, requested_by, requested_at, status) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'open') RETURNING id",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'open')",
             &[
                 Val::Int(org.id),
                 Val::text(t.client),
@@ -91,12 +92,9 @@ impl Store {
                 Val::Text(actor),
                 Val::Time(Utc::now()),
             ],
-            Ty::Int,
         );
         let id = match inserted {
-            Ok(v) => v.as_i64().ok_or_else(|| {
-                StoreError::Invalid("the database returned no id for the transfer request".into())
-            })?,
+            Ok(id) => id,
             Err(e) if e.is_unique_violation() => {
                 return Err(StoreError::Conflict(format!(
                     "client {} already has an open transfer request: decide that one first",

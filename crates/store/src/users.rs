@@ -1,6 +1,6 @@
 //! Users of the web application and their sessions: accounts, passwords, lockout, language.
 
-use crate::sql::{Ty, Val};
+use crate::sql::{Cols, DbError, Ty, Val};
 use crate::{Org, Store, StoreError};
 use chrono::Utc;
 
@@ -49,24 +49,25 @@ const USER_TYS: &[Ty] = &[
     Ty::Text,
 ];
 
-fn user_of(r: &[Val]) -> User {
-    User {
-        id: r[0].as_i64().unwrap_or(0),
-        username: r[1].to_cell(),
-        display_name: r[2].to_cell(),
-        password_hash: r[3].to_cell(),
-        role: r[4].to_cell(),
-        manager_code: r[5].as_str().map(str::to_owned),
-        org_unit: r[6].as_str().map(str::to_owned),
-        lang: r[7].to_cell(),
-        failed_logins: r[8].as_i64().unwrap_or(0),
-        locked_until: r[9].as_i64(),
+fn user_of(r: &[Val]) -> Result<User, DbError> {
+    let c = Cols::new("users", r);
+    Ok(User {
+        id: c.int(0)?,
+        username: c.text(1)?,
+        display_name: c.text(2)?,
+        password_hash: c.text(3)?,
+        role: c.text(4)?,
+        manager_code: c.opt_text(5),
+        org_unit: c.opt_text(6),
+        lang: c.text(7)?,
+        failed_logins: c.int(8)?,
+        locked_until: c.opt_int(9),
         org: Org {
-            id: r[10].as_i64().unwrap_or(0),
-            code: r[11].to_cell(),
-            name: r[12].to_cell(),
+            id: c.int(10)?,
+            code: c.text(11)?,
+            name: c.text(12)?,
         },
-    }
+    })
 }
 
 impl Store {
@@ -109,7 +110,7 @@ impl Store {
             &[Val::text(username)],
             USER_TYS,
         )?;
-        Ok(rows.first().map(|r| user_of(r)))
+        Ok(rows.first().map(|r| user_of(r)).transpose()?)
     }
 
     pub fn users(&mut self, org: &Org) -> Result<Vec<User>, StoreError> {
@@ -118,7 +119,7 @@ impl Store {
             &[Val::Int(org.id)],
             USER_TYS,
         )?;
-        Ok(rows.iter().map(|r| user_of(r)).collect())
+        Ok(rows.iter().map(|r| user_of(r)).collect::<Result<_, _>>()?)
     }
 
     /// Records a failed login; after `max` failures in a row the user is locked until `lock_until`.
@@ -199,14 +200,15 @@ impl Store {
             &[Val::text(token_hash)],
             &[USER_TYS, &[Ty::Text, Ty::Int, Ty::Int]].concat(),
         )?;
-        Ok(rows.first().map(|r| {
-            (
-                user_of(r),
-                r[13].to_cell(),
-                r[14].as_i64().unwrap_or(0),
-                r[15].as_i64().unwrap_or(0),
-            )
-        }))
+        Ok(rows
+            .first()
+            .map(|r| {
+                let c = Cols::new("sessions", r);
+                // The data version is a COALESCE: never NULL.
+                let version = r[15].as_i64().unwrap_or(0);
+                Ok::<_, DbError>((user_of(r)?, c.text(13)?, c.int(14)?, version))
+            })
+            .transpose()?)
     }
 
     /// The session's user, its CSRF token and expiry (unix seconds).
@@ -221,7 +223,11 @@ impl Store {
         )?;
         Ok(rows
             .first()
-            .map(|r| (user_of(r), r[13].to_cell(), r[14].as_i64().unwrap_or(0))))
+            .map(|r| {
+                let c = Cols::new("sessions", r);
+                Ok::<_, DbError>((user_of(r)?, c.text(13)?, c.int(14)?))
+            })
+            .transpose()?)
     }
 
     /// Ends a session (logout or expiry).

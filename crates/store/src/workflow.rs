@@ -6,7 +6,7 @@
 //! Use it inside [`Store::write`], so that what the decision also writes (an import into the
 //! ledger, an adjustment) commits or rolls back with it.
 
-use crate::sql::{Ty, Val};
+use crate::sql::{Cols, Ty, Val};
 use crate::{Store, StoreError};
 
 /// A workflow's table and the columns that say who decided and when.
@@ -147,9 +147,11 @@ impl Store {
                 wf.what
             )));
         };
-        let status = r[0].to_cell();
-        let by = r[1].as_str().unwrap_or("?");
-        let at = r[2].as_str().map(short_time).unwrap_or_default();
+        let c = Cols::new(wf.table, r);
+        let status = c.text(0)?;
+        // Who and when may be NULL (rows closed by a migration): shown as "?" and empty.
+        let by = c.opt_text(1).unwrap_or_else(|| "?".to_owned());
+        let at = c.opt_text(2).map(|t| short_time(&t)).unwrap_or_default();
         Err(StoreError::Conflict(format!(
             "{} #{key_text} was already decided ({status}) by {by} at {at}",
             wf.what

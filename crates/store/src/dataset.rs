@@ -1,0 +1,274 @@
+//! Database mode's data set: everything of the organisation a settlement (or an assessment)
+//! may read, as the engine's [`DataSet`], and the managers' history as of a day.
+
+use crate::sql::{Cols, Ty, Val};
+use crate::{Org, Store, StoreError};
+use kejing_engine::Money;
+use kejing_engine::data::{
+    Account, Adjustment, Balance, Booking, Client, DataSet, Flow, Manager, Target,
+};
+use kejing_engine::ledger::Version;
+use std::collections::BTreeMap;
+
+/// The `extra` attributes of a master row (a JSON object) as text values.
+fn extras(j: &serde_json::Value) -> BTreeMap<String, String> {
+    match j {
+        serde_json::Value::Object(m) => m
+            .iter()
+            .map(|(k, v)| {
+                let text = v.as_str().map_or_else(|| v.to_string(), str::to_owned);
+                (k.clone(), text)
+            })
+            .collect(),
+        _ => BTreeMap::new(),
+    }
+}
+
+fn invalid(what: &str) -> StoreError {
+    StoreError::Invalid(format!("stored data is not valid: {what}"))
+}
+impl Store {
+    /// Everything of the organisation a settlement may read, as the engine's data set.
+    pub fn load_dataset(&mut self, org: &Org) -> Result<DataSet, StoreError> {
+        let o = [Val::Int(org.id)];
+        let mut d = DataSet::default();
+        for r in self.conn.query(
+            "SELECT code, name, org_unit, track, grade, tier, staff_grade, status, hired_on, trial_end, left_on, base_salary_fen, CAST(extra AS TEXT) \
+             FROM managers WHERE org_id = $1 ORDER BY code",
+            &o,
+            &[Ty::Text, Ty::Text, Ty::Text, Ty::Text, Ty::Text, Ty::Text, Ty::Text, Ty::Text, Ty::Date, Ty::Date, Ty::Date, Ty::Int, Ty::Json],
+        )? {
+            let c = Cols::new("managers", &r);
+            d.managers.push(Manager {
+                id: c.text(0)?,
+                name: c.text(1)?,
+                org: c.opt_text(2),
+                track: c.opt_text(3),
+                grade: c.opt_text(4),
+                tier: c.opt_text(5),
+                staff_grade: c.opt_text(6),
+                status: c.text(7)?,
+                hired_on: c.opt_date(8),
+                trial_end: c.opt_date(9),
+                left_on: c.opt_date(10),
+                base_salary: c.opt_int(11).map(Money::from_fen),
+                extra: extras(&c.json(12)?),
+            });
+        }
+        for r in self.conn.query(
+            "SELECT code, name, kind, client_type, agreement, CAST(extra AS TEXT) FROM clients WHERE org_id = $1 ORDER BY code",
+            &o,
+            &[Ty::Text, Ty::Text, Ty::Text, Ty::Text, Ty::Bool, Ty::Json],
+        )? {
+            let c = Cols::new("clients", &r);
+            d.clients.push(Client {
+                id: c.text(0)?,
+                name: c.text(1)?,
+                kind: c.opt_text(2),
+                client_type: c.opt_text(3),
+                agreement: c.bool(4)?,
+                extra: extras(&c.json(5)?),
+            });
+        }
+        for r in self.conn.query(
+            "SELECT a.code, c.code, a.product, a.currency, CAST(a.rate AS TEXT), a.term_months, a.opened_on, a.closed_on \
+             FROM accounts a JOIN clients c ON c.id = a.client_id WHERE a.org_id = $1 ORDER BY a.code",
+            &o,
+            &[Ty::Text, Ty::Text, Ty::Text, Ty::Text, Ty::Dec, Ty::Int, Ty::Date, Ty::Date],
+        )? {
+            let c = Cols::new("accounts", &r);
+            d.accounts.push(Account {
+                id: c.text(0)?,
+                client: c.text(1)?,
+                product: c.text(2)?,
+                currency: c.text(3)?,
+                rate: c.opt_dec(4),
+                term_months: c.opt_int(5),
+                opened_on: c.opt_date(6),
+                closed_on: c.opt_date(7),
+            });
+        }
+        for r in self.conn.query(
+            "SELECT c.code, a.code, m.code, CAST(o.ratio AS TEXT), o.valid_from, o.valid_to FROM ownership o \
+             JOIN clients c ON c.id = o.client_id JOIN managers m ON m.id = o.manager_id \
+             LEFT JOIN accounts a ON a.id = o.account_id WHERE o.org_id = $1 ORDER BY o.id",
+            &o,
+            &[Ty::Text, Ty::Text, Ty::Text, Ty::Dec, Ty::Date, Ty::Date],
+        )? {
+            let c = Cols::new("ownership", &r);
+            d.ownership.push(Version {
+                // Client-level ownership has no account: the engine's subject is then "".
+                subject: (c.text(0)?, c.opt_text(1).unwrap_or_default()),
+                manager: c.text(2)?,
+                ratio: c.ratio(3)?,
+                from: c.date(4)?,
+                to: c.opt_date(5),
+            });
+        }
+        let account_index: std::collections::HashMap<String, u32> = d
+            .accounts
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.id.clone(), u32::try_from(i).unwrap_or(u32::MAX)))
+            .collect();
+        for r in self.conn.query(
+            "SELECT a.code, b.day, b.balance_fen FROM balances b JOIN accounts a ON a.id = b.account_id WHERE a.org_id = $1",
+            &o,
+            &[Ty::Text, Ty::Date, Ty::Int],
+        )? {
+            let c = Cols::new("balances", &r);
+            d.balances.push(Balance {
+                account: *account_index
+                    .get(&c.text(0)?)
+                    .ok_or_else(|| invalid("a balance of an unknown account"))?,
+                date: c.date(1)?,
+                balance: Money::from_fen(c.int(2)?),
+            });
+        }
+        for r in self.conn.query(
+            "SELECT m.code, t.period, t.measure, CAST(t.target AS TEXT) FROM targets t JOIN managers m ON m.id = t.manager_id WHERE t.org_id = $1",
+            &o,
+            &[Ty::Text, Ty::Text, Ty::Text, Ty::Dec],
+        )? {
+            let c = Cols::new("targets", &r);
+            d.targets.push(Target {
+                manager: c.text(0)?,
+                period: c.text(1)?.parse().map_err(|_| invalid("a target period"))?,
+                measure: c.text(2)?,
+                target: c.dec(3)?,
+            });
+        }
+        for table in ["sales", "payments"] {
+            let rows = self.conn.query(
+                &format!(
+                    "SELECT f.id, f.doc_id, f.day, m.code, c.code, CAST(f.quantity AS TEXT), f.amount_fen, f.gross_profit_fen FROM {table} f \
+                     JOIN managers m ON m.id = f.manager_id JOIN clients c ON c.id = f.client_id WHERE f.org_id = $1 ORDER BY f.id"
+                ),
+                &o,
+                &[Ty::Int, Ty::Text, Ty::Date, Ty::Text, Ty::Text, Ty::Dec, Ty::Int, Ty::Int],
+            )?;
+            for r in rows {
+                let c = Cols::new(table, &r);
+                let flow = Flow {
+                    source: format!("{table} #{}", c.int(0)?),
+                    doc_id: c.opt_text(1),
+                    date: c.date(2)?,
+                    manager: c.text(3)?,
+                    client: c.text(4)?,
+                    quantity: c.dec(5)?,
+                    amount: Money::from_fen(c.int(6)?),
+                    gross_profit: c.opt_int(7).map(Money::from_fen),
+                };
+                if table == "sales" {
+                    d.sales.push(flow);
+                } else {
+                    d.payments.push(flow);
+                }
+            }
+        }
+        for r in self.conn.query(
+            "SELECT b.code, m.code, c.code, b.registered_at, b.arrival_at, b.amount_fen, b.approved, b.complaint FROM bookings b \
+             JOIN managers m ON m.id = b.manager_id LEFT JOIN clients c ON c.id = b.client_id WHERE b.org_id = $1 ORDER BY b.code",
+            &o,
+            &[Ty::Text, Ty::Text, Ty::Text, Ty::DateTime, Ty::DateTime, Ty::Int, Ty::Bool, Ty::Bool],
+        )? {
+            let c = Cols::new("bookings", &r);
+            let code = c.text(0)?;
+            d.bookings.push(Booking {
+                source: format!("bookings {code}"),
+                id: code,
+                manager: c.text(1)?,
+                client: c.opt_text(2),
+                registered_at: c.datetime(3)?,
+                arrival_at: c.datetime(4)?,
+                amount: Money::from_fen(c.int(5)?),
+                approved: c.bool(6)?,
+                complaint: c.bool(7)?,
+            });
+        }
+        for r in self.conn.query(
+            "SELECT s.period, m.code, s.item, s.amount_fen, s.reason FROM adjustments s JOIN managers m ON m.id = s.manager_id WHERE s.org_id = $1",
+            &o,
+            &[Ty::Text, Ty::Text, Ty::Text, Ty::Int, Ty::Text],
+        )? {
+            let c = Cols::new("adjustments", &r);
+            let (period, manager, item) = (c.text(0)?, c.text(1)?, c.text(2)?);
+            d.adjustments.push(Adjustment {
+                source: format!("adjustments {period} {manager} {item}"),
+                period: period.parse().map_err(|_| invalid("an adjustment period"))?,
+                manager,
+                item,
+                amount: Money::from_fen(c.int(3)?),
+                reason: c.opt_text(4),
+            });
+        }
+        for r in self.conn.query(
+            "SELECT s.period, m.code, s.rater, s.relation, s.dimension, s.item, CAST(s.score AS TEXT) FROM scores s \
+             JOIN managers m ON m.id = s.manager_id WHERE s.org_id = $1 ORDER BY s.period, m.code, s.rater, s.dimension, s.item",
+            &o,
+            &[Ty::Text, Ty::Text, Ty::Text, Ty::Text, Ty::Text, Ty::Text, Ty::Dec],
+        )? {
+            let c = Cols::new("scores", &r);
+            let (period, manager, rater) = (c.text(0)?, c.text(1)?, c.text(2)?);
+            let (dimension, item) = (c.text(4)?, c.text(5)?);
+            d.scores.push(kejing_engine::data::Score {
+                source: format!("scores {period} {manager} rater {rater} {dimension} {item}"),
+                period: period.parse().map_err(|_| invalid("a score period"))?,
+                manager,
+                rater,
+                relation: c.text(3)?,
+                dimension,
+                item,
+                score: c.dec(6)?,
+            });
+        }
+        Ok(d)
+    }
+
+    /// The data set as of a day: each manager's unit, track, grade, tier, staff grade and
+    /// status are those of the newest history version in effect on `day` (an approved
+    /// promotion from next month is not paid this month). Without a version by then, the
+    /// current row.
+    pub fn load_dataset_at(
+        &mut self,
+        org: &Org,
+        day: chrono::NaiveDate,
+    ) -> Result<DataSet, StoreError> {
+        let mut d = self.load_dataset(org)?;
+        self.apply_history_at(org, day, &mut d.managers)?;
+        Ok(d)
+    }
+
+    /// Sets each manager's unit, track, grade, tier, staff grade and status to the newest
+    /// history version in effect on `day`; managers without one by then keep what they have.
+    pub fn apply_history_at(
+        &mut self,
+        org: &Org,
+        day: chrono::NaiveDate,
+        managers: &mut [Manager],
+    ) -> Result<(), StoreError> {
+        let rows = self.conn.query(
+            "SELECT m.code, h.org_unit, h.track, h.grade, h.tier, h.staff_grade, h.status FROM manager_history h \
+             JOIN managers m ON m.id = h.manager_id WHERE m.org_id = $1 AND h.effective_on <= $2 \
+             ORDER BY m.code, h.effective_on, h.id",
+            &[Val::Int(org.id), Val::Date(day)],
+            &[Ty::Text, Ty::Text, Ty::Text, Ty::Text, Ty::Text, Ty::Text, Ty::Text],
+        )?;
+        let mut latest: BTreeMap<String, &[Val]> = BTreeMap::new();
+        for r in &rows {
+            latest.insert(Cols::new("manager_history", r).text(0)?, r);
+        }
+        for m in managers {
+            if let Some(r) = latest.get(&m.id) {
+                let c = Cols::new("manager_history", r);
+                m.org = c.opt_text(1);
+                m.track = c.opt_text(2);
+                m.grade = c.opt_text(3);
+                m.tier = c.opt_text(4);
+                m.staff_grade = c.opt_text(5);
+                m.status = c.text(6)?;
+            }
+        }
+        Ok(())
+    }
+}

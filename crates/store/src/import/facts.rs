@@ -1,0 +1,359 @@
+//! Facts: targets, sales and payments, bookings, scores and adjustments, upserted by key so
+//! that re-importing a file changes nothing.
+
+use super::{
+    Changes, Dupes, ImportError, ImportOptions, Progress, known_client, known_manager, marker,
+    read_all,
+};
+use crate::sql::{DbError, Ty, Val};
+use crate::{Org, Store};
+use kejing_io::records::*;
+use kejing_io::{Record, Table};
+use std::collections::HashMap;
+use std::path::Path;
+
+impl Store {
+    /// Writes keyed facts with one upsert per row: a row whose key exists with the same
+    /// values changes nothing.
+    fn upsert_facts(
+        &mut self,
+        table: &str,
+        key: &[&str],
+        cols: &[(&str, Ty)],
+        rows: &[Vec<Val>],
+        progress: Progress<'_>,
+    ) -> Result<u64, DbError> {
+        let values: Vec<String> = cols
+            .iter()
+            .enumerate()
+            .map(|(i, (_, t))| format!("${}{}", i + 1, marker(*t)))
+            .collect();
+        let names: Vec<&str> = cols.iter().map(|c| c.0).collect();
+        let updated: Vec<&str> = names.iter().copied().filter(|c| !key.contains(c)).collect();
+        let sql = format!(
+            "INSERT INTO {table} ({}) VALUES ({}) {}",
+            names.join(", "),
+            values.join(", "),
+            self.backend().upsert_tail(table, key, &updated)
+        );
+        let mut written = 0;
+        let total = rows.len() as u64;
+        for (i, r) in rows.iter().enumerate() {
+            written += self.conn.exec(&sql, r)?;
+            if i % 8192 == 0 {
+                progress("write", i as u64, total);
+            }
+        }
+        progress("write", total, total);
+        Ok(written)
+    }
+
+    #[allow(clippy::too_many_arguments)] // the layout of one fact table, spelled out at each call
+    fn finish_facts(
+        &mut self,
+        org: &Org,
+        table: Table,
+        path: &Path,
+        n: usize,
+        key: &[&str],
+        cols: &[(&str, Ty)],
+        rows: Vec<Vec<Val>>,
+        progress: Progress<'_>,
+    ) -> Result<Changes, ImportError> {
+        let total = rows.len() as u64;
+        self.transaction(|s| {
+            let written = s.upsert_facts(table.name(), key, cols, &rows, progress)?;
+            let c = (written, total - written);
+            s.log_import(org, table, path, n, c)?;
+            Ok::<_, ImportError>(c)
+        })
+    }
+
+    pub(super) fn import_targets(
+        &mut self,
+        org: &Org,
+        path: &Path,
+        options: &ImportOptions,
+        progress: Progress<'_>,
+    ) -> Result<(usize, Changes, Vec<String>), ImportError> {
+        let managers = self.code_map("managers", org)?;
+        let mut dupes = Dupes::new();
+        let (recs, summary) = read_all::<TargetRec, _>(path, &options.read, progress, |row, r| {
+            let m = known_manager(&managers, r.manager_id.as_str())?;
+            dupes.check(
+                (m, r.period.to_string(), r.measure.to_string()),
+                row,
+                "measure",
+                r.measure.as_str(),
+            )?;
+            Ok(vec![
+                Val::Int(org.id),
+                Val::Int(m),
+                Val::text(r.period.to_string()),
+                Val::text(r.measure.as_str()),
+                Val::Dec(r.target),
+            ])
+        })?;
+        let rows = recs.into_iter().map(|(_, v)| v).collect();
+        let c = self.finish_facts(
+            org,
+            Table::Targets,
+            path,
+            summary.rows,
+            &["manager_id", "period", "measure"],
+            &[
+                ("org_id", Ty::Int),
+                ("manager_id", Ty::Int),
+                ("period", Ty::Text),
+                ("measure", Ty::Text),
+                ("target", Ty::Dec),
+            ],
+            rows,
+            progress,
+        )?;
+        Ok((summary.rows, c, summary.warnings))
+    }
+
+    pub(super) fn import_flows<T: Record>(
+        &mut self,
+        org: &Org,
+        path: &Path,
+        options: &ImportOptions,
+        progress: Progress<'_>,
+        flow: fn(T) -> FlowRec,
+    ) -> Result<(usize, Changes, Vec<String>), ImportError> {
+        let managers = self.code_map("managers", org)?;
+        let clients = self.code_map("clients", org)?;
+        let mut dupes = Dupes::new();
+        let mut occurrences: HashMap<String, usize> = HashMap::new();
+        let (recs, summary) = read_all::<T, _>(path, &options.read, progress, |row, r| {
+            let r = flow(r);
+            let m = known_manager(&managers, r.manager_id.as_str());
+            let c = known_client(&clients, r.client_id.as_str());
+            let (m, c) = match (m, c) {
+                (Ok(m), Ok(c)) => (m, c),
+                (m, c) => {
+                    let mut all = m.err().unwrap_or_default();
+                    all.extend(c.err().unwrap_or_default());
+                    return Err(all);
+                }
+            };
+            let key = match &r.doc_id {
+                Some(doc) => {
+                    dupes.check(
+                        doc.to_string(),
+                        row,
+                        T::TABLE.columns()[0].name,
+                        doc.as_str(),
+                    )?;
+                    format!("doc:{doc}")
+                }
+                None => {
+                    // Without a document id a row is the n-th of its day, manager and client in
+                    // the file: a corrected amount re-imported replaces it.
+                    let content = format!("{}|{}|{}", r.date, r.manager_id, r.client_id);
+                    let n = occurrences.entry(content.clone()).or_insert(0);
+                    *n += 1;
+                    format!("row:{content}#{n}")
+                }
+            };
+            Ok(vec![
+                Val::Int(org.id),
+                Val::Text(key),
+                Val::opt_text(r.doc_id),
+                Val::Date(r.date),
+                Val::Int(m),
+                Val::Int(c),
+                Val::Dec(r.quantity),
+                Val::Int(r.amount.fen()),
+                Val::opt_int(r.gross_profit.map(|g| g.fen())),
+            ])
+        })?;
+        let rows = recs.into_iter().map(|(_, v)| v).collect();
+        let c = self.finish_facts(
+            org,
+            T::TABLE,
+            path,
+            summary.rows,
+            &["org_id", "fact_key"],
+            &[
+                ("org_id", Ty::Int),
+                ("fact_key", Ty::Text),
+                ("doc_id", Ty::Text),
+                ("day", Ty::Date),
+                ("manager_id", Ty::Int),
+                ("client_id", Ty::Int),
+                ("quantity", Ty::Dec),
+                ("amount_fen", Ty::Int),
+                ("gross_profit_fen", Ty::Int),
+            ],
+            rows,
+            progress,
+        )?;
+        Ok((summary.rows, c, summary.warnings))
+    }
+
+    pub(super) fn import_bookings(
+        &mut self,
+        org: &Org,
+        path: &Path,
+        options: &ImportOptions,
+        progress: Progress<'_>,
+    ) -> Result<(usize, Changes, Vec<String>), ImportError> {
+        let managers = self.code_map("managers", org)?;
+        let clients = self.code_map("clients", org)?;
+        let mut dupes = Dupes::new();
+        let (recs, summary) =
+            read_all::<BookingRec, _>(path, &options.read, progress, |row, r| {
+                let m = known_manager(&managers, r.manager_id.as_str())?;
+                let c = match &r.client_id {
+                    Some(c) => Val::Int(known_client(&clients, c.as_str())?),
+                    None => Val::Null,
+                };
+                dupes.check(
+                    r.booking_id.to_string(),
+                    row,
+                    "booking_id",
+                    r.booking_id.as_str(),
+                )?;
+                Ok(vec![
+                    Val::Int(org.id),
+                    Val::text(r.booking_id.as_str()),
+                    Val::Int(m),
+                    c,
+                    Val::DateTime(r.registered_at),
+                    Val::DateTime(r.arrival_at),
+                    Val::Int(r.amount.fen()),
+                    Val::Bool(r.approved),
+                    Val::Bool(r.complaint),
+                ])
+            })?;
+        let rows = recs.into_iter().map(|(_, v)| v).collect();
+        let c = self.finish_facts(
+            org,
+            Table::Bookings,
+            path,
+            summary.rows,
+            &["org_id", "code"],
+            &[
+                ("org_id", Ty::Int),
+                ("code", Ty::Text),
+                ("manager_id", Ty::Int),
+                ("client_id", Ty::Int),
+                ("registered_at", Ty::DateTime),
+                ("arrival_at", Ty::DateTime),
+                ("amount_fen", Ty::Int),
+                ("approved", Ty::Bool),
+                ("complaint", Ty::Bool),
+            ],
+            rows,
+            progress,
+        )?;
+        Ok((summary.rows, c, summary.warnings))
+    }
+
+    pub(super) fn import_scores(
+        &mut self,
+        org: &Org,
+        path: &Path,
+        options: &ImportOptions,
+        progress: Progress<'_>,
+    ) -> Result<(usize, Changes, Vec<String>), ImportError> {
+        let managers = self.code_map("managers", org)?;
+        let mut dupes = Dupes::new();
+        let (recs, summary) = read_all::<ScoreRec, _>(path, &options.read, progress, |row, r| {
+            let m = known_manager(&managers, r.manager_id.as_str())?;
+            dupes.check(
+                (
+                    m,
+                    r.period.to_string(),
+                    r.rater_id.to_string(),
+                    r.dimension.clone(),
+                    r.item.clone(),
+                ),
+                row,
+                "item",
+                &r.item,
+            )?;
+            Ok(vec![
+                Val::Int(org.id),
+                Val::text(r.period.to_string()),
+                Val::Int(m),
+                Val::text(r.rater_id.as_str()),
+                Val::text(r.relation.code()),
+                Val::Text(r.dimension),
+                Val::Text(r.item),
+                Val::Dec(r.score),
+            ])
+        })?;
+        let rows = recs.into_iter().map(|(_, v)| v).collect();
+        let c = self.finish_facts(
+            org,
+            Table::Scores,
+            path,
+            summary.rows,
+            &["manager_id", "period", "rater", "dimension", "item"],
+            &[
+                ("org_id", Ty::Int),
+                ("period", Ty::Text),
+                ("manager_id", Ty::Int),
+                ("rater", Ty::Text),
+                ("relation", Ty::Text),
+                ("dimension", Ty::Text),
+                ("item", Ty::Text),
+                ("score", Ty::Dec),
+            ],
+            rows,
+            progress,
+        )?;
+        Ok((summary.rows, c, summary.warnings))
+    }
+
+    pub(super) fn import_adjustments(
+        &mut self,
+        org: &Org,
+        path: &Path,
+        options: &ImportOptions,
+        progress: Progress<'_>,
+    ) -> Result<(usize, Changes, Vec<String>), ImportError> {
+        let managers = self.code_map("managers", org)?;
+        let mut dupes = Dupes::new();
+        let (recs, summary) =
+            read_all::<AdjustmentRec, _>(path, &options.read, progress, |row, r| {
+                let m = known_manager(&managers, r.manager_id.as_str())?;
+                dupes.check(
+                    (m, r.period.to_string(), r.item.clone()),
+                    row,
+                    "item",
+                    &r.item,
+                )?;
+                Ok(vec![
+                    Val::Int(org.id),
+                    Val::text(r.period.to_string()),
+                    Val::Int(m),
+                    Val::Text(r.item),
+                    Val::Int(r.amount.fen()),
+                    Val::opt_text(r.reason),
+                ])
+            })?;
+        let rows = recs.into_iter().map(|(_, v)| v).collect();
+        let c = self.finish_facts(
+            org,
+            Table::Adjustments,
+            path,
+            summary.rows,
+            &["manager_id", "period", "item"],
+            &[
+                ("org_id", Ty::Int),
+                ("period", Ty::Text),
+                ("manager_id", Ty::Int),
+                ("item", Ty::Text),
+                ("amount_fen", Ty::Int),
+                ("reason", Ty::Text),
+            ],
+            rows,
+            progress,
+        )?;
+        Ok((summary.rows, c, summary.warnings))
+    }
+}
