@@ -3,7 +3,7 @@
 //! open period, in the same transaction.
 
 use crate::sql::{Cols, Ty, Val};
-use crate::workflow::{DISPUTE, DisputeStatus};
+use crate::workflow::{DISPUTE, DisputeStatus, or_conflict};
 use crate::{Org, Store, StoreError};
 use chrono::Utc;
 use kejing_engine::{Money, Period};
@@ -117,15 +117,9 @@ impl Store {
                     Val::Time(Utc::now()),
                 ],
             );
-            let id = match inserted {
-                Ok(id) => id,
-                Err(e) if e.is_unique_violation() => {
-                    return Err(StoreError::Conflict(format!(
+            let id = or_conflict(inserted, || format!(
                         "line {item:?} of {manager} on run #{run} is already disputed: wait for its decision"
-                    )));
-                }
-                Err(e) => return Err(e.into()),
-            };
+                    ))?;
             s.audit(
                 Some(org.id),
                 "raise",
@@ -221,15 +215,9 @@ impl Store {
                         Val::text(decision),
                     ],
                 );
-                match inserted {
-                    Ok(_) => {}
-                    Err(e) if e.is_unique_violation() => {
-                        return Err(StoreError::Conflict(format!(
+                or_conflict(inserted, || format!(
                             "dispute #{id} already has its adjustment"
-                        )));
-                    }
-                    Err(e) => return Err(e.into()),
-                }
+                        ))?;
             }
             s.audit(
                 Some(org.id),

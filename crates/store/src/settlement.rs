@@ -2,7 +2,7 @@
 //! periods. The data set a run reads is in [`crate::dataset`].
 
 use crate::sql::{Cols, Ty, Val};
-use crate::workflow::RunStatus;
+use crate::workflow::{RunStatus, or_conflict};
 use crate::{Org, Store, StoreError};
 use chrono::Utc;
 use kejing_engine::{Money, Period};
@@ -239,15 +239,9 @@ impl Store {
                 "INSERT INTO period_locks (org_id, period, run_id, locked_at, actor) VALUES ($1, $2, $3, $4, $5)",
                 &[Val::Int(org.id), Val::text(period.to_string()), Val::Int(run), Val::Time(Utc::now()), Val::Text(actor)],
             );
-            match inserted {
-                Ok(_) => {}
-                Err(e) if e.is_unique_violation() => {
-                    return Err(StoreError::Conflict(format!(
+            or_conflict(inserted, || format!(
                         "{period} was locked by someone else at the same moment"
-                    )));
-                }
-                Err(e) => return Err(e.into()),
-            }
+                    ))?;
             s.audit(Some(org.id), "lock", "period_locks", &period.to_string(), None, Some(serde_json::json!({"run": run})))?;
             Ok::<_, StoreError>(run)
         })

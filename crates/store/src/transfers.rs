@@ -2,7 +2,7 @@
 //! decisions. The decision is a conditional transition (see [`crate::workflow`]).
 
 use crate::sql::{Cols, DbError, Ty, Val};
-use crate::workflow::{TRANSFER, TransferStatus};
+use crate::workflow::{TRANSFER, TransferStatus, or_conflict};
 use crate::{Org, Store, StoreError};
 use chrono::{NaiveDate, Utc};
 
@@ -93,16 +93,12 @@ impl Store {
                 Val::Time(Utc::now()),
             ],
         );
-        let id = match inserted {
-            Ok(id) => id,
-            Err(e) if e.is_unique_violation() => {
-                return Err(StoreError::Conflict(format!(
-                    "client {} already has an open transfer request: decide that one first",
-                    t.client
-                )));
-            }
-            Err(e) => return Err(e.into()),
-        };
+        let id = or_conflict(inserted, || {
+            format!(
+                "client {} already has an open transfer request: decide that one first",
+                t.client
+            )
+        })?;
         self.audit(
             Some(org.id),
             "request",

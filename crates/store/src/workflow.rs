@@ -171,3 +171,16 @@ fn short_time(t: &str) -> String {
         Err(_) => t.to_owned(),
     }
 }
+
+/// A write that a unique key may refuse because someone did the same at the same moment: the
+/// refusal becomes [`StoreError::Conflict`] with `message`; any other error stays what it is.
+pub fn or_conflict<T>(
+    written: Result<T, crate::sql::DbError>,
+    message: impl FnOnce() -> String,
+) -> Result<T, StoreError> {
+    match written {
+        Ok(v) => Ok(v),
+        Err(e) if e.is_unique_violation() => Err(StoreError::Conflict(message())),
+        Err(e) => Err(e.into()),
+    }
+}

@@ -270,6 +270,15 @@ fn payroll_xlsx(i18n: &I18n, lang: &str, data: &Value) -> Result<Vec<u8>, AppErr
                 .map_err(xe)?;
         }
     }
+    // A run that is not locked is not approved for payment: the sheet says so, on screen
+    // below the table and on every printed page.
+    if !data["run"]["locked"].as_bool().unwrap_or(false) {
+        let run = data["run"]["id"].as_i64().unwrap_or(0).to_string();
+        let draft = i18n.tr(lang, "payroll-draft", &[("run", run)]);
+        ws.write_with_format((rows.len() + 2) as u32, 0, draft.as_str(), &bold)
+            .map_err(xe)?;
+        ws.set_header(&format!("&C&B{}", draft.replace('&', "&&")));
+    }
     ws.autofit();
     wb.save_to_buffer().map_err(xe)
 }

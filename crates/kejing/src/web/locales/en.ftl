@@ -220,3 +220,4 @@ rate-saved = { $count } score(s) saved.
 rate-invalid = Some scores are not valid; nothing was saved:
 rate-nothing = No score was entered.
 rate-no-items = This scorecard has no items for raters.
+payroll-draft = DRAFT (草稿): run #{ $run } is not locked; do not pay from this sheet.

@@ -220,3 +220,4 @@ rate-saved = 已保存 { $count } 项评分。
 rate-invalid = 评分有误，未保存：
 rate-nothing = 没有填写任何评分。
 rate-no-items = 该考核表没有需要评分人打分的项目。
+payroll-draft = 草稿 DRAFT：第 { $run } 次结算尚未审批锁定，不得据此发放。
