@@ -277,7 +277,7 @@ fn payroll_xlsx(i18n: &I18n, lang: &str, data: &Value) -> Result<Vec<u8>, AppErr
         let draft = i18n.tr(lang, "payroll-draft", &[("run", run)]);
         ws.write_with_format((rows.len() + 2) as u32, 0, draft.as_str(), &bold)
             .map_err(xe)?;
-        ws.set_header(&format!("&C&B{}", draft.replace('&', "&&")));
+        ws.set_header(format!("&C&B{}", draft.replace('&', "&&")));
     }
     ws.autofit();
     wb.save_to_buffer().map_err(xe)
