@@ -443,13 +443,51 @@ pub fn serve(config: Config, addr: &str, banner: &str) -> Result<()> {
             outln!("{banner}");
         }
         outln!("Press Ctrl-C to stop. 按 Ctrl-C 停止。");
-        axum::serve(listener, router(app))
-            .with_graceful_shutdown(async {
-                let _ = tokio::signal::ctrl_c().await;
-            })
-            .await
-            .context("serving")
+        serve_connections(listener, router(app)).await
     })
+}
+
+/// How long a client may take to send a request's headers, and how long a kept-alive
+/// connection may wait idle for its next request (seconds; `KEJING_HEADER_TIMEOUT_SECS`).
+fn header_timeout() -> std::time::Duration {
+    let secs = std::env::var("KEJING_HEADER_TIMEOUT_SECS")
+        .ok()
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .filter(|s| *s > 0)
+        .unwrap_or(15);
+    std::time::Duration::from_secs(secs)
+}
+
+/// Accepts HTTP/1.1 connections with a header-read timeout (a slow or silent client is cut
+/// off, not kept forever: hyper's timer also runs while a kept-alive connection waits for its
+/// next request), until Ctrl-C; then waits for the requests in flight.
+async fn serve_connections(listener: tokio::net::TcpListener, router: Router) -> Result<()> {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let timeout = header_timeout();
+    let mut stop = std::pin::pin!(tokio::signal::ctrl_c());
+    loop {
+        let stream = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                // A failed accept (too many open files, a reset) is the client's problem.
+                Err(_) => continue,
+            },
+            _ = &mut stop => break,
+        };
+        let service = hyper_util::service::TowerToHyperService::new(router.clone());
+        let conn = hyper::server::conn::http1::Builder::new()
+            .timer(TokioTimer::new())
+            .header_read_timeout(timeout)
+            .keep_alive(true)
+            .serve_connection(TokioIo::new(stream), service);
+        let conn = graceful.watch(conn);
+        tokio::spawn(async move {
+            let _ = conn.await;
+        });
+    }
+    graceful.shutdown().await;
+    Ok(())
 }
 
 /// A response body from bytes with a content type.
