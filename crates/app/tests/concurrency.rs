@@ -656,10 +656,8 @@ fn sixty_parallel_wrong_passwords_check_at_most_five_and_then_the_right_one_is_r
     let now = 1_800_000_000;
     for round in 0..ROUNDS {
         let results = b.race(60, move |s, _, _| sign_in(s, "cm1", "wrong-password", now));
-        assert!(
-            results.iter().all(|r| matches!(r, Ok(None))),
-            "round {round}"
-        );
+        let bad: Vec<_> = results.iter().filter(|r| !matches!(r, Ok(None))).collect();
+        assert!(bad.is_empty(), "round {round}: {bad:?}");
         let user = s.user_by_name("cm1").unwrap().unwrap();
         assert_eq!(
             user.failed_logins, MAX_FAILURES,

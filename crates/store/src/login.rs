@@ -32,8 +32,8 @@ impl Store {
                 "UPDATE users SET \
                    failed_logins = CASE WHEN locked_until IS NOT NULL AND locked_until <= $2 THEN 1 ELSE failed_logins + 1 END, \
                    locked_until = CASE \
-                     WHEN locked_until IS NOT NULL AND locked_until <= $2 THEN (CASE WHEN 1 >= $3 THEN $4 ELSE NULL END) \
-                     WHEN failed_logins + 1 >= $3 THEN $4 \
+                     WHEN locked_until IS NOT NULL AND locked_until <= $2 THEN (CASE WHEN 1 >= $3 THEN CAST($4 AS BIGINT) ELSE CAST(NULL AS BIGINT) END) \
+                     WHEN failed_logins + 1 >= $3 THEN CAST($4 AS BIGINT) \
                      ELSE locked_until END \
                  WHERE id = $1 \
                    AND ((locked_until IS NOT NULL AND locked_until <= $2) \
