@@ -2,7 +2,8 @@
 
 use super::columns::{ColumnMap, header_example, warn_extras};
 use super::cursor::RowCursor;
-use super::formats::{decode, read_sheet};
+use super::formats::decode;
+use super::sheet::read_sheet;
 use super::{ReadError, ReadOptions, ReadSummary, Reject, RowError};
 use crate::records::Record;
 use csv::StringRecord;
@@ -88,25 +89,25 @@ fn read_impl<T: Record>(
     let sheet_name;
     match ext.as_str() {
         "xlsx" | "xlsm" | "xlsb" | "xls" | "ods" => {
-            let (name, rows) = read_sheet(path, table, options)?;
-            sheet_name = Some(name);
-            let mut it = rows.into_iter();
-            let headers = it.next().ok_or_else(|| {
+            let sheet = read_sheet(path, table, options)?;
+            sheet_name = Some(sheet.name);
+            let mut it = sheet.rows.into_iter();
+            let header = it.next().ok_or_else(|| {
                 ReadError::format(
                     path,
                     "the sheet is empty: it needs a header row and data rows",
                 )
             })?;
-            let map = ColumnMap::new(table, &headers, path)?;
+            let map = ColumnMap::new(table, &header.rec, path)?;
             warn_extras(&map, &mut summary);
             summary.columns = map.present();
             let total = it.len() as u64;
-            for (i, rec) in it.enumerate() {
-                if rec.iter().all(|c| c.trim().is_empty()) {
+            for (i, row) in it.enumerate() {
+                if row.rec.iter().all(|c| c.trim().is_empty()) {
                     continue;
                 }
                 summary.rows += 1;
-                handle(i + 2, &rec, &map, &mut errors);
+                handle(row.row, &row.rec, &map, &mut errors);
                 if i % 4096 == 0 {
                     progress(i as u64, total);
                 }

@@ -1,9 +1,6 @@
-//! Turning a file into rows of text: CSV bytes decoded as UTF-8 or GBK, workbook sheets as text cells.
+//! Turning the bytes of a CSV file into text: UTF-8 or GBK.
 
-use super::{Encoding, ReadError, ReadOptions, ReadSummary};
-use crate::tables::Table;
-use chrono::NaiveTime;
-use csv::StringRecord;
+use super::{Encoding, ReadError, ReadSummary};
 use std::path::Path;
 
 pub(super) fn decode(
@@ -55,63 +52,4 @@ pub(super) fn decode(
             }
         },
     }
-}
-
-/// Reads the sheet for `table` into rows of text cells (numbers printed exactly as the
-/// shortest decimal that the cell holds, dates as YYYY-MM-DD).
-pub(super) fn read_sheet(
-    path: &Path,
-    table: Table,
-    options: &ReadOptions,
-) -> Result<(String, Vec<StringRecord>), ReadError> {
-    use calamine::{Data, Reader, open_workbook_auto};
-    let mut wb = open_workbook_auto(path)
-        .map_err(|e| ReadError::format(path, format!("not a readable workbook: {e}")))?;
-    let names = wb.sheet_names();
-    let name = match &options.sheet {
-        Some(s) => names.iter().find(|n| *n == s).cloned(),
-        None => names
-            .iter()
-            .find(|n| n.eq_ignore_ascii_case(table.name()) || n.as_str() == table.zh())
-            .cloned()
-            .or_else(|| (names.len() == 1).then(|| names[0].clone())),
-    };
-    let Some(name) = name else {
-        return Err(ReadError::format(
-            path,
-            format!(
-                "no sheet named {} ({}); the workbook has: {}. Name the sheet with --sheet",
-                options.sheet.as_deref().unwrap_or(table.name()),
-                table.zh(),
-                names.join(", ")
-            ),
-        ));
-    };
-    let range = wb
-        .worksheet_range(&name)
-        .map_err(|e| ReadError::format(path, format!("sheet {name}: {e}")))?;
-    let mut rows = Vec::with_capacity(range.height());
-    for row in range.rows() {
-        let cells: Vec<String> = row
-            .iter()
-            .map(|c| match c {
-                Data::Empty => String::new(),
-                Data::String(s) => s.clone(),
-                Data::Int(i) => i.to_string(),
-                // A spreadsheet number is a binary float; its shortest round-trip decimal is
-                // the number the user typed. No arithmetic is done on it.
-                Data::Float(f) => format!("{f}"),
-                Data::Bool(b) => b.to_string(),
-                Data::DateTime(dt) => match dt.as_datetime() {
-                    Some(t) if t.time() == NaiveTime::MIN => t.date().to_string(),
-                    Some(t) => t.format("%Y-%m-%d %H:%M").to_string(),
-                    None => dt.to_string(),
-                },
-                Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
-                Data::Error(e) => format!("#ERROR {e:?}"),
-            })
-            .collect();
-        rows.push(StringRecord::from(cells));
-    }
-    Ok((name, rows))
 }

@@ -1,0 +1,90 @@
+//! Hostile or careless files: each is refused with a message saying what to fix, and none
+//! crashes the process or lets damaged data through. Valid look-alikes still read as before.
+
+use kejing_io::records::ManagerRec;
+use kejing_io::{Encoding, ReadError, ReadOptions, read_records};
+use rust_xlsxwriter::Workbook;
+use std::path::Path;
+
+type Rows = Vec<(usize, ManagerRec)>;
+
+fn read(path: &Path, encoding: Encoding) -> Result<Rows, ReadError> {
+    let mut rows = Vec::new();
+    read_records::<ManagerRec>(
+        path,
+        &ReadOptions {
+            encoding,
+            sheet: None,
+        },
+        |row, rec| {
+            rows.push((row, rec));
+            Ok(())
+        },
+        &mut |_, _| {},
+    )?;
+    Ok(rows)
+}
+
+fn names(rows: &Rows) -> Vec<&str> {
+    rows.iter().map(|(_, r)| r.name.as_str()).collect()
+}
+
+/// The error of a read that must fail (without printing what an accepted read returned).
+fn refused(result: Result<Rows, ReadError>) -> ReadError {
+    match result {
+        Ok(rows) => panic!("the file was accepted ({} rows)", rows.len()),
+        Err(e) => e,
+    }
+}
+
+fn format_message(e: &ReadError) -> String {
+    match e {
+        ReadError::Format { .. } => e.to_string(),
+        other => panic!("expected a format error, got: {other}"),
+    }
+}
+
+// 1. XLSX: a stray cell far away must not make the reader allocate the whole used range.
+
+#[test]
+fn xlsx_stray_cell_at_the_last_cell_is_refused_without_allocating_the_range() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("managers.xlsx");
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("managers").unwrap();
+    ws.write_string(0, 0, "manager_id").unwrap();
+    ws.write_string(0, 1, "name").unwrap();
+    ws.write_string(1, 0, "M1").unwrap();
+    ws.write_string(1, 1, "Ann").unwrap();
+    ws.write_string(1_048_575, 16_383, "stray").unwrap();
+    wb.save(&path).unwrap();
+    assert!(std::fs::metadata(&path).unwrap().len() < 10_000);
+    let e = format_message(&refused(read(&path, Encoding::Auto)));
+    assert!(
+        e.contains("sheet managers")
+            && e.contains("XFD1048576")
+            && e.contains("delete the stray cell"),
+        "{e}"
+    );
+}
+
+#[test]
+fn xlsx_table_away_from_a1_reads_as_before() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("managers.xlsx");
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    // Header in C3, data below it, an empty row in between and a note far below.
+    ws.write_string(2, 2, "manager_id").unwrap();
+    ws.write_string(2, 3, "姓名").unwrap();
+    ws.write_string(3, 2, "M1").unwrap();
+    ws.write_string(3, 3, "Ann").unwrap();
+    ws.write_string(5, 2, "M2").unwrap();
+    ws.write_number(5, 3, 42.5).unwrap();
+    wb.save(&path).unwrap();
+    let rows = read(&path, Encoding::Auto).unwrap();
+    // Rows are numbered from the header (row 1), as the reader always did.
+    assert_eq!(rows.iter().map(|(r, _)| *r).collect::<Vec<_>>(), vec![2, 4]);
+    assert_eq!(names(&rows), vec!["Ann", "42.5"]);
+}
