@@ -4,7 +4,7 @@
 use kejing_io::records::ManagerRec;
 use kejing_io::{Encoding, ReadError, ReadOptions, read_records};
 use rust_xlsxwriter::Workbook;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 type Rows = Vec<(usize, ManagerRec)>;
 
@@ -23,6 +23,12 @@ fn read(path: &Path, encoding: Encoding) -> Result<Rows, ReadError> {
         &mut |_, _| {},
     )?;
     Ok(rows)
+}
+
+fn csv_file(dir: &tempfile::TempDir, bytes: &[u8]) -> PathBuf {
+    let path = dir.path().join("managers.csv");
+    std::fs::write(&path, bytes).unwrap();
+    path
 }
 
 fn names(rows: &Rows) -> Vec<&str> {
@@ -87,4 +93,39 @@ fn xlsx_table_away_from_a1_reads_as_before() {
     // Rows are numbered from the header (row 1), as the reader always did.
     assert_eq!(rows.iter().map(|(r, _)| *r).collect::<Vec<_>>(), vec![2, 4]);
     assert_eq!(names(&rows), vec!["Ann", "42.5"]);
+}
+
+// 2. CSV: a quote that is never closed must not swallow the rows after it.
+
+#[test]
+fn csv_unterminated_quote_is_refused_at_the_row_where_it_opens() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = csv_file(&dir, b"manager_id,name\nM1,Ann\nM2,\"Bob\nM3,Cy\nM4,Di\n");
+    let e = format_message(&refused(read(&path, Encoding::Auto)));
+    assert!(
+        e.contains("row 3") && e.contains("column name") && e.contains("close the quote"),
+        "{e}"
+    );
+}
+
+#[test]
+fn csv_quote_closed_rows_later_in_the_middle_of_a_value_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = csv_file(
+        &dir,
+        b"manager_id,name\nM1,\"Bob\nM2,Ann \"the\" Cy\nM3,Di\n",
+    );
+    let e = format_message(&refused(read(&path, Encoding::Auto)));
+    assert!(e.contains("row 2") && e.contains("close the quote"), "{e}");
+}
+
+#[test]
+fn csv_quoted_values_spanning_lines_still_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = csv_file(
+        &dir,
+        b"manager_id,name\r\nM1,\"Ann\r\nLee\"\r\nM2,\"Bob \"\"B\"\"\"\r\nM3,\"Cy, Jr\"",
+    );
+    let rows = read(&path, Encoding::Auto).unwrap();
+    assert_eq!(names(&rows), vec!["Ann\r\nLee", "Bob \"B\"", "Cy, Jr"]);
 }

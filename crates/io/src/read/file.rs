@@ -1,9 +1,10 @@
 //! Reading every data row of a table from a CSV or XLSX file (or CSV text) and handing on the parsed records.
 
 use super::columns::{ColumnMap, header_example, warn_extras};
+use super::csv_rows::CsvRows;
 use super::cursor::RowCursor;
 use super::formats::decode;
-use super::sheet::read_sheet;
+use super::sheet::{column_letters, read_sheet};
 use super::{ReadError, ReadOptions, ReadSummary, Reject, RowError};
 use crate::records::Record;
 use csv::StringRecord;
@@ -125,18 +126,13 @@ fn read_impl<T: Record>(
             };
             let text = decode(path, bytes, options.encoding, &mut summary)?;
             let total = text.len() as u64;
-            let mut reader = csv::ReaderBuilder::new()
-                .has_headers(false)
-                .flexible(true)
-                .from_reader(text.as_bytes());
+            let mut reader = CsvRows::new(&text);
             let mut rec = StringRecord::new();
-            let read = |reader: &mut csv::Reader<&[u8]>, rec: &mut StringRecord| {
-                reader.read_record(rec).map_err(|e| {
-                    let row = e.position().map_or(0, |p| p.line());
-                    ReadError::format(path, format!("row {row}: not valid CSV: {e}"))
-                })
-            };
-            if !read(&mut reader, &mut rec)? || rec.iter().all(|c| c.trim().is_empty()) {
+            let letters = |i: usize| column_letters(u32::try_from(i).unwrap_or(u32::MAX));
+            let header = reader
+                .next(&mut rec)
+                .map_err(|p| ReadError::format(path, p.message(&letters)))?;
+            if header.is_none() || rec.iter().all(|c| c.trim().is_empty()) {
                 return Err(ReadError::format(
                     path,
                     format!(
@@ -148,12 +144,12 @@ fn read_impl<T: Record>(
             let map = ColumnMap::new(table, &rec, path)?;
             warn_extras(&map, &mut summary);
             summary.columns = map.present();
+            let column = |i: usize| map.header_at(i).map_or_else(|| letters(i), str::to_owned);
             let mut n: u64 = 0;
-            loop {
-                let line = reader.position().line() as usize;
-                if !read(&mut reader, &mut rec)? {
-                    break;
-                }
+            while let Some(line) = reader
+                .next(&mut rec)
+                .map_err(|p| ReadError::format(path, p.message(&column)))?
+            {
                 if rec.iter().all(|c| c.trim().is_empty()) {
                     continue;
                 }
@@ -161,7 +157,7 @@ fn read_impl<T: Record>(
                 handle(line, &rec, &map, &mut errors);
                 n += 1;
                 if n.is_multiple_of(65536) {
-                    progress(reader.position().byte(), total);
+                    progress(reader.byte(), total);
                 }
             }
             progress(total, total);

@@ -1,6 +1,7 @@
 //! Reading a table from a CSV or XLSX file, row by row, collecting every bad row.
 
 mod columns;
+mod csv_rows;
 mod cursor;
 mod dates;
 mod file;
