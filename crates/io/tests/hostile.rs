@@ -129,3 +129,54 @@ fn csv_quoted_values_spanning_lines_still_read() {
     let rows = read(&path, Encoding::Auto).unwrap();
     assert_eq!(names(&rows), vec!["Ann\r\nLee", "Bob \"B\"", "Cy, Jr"]);
 }
+
+// 3. Encodings: a file mixing UTF-8 and GBK lines is refused, not read as mojibake.
+
+fn gbk(s: &str) -> Vec<u8> {
+    let (bytes, _, _) = encoding_rs::GB18030.encode(s);
+    bytes.into_owned()
+}
+
+#[test]
+fn csv_mixing_utf8_and_gbk_lines_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut bytes = b"manager_id,name\nM1,Ann\nM2,\xe5\xbc\xa0\xe4\xb8\x89\n".to_vec(); // 张三 in UTF-8
+    bytes.extend(gbk("M3,李四\n"));
+    let path = csv_file(&dir, &bytes);
+    for encoding in [Encoding::Auto, Encoding::Gbk] {
+        let e = format_message(&refused(read(&path, encoding)));
+        assert!(
+            e.contains("line 3") && e.contains("line 4") && e.contains("one encoding"),
+            "{e}"
+        );
+    }
+}
+
+#[test]
+fn csv_not_valid_in_the_encoding_asked_for_names_the_first_bad_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut bytes = b"manager_id,name\nM1,Ann\n".to_vec();
+    bytes.extend(gbk("M2,李四\n"));
+    let path = csv_file(&dir, &bytes);
+    let e = format_message(&refused(read(&path, Encoding::Utf8)));
+    assert!(e.contains("line 3") && e.contains("--encoding gbk"), "{e}");
+
+    // 0xFF is never valid GBK / GB18030.
+    let path = csv_file(&dir, b"manager_id,name\nM1,Ann\nM2,Bob\nM3,\xff\xff\n");
+    let e = format_message(&refused(read(&path, Encoding::Gbk)));
+    assert!(e.contains("line 4") && e.contains("not GBK"), "{e}");
+    let e = format_message(&refused(read(&path, Encoding::Auto)));
+    assert!(e.contains("line 4"), "{e}");
+}
+
+#[test]
+fn csv_in_gbk_reads_even_when_a_line_happens_to_be_valid_utf8() {
+    let dir = tempfile::tempdir().unwrap();
+    // 卢路 in GBK is C2 AC C2 B7, which is also valid UTF-8 ("¬·").
+    let path = csv_file(&dir, &gbk("manager_id,姓名\nM1,卢路\nM2,张三\n"));
+    assert!(std::str::from_utf8(&gbk("M1,卢路")).is_ok());
+    let rows = read(&path, Encoding::Auto).unwrap();
+    assert_eq!(names(&rows), vec!["卢路", "张三"]);
+    let rows = read(&path, Encoding::Gbk).unwrap();
+    assert_eq!(names(&rows), vec!["卢路", "张三"]);
+}
