@@ -180,3 +180,46 @@ fn csv_in_gbk_reads_even_when_a_line_happens_to_be_valid_utf8() {
     let rows = read(&path, Encoding::Gbk).unwrap();
     assert_eq!(names(&rows), vec!["卢路", "张三"]);
 }
+
+// 4. Extra fields: a row wider than the header is refused, a huge one is not even built.
+
+#[test]
+fn csv_row_with_more_fields_than_the_header_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = csv_file(
+        &dir,
+        b"manager_id,name,base_salary\nM1,Ann,2000\nM2,Bob,2,000\nM3,Cy,3000,,\n",
+    );
+    let e = refused(read(&path, Encoding::Auto));
+    let errors = e.row_errors();
+    assert_eq!(errors.len(), 1, "{e}");
+    assert_eq!(errors[0].row, 3);
+    assert!(
+        errors[0]
+            .reason
+            .contains("row has 4 fields, the header has 3"),
+        "{e}"
+    );
+}
+
+#[test]
+fn csv_row_with_a_million_fields_is_refused_without_building_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut bytes = b"manager_id,name\nM1,Ann\nM2,Bob".to_vec();
+    bytes.extend(",x".repeat(1_000_000).as_bytes());
+    bytes.extend(b"\nM3,Cy\n");
+    let path = csv_file(&dir, &bytes);
+    let e = format_message(&refused(read(&path, Encoding::Auto)));
+    assert!(e.contains("row 3") && e.contains("1,000 fields"), "{e}");
+}
+
+#[test]
+fn csv_record_longer_than_the_limit_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut bytes = b"manager_id,name\nM1,".to_vec();
+    bytes.extend("a".repeat(2 << 20).as_bytes());
+    bytes.extend(b"\n");
+    let path = csv_file(&dir, &bytes);
+    let e = format_message(&refused(read(&path, Encoding::Auto)));
+    assert!(e.contains("row 2") && e.contains("1 MiB"), "{e}");
+}

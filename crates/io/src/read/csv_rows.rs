@@ -2,13 +2,20 @@
 //! with the same settings, and the same line numbers), while watching the quotes: a quote that
 //! opens a value and never closes would silently swallow every row after it into that value.
 
+use super::grouped;
 use csv::StringRecord;
 use csv_core::{ReadRecordResult, Reader};
+
+/// The most fields a record may have; the reader stops at the next one instead of building it.
+pub const MAX_FIELDS: usize = 1_000;
+/// The most bytes of text a record may hold (1 MiB); the reader stops there.
+pub const MAX_RECORD_BYTES: usize = 1 << 20;
 
 /// Why the text cannot be split into records. Lines count from 1; fields from 0.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) enum Problem {
-    /// A quoted value that opens on `line` in field `field` never closes.
+    /// A quoted value that opens on `line` in field `field` never closes (or runs over line
+    /// ends past the limits of a record).
     UnclosedQuote { line: usize, field: usize },
     /// A quoted value that opens on `line` runs over line ends and closes on line `closes` in
     /// the middle of a value (`"Bob⏎…Ann "the" Cy`): the rows between were swallowed.
@@ -17,6 +24,10 @@ pub(super) enum Problem {
         field: usize,
         closes: usize,
     },
+    /// The record on `line` has more than [`MAX_FIELDS`] fields.
+    TooManyFields { line: usize },
+    /// The record on `line` holds more than [`MAX_RECORD_BYTES`] of text.
+    TooLong { line: usize },
 }
 
 impl Problem {
@@ -26,6 +37,14 @@ impl Problem {
             Problem::UnclosedQuote { line, field } => format!(
                 "row {line}, column {}: a quote opens this value and is never closed, so every line after it would be read as part of this one value; close the quote (or remove it) and import the file again",
                 column(*field)
+            ),
+            Problem::TooManyFields { line } => format!(
+                "row {line} has more than {} fields, the most a row may have; no table has that many columns: remove the extra fields (and check that the file is comma-separated)",
+                grouped(MAX_FIELDS as u64)
+            ),
+            Problem::TooLong { line } => format!(
+                "row {line} holds more than 1 MiB ({} bytes) of text, the most a row may hold; no value of a table is that long: check the row for a missing line break and shorten it",
+                grouped(MAX_RECORD_BYTES as u64)
             ),
             Problem::QuoteClosesMidValue {
                 line,
@@ -86,12 +105,21 @@ impl<'t> CsvRows<'t> {
                 // An empty input tells the parser that the text has ended.
                 ReadRecordResult::InputEmpty if !input.is_empty() => {}
                 ReadRecordResult::InputEmpty => return Ok(None),
+                // The parser stops when the buffer is full, before it sees whether the record
+                // ends there: one byte more than the limit tells a record at the limit from a
+                // longer one.
+                ReadRecordResult::OutputFull if self.out.len() > MAX_RECORD_BYTES => {
+                    return Err(self.stopped(start, line, Problem::TooLong { line }));
+                }
                 ReadRecordResult::OutputFull => {
-                    let len = self.out.len() * 2;
+                    let len = (self.out.len() * 2).min(MAX_RECORD_BYTES + 1);
                     self.out.resize(len, 0);
                 }
+                ReadRecordResult::OutputEndsFull if self.ends.len() >= MAX_FIELDS => {
+                    return Err(self.stopped(start, line, Problem::TooManyFields { line }));
+                }
                 ReadRecordResult::OutputEndsFull => {
-                    let len = self.ends.len() * 2;
+                    let len = (self.ends.len() * 2).min(MAX_FIELDS);
                     self.ends.resize(len, 0);
                 }
                 ReadRecordResult::Record => break,
@@ -100,7 +128,13 @@ impl<'t> CsvRows<'t> {
         }
         let raw = self.text.get(start..self.pos).unwrap_or_default();
         if raw.contains(&b'"') {
-            check_quotes(raw, line)?;
+            match follow_quotes(raw, line) {
+                Quotes::Closed => {}
+                Quotes::Open { line, field, .. } => {
+                    return Err(Problem::UnclosedQuote { line, field });
+                }
+                Quotes::ClosesMidValue(problem) => return Err(problem),
+            }
         }
         rec.clear();
         let fields = self.out.get(..outlen).unwrap_or_default();
@@ -115,9 +149,39 @@ impl<'t> CsvRows<'t> {
     }
 }
 
+impl CsvRows<'_> {
+    /// Why the record from `start` (on `line`) stopped at a limit: a quote open over line ends
+    /// if that is what made it so long, else `limit`.
+    fn stopped(&self, start: usize, line: usize, limit: Problem) -> Problem {
+        let raw = self.text.get(start..self.pos).unwrap_or_default();
+        match follow_quotes(raw, line) {
+            Quotes::Open {
+                line,
+                field,
+                spans_lines: true,
+            } => Problem::UnclosedQuote { line, field },
+            Quotes::ClosesMidValue(problem) => problem,
+            _ => limit,
+        }
+    }
+}
+
+/// Where the quotes of a record leave it.
+enum Quotes {
+    /// Every quoted value closes where the value ends.
+    Closed,
+    /// The record ends inside a quoted value that opens on `line` in field `field`.
+    Open {
+        line: usize,
+        field: usize,
+        spans_lines: bool,
+    },
+    ClosesMidValue(Problem),
+}
+
 /// Follows the quotes of one raw record (the bytes the parser consumed for it, starting on
 /// `line`) as `csv_core` reads them.
-fn check_quotes(raw: &[u8], line: usize) -> Result<(), Problem> {
+fn follow_quotes(raw: &[u8], line: usize) -> Quotes {
     #[derive(Clone, Copy, PartialEq, Eq)]
     enum State {
         /// Before the record: line ends here are blank lines, skipped.
@@ -141,7 +205,7 @@ fn check_quotes(raw: &[u8], line: usize) -> Result<(), Problem> {
         }
         match state {
             State::StartRecord => {}
-            State::StartField | State::InField if end_of_line => return Ok(()),
+            State::StartField | State::InField if end_of_line => return Quotes::Closed,
             State::StartField | State::InField if b == b',' => {
                 field += 1;
                 state = State::StartField;
@@ -154,13 +218,13 @@ fn check_quotes(raw: &[u8], line: usize) -> Result<(), Problem> {
             State::InQuotes if b == b'"' => state = State::AfterQuote,
             State::InQuotes => opened.1 |= end_of_line,
             State::AfterQuote if b == b'"' => state = State::InQuotes,
-            State::AfterQuote if end_of_line => return Ok(()),
+            State::AfterQuote if end_of_line => return Quotes::Closed,
             State::AfterQuote if b == b',' => {
                 field += 1;
                 state = State::StartField;
             }
             State::AfterQuote if opened.1 => {
-                return Err(Problem::QuoteClosesMidValue {
+                return Quotes::ClosesMidValue(Problem::QuoteClosesMidValue {
                     line: opened.0,
                     field,
                     closes: line + newlines,
@@ -173,12 +237,13 @@ fn check_quotes(raw: &[u8], line: usize) -> Result<(), Problem> {
         }
     }
     if state == State::InQuotes {
-        return Err(Problem::UnclosedQuote {
+        return Quotes::Open {
             line: opened.0,
             field,
-        });
+            spans_lines: opened.1,
+        };
     }
-    Ok(())
+    Quotes::Closed
 }
 
 #[cfg(test)]
@@ -278,5 +343,28 @@ mod tests {
         // Quotes closed where the value ends, on one line or over several, are fine, and so
         // is text after a quote on the line where it opened (the csv crate's reading).
         assert!(with_csv_rows("a,\"b\nc\"\n\"d\"\"\",\"e\"f\n").is_ok());
+    }
+
+    #[test]
+    fn records_stop_at_the_limits() {
+        let at_limit = format!(
+            "{}\n{}\n",
+            ",".repeat(MAX_FIELDS - 1),
+            "a".repeat(MAX_RECORD_BYTES)
+        );
+        assert_eq!(with_csv_rows(&at_limit).map(|r| r.len()), Ok(2));
+        let wide = format!("h\n{}\n", ",".repeat(MAX_FIELDS));
+        assert_eq!(
+            with_csv_rows(&wide),
+            Err(Problem::TooManyFields { line: 2 })
+        );
+        let long = format!("h\n\n{}\n", "a".repeat(MAX_RECORD_BYTES + 1));
+        assert_eq!(with_csv_rows(&long), Err(Problem::TooLong { line: 2 }));
+        // A record made long by a quote that stays open is reported as the open quote.
+        let open = format!("h,i\nM1,\"a\n{}", "b,c\n".repeat(MAX_RECORD_BYTES / 3));
+        assert_eq!(
+            with_csv_rows(&open),
+            Err(Problem::UnclosedQuote { line: 2, field: 1 })
+        );
     }
 }

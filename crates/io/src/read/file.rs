@@ -1,5 +1,6 @@
 //! Reading every data row of a table from a CSV or XLSX file (or CSV text) and handing on the parsed records.
 
+use super::checks::wider_than_header;
 use super::columns::{ColumnMap, header_example, warn_extras};
 use super::csv_rows::CsvRows;
 use super::cursor::RowCursor;
@@ -57,36 +58,47 @@ fn read_impl<T: Record>(
     };
     let mut summary = ReadSummary::default();
     let mut errors = Vec::new();
-    let mut handle =
-        |row: usize, rec: &StringRecord, map: &ColumnMap, errors: &mut Vec<RowError>| {
-            let mut cursor = RowCursor {
-                row,
-                rec,
-                map,
-                errors: Vec::new(),
-            };
-            let parsed = T::parse(&mut cursor);
-            let mut row_errors = std::mem::take(&mut cursor.errors);
-            if let (Some(record), true) = (parsed, row_errors.is_empty())
-                && let Err(rejects) = sink(row, record)
-            {
-                for r in rejects {
-                    let cursor = RowCursor {
-                        row,
-                        rec,
-                        map,
-                        errors: Vec::new(),
-                    };
-                    row_errors.push(RowError {
-                        row,
-                        column: cursor.header(r.column),
-                        value: r.value,
-                        reason: r.reason,
-                    });
-                }
-            }
-            errors.extend(row_errors);
+    // `row_errors`: what the row checks found before parsing; a cell they refused is not
+    // reported again by the parser.
+    let mut handle = |row: usize,
+                      rec: &StringRecord,
+                      map: &ColumnMap,
+                      mut row_errors: Vec<RowError>,
+                      errors: &mut Vec<RowError>| {
+        let mut cursor = RowCursor {
+            row,
+            rec,
+            map,
+            errors: Vec::new(),
         };
+        let parsed = T::parse(&mut cursor);
+        let parse_errors = std::mem::take(&mut cursor.errors);
+        let refused: Vec<String> = row_errors.iter().map(|e| e.column.clone()).collect();
+        row_errors.extend(
+            parse_errors
+                .into_iter()
+                .filter(|e| !refused.contains(&e.column)),
+        );
+        if let (Some(record), true) = (parsed, row_errors.is_empty())
+            && let Err(rejects) = sink(row, record)
+        {
+            for r in rejects {
+                let cursor = RowCursor {
+                    row,
+                    rec,
+                    map,
+                    errors: Vec::new(),
+                };
+                row_errors.push(RowError {
+                    row,
+                    column: cursor.header(r.column),
+                    value: r.value,
+                    reason: r.reason,
+                });
+            }
+        }
+        errors.extend(row_errors);
+    };
     let sheet_name;
     match ext.as_str() {
         "xlsx" | "xlsm" | "xlsb" | "xls" | "ods" => {
@@ -108,7 +120,7 @@ fn read_impl<T: Record>(
                     continue;
                 }
                 summary.rows += 1;
-                handle(row.row, &row.rec, &map, &mut errors);
+                handle(row.row, &row.rec, &map, Vec::new(), &mut errors);
                 if i % 4096 == 0 {
                     progress(i as u64, total);
                 }
@@ -142,6 +154,7 @@ fn read_impl<T: Record>(
                 ));
             }
             let map = ColumnMap::new(table, &rec, path)?;
+            let header_fields = rec.len();
             warn_extras(&map, &mut summary);
             summary.columns = map.present();
             let column = |i: usize| map.header_at(i).map_or_else(|| letters(i), str::to_owned);
@@ -154,7 +167,8 @@ fn read_impl<T: Record>(
                     continue;
                 }
                 summary.rows += 1;
-                handle(line, &rec, &map, &mut errors);
+                let checked = wider_than_header(line, &rec, header_fields, &column);
+                handle(line, &rec, &map, checked.into_iter().collect(), &mut errors);
                 n += 1;
                 if n.is_multiple_of(65536) {
                     progress(reader.byte(), total);

@@ -1,5 +1,6 @@
 //! Reading a table from a CSV or XLSX file, row by row, collecting every bad row.
 
+mod checks;
 mod columns;
 mod csv_rows;
 mod cursor;
@@ -8,6 +9,7 @@ mod file;
 mod formats;
 mod sheet;
 
+pub use csv_rows::{MAX_FIELDS, MAX_RECORD_BYTES};
 pub use cursor::RowCursor;
 pub use dates::{parse_date, parse_datetime};
 pub use file::{read_records, read_records_text};
