@@ -223,3 +223,49 @@ fn csv_record_longer_than_the_limit_is_refused() {
     let e = format_message(&refused(read(&path, Encoding::Auto)));
     assert!(e.contains("row 2") && e.contains("1 MiB"), "{e}");
 }
+
+// 5. NUL characters: PostgreSQL cannot store them, SQLite would store them silently.
+
+#[test]
+fn nul_characters_in_a_cell_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = csv_file(&dir, b"manager_id,name\nM1,Ann\nM2,B\0b\n");
+    let e = refused(read(&path, Encoding::Auto));
+    let errors = e.row_errors();
+    assert_eq!(errors.len(), 1, "{e}");
+    assert_eq!((errors[0].row, errors[0].column.as_str()), (3, "name"));
+    assert!(
+        errors[0].reason.contains("remove the NUL characters"),
+        "{e}"
+    );
+}
+
+#[test]
+fn nul_characters_in_a_workbook_cell_or_a_header_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("managers.xlsx");
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.write_string(0, 1, "manager_id").unwrap();
+    ws.write_string(0, 2, "name").unwrap();
+    ws.write_string(0, 3, "note").unwrap();
+    ws.write_string(1, 1, "M1").unwrap();
+    ws.write_string(1, 2, "Ann").unwrap();
+    ws.write_string(1, 3, "a\0b").unwrap();
+    ws.write_string(1, 4, "\0").unwrap();
+    wb.save(&path).unwrap();
+    let e = refused(read(&path, Encoding::Auto));
+    let errors: Vec<_> = e
+        .row_errors()
+        .iter()
+        .map(|e| (e.row, e.column.as_str(), e.value.as_str()))
+        .collect();
+    assert_eq!(errors, vec![(2, "note", "a␀b"), (2, "E", "␀")], "{e}");
+
+    let path = csv_file(&dir, b"manager_id,name,no\0te\nM1,Ann,x\n");
+    let e = format_message(&refused(read(&path, Encoding::Auto)));
+    assert!(
+        e.contains("row 1 (header), column C") && e.contains("remove the NUL characters"),
+        "{e}"
+    );
+}

@@ -45,3 +45,34 @@ pub(super) fn wider_than_header(
         ),
     })
 }
+
+/// The fields holding NUL characters, which PostgreSQL cannot store in text (and SQLite would
+/// store silently): one error each, the NULs shown as `␀`.
+pub(super) fn nul_cells(
+    row: usize,
+    rec: &StringRecord,
+    column: &dyn Fn(usize) -> String,
+) -> Vec<RowError> {
+    rec.iter()
+        .enumerate()
+        .filter(|(_, f)| f.contains('\0'))
+        .map(|(i, f)| RowError {
+            row,
+            column: column(i),
+            value: shown(&f.replace('\0', "␀")),
+            reason: "the cell holds NUL characters (shown as ␀), which cannot be stored: remove the NUL characters".to_owned(),
+        })
+        .collect()
+}
+
+/// The first header field holding a NUL character, as a message.
+pub(super) fn nul_in_header(
+    rec: &StringRecord,
+    column: &dyn Fn(usize) -> String,
+) -> Option<String> {
+    let i = rec.iter().position(|f| f.contains('\0'))?;
+    Some(format!(
+        "row 1 (header), column {}: the header holds NUL characters; remove the NUL characters",
+        column(i)
+    ))
+}

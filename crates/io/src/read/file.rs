@@ -1,6 +1,6 @@
 //! Reading every data row of a table from a CSV or XLSX file (or CSV text) and handing on the parsed records.
 
-use super::checks::wider_than_header;
+use super::checks::{nul_cells, nul_in_header, wider_than_header};
 use super::columns::{ColumnMap, header_example, warn_extras};
 use super::csv_rows::CsvRows;
 use super::cursor::RowCursor;
@@ -111,16 +111,25 @@ fn read_impl<T: Record>(
                     "the sheet is empty: it needs a header row and data rows",
                 )
             })?;
+            let first_column = sheet.first_column;
+            let letters = |i: usize| {
+                column_letters(first_column.saturating_add(u32::try_from(i).unwrap_or(u32::MAX)))
+            };
+            if let Some(message) = nul_in_header(&header.rec, &letters) {
+                return Err(ReadError::format(path, message));
+            }
             let map = ColumnMap::new(table, &header.rec, path)?;
             warn_extras(&map, &mut summary);
             summary.columns = map.present();
+            let column = |i: usize| map.header_at(i).map_or_else(|| letters(i), str::to_owned);
             let total = it.len() as u64;
             for (i, row) in it.enumerate() {
                 if row.rec.iter().all(|c| c.trim().is_empty()) {
                     continue;
                 }
                 summary.rows += 1;
-                handle(row.row, &row.rec, &map, Vec::new(), &mut errors);
+                let checked = nul_cells(row.row, &row.rec, &column);
+                handle(row.row, &row.rec, &map, checked, &mut errors);
                 if i % 4096 == 0 {
                     progress(i as u64, total);
                 }
@@ -153,6 +162,9 @@ fn read_impl<T: Record>(
                     ),
                 ));
             }
+            if let Some(message) = nul_in_header(&rec, &letters) {
+                return Err(ReadError::format(path, message));
+            }
             let map = ColumnMap::new(table, &rec, path)?;
             let header_fields = rec.len();
             warn_extras(&map, &mut summary);
@@ -167,8 +179,9 @@ fn read_impl<T: Record>(
                     continue;
                 }
                 summary.rows += 1;
-                let checked = wider_than_header(line, &rec, header_fields, &column);
-                handle(line, &rec, &map, checked.into_iter().collect(), &mut errors);
+                let mut checked = nul_cells(line, &rec, &column);
+                checked.extend(wider_than_header(line, &rec, header_fields, &column));
+                handle(line, &rec, &map, checked, &mut errors);
                 n += 1;
                 if n.is_multiple_of(65536) {
                     progress(reader.byte(), total);

@@ -23,6 +23,8 @@ pub(super) struct SheetRow {
 /// The rows of a sheet that have cells, the header first.
 pub(super) struct Sheet {
     pub(super) name: String,
+    /// The column (0 = `A`) of field 0 of every row: the leftmost column with a cell.
+    pub(super) first_column: u32,
     pub(super) rows: Vec<SheetRow>,
 }
 
@@ -95,7 +97,7 @@ impl Cells<'_> {
     }
 
     /// The rows with cells, in order; within a row, a cell given twice keeps the later value.
-    fn into_rows(mut self) -> Vec<SheetRow> {
+    fn into_rows(mut self) -> (u32, Vec<SheetRow>) {
         // Stable: cells given twice stay in file order.
         self.cells.sort_by_key(|(pos, _)| *pos);
         let first_row = self.cells.first().map_or(0, |((r, _), _)| *r);
@@ -124,7 +126,7 @@ impl Cells<'_> {
         if let Some(done) = current {
             finish(&mut rows, done);
         }
-        rows
+        (first_column, rows)
     }
 }
 
@@ -196,8 +198,12 @@ pub(super) fn read_sheet(
             }
         }
     }
-    let rows = cells.into_rows();
-    Ok(Sheet { name, rows })
+    let (first_column, rows) = cells.into_rows();
+    Ok(Sheet {
+        name,
+        first_column,
+        rows,
+    })
 }
 
 #[cfg(test)]
