@@ -3,7 +3,7 @@
 
 use kejing_io::records::ManagerRec;
 use kejing_io::{Encoding, ReadError, ReadOptions, read_records};
-use rust_xlsxwriter::Workbook;
+use rust_xlsxwriter::{Formula, Workbook};
 use std::path::{Path, PathBuf};
 
 type Rows = Vec<(usize, ManagerRec)>;
@@ -268,4 +268,40 @@ fn nul_characters_in_a_workbook_cell_or_a_header_are_refused() {
         e.contains("row 1 (header), column C") && e.contains("remove the NUL characters"),
         "{e}"
     );
+}
+
+// 6. Spreadsheet error cells are refused, never stored as text.
+
+#[test]
+fn xlsx_error_cells_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("managers.xlsx");
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.write_string(0, 0, "manager_id").unwrap();
+    ws.write_string(0, 1, "name").unwrap();
+    ws.write_string(1, 0, "M1").unwrap();
+    ws.write_string(1, 1, "Ann").unwrap();
+    ws.write_string(2, 0, "M2").unwrap();
+    ws.write_formula(2, 1, Formula::new("=1/0").set_result("#DIV/0!"))
+        .unwrap();
+    ws.write_string(3, 0, "M3").unwrap();
+    ws.write_formula(3, 1, Formula::new("=#REF!").set_result("#REF!"))
+        .unwrap();
+    wb.save(&path).unwrap();
+    let e = refused(read(&path, Encoding::Auto));
+    let errors = e.row_errors();
+    assert_eq!(errors.len(), 2, "{e}");
+    for (error, (row, value)) in errors.iter().zip([(3, "#DIV/0!"), (4, "#REF!")]) {
+        assert_eq!(
+            (error.row, error.column.as_str(), error.value.as_str()),
+            (row, "name", value)
+        );
+        assert!(
+            error
+                .reason
+                .contains("the cell holds a spreadsheet error: fix the formula"),
+            "{e}"
+        );
+    }
 }

@@ -76,3 +76,21 @@ pub(super) fn nul_in_header(
         column(i)
     ))
 }
+
+/// The cells of a workbook row that hold a spreadsheet error (`#DIV/0!`, `#REF!`, `#N/A`, …):
+/// the error is refused, never stored as text.
+pub(super) fn error_cells(
+    row: usize,
+    errors: &[(usize, String)],
+    column: &dyn Fn(usize) -> String,
+) -> Vec<RowError> {
+    errors
+        .iter()
+        .map(|(i, error)| RowError {
+            row,
+            column: column(*i),
+            value: error.clone(),
+            reason: "the cell holds a spreadsheet error: fix the formula (or type the value) so that the cell shows a value".to_owned(),
+        })
+        .collect()
+}

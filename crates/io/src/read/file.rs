@@ -1,6 +1,6 @@
 //! Reading every data row of a table from a CSV or XLSX file (or CSV text) and handing on the parsed records.
 
-use super::checks::{nul_cells, nul_in_header, wider_than_header};
+use super::checks::{error_cells, nul_cells, nul_in_header, wider_than_header};
 use super::columns::{ColumnMap, header_example, warn_extras};
 use super::csv_rows::CsvRows;
 use super::cursor::RowCursor;
@@ -118,17 +118,27 @@ fn read_impl<T: Record>(
             if let Some(message) = nul_in_header(&header.rec, &letters) {
                 return Err(ReadError::format(path, message));
             }
+            if let Some((i, error)) = header.errors.first() {
+                return Err(ReadError::format(
+                    path,
+                    format!(
+                        "row 1 (header), column {}: the cell holds a spreadsheet error ({error}): fix the formula, or type the header",
+                        letters(*i)
+                    ),
+                ));
+            }
             let map = ColumnMap::new(table, &header.rec, path)?;
             warn_extras(&map, &mut summary);
             summary.columns = map.present();
             let column = |i: usize| map.header_at(i).map_or_else(|| letters(i), str::to_owned);
             let total = it.len() as u64;
             for (i, row) in it.enumerate() {
-                if row.rec.iter().all(|c| c.trim().is_empty()) {
+                if row.errors.is_empty() && row.rec.iter().all(|c| c.trim().is_empty()) {
                     continue;
                 }
                 summary.rows += 1;
-                let checked = nul_cells(row.row, &row.rec, &column);
+                let mut checked = error_cells(row.row, &row.errors, &column);
+                checked.extend(nul_cells(row.row, &row.rec, &column));
                 handle(row.row, &row.rec, &map, checked, &mut errors);
                 if i % 4096 == 0 {
                     progress(i as u64, total);

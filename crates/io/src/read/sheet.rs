@@ -18,6 +18,9 @@ pub(super) struct SheetRow {
     /// The row number the reader reports: the first row with a cell (the header) is 1.
     pub(super) row: usize,
     pub(super) rec: StringRecord,
+    /// Cells that hold a spreadsheet error, left empty in `rec`: field index and the error as
+    /// the spreadsheet shows it (`#DIV/0!`).
+    pub(super) errors: Vec<(usize, String)>,
 }
 
 /// The rows of a sheet that have cells, the header first.
@@ -41,9 +44,10 @@ pub(super) fn column_letters(column: u32) -> String {
 }
 
 /// A cell as text (numbers printed as the shortest decimal that the cell holds, dates as
-/// YYYY-MM-DD).
-pub(super) fn cell_text(cell: &Data) -> String {
-    match cell {
+/// YYYY-MM-DD), or, for a cell holding a spreadsheet error, that error as shown (`#REF!`):
+/// never text to store.
+pub(super) fn cell_text(cell: &Data) -> Result<String, String> {
+    Ok(match cell {
         Data::Empty => String::new(),
         Data::String(s) => s.clone(),
         Data::Int(i) => i.to_string(),
@@ -57,15 +61,15 @@ pub(super) fn cell_text(cell: &Data) -> String {
             None => dt.to_string(),
         },
         Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
-        Data::Error(e) => format!("#ERROR {e:?}"),
-    }
+        Data::Error(e) => return Err(e.to_string()),
+    })
 }
 
 /// The non-empty cells of a sheet by position, each checked against the limits as it is read.
 struct Cells<'a> {
     path: &'a Path,
     sheet: &'a str,
-    cells: Vec<((u32, u32), String)>,
+    cells: Vec<((u32, u32), Result<String, String>)>,
 }
 
 impl Cells<'_> {
@@ -102,29 +106,30 @@ impl Cells<'_> {
         self.cells.sort_by_key(|(pos, _)| *pos);
         let first_row = self.cells.first().map_or(0, |((r, _), _)| *r);
         let first_column = self.cells.iter().map(|((_, c), _)| *c).min().unwrap_or(0);
-        let mut rows: Vec<SheetRow> = Vec::new();
-        let mut current: Option<(u32, Vec<String>)> = None;
-        let finish = |rows: &mut Vec<SheetRow>, (row, fields): (u32, Vec<String>)| {
+        let mut rows = Vec::new();
+        let mut cells = self.cells.into_iter().peekable();
+        while let Some(&((row, _), _)) = cells.peek() {
+            let mut fields: Vec<String> = Vec::new();
+            let mut errors: Vec<(usize, String)> = Vec::new();
+            while let Some(((_, column), value)) = cells.next_if(|((r, _), _)| *r == row) {
+                let field = (column - first_column) as usize;
+                if fields.len() <= field {
+                    fields.resize(field + 1, String::new());
+                }
+                errors.retain(|(f, _)| *f != field);
+                let text = value.unwrap_or_else(|error| {
+                    errors.push((field, error));
+                    String::new()
+                });
+                if let Some(slot) = fields.get_mut(field) {
+                    *slot = text;
+                }
+            }
             rows.push(SheetRow {
                 row: (row - first_row) as usize + 1,
                 rec: StringRecord::from(fields),
+                errors,
             });
-        };
-        for ((row, column), value) in self.cells {
-            if current.as_ref().is_some_and(|(r, _)| *r != row)
-                && let Some(done) = current.take()
-            {
-                finish(&mut rows, done);
-            }
-            let (_, fields) = current.get_or_insert_with(|| (row, Vec::new()));
-            let field = (column - first_column) as usize;
-            if fields.len() <= field {
-                fields.resize(field + 1, String::new());
-            }
-            fields[field] = value;
-        }
-        if let Some(done) = current {
-            finish(&mut rows, done);
         }
         (first_column, rows)
     }
@@ -225,5 +230,64 @@ mod tests {
             .map(grouped)
             .collect();
         assert_eq!(limits, ["0", "256", "1,000", "1,048,576"]);
+    }
+
+    #[test]
+    fn error_cells_are_never_text() {
+        use calamine::CellErrorType::*;
+        let shown: Vec<Result<String, String>> = [Div0, NA, Name, Null, Num, Ref, Value]
+            .into_iter()
+            .map(|e| cell_text(&Data::Error(e)))
+            .collect();
+        let expected = [
+            "#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!",
+        ];
+        assert_eq!(shown, expected.map(|e| Err(e.to_owned())));
+        assert_eq!(cell_text(&Data::Float(1.5)), Ok("1.5".to_owned()));
+    }
+
+    /// For a sheet small enough to hold densely, the rows are those of calamine's range, as
+    /// the reader read them before, without its empty rows.
+    #[test]
+    fn rows_are_those_of_the_dense_range() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.xlsx");
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = wb.add_worksheet();
+        let date = rust_xlsxwriter::Format::new().set_num_format("yyyy-mm-dd");
+        ws.write_string(3, 2, "a").unwrap();
+        ws.write_string(3, 5, "b").unwrap();
+        ws.write_number(4, 1, 1.25).unwrap();
+        ws.write_number(4, 2, 100.0).unwrap();
+        ws.write_boolean(6, 7, true).unwrap();
+        ws.write_string(7, 3, "").unwrap();
+        ws.write_number_with_format(8, 2, 46_266.0, &date).unwrap();
+        ws.write_string(9, 4, " x ").unwrap();
+        ws.write_blank(10, 9, &date).unwrap();
+        wb.save(&path).unwrap();
+
+        let mut wb = open_workbook_auto(&path).unwrap();
+        let range = wb.worksheet_range("Sheet1").unwrap();
+        let dense: Vec<Vec<String>> = range
+            .rows()
+            .map(|r| r.iter().map(|c| cell_text(c).unwrap()).collect::<Vec<_>>())
+            .filter(|r| r.iter().any(|c| !c.is_empty()))
+            .collect();
+        let sheet = read_sheet(&path, Table::Managers, &ReadOptions::default()).unwrap();
+        let sparse: Vec<Vec<String>> = sheet
+            .rows
+            .iter()
+            .filter(|r| r.rec.iter().any(|c| !c.is_empty()))
+            .map(|r| {
+                let mut fields: Vec<String> = r.rec.iter().map(str::to_owned).collect();
+                fields.resize(range.width(), String::new());
+                fields
+            })
+            .collect();
+        assert_eq!(sparse, dense);
+        assert_eq!(dense[3][1], "2026-09-01");
+        let numbers: Vec<usize> = sheet.rows.iter().map(|r| r.row).collect();
+        assert_eq!(numbers, [1, 2, 4, 6, 7]);
+        assert_eq!(sheet.first_column, 1);
     }
 }
