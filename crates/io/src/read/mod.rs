@@ -35,7 +35,7 @@ pub(crate) fn grouped(n: u64) -> String {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum Encoding {
     /// UTF-8 (with or without BOM); a file that is not UTF-8 is read as GBK (GB18030) with a
-    /// warning.
+    /// warning, unless it also has a line of UTF-8 text (a file mixing both is refused).
     #[default]
     Auto,
     /// UTF-8 only: a file that is not UTF-8 is an error.
