@@ -79,6 +79,16 @@ impl ColumnMap {
             .collect()
     }
 
+    /// The header as written over field `field`, if it has one.
+    pub(super) fn header_at(&self, field: usize) -> Option<&str> {
+        self.fields
+            .iter()
+            .flatten()
+            .chain(&self.extras)
+            .find(|(i, _)| *i == field)
+            .map(|(_, h)| h.as_str())
+    }
+
     pub(super) fn index(&self, column: &str) -> Option<usize> {
         let columns = self.table.columns();
         columns

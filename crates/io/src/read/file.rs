@@ -1,8 +1,11 @@
 //! Reading every data row of a table from a CSV or XLSX file (or CSV text) and handing on the parsed records.
 
+use super::checks::{error_cells, nul_cells, nul_in_header, wider_than_header};
 use super::columns::{ColumnMap, header_example, warn_extras};
+use super::csv_rows::CsvRows;
 use super::cursor::RowCursor;
-use super::formats::{decode, read_sheet};
+use super::formats::decode;
+use super::sheet::{column_letters, read_sheet};
 use super::{ReadError, ReadOptions, ReadSummary, Reject, RowError};
 use crate::records::Record;
 use csv::StringRecord;
@@ -55,58 +58,88 @@ fn read_impl<T: Record>(
     };
     let mut summary = ReadSummary::default();
     let mut errors = Vec::new();
-    let mut handle =
-        |row: usize, rec: &StringRecord, map: &ColumnMap, errors: &mut Vec<RowError>| {
-            let mut cursor = RowCursor {
-                row,
-                rec,
-                map,
-                errors: Vec::new(),
-            };
-            let parsed = T::parse(&mut cursor);
-            let mut row_errors = std::mem::take(&mut cursor.errors);
-            if let (Some(record), true) = (parsed, row_errors.is_empty())
-                && let Err(rejects) = sink(row, record)
-            {
-                for r in rejects {
-                    let cursor = RowCursor {
-                        row,
-                        rec,
-                        map,
-                        errors: Vec::new(),
-                    };
-                    row_errors.push(RowError {
-                        row,
-                        column: cursor.header(r.column),
-                        value: r.value,
-                        reason: r.reason,
-                    });
-                }
-            }
-            errors.extend(row_errors);
+    // `row_errors`: what the row checks found before parsing; a cell they refused is not
+    // reported again by the parser.
+    let mut handle = |row: usize,
+                      rec: &StringRecord,
+                      map: &ColumnMap,
+                      mut row_errors: Vec<RowError>,
+                      errors: &mut Vec<RowError>| {
+        let mut cursor = RowCursor {
+            row,
+            rec,
+            map,
+            errors: Vec::new(),
         };
+        let parsed = T::parse(&mut cursor);
+        let parse_errors = std::mem::take(&mut cursor.errors);
+        let refused: Vec<String> = row_errors.iter().map(|e| e.column.clone()).collect();
+        row_errors.extend(
+            parse_errors
+                .into_iter()
+                .filter(|e| !refused.contains(&e.column)),
+        );
+        if let (Some(record), true) = (parsed, row_errors.is_empty())
+            && let Err(rejects) = sink(row, record)
+        {
+            for r in rejects {
+                let cursor = RowCursor {
+                    row,
+                    rec,
+                    map,
+                    errors: Vec::new(),
+                };
+                row_errors.push(RowError {
+                    row,
+                    column: cursor.header(r.column),
+                    value: r.value,
+                    reason: r.reason,
+                });
+            }
+        }
+        errors.extend(row_errors);
+    };
     let sheet_name;
     match ext.as_str() {
         "xlsx" | "xlsm" | "xlsb" | "xls" | "ods" => {
-            let (name, rows) = read_sheet(path, table, options)?;
-            sheet_name = Some(name);
-            let mut it = rows.into_iter();
-            let headers = it.next().ok_or_else(|| {
+            let sheet = read_sheet(path, table, options)?;
+            sheet_name = Some(sheet.name);
+            let mut it = sheet.rows.into_iter();
+            let header = it.next().ok_or_else(|| {
                 ReadError::format(
                     path,
                     "the sheet is empty: it needs a header row and data rows",
                 )
             })?;
-            let map = ColumnMap::new(table, &headers, path)?;
+            let first_column = sheet.first_column;
+            let letters = |i: usize| {
+                column_letters(first_column.saturating_add(u32::try_from(i).unwrap_or(u32::MAX)))
+            };
+            if let Some(message) = nul_in_header(&header.rec, &letters) {
+                return Err(ReadError::format(path, message));
+            }
+            if let Some((i, error)) = header.errors.first() {
+                return Err(ReadError::format(
+                    path,
+                    format!(
+                        "row 1 (header), column {}: the cell holds a spreadsheet error ({error}): fix the formula, or type the header",
+                        letters(*i)
+                    ),
+                ));
+            }
+            let map = ColumnMap::new(table, &header.rec, path)?;
             warn_extras(&map, &mut summary);
             summary.columns = map.present();
+            let column = |i: usize| map.header_at(i).map_or_else(|| letters(i), str::to_owned);
             let total = it.len() as u64;
-            for (i, rec) in it.enumerate() {
-                if rec.iter().all(|c| c.trim().is_empty()) {
+            for (i, row) in it.enumerate() {
+                if row.errors.is_empty() && row.rec.iter().all(|c| c.trim().is_empty()) {
                     continue;
                 }
                 summary.rows += 1;
-                handle(i + 2, &rec, &map, &mut errors);
+                let mut checked = error_cells(row.row, &row.errors, &column);
+                checked.extend(nul_cells(row.row, &row.rec, &column));
+                handle(row.row, &row.rec, &map, checked, &mut errors);
                 if i % 4096 == 0 {
                     progress(i as u64, total);
                 }
@@ -124,18 +157,13 @@ fn read_impl<T: Record>(
             };
             let text = decode(path, bytes, options.encoding, &mut summary)?;
             let total = text.len() as u64;
-            let mut reader = csv::ReaderBuilder::new()
-                .has_headers(false)
-                .flexible(true)
-                .from_reader(text.as_bytes());
+            let mut reader = CsvRows::new(&text);
             let mut rec = StringRecord::new();
-            let read = |reader: &mut csv::Reader<&[u8]>, rec: &mut StringRecord| {
-                reader.read_record(rec).map_err(|e| {
-                    let row = e.position().map_or(0, |p| p.line());
-                    ReadError::format(path, format!("row {row}: not valid CSV: {e}"))
-                })
-            };
-            if !read(&mut reader, &mut rec)? || rec.iter().all(|c| c.trim().is_empty()) {
+            let letters = |i: usize| column_letters(u32::try_from(i).unwrap_or(u32::MAX));
+            let header = reader
+                .next(&mut rec)
+                .map_err(|p| ReadError::format(path, p.message(&letters)))?;
+            if header.is_none() || rec.iter().all(|c| c.trim().is_empty()) {
                 return Err(ReadError::format(
                     path,
                     format!(
@@ -144,23 +172,29 @@ fn read_impl<T: Record>(
                     ),
                 ));
             }
+            if let Some(message) = nul_in_header(&rec, &letters) {
+                return Err(ReadError::format(path, message));
+            }
             let map = ColumnMap::new(table, &rec, path)?;
+            let header_fields = rec.len();
             warn_extras(&map, &mut summary);
             summary.columns = map.present();
+            let column = |i: usize| map.header_at(i).map_or_else(|| letters(i), str::to_owned);
             let mut n: u64 = 0;
-            loop {
-                let line = reader.position().line() as usize;
-                if !read(&mut reader, &mut rec)? {
-                    break;
-                }
+            while let Some(line) = reader
+                .next(&mut rec)
+                .map_err(|p| ReadError::format(path, p.message(&column)))?
+            {
                 if rec.iter().all(|c| c.trim().is_empty()) {
                     continue;
                 }
                 summary.rows += 1;
-                handle(line, &rec, &map, &mut errors);
+                let mut checked = nul_cells(line, &rec, &column);
+                checked.extend(wider_than_header(line, &rec, header_fields, &column));
+                handle(line, &rec, &map, checked, &mut errors);
                 n += 1;
                 if n.is_multiple_of(65536) {
-                    progress(reader.position().byte(), total);
+                    progress(reader.byte(), total);
                 }
             }
             progress(total, total);

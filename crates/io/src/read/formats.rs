@@ -1,11 +1,11 @@
-//! Turning a file into rows of text: CSV bytes decoded as UTF-8 or GBK, workbook sheets as text cells.
+//! Turning the bytes of a CSV file into text: UTF-8 or GBK, never a mixture of both.
 
-use super::{Encoding, ReadError, ReadOptions, ReadSummary};
-use crate::tables::Table;
-use chrono::NaiveTime;
-use csv::StringRecord;
+use super::{Encoding, ReadError, ReadSummary};
 use std::path::Path;
 
+/// Decodes a CSV file. `Auto`: UTF-8 if the bytes are UTF-8, else GBK (GB18030) with a
+/// warning, but only if no line is UTF-8 text (a file mixing both is refused). `Utf8` and
+/// `Gbk`: bytes not valid in that encoding are refused naming the first bad line.
 pub(super) fn decode(
     path: &Path,
     bytes: Vec<u8>,
@@ -16,24 +16,15 @@ pub(super) fn decode(
         Some(rest) => rest.to_owned(),
         None => s,
     };
-    let gbk = |bytes: &[u8]| -> Result<String, ReadError> {
-        let (text, _, had_errors) = encoding_rs::GB18030.decode(bytes);
-        if had_errors {
-            return Err(ReadError::format(
-                path,
-                "the file is neither UTF-8 nor GBK text; save it as CSV UTF-8",
-            ));
-        }
-        Ok(text.into_owned())
-    };
     match encoding {
-        Encoding::Gbk => gbk(&bytes),
+        Encoding::Gbk => gbk(path, &bytes, "is not GBK (GB18030) text"),
         Encoding::Utf8 => String::from_utf8(bytes).map(strip_bom).map_err(|e| {
             let at = e.utf8_error().valid_up_to();
             ReadError::format(
                 path,
                 format!(
-                    "byte {at} is not UTF-8; the file is probably GBK (GB18030) as Chinese Excel saves it: run again with --encoding gbk, or save it as \"CSV UTF-8\""
+                    "line {} is not UTF-8 (byte {at}); the file is probably GBK (GB18030) as Chinese Excel saves it: run again with --encoding gbk, or save it as \"CSV UTF-8\"",
+                    line_of(e.as_bytes(), at)
                 ),
             )
         }),
@@ -41,12 +32,7 @@ pub(super) fn decode(
             Ok(s) => Ok(strip_bom(s)),
             Err(e) => {
                 let bytes = e.into_bytes();
-                let text = gbk(&bytes).map_err(|_| {
-                    ReadError::format(
-                        path,
-                        "the file is not UTF-8 text and not GBK either; save it as \"CSV UTF-8\"",
-                    )
-                })?;
+                let text = gbk(path, &bytes, "is neither UTF-8 nor GBK (GB18030) text")?;
                 summary.warnings.push(
                     "the file is not UTF-8; it was read as GBK (GB18030). Pass --encoding utf-8 to refuse such files"
                         .to_owned(),
@@ -57,61 +43,100 @@ pub(super) fn decode(
     }
 }
 
-/// Reads the sheet for `table` into rows of text cells (numbers printed exactly as the
-/// shortest decimal that the cell holds, dates as YYYY-MM-DD).
-pub(super) fn read_sheet(
-    path: &Path,
-    table: Table,
-    options: &ReadOptions,
-) -> Result<(String, Vec<StringRecord>), ReadError> {
-    use calamine::{Data, Reader, open_workbook_auto};
-    let mut wb = open_workbook_auto(path)
-        .map_err(|e| ReadError::format(path, format!("not a readable workbook: {e}")))?;
-    let names = wb.sheet_names();
-    let name = match &options.sheet {
-        Some(s) => names.iter().find(|n| *n == s).cloned(),
-        None => names
-            .iter()
-            .find(|n| n.eq_ignore_ascii_case(table.name()) || n.as_str() == table.zh())
-            .cloned()
-            .or_else(|| (names.len() == 1).then(|| names[0].clone())),
-    };
-    let Some(name) = name else {
+/// The line (from 1) that byte `at` is on.
+fn line_of(bytes: &[u8], at: usize) -> usize {
+    bytes
+        .get(..at)
+        .unwrap_or(bytes)
+        .iter()
+        .filter(|b| **b == b'\n')
+        .count()
+        + 1
+}
+
+/// Decodes GBK (GB18030) text; `not_gbk` says what a bad line is.
+fn gbk(path: &Path, bytes: &[u8], not_gbk: &str) -> Result<String, ReadError> {
+    if let Some((utf8, other)) = mixed_lines(bytes) {
         return Err(ReadError::format(
             path,
             format!(
-                "no sheet named {} ({}); the workbook has: {}. Name the sheet with --sheet",
-                options.sheet.as_deref().unwrap_or(table.name()),
-                table.zh(),
-                names.join(", ")
+                "the file mixes encodings: line {utf8} is UTF-8 text but line {other} is not (probably GBK); save the whole file in one encoding (\"CSV UTF-8\") and import it again"
             ),
         ));
-    };
-    let range = wb
-        .worksheet_range(&name)
-        .map_err(|e| ReadError::format(path, format!("sheet {name}: {e}")))?;
-    let mut rows = Vec::with_capacity(range.height());
-    for row in range.rows() {
-        let cells: Vec<String> = row
-            .iter()
-            .map(|c| match c {
-                Data::Empty => String::new(),
-                Data::String(s) => s.clone(),
-                Data::Int(i) => i.to_string(),
-                // A spreadsheet number is a binary float; its shortest round-trip decimal is
-                // the number the user typed. No arithmetic is done on it.
-                Data::Float(f) => format!("{f}"),
-                Data::Bool(b) => b.to_string(),
-                Data::DateTime(dt) => match dt.as_datetime() {
-                    Some(t) if t.time() == NaiveTime::MIN => t.date().to_string(),
-                    Some(t) => t.format("%Y-%m-%d %H:%M").to_string(),
-                    None => dt.to_string(),
-                },
-                Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
-                Data::Error(e) => format!("#ERROR {e:?}"),
-            })
-            .collect();
-        rows.push(StringRecord::from(cells));
     }
-    Ok((name, rows))
+    let (text, _, had_errors) = encoding_rs::GB18030.decode(bytes);
+    if had_errors {
+        // No GBK character contains a line feed byte, so lines decode on their own.
+        let bad = bytes.split(|b| *b == b'\n').position(|line| {
+            encoding_rs::GB18030
+                .decode_without_bom_handling_and_without_replacement(line)
+                .is_none()
+        });
+        let at = bad.map_or_else(|| "the file".to_owned(), |i| format!("line {}", i + 1));
+        return Err(ReadError::format(
+            path,
+            format!("{at} {not_gbk}; save the file as \"CSV UTF-8\" and import it again"),
+        ));
+    }
+    Ok(text.into_owned())
+}
+
+/// For bytes that are not all UTF-8: the first line that is UTF-8 text and the first line that
+/// is not UTF-8, if there are both.
+///
+/// A line counts as UTF-8 text if it is valid UTF-8 and holds a character from U+0800 on
+/// (Chinese, full-width punctuation, a BOM), which UTF-8 writes as three or four bytes. A GBK
+/// line can be valid UTF-8 by chance when its characters happen to form two-byte sequences
+/// (卢路 is C2 AC C2 B7, "¬·"); such lines decode to U+0080–U+07FF only and are not taken
+/// for UTF-8, so a GBK file with a manager named 卢路 still reads.
+fn mixed_lines(bytes: &[u8]) -> Option<(usize, usize)> {
+    let (mut utf8, mut other) = (None, None);
+    for (i, line) in bytes.split(|b| *b == b'\n').enumerate() {
+        match std::str::from_utf8(line) {
+            Ok(s) if utf8.is_none() && s.chars().any(|c| u32::from(c) >= 0x800) => {
+                utf8 = Some(i + 1);
+            }
+            Ok(_) => {}
+            Err(_) if other.is_none() => other = Some(i + 1),
+            Err(_) => {}
+        }
+        if let (Some(u), Some(o)) = (utf8, other) {
+            return Some((u, o));
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn gbk(s: &str) -> Vec<u8> {
+        encoding_rs::GB18030.encode(s).0.into_owned()
+    }
+
+    #[test]
+    fn lines_of_both_encodings_are_found() {
+        let mut bytes = "a\n张三\n".as_bytes().to_vec();
+        bytes.extend(gbk("李四\n"));
+        assert_eq!(mixed_lines(&bytes), Some((2, 3)));
+        let mut bytes = gbk("a\n李四\n");
+        bytes.extend("张三\n".as_bytes());
+        assert_eq!(mixed_lines(&bytes), Some((3, 2)));
+        // A UTF-8 BOM is UTF-8 text too.
+        let mut bytes = "\u{feff}a,b\n".as_bytes().to_vec();
+        bytes.extend(gbk("李四\n"));
+        assert_eq!(mixed_lines(&bytes), Some((1, 2)));
+        // GBK lines that happen to be valid UTF-8 (two-byte sequences) are not UTF-8 text.
+        let bytes = gbk("a\n卢路\n史毛,叶石\n张三\n");
+        assert!(std::str::from_utf8(&gbk("卢路")).is_ok());
+        assert_eq!(mixed_lines(&bytes), None);
+    }
+
+    #[test]
+    fn lines_count_from_one() {
+        assert_eq!(line_of(b"ab\ncd\nef", 0), 1);
+        assert_eq!(line_of(b"ab\ncd\nef", 3), 2);
+        assert_eq!(line_of(b"ab\ncd\nef", 7), 3);
+    }
 }

@@ -1,23 +1,41 @@
 //! Reading a table from a CSV or XLSX file, row by row, collecting every bad row.
 
+mod checks;
 mod columns;
+mod csv_rows;
 mod cursor;
 mod dates;
 mod file;
 mod formats;
+mod sheet;
 
+pub use csv_rows::{MAX_FIELDS, MAX_RECORD_BYTES};
 pub use cursor::RowCursor;
 pub use dates::{parse_date, parse_datetime};
 pub use file::{read_records, read_records_text};
+pub use sheet::{MAX_SHEET_COLUMNS, MAX_SHEET_ROWS};
 
 use std::fmt;
 use std::path::{Path, PathBuf};
+
+/// A count with thousands separators, as limits are stated in messages: 1048576 → `1,048,576`.
+pub(crate) fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, d) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(d);
+    }
+    out
+}
 
 /// How the bytes of a CSV file are decoded.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum Encoding {
     /// UTF-8 (with or without BOM); a file that is not UTF-8 is read as GBK (GB18030) with a
-    /// warning.
+    /// warning, unless it also has a line of UTF-8 text (a file mixing both is refused).
     #[default]
     Auto,
     /// UTF-8 only: a file that is not UTF-8 is an error.

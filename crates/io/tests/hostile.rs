@@ -1,0 +1,307 @@
+//! Hostile or careless files: each is refused with a message saying what to fix, and none
+//! crashes the process or lets damaged data through. Valid look-alikes still read as before.
+
+use kejing_io::records::ManagerRec;
+use kejing_io::{Encoding, ReadError, ReadOptions, read_records};
+use rust_xlsxwriter::{Formula, Workbook};
+use std::path::{Path, PathBuf};
+
+type Rows = Vec<(usize, ManagerRec)>;
+
+fn read(path: &Path, encoding: Encoding) -> Result<Rows, ReadError> {
+    let mut rows = Vec::new();
+    read_records::<ManagerRec>(
+        path,
+        &ReadOptions {
+            encoding,
+            sheet: None,
+        },
+        |row, rec| {
+            rows.push((row, rec));
+            Ok(())
+        },
+        &mut |_, _| {},
+    )?;
+    Ok(rows)
+}
+
+fn csv_file(dir: &tempfile::TempDir, bytes: &[u8]) -> PathBuf {
+    let path = dir.path().join("managers.csv");
+    std::fs::write(&path, bytes).unwrap();
+    path
+}
+
+fn names(rows: &Rows) -> Vec<&str> {
+    rows.iter().map(|(_, r)| r.name.as_str()).collect()
+}
+
+/// The error of a read that must fail (without printing what an accepted read returned).
+fn refused(result: Result<Rows, ReadError>) -> ReadError {
+    match result {
+        Ok(rows) => panic!("the file was accepted ({} rows)", rows.len()),
+        Err(e) => e,
+    }
+}
+
+fn format_message(e: &ReadError) -> String {
+    match e {
+        ReadError::Format { .. } => e.to_string(),
+        other => panic!("expected a format error, got: {other}"),
+    }
+}
+
+// 1. XLSX: a stray cell far away must not make the reader allocate the whole used range.
+
+#[test]
+fn xlsx_stray_cell_at_the_last_cell_is_refused_without_allocating_the_range() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("managers.xlsx");
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("managers").unwrap();
+    ws.write_string(0, 0, "manager_id").unwrap();
+    ws.write_string(0, 1, "name").unwrap();
+    ws.write_string(1, 0, "M1").unwrap();
+    ws.write_string(1, 1, "Ann").unwrap();
+    ws.write_string(1_048_575, 16_383, "stray").unwrap();
+    wb.save(&path).unwrap();
+    assert!(std::fs::metadata(&path).unwrap().len() < 10_000);
+    let e = format_message(&refused(read(&path, Encoding::Auto)));
+    assert!(
+        e.contains("sheet managers")
+            && e.contains("XFD1048576")
+            && e.contains("delete the stray cell"),
+        "{e}"
+    );
+}
+
+#[test]
+fn xlsx_table_away_from_a1_reads_as_before() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("managers.xlsx");
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    // Header in C3, data below it, an empty row in between and a note far below.
+    ws.write_string(2, 2, "manager_id").unwrap();
+    ws.write_string(2, 3, "姓名").unwrap();
+    ws.write_string(3, 2, "M1").unwrap();
+    ws.write_string(3, 3, "Ann").unwrap();
+    ws.write_string(5, 2, "M2").unwrap();
+    ws.write_number(5, 3, 42.5).unwrap();
+    wb.save(&path).unwrap();
+    let rows = read(&path, Encoding::Auto).unwrap();
+    // Rows are numbered from the header (row 1), as the reader always did.
+    assert_eq!(rows.iter().map(|(r, _)| *r).collect::<Vec<_>>(), vec![2, 4]);
+    assert_eq!(names(&rows), vec!["Ann", "42.5"]);
+}
+
+// 2. CSV: a quote that is never closed must not swallow the rows after it.
+
+#[test]
+fn csv_unterminated_quote_is_refused_at_the_row_where_it_opens() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = csv_file(&dir, b"manager_id,name\nM1,Ann\nM2,\"Bob\nM3,Cy\nM4,Di\n");
+    let e = format_message(&refused(read(&path, Encoding::Auto)));
+    assert!(
+        e.contains("row 3") && e.contains("column name") && e.contains("close the quote"),
+        "{e}"
+    );
+}
+
+#[test]
+fn csv_quote_closed_rows_later_in_the_middle_of_a_value_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = csv_file(
+        &dir,
+        b"manager_id,name\nM1,\"Bob\nM2,Ann \"the\" Cy\nM3,Di\n",
+    );
+    let e = format_message(&refused(read(&path, Encoding::Auto)));
+    assert!(e.contains("row 2") && e.contains("close the quote"), "{e}");
+}
+
+#[test]
+fn csv_quoted_values_spanning_lines_still_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = csv_file(
+        &dir,
+        b"manager_id,name\r\nM1,\"Ann\r\nLee\"\r\nM2,\"Bob \"\"B\"\"\"\r\nM3,\"Cy, Jr\"",
+    );
+    let rows = read(&path, Encoding::Auto).unwrap();
+    assert_eq!(names(&rows), vec!["Ann\r\nLee", "Bob \"B\"", "Cy, Jr"]);
+}
+
+// 3. Encodings: a file mixing UTF-8 and GBK lines is refused, not read as mojibake.
+
+fn gbk(s: &str) -> Vec<u8> {
+    let (bytes, _, _) = encoding_rs::GB18030.encode(s);
+    bytes.into_owned()
+}
+
+#[test]
+fn csv_mixing_utf8_and_gbk_lines_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut bytes = b"manager_id,name\nM1,Ann\nM2,\xe5\xbc\xa0\xe4\xb8\x89\n".to_vec(); // 张三 in UTF-8
+    bytes.extend(gbk("M3,李四\n"));
+    let path = csv_file(&dir, &bytes);
+    for encoding in [Encoding::Auto, Encoding::Gbk] {
+        let e = format_message(&refused(read(&path, encoding)));
+        assert!(
+            e.contains("line 3") && e.contains("line 4") && e.contains("one encoding"),
+            "{e}"
+        );
+    }
+}
+
+#[test]
+fn csv_not_valid_in_the_encoding_asked_for_names_the_first_bad_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut bytes = b"manager_id,name\nM1,Ann\n".to_vec();
+    bytes.extend(gbk("M2,李四\n"));
+    let path = csv_file(&dir, &bytes);
+    let e = format_message(&refused(read(&path, Encoding::Utf8)));
+    assert!(e.contains("line 3") && e.contains("--encoding gbk"), "{e}");
+
+    // 0xFF is never valid GBK / GB18030.
+    let path = csv_file(&dir, b"manager_id,name\nM1,Ann\nM2,Bob\nM3,\xff\xff\n");
+    let e = format_message(&refused(read(&path, Encoding::Gbk)));
+    assert!(e.contains("line 4") && e.contains("not GBK"), "{e}");
+    let e = format_message(&refused(read(&path, Encoding::Auto)));
+    assert!(e.contains("line 4"), "{e}");
+}
+
+#[test]
+fn csv_in_gbk_reads_even_when_a_line_happens_to_be_valid_utf8() {
+    let dir = tempfile::tempdir().unwrap();
+    // 卢路 in GBK is C2 AC C2 B7, which is also valid UTF-8 ("¬·").
+    let path = csv_file(&dir, &gbk("manager_id,姓名\nM1,卢路\nM2,张三\n"));
+    assert!(std::str::from_utf8(&gbk("M1,卢路")).is_ok());
+    let rows = read(&path, Encoding::Auto).unwrap();
+    assert_eq!(names(&rows), vec!["卢路", "张三"]);
+    let rows = read(&path, Encoding::Gbk).unwrap();
+    assert_eq!(names(&rows), vec!["卢路", "张三"]);
+}
+
+// 4. Extra fields: a row wider than the header is refused, a huge one is not even built.
+
+#[test]
+fn csv_row_with_more_fields_than_the_header_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = csv_file(
+        &dir,
+        b"manager_id,name,base_salary\nM1,Ann,2000\nM2,Bob,2,000\nM3,Cy,3000,,\n",
+    );
+    let e = refused(read(&path, Encoding::Auto));
+    let errors = e.row_errors();
+    assert_eq!(errors.len(), 1, "{e}");
+    assert_eq!(errors[0].row, 3);
+    assert!(
+        errors[0]
+            .reason
+            .contains("row has 4 fields, the header has 3"),
+        "{e}"
+    );
+}
+
+#[test]
+fn csv_row_with_a_million_fields_is_refused_without_building_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut bytes = b"manager_id,name\nM1,Ann\nM2,Bob".to_vec();
+    bytes.extend(",x".repeat(1_000_000).as_bytes());
+    bytes.extend(b"\nM3,Cy\n");
+    let path = csv_file(&dir, &bytes);
+    let e = format_message(&refused(read(&path, Encoding::Auto)));
+    assert!(e.contains("row 3") && e.contains("1,000 fields"), "{e}");
+}
+
+#[test]
+fn csv_record_longer_than_the_limit_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut bytes = b"manager_id,name\nM1,".to_vec();
+    bytes.extend("a".repeat(2 << 20).as_bytes());
+    bytes.extend(b"\n");
+    let path = csv_file(&dir, &bytes);
+    let e = format_message(&refused(read(&path, Encoding::Auto)));
+    assert!(e.contains("row 2") && e.contains("1 MiB"), "{e}");
+}
+
+// 5. NUL characters: PostgreSQL cannot store them, SQLite would store them silently.
+
+#[test]
+fn nul_characters_in_a_cell_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = csv_file(&dir, b"manager_id,name\nM1,Ann\nM2,B\0b\n");
+    let e = refused(read(&path, Encoding::Auto));
+    let errors = e.row_errors();
+    assert_eq!(errors.len(), 1, "{e}");
+    assert_eq!((errors[0].row, errors[0].column.as_str()), (3, "name"));
+    assert!(
+        errors[0].reason.contains("remove the NUL characters"),
+        "{e}"
+    );
+}
+
+#[test]
+fn nul_characters_in_a_workbook_cell_or_a_header_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("managers.xlsx");
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.write_string(0, 1, "manager_id").unwrap();
+    ws.write_string(0, 2, "name").unwrap();
+    ws.write_string(0, 3, "note").unwrap();
+    ws.write_string(1, 1, "M1").unwrap();
+    ws.write_string(1, 2, "Ann").unwrap();
+    ws.write_string(1, 3, "a\0b").unwrap();
+    ws.write_string(1, 4, "\0").unwrap();
+    wb.save(&path).unwrap();
+    let e = refused(read(&path, Encoding::Auto));
+    let errors: Vec<_> = e
+        .row_errors()
+        .iter()
+        .map(|e| (e.row, e.column.as_str(), e.value.as_str()))
+        .collect();
+    assert_eq!(errors, vec![(2, "note", "a␀b"), (2, "E", "␀")], "{e}");
+
+    let path = csv_file(&dir, b"manager_id,name,no\0te\nM1,Ann,x\n");
+    let e = format_message(&refused(read(&path, Encoding::Auto)));
+    assert!(
+        e.contains("row 1 (header), column C") && e.contains("remove the NUL characters"),
+        "{e}"
+    );
+}
+
+// 6. Spreadsheet error cells are refused, never stored as text.
+
+#[test]
+fn xlsx_error_cells_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("managers.xlsx");
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.write_string(0, 0, "manager_id").unwrap();
+    ws.write_string(0, 1, "name").unwrap();
+    ws.write_string(1, 0, "M1").unwrap();
+    ws.write_string(1, 1, "Ann").unwrap();
+    ws.write_string(2, 0, "M2").unwrap();
+    ws.write_formula(2, 1, Formula::new("=1/0").set_result("#DIV/0!"))
+        .unwrap();
+    ws.write_string(3, 0, "M3").unwrap();
+    ws.write_formula(3, 1, Formula::new("=#REF!").set_result("#REF!"))
+        .unwrap();
+    wb.save(&path).unwrap();
+    let e = refused(read(&path, Encoding::Auto));
+    let errors = e.row_errors();
+    assert_eq!(errors.len(), 2, "{e}");
+    for (error, (row, value)) in errors.iter().zip([(3, "#DIV/0!"), (4, "#REF!")]) {
+        assert_eq!(
+            (error.row, error.column.as_str(), error.value.as_str()),
+            (row, "name", value)
+        );
+        assert!(
+            error
+                .reason
+                .contains("the cell holds a spreadsheet error: fix the formula"),
+            "{e}"
+        );
+    }
+}
