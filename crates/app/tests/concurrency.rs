@@ -138,6 +138,23 @@ impl Bank {
     }
 }
 
+/// What a transfer request from `from` to `to` of `client` on `day` says.
+fn move_client(
+    client: &str,
+    from: &str,
+    to: &str,
+    day: &str,
+    reason: &str,
+) -> transfers::TransferInput {
+    transfers::TransferInput {
+        client: client.into(),
+        from: from.into(),
+        to: to.into(),
+        effective_on: day.parse().unwrap(),
+        reason: reason.into(),
+    }
+}
+
 /// Exactly one Ok; every other result a conflict.
 fn one_winner<T: std::fmt::Debug>(results: &[Result<T, Error>]) -> usize {
     let mut winner = None;
@@ -264,13 +281,7 @@ fn approve_and_reject_of_one_transfer_at_once() {
         let id = transfers::request(
             &mut head,
             &b.actor("head"),
-            &transfers::TransferInput {
-                client: "C2".into(),
-                from: "M2".into(),
-                to: "M1".into(),
-                effective_on: "2026-10-01".parse().unwrap(),
-                reason: "M2 moves to another branch".into(),
-            },
+            &move_client("C2", "M2", "M1", "2026-10-01", "M2 moves to another branch"),
         )
         .unwrap();
         let results = b.race(2, move |s, a, i| {
@@ -311,13 +322,7 @@ fn many_approvals_of_one_transfer_move_the_client_once() {
         let id = transfers::request(
             &mut head,
             &b.actor("head"),
-            &transfers::TransferInput {
-                client: "C1".into(),
-                from: "M1".into(),
-                to: "M2".into(),
-                effective_on: "2026-10-01".parse().unwrap(),
-                reason: "rebalancing".into(),
-            },
+            &move_client("C1", "M1", "M2", "2026-10-01", "rebalancing"),
         )
         .unwrap();
         let results = b.race(8, move |s, a, _| {
@@ -499,13 +504,7 @@ fn the_requester_cannot_decide_their_own_transfer() {
     let id = transfers::request(
         &mut s,
         &me,
-        &transfers::TransferInput {
-            client: "C1".into(),
-            from: "M1".into(),
-            to: "M2".into(),
-            effective_on: "2026-10-01".parse().unwrap(),
-            reason: "x".into(),
-        },
+        &move_client("C1", "M1", "M2", "2026-10-01", "x"),
     )
     .unwrap();
     let err = transfers::decide(&mut s, &me, id, transfers::Decision::Approve, "").unwrap_err();
@@ -522,13 +521,7 @@ fn a_transfer_into_a_locked_period_is_refused() {
     let err = transfers::request(
         &mut s,
         &b.actor("head"),
-        &transfers::TransferInput {
-            client: "C1".into(),
-            from: "M1".into(),
-            to: "M2".into(),
-            effective_on: "2026-09-15".parse().unwrap(),
-            reason: "backdated".into(),
-        },
+        &move_client("C1", "M1", "M2", "2026-09-15", "backdated"),
     )
     .unwrap_err();
     assert!(err.to_string().contains("locked period 2026-09"), "{err}");
@@ -543,13 +536,7 @@ fn a_failed_ledger_change_leaves_the_request_open() {
     let id = transfers::request(
         &mut s,
         &b.actor("head"),
-        &transfers::TransferInput {
-            client: "C1".into(),
-            from: "M1".into(),
-            to: "M2".into(),
-            effective_on: "2026-10-01".parse().unwrap(),
-            reason: "x".into(),
-        },
+        &move_client("C1", "M1", "M2", "2026-10-01", "x"),
     )
     .unwrap();
     let f = b.file(
