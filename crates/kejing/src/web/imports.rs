@@ -104,6 +104,7 @@ pub async fn upload(
         "csv"
     };
     let id = random_hex(12);
+    sweep_uploads(&app.config.uploads, UPLOAD_LIFETIME);
     let path = app.config.uploads.join(format!("{id}.{ext}"));
     std::fs::write(&path, &data)
         .map_err(|e| AppError::internal(format!("saving the upload: {e}")))?;
@@ -185,4 +186,46 @@ pub async fn commit_import(
         "imports.html",
         imports_context(&app, Some(result)),
     )
+}
+
+/// How long an upload waits for its commit before it is removed.
+const UPLOAD_LIFETIME: std::time::Duration = std::time::Duration::from_secs(24 * 3600);
+
+/// Removes uploads (and their notes) that were never committed and are older than `max_age`.
+pub fn sweep_uploads(dir: &std::path::Path, max_age: std::time::Duration) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let old = e
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age > max_age);
+        let ours = e
+            .file_name()
+            .to_str()
+            .is_some_and(|n| n.ends_with(".csv") || n.ends_with(".xlsx") || n.ends_with(".json"));
+        if old && ours && e.path().is_file() {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn old_uploads_are_swept_and_new_ones_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let old = dir.path().join("abc.csv");
+        std::fs::write(&old, "x").unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(30));
+        super::sweep_uploads(dir.path(), std::time::Duration::from_millis(10));
+        assert!(!old.exists());
+        let new = dir.path().join("def.csv");
+        std::fs::write(&new, "x").unwrap();
+        super::sweep_uploads(dir.path(), std::time::Duration::from_secs(3600));
+        assert!(new.exists());
+    }
 }
