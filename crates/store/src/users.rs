@@ -122,41 +122,6 @@ impl Store {
         Ok(rows.iter().map(|r| user_of(r)).collect::<Result<_, _>>()?)
     }
 
-    /// Records a failed login; after `max` failures in a row the user is locked until `lock_until`.
-    /// Returns whether the user is now locked.
-    pub fn login_failed(
-        &mut self,
-        user: &User,
-        max: i64,
-        lock_until: i64,
-    ) -> Result<bool, StoreError> {
-        let failures = user.failed_logins + 1;
-        let locked = failures >= max;
-        self.transaction(|s| {
-            s.conn.exec(
-                "UPDATE users SET failed_logins = $1, locked_until = $2 WHERE id = $3",
-                &[
-                    Val::Int(if locked { 0 } else { failures }),
-                    if locked {
-                        Val::Int(lock_until)
-                    } else {
-                        Val::opt_int(user.locked_until)
-                    },
-                    Val::Int(user.id),
-                ],
-            )?;
-            s.audit(
-                Some(user.org.id),
-                if locked { "lockout" } else { "login_failed" },
-                "users",
-                &user.username,
-                None,
-                Some(serde_json::json!({"failures": failures})),
-            )?;
-            Ok::<_, StoreError>(locked)
-        })
-    }
-
     /// A successful login: clears the failure count and stores the session.
     pub fn login_ok(
         &mut self,
