@@ -123,6 +123,21 @@ impl Bank {
         handles.into_iter().map(|h| h.join().unwrap()).collect()
     }
 
+    /// September settled, and M1 disputing its 奖励 line; the dispute's id.
+    fn disputed_award(&self) -> i64 {
+        let run = self.settle("2026-09");
+        let mut cm = self.store("M1-user");
+        disputes::raise(
+            &mut cm,
+            &self.actor("M1-user"),
+            run,
+            "M1",
+            "奖励",
+            "should be 200",
+        )
+        .unwrap()
+    }
+
     fn settle(&self, period: &str) -> i64 {
         let mut store = self.store("settler");
         let policy_file = self.file("policy.toml", POLICY);
@@ -175,17 +190,7 @@ fn one_winner<T: std::fmt::Debug>(results: &[Result<T, Error>]) -> usize {
 fn fifteen_accepts_of_one_dispute_leave_one_adjustment() {
     for round in 0..ROUNDS {
         let b = bank();
-        let run = b.settle("2026-09");
-        let mut cm = b.store("M1-user");
-        let id = disputes::raise(
-            &mut cm,
-            &b.actor("M1-user"),
-            run,
-            "M1",
-            "奖励",
-            "should be 200",
-        )
-        .unwrap();
+        let id = b.disputed_award();
         // Into different open periods, as the reviewers would choose them.
         let results = b.race(15, move |s, a, i| {
             let period: Period = format!("2026-{:02}", 10 + i % 3).parse().unwrap();
@@ -227,17 +232,7 @@ fn fifteen_accepts_of_one_dispute_leave_one_adjustment() {
 fn accept_and_reject_of_one_dispute_at_once() {
     for round in 0..ROUNDS {
         let b = bank();
-        let run = b.settle("2026-09");
-        let mut cm = b.store("M1-user");
-        let id = disputes::raise(
-            &mut cm,
-            &b.actor("M1-user"),
-            run,
-            "M1",
-            "奖励",
-            "should be 200",
-        )
-        .unwrap();
+        let id = b.disputed_award();
         let results = b.race(2, move |s, a, i| {
             let verdict = if i == 0 {
                 disputes::Verdict::Accept {
