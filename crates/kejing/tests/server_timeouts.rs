@@ -1,6 +1,7 @@
-//! The server as a slow or silent client meets it: a request whose headers never finish, and a
-//! kept-alive connection left idle, are closed after the header timeout instead of holding a
-//! connection forever. Runs the real binary on a loopback port.
+//! The server as a slow, silent or guessing client meets it: a request whose headers never
+//! finish, and a kept-alive connection left idle, are closed after the header timeout instead of
+//! holding a connection forever; one address that keeps guessing passwords is told to wait.
+//! Runs the real binary on a loopback port.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -87,4 +88,34 @@ fn unfinished_headers_and_idle_connections_are_closed() {
         took < Duration::from_secs(10),
         "idle connection closed after {took:?}"
     );
+}
+
+/// One request on its own connection; the status code.
+fn post_status(addr: &str, path: &str, body: &str) -> u16 {
+    let mut s = TcpStream::connect(addr).unwrap();
+    write!(
+        s,
+        "POST {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let (_, reply) = until_closed(&mut s);
+    reply
+        .split(' ')
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or_else(|| panic!("no status in {reply:?}"))
+}
+
+#[test]
+fn one_address_that_keeps_guessing_is_told_to_wait() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (_server, addr) = start(tmp.path());
+    let limit = kejing::web::limits::ADDRESS_ATTEMPTS;
+    for i in 0..limit {
+        let body = format!(r#"{{"username":"guess{i}","password":"x"}}"#);
+        assert_eq!(post_status(&addr, "/api/login", &body), 401, "attempt {i}");
+    }
+    let body = r#"{"username":"admin","password":"x"}"#;
+    assert_eq!(post_status(&addr, "/api/login", body), 429);
 }

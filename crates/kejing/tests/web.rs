@@ -142,11 +142,11 @@ impl Session {
                 .body(Body::from(format!("{f}&_csrf={}&_nonce={}", self.csrf, nonce()))),
             B::Multipart(table, csv) => {
                 let b = "XBOUNDARYX";
+                let (csrf, nonce) = (&self.csrf, nonce());
                 let body = format!(
-                    "--{b}\r\nContent-Disposition: form-data; name=\"table\"\r\n\r\n{table}\r\n--{b}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{table}.csv\"\r\nContent-Type: text/csv\r\n\r\n{csv}\r\n--{b}--\r\n"
+                    "--{b}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{csrf}\r\n--{b}\r\nContent-Disposition: form-data; name=\"_nonce\"\r\n\r\n{nonce}\r\n--{b}\r\nContent-Disposition: form-data; name=\"table\"\r\n\r\n{table}\r\n--{b}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{table}.csv\"\r\nContent-Type: text/csv\r\n\r\n{csv}\r\n--{b}--\r\n"
                 );
-                req.uri(format!("{path}?_csrf={}", self.csrf))
-                    .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={b}"))
+                req.header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={b}"))
                     .body(Body::from(body))
             }
             B::Json(j) => req.header(header::CONTENT_TYPE, "application/json").body(Body::from(j)),

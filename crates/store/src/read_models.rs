@@ -110,20 +110,68 @@ impl Store {
         offset: i64,
         limit: i64,
     ) -> Result<(Vec<ClientRow>, i64), StoreError> {
+        // The filters, the count and the page are the database's work: only the page's clients
+        // and their owners are read (a CM's list does not read the whole organisation).
+        let mut params = vec![Val::Int(org.id)];
+        let bind = |params: &mut Vec<Val>, v: Val| {
+            params.push(v);
+            format!("${}", params.len())
+        };
+        let mut filter = String::from("c.org_id = $1");
+        if let Some(ms) = managers {
+            if ms.is_empty() {
+                return Ok((Vec::new(), 0));
+            }
+            let day = bind(&mut params, Val::Date(day));
+            let marks: Vec<String> = ms
+                .iter()
+                .map(|m| bind(&mut params, Val::text(m.as_str())))
+                .collect();
+            filter.push_str(&format!(
+                " AND c.id IN (SELECT o.client_id FROM ownership o JOIN managers m ON m.id = o.manager_id \
+                 WHERE m.org_id = $1 AND m.code IN ({}) AND o.account_id IS NULL AND o.valid_from <= {day} \
+                 AND (o.valid_to IS NULL OR o.valid_to >= {day}))",
+                marks.join(", ")
+            ));
+        }
+        if let Some(t) = text.map(str::trim).filter(|t| !t.is_empty()) {
+            let n = bind(&mut params, Val::text(like_pattern(t)));
+            filter.push_str(&format!(
+                " AND (LOWER(c.code) LIKE {n} ESCAPE '!' OR LOWER(c.name) LIKE {n} ESCAPE '!')"
+            ));
+        }
+        let total = self.conn.query(
+            &format!("SELECT COUNT(*) FROM clients c WHERE {filter}"),
+            &params,
+            &[Ty::Int],
+        )?;
+        let total = total
+            .first()
+            .map(|r| Cols::new("clients", r).int(0))
+            .transpose()?
+            .unwrap_or(0);
+        let owned_on = bind(&mut params, Val::Date(day));
+        let skip = bind(&mut params, Val::Int(offset.max(0)));
+        let take = bind(&mut params, Val::Int(limit.max(0)));
         let rows = self.conn.query(
-            "SELECT c.code, c.name, c.kind, c.client_type, m.code, CAST(o.ratio AS TEXT) FROM clients c \
-             LEFT JOIN ownership o ON o.client_id = c.id AND o.account_id IS NULL AND o.valid_from <= $2 AND (o.valid_to IS NULL OR o.valid_to >= $2) \
-             LEFT JOIN managers m ON m.id = o.manager_id WHERE c.org_id = $1 ORDER BY c.code, m.code",
-            &[Val::Int(org.id), Val::Date(day)],
+            &format!(
+                "SELECT p.code, p.name, p.kind, p.client_type, m.code, CAST(o.ratio AS TEXT) FROM \
+                 (SELECT c.id, c.code, c.name, c.kind, c.client_type FROM clients c WHERE {filter} \
+                  ORDER BY c.code LIMIT {take} OFFSET {skip}) p \
+                 LEFT JOIN ownership o ON o.client_id = p.id AND o.account_id IS NULL AND o.valid_from <= {owned_on} \
+                  AND (o.valid_to IS NULL OR o.valid_to >= {owned_on}) \
+                 LEFT JOIN managers m ON m.id = o.manager_id ORDER BY p.code, m.code"
+            ),
+            &params,
             &[Ty::Text, Ty::Text, Ty::Text, Ty::Text, Ty::Text, Ty::Text],
         )?;
-        let mut all: Vec<ClientRow> = Vec::new();
+        let mut page: Vec<ClientRow> = Vec::new();
         for r in &rows {
             let c = Cols::new("clients", r);
             let code = c.text(0)?;
-            if all.last().is_none_or(|row| row.code != code) {
+            if page.last().is_none_or(|row| row.code != code) {
                 // Kind and client type may be NULL: shown as empty.
-                all.push(ClientRow {
+                page.push(ClientRow {
                     code,
                     name: c.text(1)?,
                     kind: c.opt_text(2).unwrap_or_default(),
@@ -132,22 +180,10 @@ impl Store {
                 });
             }
             // Without an owner on the day the ownership columns are NULL (a LEFT JOIN).
-            if let (Some(m), Some(row)) = (c.opt_text(4), all.last_mut()) {
+            if let (Some(m), Some(row)) = (c.opt_text(4), page.last_mut()) {
                 row.owners.push((m, c.text(5)?));
             }
         }
-        let text = text.map(str::trim).filter(|t| !t.is_empty());
-        let filtered: Vec<ClientRow> = all
-            .into_iter()
-            .filter(|c| managers.is_none_or(|ms| c.owners.iter().any(|(m, _)| ms.contains(m))))
-            .filter(|c| text.is_none_or(|t| c.code.contains(t) || c.name.contains(t)))
-            .collect();
-        let total = filtered.len() as i64;
-        let page = filtered
-            .into_iter()
-            .skip(offset.max(0) as usize)
-            .take(limit.max(0) as usize)
-            .collect();
         Ok((page, total))
     }
 
@@ -349,4 +385,17 @@ impl Store {
             .as_i64()
             .is_some_and(|n| n > 0))
     }
+}
+
+/// A `LIKE` pattern (escape `!`) matching any text that contains `t`, ignoring ASCII case.
+fn like_pattern(t: &str) -> String {
+    let mut p = String::from("%");
+    for ch in t.to_ascii_lowercase().chars() {
+        if matches!(ch, '%' | '_' | '!') {
+            p.push('!');
+        }
+        p.push(ch);
+    }
+    p.push('%');
+    p
 }

@@ -602,3 +602,70 @@ fn an_adjustment_named_total_is_refused() {
     assert!(err.contains("total is reserved"), "{err}");
     assert_eq!(env.count(Table::Adjustments), 0);
 }
+
+#[test]
+fn the_client_list_filters_counts_and_pages_in_the_database() {
+    let mut env = env();
+    env.base();
+    env.load(
+        Table::Clients,
+        "client_id,name,kind,client_type,agreement\nC4,100%_Shop,company,,false\nc5,小写代码,person,,false\n",
+    );
+    env.load(
+        Table::Ownership,
+        "client_id,manager_id,ratio,from\nC1,M1,0.6,2026-01-01\nC1,M2,0.4,2026-01-01\nC2,M2,1,2026-01-01\nC3,M1,1,2026-10-01\nC4,M3,1,2026-01-01\n",
+    );
+    let org = env.org.clone();
+    let day = d("2026-09-30");
+    let mut list = |managers: Option<&[&str]>, text: Option<&str>, offset, limit| {
+        let ms: Option<Vec<String>> = managers.map(|m| m.iter().map(|s| s.to_string()).collect());
+        let (rows, total) = env
+            .store
+            .client_rows(&org, day, ms.as_deref(), text, offset, limit)
+            .unwrap();
+        let rows: Vec<String> = rows
+            .iter()
+            .map(|r| {
+                let owners: Vec<String> =
+                    r.owners.iter().map(|(m, x)| format!("{m}={x}")).collect();
+                format!("{}[{}]", r.code, owners.join(" "))
+            })
+            .collect();
+        (rows, total)
+    };
+    // Everyone: every client, its owners on the day (C3 has none yet), in code order.
+    assert_eq!(
+        list(None, None, 0, 10),
+        (
+            vec![
+                "C1[M1=0.6 M2=0.4]".into(),
+                "C2[M2=1]".into(),
+                "C3[]".into(),
+                "C4[M3=1]".into(),
+                "c5[]".into()
+            ],
+            5
+        )
+    );
+    // One manager's clients (C3 is M1's only from October), all owners shown; paged.
+    assert_eq!(
+        list(Some(&["M2"]), None, 0, 1),
+        (vec!["C1[M1=0.6 M2=0.4]".into()], 2)
+    );
+    assert_eq!(
+        list(Some(&["M2"]), None, 1, 1),
+        (vec!["C2[M2=1]".into()], 2)
+    );
+    assert_eq!(list(Some(&["M1"]), None, 0, 10).1, 1);
+    assert_eq!(list(Some(&[]), None, 0, 10), (vec![], 0));
+    // Text in code or name, ignoring ASCII case; % and _ are plain characters.
+    assert_eq!(list(None, Some(" C5 "), 0, 10).0, vec!["c5[]".to_owned()]);
+    assert_eq!(
+        list(None, Some("钢"), 0, 10).0,
+        vec!["C1[M1=0.6 M2=0.4]".to_owned()]
+    );
+    assert_eq!(list(None, Some("%_"), 0, 10).0, vec!["C4[M3=1]".to_owned()]);
+    assert_eq!(list(None, Some("0%"), 0, 10).1, 1);
+    assert_eq!(list(Some(&["M2"]), Some("强丰"), 0, 10).1, 1);
+    assert_eq!(list(Some(&["M3"]), Some("钢"), 0, 10).1, 0);
+}

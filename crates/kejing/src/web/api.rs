@@ -54,8 +54,13 @@ pub struct LoginBody {
     pub password: String,
 }
 
-async fn login(State(app): State<App>, Json(b): Json<LoginBody>) -> ApiResult {
-    let (user, token, expires) = auth::authenticate(&app, &b.username, &b.password).await?;
+async fn login(
+    State(app): State<App>,
+    peer: Option<axum::Extension<super::limits::PeerAddr>>,
+    Json(b): Json<LoginBody>,
+) -> ApiResult {
+    let peer = peer.map(|p| p.0.0);
+    let (user, token, expires) = auth::authenticate(&app, peer, &b.username, &b.password).await?;
     Ok(Json(json!({
         "token": token,
         "expires_at": expires,

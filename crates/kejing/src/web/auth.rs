@@ -255,35 +255,28 @@ pub async fn check(app: &App, req: Request, slot: &LangSlot) -> Result<Request, 
     if let Some(bytes) = &body
         && !ctx.bearer
     {
-        let fields: Vec<(String, String)> = if parts
+        let content_type = parts
             .headers
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
-            .is_some_and(|c| c.starts_with("application/x-www-form-urlencoded"))
-        {
-            form_urlencoded::parse(bytes).into_owned().collect()
-        } else {
-            Vec::new()
-        };
-        let query: Vec<(String, String)> = parts
-            .uri
-            .query()
-            .map(|q| form_urlencoded::parse(q.as_bytes()).into_owned().collect())
-            .unwrap_or_default();
+            .unwrap_or("")
+            .to_owned();
+        let fields = super::form_fields::guard_fields(&content_type, bytes).await;
         let field = |name: &str| {
             fields
                 .iter()
-                .chain(&query)
                 .find(|(k, _)| k == name)
                 .map(|(_, v)| v.clone())
         };
-        let sent = parts
+        // A script sends the token in a header; a form sends it as a field, never in the URL
+        // (where it would reach logs and the Referer of the next page).
+        let header_token = parts
             .headers
             .get("x-csrf-token")
             .and_then(|v| v.to_str().ok())
-            .map(str::to_owned)
-            .or_else(|| field("_csrf"))
-            .unwrap_or_default();
+            .map(str::to_owned);
+        let from_form = header_token.is_none();
+        let sent = header_token.or_else(|| field("_csrf")).unwrap_or_default();
         if !same_token(&sent, &ctx.csrf) {
             let (org, name, p) = (ctx.user.org.id, ctx.user.username.clone(), path.clone());
             app.db(&name.clone(), move |s| {
@@ -298,10 +291,22 @@ pub async fn check(app: &App, req: Request, slot: &LangSlot) -> Result<Request, 
             .await?;
             return Err(AppError::new(StatusCode::FORBIDDEN, "error-csrf"));
         }
-        if let Some(nonce) = field("_nonce")
-            && !app.fresh_nonce(&nonce)
-        {
-            return Err(AppError::new(StatusCode::CONFLICT, "error-double-submit"));
+        // Every form carries a once-only nonce: a second submission of the same page (a double
+        // click, a reload, the back button) is refused instead of acting twice.
+        if from_form {
+            match field("_nonce") {
+                Some(nonce) if !nonce.is_empty() => {
+                    if !app.fresh_nonce(&nonce) {
+                        return Err(AppError::new(StatusCode::CONFLICT, "error-double-submit"));
+                    }
+                }
+                _ => {
+                    return Err(AppError::new(
+                        StatusCode::BAD_REQUEST,
+                        "error-nonce-missing",
+                    ));
+                }
+            }
         }
     }
     parts.extensions.insert(ctx);
@@ -363,11 +368,23 @@ fn lang_cookie(lang: &str) -> HeaderValue {
 /// token and its expiry.
 pub async fn authenticate(
     app: &App,
+    peer: Option<std::net::IpAddr>,
     username: &str,
     password: &str,
 ) -> Result<(User, String, i64), AppError> {
     let name = username.trim().to_owned();
     let password = password.to_owned();
+    // One address gets a bounded number of attempts in a window, counted before any checking.
+    let attempt = match peer.map(|a| app.login_addresses.claim(a, now())) {
+        Some(Err(wait)) => {
+            return Err(
+                AppError::new(StatusCode::TOO_MANY_REQUESTS, "error-too-many-attempts")
+                    .with(format!("{} min", (wait + 59) / 60)),
+            );
+        }
+        Some(Ok(a)) => Some(a),
+        None => None,
+    };
     // Password hashing is bounded: at most one check per core at a time; a request that cannot
     // get a turn within a moment is answered 429 at once instead of piling up memory.
     let turn = tokio::time::timeout(
@@ -378,28 +395,33 @@ pub async fn authenticate(
     let Ok(Ok(turn)) = turn else {
         return Err(AppError::new(StatusCode::TOO_MANY_REQUESTS, "error-busy"));
     };
-    app.db(&name.clone(), move |s| {
-        let _turn = turn;
-        let t = now();
-        // An unknown name, a wrong password and a locked account get the same answer.
-        let Some(user) = kejing_app::login::sign_in(s, &name, &password, t)? else {
-            return Err(AppError::new(
-                StatusCode::UNAUTHORIZED,
-                "error-wrong-password",
-            ));
-        };
-        let token = random_hex(32);
-        if token.is_empty() {
-            return Err(AppError::internal(
-                "no random numbers from the operating system",
-            ));
-        }
-        let csrf = random_hex(24);
-        let expires = t + SESSION_SECONDS;
-        s.login_ok(&user, &sha256_hex(&token), &csrf, expires)?;
-        Ok((user, token, expires))
-    })
-    .await
+    let signed_in = app
+        .db(&name.clone(), move |s| {
+            let _turn = turn;
+            let t = now();
+            // An unknown name, a wrong password and a locked account get the same answer.
+            let Some(user) = kejing_app::login::sign_in(s, &name, &password, t)? else {
+                return Err(AppError::new(
+                    StatusCode::UNAUTHORIZED,
+                    "error-wrong-password",
+                ));
+            };
+            let token = random_hex(32);
+            if token.is_empty() {
+                return Err(AppError::internal(
+                    "no random numbers from the operating system",
+                ));
+            }
+            let csrf = random_hex(24);
+            let expires = t + SESSION_SECONDS;
+            s.login_ok(&user, &sha256_hex(&token), &csrf, expires)?;
+            Ok((user, token, expires))
+        })
+        .await;
+    if let (Ok(_), Some(a)) = (&signed_in, attempt) {
+        app.login_addresses.succeeded(a);
+    }
+    signed_in
 }
 
 /// Whether a request comes from this server's own pages: an `Origin` (or, without one, a
@@ -504,6 +526,7 @@ pub async fn login_page(
 
 pub async fn login(
     State(app): State<App>,
+    peer: Option<axum::Extension<super::limits::PeerAddr>>,
     headers: HeaderMap,
     Form(f): Form<LoginForm>,
 ) -> Result<Response, AppError> {
@@ -511,7 +534,8 @@ pub async fn login(
     if !same_origin(&headers) {
         return Err(AppError::forbidden());
     }
-    match authenticate(&app, &f.username, &f.password).await {
+    let peer = peer.map(|p| p.0.0);
+    match authenticate(&app, peer, &f.username, &f.password).await {
         Ok((user, token, _)) => {
             let mut r = Redirect::to(&next).into_response();
             r.headers_mut().append(

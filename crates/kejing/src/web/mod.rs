@@ -22,8 +22,10 @@ pub mod auth;
 pub mod cache;
 pub mod charts;
 pub mod fmt;
+pub mod form_fields;
 pub mod i18n;
 pub mod kit;
+pub mod limits;
 pub mod perm;
 
 // The areas: each its view data (`*_data`, shared with the API), handlers, routes and
@@ -143,6 +145,8 @@ pub struct Inner {
     pub cache: Mutex<cache::Cache>,
     /// Turns for password hashing: one per core (argon2 is expensive by design).
     pub hashing: Arc<tokio::sync::Semaphore>,
+    /// Sign-in attempts per client address.
+    pub login_addresses: limits::AddressAttempts,
 }
 
 impl Drop for Inner {
@@ -181,6 +185,7 @@ impl App {
             hashing: Arc::new(tokio::sync::Semaphore::new(
                 std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get),
             )),
+            login_addresses: limits::AddressAttempts::default(),
         })))
     }
 
@@ -469,13 +474,18 @@ async fn serve_connections(listener: tokio::net::TcpListener, router: Router) ->
     loop {
         let stream = tokio::select! {
             accepted = listener.accept() => match accepted {
-                Ok((stream, _)) => stream,
+                Ok(accepted) => accepted,
                 // A failed accept (too many open files, a reset) is the client's problem.
                 Err(_) => continue,
             },
             _ = &mut stop => break,
         };
-        let service = hyper_util::service::TowerToHyperService::new(router.clone());
+        let (stream, peer) = stream;
+        // Each request knows the address it came from (for the sign-in limit per address).
+        let service = hyper_util::service::TowerToHyperService::new(tower::Layer::layer(
+            &axum::Extension(limits::PeerAddr(peer.ip())),
+            router.clone(),
+        ));
         let conn = hyper::server::conn::http1::Builder::new()
             .timer(TokioTimer::new())
             .header_read_timeout(timeout)
