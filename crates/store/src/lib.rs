@@ -142,6 +142,17 @@ impl Store {
         self.conn.dialect()
     }
 
+    /// Caps this connection's page cache (SQLite; PostgreSQL's memory is the server's). A
+    /// command-line import keeps the large default; a server holding many connections gives
+    /// each a smaller one, so that its memory stays bounded however long it runs.
+    pub fn limit_cache(&mut self, mebibytes: u32) -> Result<(), StoreError> {
+        if self.dialect() == Dialect::Sqlite {
+            let kib = i64::from(mebibytes) * 1024;
+            self.conn.batch(&format!("PRAGMA cache_size=-{kib}"))?;
+        }
+        Ok(())
+    }
+
     /// The SQL the store's database speaks (see [`backend`]).
     pub fn backend(&self) -> &'static dyn Backend {
         self.conn.backend()

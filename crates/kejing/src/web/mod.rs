@@ -147,6 +147,28 @@ pub struct Inner {
     pub hashing: Arc<tokio::sync::Semaphore>,
     /// Sign-in attempts per client address.
     pub login_addresses: limits::AddressAttempts,
+    /// Turns at the database: at most this many requests use a connection at once (the others
+    /// wait their turn), so connections, threads and memory stay bounded under any load.
+    db_turns: Arc<tokio::sync::Semaphore>,
+}
+
+/// Requests at the database at once (`KEJING_DB_CONNECTIONS`, default 8).
+fn db_connections() -> usize {
+    std::env::var("KEJING_DB_CONNECTIONS")
+        .ok()
+        .and_then(|v| v.trim().parse::<usize>().ok())
+        .filter(|n| (1..=256).contains(n))
+        .unwrap_or(8)
+}
+
+/// The page cache of each of the server's SQLite connections (MiB).
+const SERVER_CACHE_MIB: u32 = 32;
+
+/// A connection for the server: opened, its cache capped.
+fn open_store(url: &str) -> Result<Store, StoreError> {
+    let mut store = Store::open(url)?;
+    store.limit_cache(SERVER_CACHE_MIB)?;
+    Ok(store)
 }
 
 impl Drop for Inner {
@@ -170,7 +192,7 @@ impl std::ops::Deref for App {
 impl App {
     pub fn new(config: Config) -> Result<App> {
         // Open once now so that a bad URL fails at start, not on the first request.
-        let store = Store::open(&config.db)?;
+        let store = open_store(&config.db)?;
         std::fs::create_dir_all(&config.uploads)
             .with_context(|| format!("creating {}", config.uploads.display()))?;
         let i18n = Arc::new(i18n::I18n::new()?);
@@ -186,6 +208,7 @@ impl App {
                 std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get),
             )),
             login_addresses: limits::AddressAttempts::default(),
+            db_turns: Arc::new(tokio::sync::Semaphore::new(db_connections())),
         })))
     }
 
@@ -197,17 +220,23 @@ impl App {
     ) -> Result<T, AppError> {
         let app = self.clone();
         let actor = actor.to_owned();
+        let turn = self
+            .db_turns
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|_| AppError::internal("the server is stopping"))?;
         tokio::task::spawn_blocking(move || {
+            let _turn = turn;
             let pooled = app.pool.lock().ok().and_then(|mut p| p.pop());
             let mut store = match pooled {
                 Some(s) => s,
-                None => Store::open(&app.config.db).map_err(AppError::from)?,
+                None => open_store(&app.config.db).map_err(AppError::from)?,
             };
             store.set_actor(actor);
             let out = f(&mut store);
-            if let Ok(mut p) = app.pool.lock()
-                && p.len() < 64
-            {
+            // As many connections are kept as there are turns: never more are open.
+            if let Ok(mut p) = app.pool.lock() {
                 p.push(store);
             }
             out
