@@ -4,7 +4,8 @@
 # client's page, managers, transfers; disputes raised by customer managers and decided by the
 # performance office; imports through the page's form). The demo data (`kejing demo`, scale 1:
 # 100 managers, 10,000 clients, 600,000 balance rows). Prints, each minute, requests, errors,
-# p50/p99/max latency and the server's RSS; then per operation. Exits non-zero on any error.
+# p50/p99/max latency and the server's RSS; then per operation; then 100 clients flood the sign-in
+# with unknown names for 10 s (bench/login_flood.py). Exits non-zero on any error of the soak.
 #
 #   bench/soak.sh                                   # SQLite
 #   DB=postgres://postgres@127.0.0.1/kejing_soak bench/soak.sh   # PostgreSQL (the database is
@@ -44,6 +45,9 @@ set +e
 python3 "$ROOT/bench/soak.py" --port "$PORT" --pid "$SERVER" --run "$RUN" --password "$KEJING_PASSWORD" \
     --cm cm=M00001 cm2=M00002 cm3=M00003 cm4=M00004 --rate "$RATE" --seconds "$SECS" ${VERBOSE:+--verbose}
 STATUS=$?
+echo
+echo "Then a sign-in flood: 100 clients with unknown names for 10 s."
+python3 "$ROOT/bench/login_flood.py" --port "$PORT" --pid "$SERVER" --clients 100 --seconds 10
 set -e
 if grep -q "^error " serve.log; then
     echo "the server logged errors:"; grep "^error " serve.log | head -20

@@ -305,3 +305,41 @@ fn xlsx_error_cells_are_refused() {
         );
     }
 }
+
+// A file saved by Excel on Windows (CRLF line ends, a blank line): a bad row is named by the
+// row the spreadsheet shows, not one too low.
+
+#[test]
+fn csv_rows_are_numbered_as_the_spreadsheet_shows_them_whatever_the_line_ends() {
+    let dir = tempfile::tempdir().unwrap();
+    for (ends, bytes) in [
+        ("CRLF", b"manager_id,name,base_salary\r\nM1,Ann,2000\r\n\r\nM2,Bob,abc\r\nM3,Cy,3000\r\n".to_vec()),
+        ("LF", b"manager_id,name,base_salary\nM1,Ann,2000\n\nM2,Bob,abc\nM3,Cy,3000\n".to_vec()),
+        ("CR", b"manager_id,name,base_salary\rM1,Ann,2000\r\rM2,Bob,abc\rM3,Cy,3000\r".to_vec()),
+    ] {
+        let path = csv_file(&dir, &bytes);
+        let e = refused(read(&path, Encoding::Auto));
+        let errors = e.row_errors();
+        assert_eq!(errors.len(), 1, "{ends}: {e}");
+        assert_eq!(errors[0].row, 4, "{ends}: {e}");
+    }
+    let path = csv_file(&dir, b"manager_id,name\r\nM1,Ann\r\n\r\nM2,Bob\r\n");
+    let rows = read(&path, Encoding::Auto).unwrap();
+    assert_eq!(rows.iter().map(|(r, _)| *r).collect::<Vec<_>>(), [2, 4]);
+}
+
+// An old binary workbook is parsed whole (every sheet at its claimed size) when opened: refused
+// before calamine sees it, saying how to convert it.
+
+#[test]
+fn an_old_xls_workbook_is_refused_with_what_to_do() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("managers.xls");
+    // The start of a compound file (the container of .xls), then nothing sensible.
+    let mut bytes = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+    bytes.resize(4096, 0xFF);
+    std::fs::write(&path, bytes).unwrap();
+    let message = format_message(&refused(read(&path, Encoding::Auto)));
+    assert!(message.contains("save it as .xlsx"), "{message}");
+    assert!(message.contains("managers.xls"), "{message}");
+}

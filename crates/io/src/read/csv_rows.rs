@@ -1,6 +1,11 @@
 //! Splitting CSV text into records exactly as the `csv` crate does (the same `csv_core` parser
-//! with the same settings, and the same line numbers), while watching the quotes: a quote that
-//! opens a value and never closes would silently swallow every row after it into that value.
+//! with the same settings), while watching the quotes: a quote that opens a value and never
+//! closes would silently swallow every row after it into that value.
+//!
+//! Each record is numbered by the line of the file it starts on, as a spreadsheet or an editor
+//! shows it: every line end counts (`\r\n`, `\n` or a lone `\r`), blank lines included. (The
+//! `csv` crate counts only the `\n`s it has consumed, which is one low after a `\r\n` and after
+//! blank lines.)
 
 use super::grouped;
 use csv::StringRecord;
@@ -64,6 +69,9 @@ pub(super) struct CsvRows<'t> {
     /// Bytes of `text` consumed so far.
     pos: usize,
     core: Reader,
+    /// The line of the file that `mark` is on.
+    line: usize,
+    mark: usize,
     /// The fields of the record being read, back to back, and where each ends.
     out: Vec<u8>,
     ends: Vec<usize>,
@@ -75,6 +83,8 @@ impl<'t> CsvRows<'t> {
             text: text.as_bytes(),
             pos: 0,
             core: Reader::new(),
+            line: 1,
+            mark: 0,
             out: vec![0; 4096],
             ends: vec![0; 64],
         }
@@ -85,10 +95,25 @@ impl<'t> CsvRows<'t> {
         self.pos as u64
     }
 
-    /// Reads the next record into `rec` and returns the line it starts on (as the `csv` crate
-    /// counts it), or `None` at the end of the text.
+    /// Where the record read from `start` begins (after the line ends before it) and the line
+    /// it is on; moves the mark there.
+    fn record_start(&mut self, start: usize) -> (usize, usize) {
+        let consumed = self.text.get(start..self.pos).unwrap_or_default();
+        let blank = consumed
+            .iter()
+            .take_while(|b| matches!(b, b'\r' | b'\n'))
+            .count();
+        let first = start + blank;
+        if first > self.mark {
+            self.line += line_ends(self.text.get(self.mark..first).unwrap_or_default());
+            self.mark = first;
+        }
+        (first, self.line)
+    }
+
+    /// Reads the next record into `rec` and returns the line of the file it starts on, or
+    /// `None` at the end of the text.
     pub(super) fn next(&mut self, rec: &mut StringRecord) -> Result<Option<usize>, Problem> {
-        let line = usize::try_from(self.core.line()).unwrap_or(usize::MAX);
         let start = self.pos;
         let (mut outlen, mut endlen) = (0, 0);
         loop {
@@ -109,14 +134,16 @@ impl<'t> CsvRows<'t> {
                 // ends there: one byte more than the limit tells a record at the limit from a
                 // longer one.
                 ReadRecordResult::OutputFull if self.out.len() > MAX_RECORD_BYTES => {
-                    return Err(self.stopped(start, line, Problem::TooLong { line }));
+                    let (first, line) = self.record_start(start);
+                    return Err(self.stopped(first, line, Problem::TooLong { line }));
                 }
                 ReadRecordResult::OutputFull => {
                     let len = (self.out.len() * 2).min(MAX_RECORD_BYTES + 1);
                     self.out.resize(len, 0);
                 }
                 ReadRecordResult::OutputEndsFull if self.ends.len() >= MAX_FIELDS => {
-                    return Err(self.stopped(start, line, Problem::TooManyFields { line }));
+                    let (first, line) = self.record_start(start);
+                    return Err(self.stopped(first, line, Problem::TooManyFields { line }));
                 }
                 ReadRecordResult::OutputEndsFull => {
                     let len = (self.ends.len() * 2).min(MAX_FIELDS);
@@ -126,7 +153,8 @@ impl<'t> CsvRows<'t> {
                 ReadRecordResult::End => return Ok(None),
             }
         }
-        let raw = self.text.get(start..self.pos).unwrap_or_default();
+        let (first, line) = self.record_start(start);
+        let raw = self.text.get(first..self.pos).unwrap_or_default();
         if raw.contains(&b'"') {
             match follow_quotes(raw, line) {
                 Quotes::Closed => {}
@@ -150,10 +178,10 @@ impl<'t> CsvRows<'t> {
 }
 
 impl CsvRows<'_> {
-    /// Why the record from `start` (on `line`) stopped at a limit: a quote open over line ends
-    /// if that is what made it so long, else `limit`.
-    fn stopped(&self, start: usize, line: usize, limit: Problem) -> Problem {
-        let raw = self.text.get(start..self.pos).unwrap_or_default();
+    /// Why the record that begins at `first` (on `line`) stopped at a limit: a quote open over
+    /// line ends if that is what made it so long, else `limit`.
+    fn stopped(&self, first: usize, line: usize, limit: Problem) -> Problem {
+        let raw = self.text.get(first..self.pos).unwrap_or_default();
         match follow_quotes(raw, line) {
             Quotes::Open {
                 line,
@@ -164,6 +192,15 @@ impl CsvRows<'_> {
             _ => limit,
         }
     }
+}
+
+/// How many line ends `bytes` holds: `\r\n`, `\n` and a lone `\r` each end one line.
+fn line_ends(bytes: &[u8]) -> usize {
+    bytes
+        .iter()
+        .enumerate()
+        .filter(|&(i, &b)| b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')))
+        .count()
 }
 
 /// Where the quotes of a record leave it.
@@ -198,7 +235,7 @@ fn follow_quotes(raw: &[u8], line: usize) -> Quotes {
     let mut newlines = 0;
     // The quoted value being read: the line where it opens and whether it spans a line end.
     let mut opened = (line, false);
-    for &b in raw {
+    for (i, &b) in raw.iter().enumerate() {
         let end_of_line = b == b'\r' || b == b'\n';
         if state == State::StartRecord && !end_of_line {
             state = State::StartField;
@@ -232,7 +269,7 @@ fn follow_quotes(raw: &[u8], line: usize) -> Quotes {
             }
             State::AfterQuote => state = State::InField,
         }
-        if b == b'\n' {
+        if b == b'\n' || (b == b'\r' && raw.get(i + 1) != Some(&b'\n')) {
             newlines += 1;
         }
     }
@@ -250,8 +287,8 @@ fn follow_quotes(raw: &[u8], line: usize) -> Quotes {
 mod tests {
     use super::*;
 
-    /// Every record with its line, read with the `csv` crate as the reader did before.
-    fn with_csv_crate(text: &str) -> Vec<(u64, Vec<String>)> {
+    /// Every record, read with the `csv` crate as the reader did before.
+    fn with_csv_crate(text: &str) -> Vec<Vec<String>> {
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
@@ -259,11 +296,10 @@ mod tests {
         let mut rec = StringRecord::new();
         let mut out = Vec::new();
         loop {
-            let line = reader.position().line();
             if !reader.read_record(&mut rec).unwrap() {
                 return out;
             }
-            out.push((line, rec.iter().map(str::to_owned).collect()));
+            out.push(rec.iter().map(str::to_owned).collect());
         }
     }
 
@@ -277,8 +313,56 @@ mod tests {
         Ok(out)
     }
 
+    fn records_of(text: &str) -> Result<Vec<Vec<String>>, Problem> {
+        Ok(with_csv_rows(text)?.into_iter().map(|(_, r)| r).collect())
+    }
+
+    fn lines_of(text: &str) -> Vec<u64> {
+        with_csv_rows(text).unwrap().into_iter().map(|(l, _)| l).collect()
+    }
+
     #[test]
-    fn records_and_lines_are_those_of_the_csv_crate() {
+    fn records_are_numbered_by_the_line_of_the_file_they_start_on() {
+        assert_eq!(lines_of("a,b\n1,2\n3,4\n"), [1, 2, 3]);
+        assert_eq!(lines_of("a,b\r\n1,2\r\n3,4\r\n"), [1, 2, 3]);
+        assert_eq!(lines_of("a,b\r1,2\r3,4"), [1, 2, 3]);
+        assert_eq!(lines_of("a\n\n\r\n1\r\n\r\n2\n"), [1, 4, 6]);
+        assert_eq!(lines_of("\r\n\r\na\r\nb"), [3, 4]);
+        // A value over two lines: the next record starts two lines down.
+        assert_eq!(lines_of("a,\"x\r\ny\"\r\nb\r\nc"), [1, 3, 4]);
+        assert_eq!(lines_of("a,\"x\ry\"\rb"), [1, 3]);
+    }
+
+    #[test]
+    fn without_quotes_the_lines_are_those_of_an_editor() {
+        let alphabet = [b'a', b',', b'\r', b'\n', b' '];
+        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = || {
+            seed = seed
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (seed >> 33) as usize
+        };
+        for _ in 0..20_000 {
+            let len = next() % 24;
+            let text: String = (0..len)
+                .map(|_| char::from(alphabet[next() % alphabet.len()]))
+                .collect();
+            // Lines as an editor splits them; a record is each line that is not empty.
+            let expected: Vec<u64> = text
+                .replace("\r\n", "\n")
+                .replace('\r', "\n")
+                .split('\n')
+                .enumerate()
+                .filter(|(_, l)| !l.is_empty())
+                .map(|(i, _)| i as u64 + 1)
+                .collect();
+            assert_eq!(lines_of(&text), expected, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn records_are_those_of_the_csv_crate() {
         let long = "x".repeat(10_000);
         let wide = ",".repeat(300);
         for text in [
@@ -294,7 +378,7 @@ mod tests {
             "é,张三\n\"李四\",x\n",
             &format!("a,{long}\n{wide}\nb\n"),
         ] {
-            assert_eq!(with_csv_rows(text), Ok(with_csv_crate(text)), "{text:?}");
+            assert_eq!(records_of(text), Ok(with_csv_crate(text)), "{text:?}");
         }
     }
 
@@ -314,7 +398,7 @@ mod tests {
             let text: String = (0..len)
                 .map(|_| char::from(alphabet[next() % alphabet.len()]))
                 .collect();
-            match with_csv_rows(&text) {
+            match records_of(&text) {
                 Ok(rows) => assert_eq!(rows, with_csv_crate(&text), "{text:?}"),
                 Err(_) => refused += 1,
             }
@@ -359,7 +443,7 @@ mod tests {
             Err(Problem::TooManyFields { line: 2 })
         );
         let long = format!("h\n\n{}\n", "a".repeat(MAX_RECORD_BYTES + 1));
-        assert_eq!(with_csv_rows(&long), Err(Problem::TooLong { line: 2 }));
+        assert_eq!(with_csv_rows(&long), Err(Problem::TooLong { line: 3 }));
         // A record made long by a quote that stays open is reported as the open quote.
         let open = format!("h,i\nM1,\"a\n{}", "b,c\n".repeat(MAX_RECORD_BYTES / 3));
         assert_eq!(

@@ -101,7 +101,15 @@ fn read_impl<T: Record>(
     };
     let sheet_name;
     match ext.as_str() {
-        "xlsx" | "xlsm" | "xlsb" | "xls" | "ods" => {
+        // An old binary workbook is parsed whole, every sheet at its claimed size, the moment
+        // it is opened: one damaged or hostile file can take gigabytes. It is not read.
+        "xls" => {
+            return Err(ReadError::format(
+                path,
+                "old Excel 97-2003 workbooks (.xls) are not read (one damaged file could exhaust the memory): open it in Excel or WPS, save it as .xlsx (or CSV UTF-8) and import that file",
+            ));
+        }
+        "xlsx" | "xlsm" | "xlsb" | "ods" => {
             let sheet = read_sheet(path, table, options)?;
             sheet_name = Some(sheet.name);
             let mut it = sheet.rows.into_iter();

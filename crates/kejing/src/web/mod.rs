@@ -162,7 +162,7 @@ fn db_connections() -> usize {
 }
 
 /// The page cache of each of the server's SQLite connections (MiB).
-const SERVER_CACHE_MIB: u32 = 32;
+const SERVER_CACHE_MIB: u32 = 8;
 
 /// A connection for the server: opened, its cache capped.
 fn open_store(url: &str) -> Result<Store, StoreError> {
