@@ -313,9 +313,19 @@ fn xlsx_error_cells_are_refused() {
 fn csv_rows_are_numbered_as_the_spreadsheet_shows_them_whatever_the_line_ends() {
     let dir = tempfile::tempdir().unwrap();
     for (ends, bytes) in [
-        ("CRLF", b"manager_id,name,base_salary\r\nM1,Ann,2000\r\n\r\nM2,Bob,abc\r\nM3,Cy,3000\r\n".to_vec()),
-        ("LF", b"manager_id,name,base_salary\nM1,Ann,2000\n\nM2,Bob,abc\nM3,Cy,3000\n".to_vec()),
-        ("CR", b"manager_id,name,base_salary\rM1,Ann,2000\r\rM2,Bob,abc\rM3,Cy,3000\r".to_vec()),
+        (
+            "CRLF",
+            b"manager_id,name,base_salary\r\nM1,Ann,2000\r\n\r\nM2,Bob,abc\r\nM3,Cy,3000\r\n"
+                .to_vec(),
+        ),
+        (
+            "LF",
+            b"manager_id,name,base_salary\nM1,Ann,2000\n\nM2,Bob,abc\nM3,Cy,3000\n".to_vec(),
+        ),
+        (
+            "CR",
+            b"manager_id,name,base_salary\rM1,Ann,2000\r\rM2,Bob,abc\rM3,Cy,3000\r".to_vec(),
+        ),
     ] {
         let path = csv_file(&dir, &bytes);
         let e = refused(read(&path, Encoding::Auto));

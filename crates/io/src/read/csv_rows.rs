@@ -318,7 +318,11 @@ mod tests {
     }
 
     fn lines_of(text: &str) -> Vec<u64> {
-        with_csv_rows(text).unwrap().into_iter().map(|(l, _)| l).collect()
+        with_csv_rows(text)
+            .unwrap()
+            .into_iter()
+            .map(|(l, _)| l)
+            .collect()
     }
 
     #[test]
