@@ -236,6 +236,26 @@ impl Store {
     }
 
     /// The disputes of the organisation, oldest first.
+    /// The newest `limit` disputes on one manager's lines of a run, newest first (a statement
+    /// shows these; the list of all disputes is the disputes page).
+    pub fn line_disputes(
+        &mut self,
+        org: &Org,
+        run: i64,
+        manager: &str,
+        limit: i64,
+    ) -> Result<Vec<Dispute>, StoreError> {
+        let rows = self.conn.query(
+            &format!(
+                "SELECT {DISPUTE_COLS} FROM disputes WHERE org_id = $1 AND run_id = $2 AND manager = $3 \
+                 ORDER BY id DESC LIMIT $4"
+            ),
+            &[Val::Int(org.id), Val::Int(run), Val::text(manager), Val::Int(limit)],
+            DISPUTE_TYS,
+        )?;
+        rows.iter().map(|r| dispute_of(r)).collect()
+    }
+
     pub fn disputes(&mut self, org: &Org) -> Result<Vec<Dispute>, StoreError> {
         let rows = self.conn.query(
             &format!("SELECT {DISPUTE_COLS} FROM disputes WHERE org_id = $1 ORDER BY id"),

@@ -53,10 +53,10 @@ pub fn statement_data(
         .find(|m| m.code == manager)
         .map(|m| m.name)
         .unwrap_or_default();
+    // The newest disputes on these lines (all of them are on the disputes page).
     let disputes: Vec<Value> = s
-        .disputes(&org)?
+        .line_disputes(&org, run, manager, 50)?
         .into_iter()
-        .filter(|d| d.run == run && d.manager == manager)
         .map(|d| json!({"id": d.id, "item": d.item, "reason": d.reason, "status": d.status, "decision": d.decision}))
         .collect();
     let own = ctx.user.manager_code.as_deref() == Some(manager) && ctx.can(Action::RaiseDispute);
