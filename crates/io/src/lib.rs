@@ -14,7 +14,9 @@ pub mod records;
 pub mod tables;
 pub mod write;
 
-pub use read::{Encoding, ReadError, ReadOptions, ReadSummary, RowError, read_records};
+pub use read::{
+    Encoding, ReadError, ReadOptions, ReadSummary, RowError, read_records, read_records_bytes,
+};
 pub use records::Record;
 pub use tables::{Column, Table};
 pub use write::write_table;

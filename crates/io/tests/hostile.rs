@@ -2,7 +2,7 @@
 //! crashes the process or lets damaged data through. Valid look-alikes still read as before.
 
 use kejing_io::records::ManagerRec;
-use kejing_io::{Encoding, ReadError, ReadOptions, read_records};
+use kejing_io::{Encoding, ReadError, ReadOptions, read_records, read_records_bytes};
 use rust_xlsxwriter::{Formula, Workbook};
 use std::path::{Path, PathBuf};
 
@@ -352,4 +352,74 @@ fn an_old_xls_workbook_is_refused_with_what_to_do() {
     let message = format_message(&refused(read(&path, Encoding::Auto)));
     assert!(message.contains("save it as .xlsx"), "{message}");
     assert!(message.contains("managers.xls"), "{message}");
+}
+
+// 7. A file's bytes held in memory (what the fuzz targets read) read exactly as the file.
+
+fn read_bytes(path: &Path, encoding: Encoding) -> Result<Rows, ReadError> {
+    let mut rows = Vec::new();
+    read_records_bytes::<ManagerRec>(
+        path,
+        std::fs::read(path).unwrap(),
+        &ReadOptions {
+            encoding,
+            sheet: None,
+        },
+        |row, rec| {
+            rows.push((row, rec));
+            Ok(())
+        },
+        &mut |_, _| {},
+    )?;
+    Ok(rows)
+}
+
+/// The same outcome, compared as text: the rows read, or the message.
+fn outcome(result: Result<Rows, ReadError>) -> String {
+    match result {
+        Ok(rows) => format!("{rows:?}"),
+        Err(e) => e.to_string(),
+    }
+}
+
+#[test]
+fn bytes_in_memory_read_exactly_as_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut gbk_file = gbk("manager_id,name\nM1,李四\n");
+    gbk_file.extend(b"M2,\"unclosed\nM3,Bo\n");
+    for bytes in [
+        "manager_id,name,base_salary\nM1,Ann,100.5\nM2,Bo,-3\n"
+            .as_bytes()
+            .to_vec(),
+        "\u{feff}工号,姓名\nM1,张三\n".as_bytes().to_vec(),
+        gbk("manager_id,name\nM1,李四\n"),
+        gbk_file,
+        b"manager_id\n".to_vec(),
+    ] {
+        let path = csv_file(&dir, &bytes);
+        for encoding in [Encoding::Auto, Encoding::Utf8, Encoding::Gbk] {
+            assert_eq!(
+                outcome(read_bytes(&path, encoding)),
+                outcome(read(&path, encoding))
+            );
+        }
+    }
+    let path = dir.path().join("managers.xlsx");
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.write_string(2, 1, "manager_id").unwrap();
+    ws.write_string(2, 2, "name").unwrap();
+    ws.write_string(3, 1, "M1").unwrap();
+    ws.write_string(3, 2, "Ann").unwrap();
+    ws.write_string(4, 1, "M2").unwrap();
+    ws.write_formula(4, 2, Formula::new("=1/0").set_result("#DIV/0!"))
+        .unwrap();
+    wb.save(&path).unwrap();
+    let from_file = outcome(read(&path, Encoding::Auto));
+    assert!(from_file.contains("spreadsheet error"), "{from_file}");
+    assert_eq!(outcome(read_bytes(&path, Encoding::Auto)), from_file);
+    std::fs::write(&path, b"PK\x03\x04 not a workbook").unwrap();
+    let from_file = outcome(read(&path, Encoding::Auto));
+    assert!(from_file.contains("not a readable workbook"), "{from_file}");
+    assert_eq!(outcome(read_bytes(&path, Encoding::Auto)), from_file);
 }

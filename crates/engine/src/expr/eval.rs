@@ -204,7 +204,9 @@ fn call(name: &str, args: &[Expr], env: &dyn Env) -> Result<Value, String> {
                         .trunc()
                         .try_into()
                         .map_err(|_| "add_days: too many days".to_owned())?;
-                    d.checked_add_signed(chrono::Duration::days(n))
+                    // `Duration::days` panics past ±i64::MAX / 86,400 days: ask, never assume.
+                    chrono::Duration::try_days(n)
+                        .and_then(|days| d.checked_add_signed(days))
                         .map(Value::Date)
                         .ok_or_else(|| "add_days: date out of range".to_owned())
                 }

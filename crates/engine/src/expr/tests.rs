@@ -93,6 +93,40 @@ fn time_functions() {
     );
 }
 
+/// Seen while writing the `expression` fuzz target and confirmed through it (its 30-minute run
+/// had not reached such a number): `add_days` with more days than a `chrono::Duration` holds
+/// (±106,751,991,167,300) panicked instead of saying the date is out of range.
+#[test]
+fn add_days_out_of_range_is_an_error_not_a_panic() {
+    let hired = [(
+        "hired_on",
+        Value::Date(NaiveDate::from_ymd_opt(2024, 3, 1).unwrap()),
+    )];
+    for days in [
+        "1000000000000000",
+        "-1000000000000000",
+        "106751991167301",
+        "9223372036854775807",
+        "-9223372036854775808",
+        "3000000000",
+    ] {
+        let e = eval(&format!("add_days(hired_on, {days})"), &hired).unwrap_err();
+        assert_eq!(e, "add_days: date out of range", "{days}");
+    }
+    assert_eq!(
+        eval("add_days(hired_on, 99999999999999999999)", &hired).unwrap_err(),
+        "add_days: too many days"
+    );
+    assert_eq!(
+        eval("add_days(hired_on, 30.9)", &hired).unwrap(),
+        Value::Date(NaiveDate::from_ymd_opt(2024, 3, 31).unwrap())
+    );
+    assert_eq!(
+        eval("days_between(hired_on, add_days(hired_on, -365))", &hired).unwrap(),
+        num("-365")
+    );
+}
+
 #[test]
 fn names_are_listed_for_load_time_checks() {
     let e = Expr::parse("client.agreement or tier(commission, completion) > x").unwrap();

@@ -21,7 +21,20 @@ pub fn read_records<T: Record>(
     sink: impl FnMut(usize, T) -> Result<(), Vec<Reject>>,
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<ReadSummary, ReadError> {
-    read_impl(path, None, options, sink, progress)
+    read_impl(path, Input::File, options, sink, progress)
+}
+
+/// Like [`read_records`], for the bytes of a file held in memory (an upload, a fuzzer's
+/// input): `label` names the file in messages and its extension picks the format, exactly as
+/// a file's does.
+pub fn read_records_bytes<T: Record>(
+    label: &Path,
+    bytes: Vec<u8>,
+    options: &ReadOptions,
+    sink: impl FnMut(usize, T) -> Result<(), Vec<Reject>>,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<ReadSummary, ReadError> {
+    read_impl(label, Input::Bytes(bytes), options, sink, progress)
 }
 
 /// Like [`read_records`], for CSV text held in memory (a policy test case); `label` names it
@@ -33,22 +46,32 @@ pub fn read_records_text<T: Record>(
 ) -> Result<ReadSummary, ReadError> {
     read_impl(
         label,
-        Some(text.trim_start_matches('\n').as_bytes().to_vec()),
+        Input::Csv(text.trim_start_matches('\n').as_bytes().to_vec()),
         &ReadOptions::default(),
         sink,
         &mut |_, _| {},
     )
 }
 
+/// Where the bytes of a table come from.
+enum Input {
+    /// The file at the path; its extension picks the format.
+    File,
+    /// A file's bytes held in memory; the path's extension picks the format.
+    Bytes(Vec<u8>),
+    /// CSV text held in memory, whatever the path is called.
+    Csv(Vec<u8>),
+}
+
 fn read_impl<T: Record>(
     path: &Path,
-    preloaded: Option<Vec<u8>>,
+    input: Input,
     options: &ReadOptions,
     mut sink: impl FnMut(usize, T) -> Result<(), Vec<Reject>>,
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<ReadSummary, ReadError> {
     let table = T::TABLE;
-    let ext = if preloaded.is_some() {
+    let ext = if matches!(input, Input::Csv(_)) {
         "csv".to_owned()
     } else {
         path.extension()
@@ -110,7 +133,11 @@ fn read_impl<T: Record>(
             ));
         }
         "xlsx" | "xlsm" | "xlsb" | "ods" => {
-            let sheet = read_sheet(path, table, options)?;
+            let bytes = match input {
+                Input::Bytes(b) | Input::Csv(b) => Some(b),
+                Input::File => None,
+            };
+            let sheet = read_sheet(path, bytes, table, options)?;
             sheet_name = Some(sheet.name);
             let mut it = sheet.rows.into_iter();
             let header = it.next().ok_or_else(|| {
@@ -156,9 +183,9 @@ fn read_impl<T: Record>(
         }
         _ => {
             sheet_name = None;
-            let bytes = match preloaded {
-                Some(b) => b,
-                None => std::fs::read(path).map_err(|error| ReadError::Io {
+            let bytes = match input {
+                Input::Bytes(b) | Input::Csv(b) => b,
+                Input::File => std::fs::read(path).map_err(|error| ReadError::Io {
                     file: path.to_owned(),
                     error,
                 })?,

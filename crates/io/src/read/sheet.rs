@@ -3,9 +3,13 @@
 
 use super::{ReadError, ReadOptions, grouped};
 use crate::tables::Table;
-use calamine::{Data, DataRef, Reader, Sheets, XlsxError, open_workbook_auto};
+use calamine::{
+    Data, DataRef, Ods, Reader, Sheets, Xls, Xlsb, Xlsx, XlsxError, open_workbook_auto,
+    open_workbook_from_rs,
+};
 use chrono::NaiveTime;
 use csv::StringRecord;
+use std::io::{Cursor, Read, Seek};
 use std::path::Path;
 
 /// The most rows a sheet may use: Excel's own limit (`A1:A1048576`).
@@ -135,15 +139,57 @@ impl Cells<'_> {
     }
 }
 
-/// Reads the sheet for `table`: the sheet named in the options, else the one named like the
-/// table (English or Chinese), else the only sheet.
+/// Reads the sheet for `table` from the workbook at `path`, or from `bytes` if given (the
+/// path's extension then picks the format): the sheet named in the options, else the one named
+/// like the table (English or Chinese), else the only sheet.
 pub(super) fn read_sheet(
     path: &Path,
+    bytes: Option<Vec<u8>>,
     table: Table,
     options: &ReadOptions,
 ) -> Result<Sheet, ReadError> {
-    let mut wb = open_workbook_auto(path)
-        .map_err(|e| ReadError::format(path, format!("not a readable workbook: {e}")))?;
+    let unreadable =
+        |e: calamine::Error| ReadError::format(path, format!("not a readable workbook: {e}"));
+    match bytes {
+        None => {
+            let wb = open_workbook_auto(path).map_err(unreadable)?;
+            sheet_of(path, wb, table, options)
+        }
+        Some(bytes) => {
+            let ext = path
+                .extension()
+                .and_then(|e| e.to_str())
+                .unwrap_or("")
+                .to_ascii_lowercase();
+            let data = Cursor::new(bytes);
+            let wb = match ext.as_str() {
+                "xls" => open_workbook_from_rs::<Xls<_>, _>(data)
+                    .map(Sheets::Xls)
+                    .map_err(calamine::Error::Xls),
+                "xlsx" | "xlsm" => open_workbook_from_rs::<Xlsx<_>, _>(data)
+                    .map(Sheets::Xlsx)
+                    .map_err(calamine::Error::Xlsx),
+                "xlsb" => open_workbook_from_rs::<Xlsb<_>, _>(data)
+                    .map(Sheets::Xlsb)
+                    .map_err(calamine::Error::Xlsb),
+                "ods" => open_workbook_from_rs::<Ods<_>, _>(data)
+                    .map(Sheets::Ods)
+                    .map_err(calamine::Error::Ods),
+                _ => calamine::open_workbook_auto_from_rs(data),
+            }
+            .map_err(unreadable)?;
+            sheet_of(path, wb, table, options)
+        }
+    }
+}
+
+/// Reads the sheet for `table` from an open workbook.
+fn sheet_of<RS: Read + Seek>(
+    path: &Path,
+    mut wb: Sheets<RS>,
+    table: Table,
+    options: &ReadOptions,
+) -> Result<Sheet, ReadError> {
     let names = wb.sheet_names();
     let name = match &options.sheet {
         Some(s) => names.iter().find(|n| *n == s).cloned(),
@@ -273,7 +319,7 @@ mod tests {
             .map(|r| r.iter().map(|c| cell_text(c).unwrap()).collect::<Vec<_>>())
             .filter(|r| r.iter().any(|c| !c.is_empty()))
             .collect();
-        let sheet = read_sheet(&path, Table::Managers, &ReadOptions::default()).unwrap();
+        let sheet = read_sheet(&path, None, Table::Managers, &ReadOptions::default()).unwrap();
         let sparse: Vec<Vec<String>> = sheet
             .rows
             .iter()
