@@ -423,3 +423,87 @@ fn bytes_in_memory_read_exactly_as_the_file() {
     assert!(from_file.contains("not a readable workbook"), "{from_file}");
     assert_eq!(outcome(read_bytes(&path, Encoding::Auto)), from_file);
 }
+
+// 8. Cell references beyond any sheet: calamine computes them with unchecked arithmetic.
+
+/// Found by the `xlsx_reader` fuzz target (its input, a workbook whose sheet has a row or
+/// cell reference `AaseetFormatPr do e3`, is `tests/fuzz/xlsx_reference_overflow.bin` after
+/// the target's kind byte): calamine overflowed computing the column (a panic with overflow
+/// checks, a wrong cell without).
+#[test]
+fn xlsx_cell_reference_beyond_any_sheet_is_refused_not_overflowed() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("managers.xlsx");
+    let input = std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz/xlsx_reference_overflow.bin"),
+    )
+    .unwrap();
+    std::fs::write(&path, &input[1..]).unwrap();
+    for result in [
+        read(&path, Encoding::Auto),
+        read_bytes(&path, Encoding::Auto),
+    ] {
+        let e = format_message(&refused(result));
+        assert!(
+            e.contains("xl/worksheets/sheet1.xml: the cell reference \"AaseetFormatPr do e3\"")
+                && e.contains("the workbook is damaged"),
+            "{e}"
+        );
+    }
+
+    // The same in a workbook that is otherwise sound: a cell at 7 letters or 10 digits.
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.write_string(0, 0, "manager_id").unwrap();
+    ws.write_string(0, 1, "name").unwrap();
+    ws.write_string(1, 0, "M1").unwrap();
+    ws.write_string(1, 1, "Ann").unwrap();
+    let sound = wb.save_to_buffer().unwrap();
+    for (from, to) in [
+        ("r=\"B2\"", "r=\"AAAAAAB2\""),
+        ("r=\"B2\"", "r=\"B4294967297\""),
+        ("<row r=\"2\"", "<row r=\"4294967298\""),
+        ("ref=\"A1:B2\"", "ref=\"A1:ZZZZZZZ2\""),
+    ] {
+        let bytes = rewrite_sheet(&sound, from, to);
+        std::fs::write(&path, &bytes).unwrap();
+        for result in [
+            read(&path, Encoding::Auto),
+            read_bytes(&path, Encoding::Auto),
+        ] {
+            let e = format_message(&refused(result));
+            assert!(e.contains("lies beyond any sheet"), "{to}: {e}");
+        }
+    }
+    // References as far as a spreadsheet goes still read (the stray cell is refused as before).
+    let bytes = rewrite_sheet(&sound, "r=\"B2\"", "r=\"XFD1048576\"");
+    std::fs::write(&path, &bytes).unwrap();
+    let e = format_message(&refused(read(&path, Encoding::Auto)));
+    assert!(
+        e.contains("XFD1048576") && e.contains("delete the stray cell"),
+        "{e}"
+    );
+    std::fs::write(&path, &sound).unwrap();
+    assert_eq!(names(&read(&path, Encoding::Auto).unwrap()), ["Ann"]);
+}
+
+/// The workbook with `from` replaced by `to` in its first sheet's XML.
+fn rewrite_sheet(workbook: &[u8], from: &str, to: &str) -> Vec<u8> {
+    use std::io::{Read, Write};
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(workbook)).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..zip.len() {
+        let mut part = zip.by_index(i).unwrap();
+        let name = part.name().unwrap().into_owned();
+        let mut text = String::new();
+        part.read_to_string(&mut text).unwrap();
+        if name == "xl/worksheets/sheet1.xml" {
+            assert!(text.contains(from), "{text}");
+            text = text.replacen(from, to, 1);
+        }
+        out.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        out.write_all(text.as_bytes()).unwrap();
+    }
+    out.finish().unwrap().into_inner()
+}

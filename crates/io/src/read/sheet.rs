@@ -150,8 +150,16 @@ pub(super) fn read_sheet(
 ) -> Result<Sheet, ReadError> {
     let unreadable =
         |e: calamine::Error| ReadError::format(path, format!("not a readable workbook: {e}"));
+    let xlsx = |ext: &str| matches!(ext.to_ascii_lowercase().as_str(), "xlsx" | "xlsm");
     match bytes {
         None => {
+            if path.extension().and_then(|e| e.to_str()).is_some_and(xlsx) {
+                let file = std::fs::File::open(path).map_err(|error| ReadError::Io {
+                    file: path.to_owned(),
+                    error,
+                })?;
+                check_references(path, std::io::BufReader::new(file))?;
+            }
             let wb = open_workbook_auto(path).map_err(unreadable)?;
             sheet_of(path, wb, table, options)
         }
@@ -161,6 +169,9 @@ pub(super) fn read_sheet(
                 .and_then(|e| e.to_str())
                 .unwrap_or("")
                 .to_ascii_lowercase();
+            if xlsx(&ext) {
+                check_references(path, Cursor::new(bytes.as_slice()))?;
+            }
             let data = Cursor::new(bytes);
             let wb = match ext.as_str() {
                 "xls" => open_workbook_from_rs::<Xls<_>, _>(data)
@@ -181,6 +192,84 @@ pub(super) fn read_sheet(
             sheet_of(path, wb, table, options)
         }
     }
+}
+
+/// Refuses an XLSX workbook with a cell reference (`<c r="B7">`, `<dimension ref="A1:C9">`, in
+/// any part) of more than 3 letters or 7 digits: no spreadsheet writes one (the last cell is
+/// `XFD1048576`), and calamine 0.38 computes references with unchecked arithmetic, which
+/// overflows past 6 letters or 9 digits (a panic with overflow checks, a wrong cell without).
+/// Checked: the elements and attributes whose references calamine reads, found as calamine finds
+/// them. A file that is not a readable zip, or damaged XML, is left for calamine to refuse.
+fn check_references<R: Read + Seek>(path: &Path, data: R) -> Result<(), ReadError> {
+    use quick_xml::events::Event;
+    const ELEMENTS: &[&str] = &["c", "row", "dimension", "f", "mergeCell", "hyperlink"];
+    let Ok(mut zip) = zip::ZipArchive::new(data) else {
+        return Ok(());
+    };
+    for i in 0..zip.len() {
+        let Ok(part) = zip.by_index(i) else {
+            continue;
+        };
+        let Ok(name) = part.name().map(|n| n.into_owned()) else {
+            continue;
+        };
+        if !name.to_ascii_lowercase().ends_with(".xml") {
+            continue;
+        }
+        let mut xml = quick_xml::Reader::from_reader(std::io::BufReader::new(part));
+        let mut buf = Vec::new();
+        loop {
+            match xml.read_event_into(&mut buf) {
+                Ok(Event::Start(e) | Event::Empty(e))
+                    if ELEMENTS.contains(&e.local_name().as_ref()) =>
+                {
+                    let bad = raw_attributes(e.attributes_raw())
+                        .into_iter()
+                        .find(|(k, v)| matches!(*k, "r" | "ref") && !plausible_reference(v));
+                    if let Some((_, value)) = bad {
+                        return Err(ReadError::format(
+                            path,
+                            format!(
+                                "{name}: the cell reference {value:?} lies beyond any sheet (the last cell is XFD1048576); the workbook is damaged: open it in the spreadsheet program and save it again"
+                            ),
+                        ));
+                    }
+                }
+                // Damaged XML is left for calamine to report.
+                Ok(Event::Eof) | Err(_) => break,
+                Ok(_) => {}
+            }
+            buf.clear();
+        }
+    }
+    Ok(())
+}
+
+/// The attributes of a tag as calamine reads them: a key up to `=`, a quoted value taken as
+/// written, until the first malformed attribute.
+fn raw_attributes(raw: &str) -> Vec<(&str, &str)> {
+    let mut out = Vec::new();
+    let mut rest = raw;
+    while let Some((key, after)) = rest.split_once('=') {
+        let after = after.trim_ascii_start();
+        let Some(quote) = after.chars().next().filter(|q| matches!(q, '"' | '\'')) else {
+            break;
+        };
+        let (value, next) = after[1..].split_once(quote).unwrap_or((&after[1..], ""));
+        out.push((key.trim_ascii(), value));
+        rest = next;
+    }
+    out
+}
+
+/// Whether each cell of a reference (`B7`, `A1:C9`, `A:C`, `3:5`) has at most 3 letters and
+/// 7 digits. Other characters are left for calamine to judge.
+fn plausible_reference(value: &str) -> bool {
+    value.split(':').all(|cell| {
+        let letters = cell.bytes().filter(u8::is_ascii_alphabetic).count();
+        let digits = cell.bytes().filter(u8::is_ascii_digit).count();
+        letters <= 3 && digits <= 7
+    })
 }
 
 /// Reads the sheet for `table` from an open workbook.
