@@ -151,6 +151,10 @@ pub trait Backend: Sync {
     /// Whether a driver message says the database gave up waiting for a lock (the request may
     /// be tried again).
     fn is_busy(&self, message: &str) -> bool;
+
+    /// The statement that brings the planner's statistics of `table` up to date after a large
+    /// import, or `None` when the backend plans well without them.
+    fn refresh_statistics(&self, table: &str) -> Option<String>;
 }
 
 /// Opens the database `url` names: `postgres://…` or `postgresql://…` is PostgreSQL;

@@ -106,6 +106,12 @@ impl Backend for Sqlite {
     fn is_busy(&self, message: &str) -> bool {
         message.contains("database is locked")
     }
+
+    /// None: without `sqlite_stat1` SQLite chooses by its index heuristics, which serve the
+    /// store's queries (bench/clients.sh); statistics would only make plans differ by data.
+    fn refresh_statistics(&self, _table: &str) -> Option<String> {
+        None
+    }
 }
 
 /// Opens (and creates) the SQLite database of `url` (`sqlite:PATH`, `sqlite://PATH`,

@@ -168,7 +168,25 @@ fn marker(t: Ty) -> &'static str {
     }
 }
 
+/// An import that writes at least this many rows refreshes the planner's statistics of its
+/// table (PostgreSQL's autovacuum starts at 50 rows + 10 % of the table, but only later).
+const STATISTICS_AFTER_ROWS: u64 = 200;
+
 impl Store {
+    /// Brings the planner's statistics of `table` up to date where the backend keeps them. The
+    /// import has already committed: a failure here only leaves the planner's old statistics, so
+    /// it is not an error of the import.
+    fn refresh_statistics(&mut self, table: Table) {
+        if let Some(sql) = self
+            .conn
+            .dialect()
+            .backend()
+            .refresh_statistics(table.name())
+        {
+            let _ = self.conn.batch(&sql);
+        }
+    }
+
     /// Imports one table from a CSV or XLSX file into the organisation: validates every row
     /// first, then writes in one transaction. On any error nothing is written.
     pub fn import(
@@ -194,6 +212,9 @@ impl Store {
         let result = self.write(org, |s| s.import_table(org, table, path, options, progress));
         self.import_source = None;
         let (rows_read, (written, unchanged), warnings) = result?;
+        if written >= STATISTICS_AFTER_ROWS {
+            self.refresh_statistics(table);
+        }
         Ok(ImportReport {
             table,
             file: path.to_owned(),
