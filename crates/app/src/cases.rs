@@ -68,9 +68,41 @@ pub fn run_case(
             };
         }
     }
-    let result = settle(policy, &data, case.period).map_err(|e| vec![e.to_string()])?;
+    // A pay case may expect the settlement to stop with a message (`error = { contains = … }`).
+    let expected_error = case.expect.get("error").and_then(|m| m.get("contains"));
+    let result = match (settle(policy, &data, case.period), expected_error) {
+        (Ok(r), None) => r,
+        (Err(e), None) => return Err(vec![e.to_string()]),
+        (Err(e), Some(want)) if e.0.contains(want.as_str()) => return Ok(()),
+        (Err(e), Some(want)) => {
+            return Err(vec![format!(
+                "expected an error containing {want:?}, got: {e}"
+            )]);
+        }
+        (Ok(_), Some(want)) => {
+            return Err(vec![format!(
+                "expected an error containing {want:?}, but the settlement succeeded"
+            )]);
+        }
+    };
     for (manager, items) in &case.expect {
-        for (item, want) in items {
+        // `paid = "false"`: the policy pays this manager nothing, not even a line of 0.
+        if let Some(paid) = items.get("paid") {
+            let has_lines = result.lines.iter().any(|l| &l.manager == manager);
+            match paid.as_str() {
+                "false" if has_lines => problems.push(format!(
+                    "{manager}: expected not to be paid by this policy, but has lines"
+                )),
+                "true" if !has_lines => {
+                    problems.push(format!("{manager}: expected to be paid, but has no lines"))
+                }
+                "true" | "false" => {}
+                other => problems.push(format!(
+                    "{manager} paid = {other:?}: write \"true\" or \"false\""
+                )),
+            }
+        }
+        for (item, want) in items.iter().filter(|(i, _)| i.as_str() != "paid") {
             let want_money = match kejing_engine::Money::parse(want) {
                 Ok(m) => m,
                 Err(e) => {

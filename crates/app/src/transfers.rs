@@ -67,8 +67,15 @@ pub fn request(store: &mut Store, actor: &Actor, input: &TransferInput) -> Resul
                 input.effective_on
             )));
         }
-        if !s.manager_exists(&org, to)? {
-            return Err(Error::invalid(format!("there is no customer manager {to}")));
+        match s.manager_is_cm(&org, to)? {
+            None => return Err(Error::invalid(format!("there is no customer manager {to}"))),
+            // A3: clients are owned by customer managers, not by specialists or heads.
+            Some(false) => {
+                return Err(Error::invalid(format!(
+                    "{to} is not on a customer-manager track (tracks.is_cm): choose a customer manager"
+                )));
+            }
+            Some(true) => {}
         }
         refuse_locked(s, &org, input.effective_on)?;
         let id = s.insert_transfer(

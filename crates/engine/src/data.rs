@@ -24,6 +24,9 @@ pub struct Manager {
     pub base_salary: Option<Money>,
     /// Further columns of the file, by header.
     pub extra: BTreeMap<String, String>,
+    /// The manager's track is not a customer-manager track (`tracks.is_cm` false, A3: e.g.
+    /// 专业经理). A track the tracks table does not list counts as a CM track.
+    pub non_cm: bool,
 }
 
 impl Manager {

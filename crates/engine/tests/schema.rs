@@ -25,6 +25,7 @@ fn policy_with(def: &str) -> String {
         rank,
         threshold,
         case,
+        manager_field,
     ) = {
         let on = |d: &str| if d == def { bogus } else { "" };
         (
@@ -42,6 +43,7 @@ fn policy_with(def: &str) -> String {
             on("rank"),
             on("threshold"),
             on("case"),
+            on("manager_field"),
         )
     };
     let comma = |s: &str| {
@@ -75,6 +77,10 @@ from = "payments"
 sum = "amount"
 window = "to_date"
 {measure}
+
+[manager_fields.f]
+type = "bool"
+{manager_field}
 
 [[items]]
 name = "a"
@@ -161,6 +167,7 @@ fn the_schema_lists_exactly_the_keys_the_loader_accepts() {
         "rank",
         "threshold",
         "case",
+        "manager_field",
     ] {
         assert_eq!(accepted_keys(def), props(&schema["$defs"][def]), "{def}");
     }

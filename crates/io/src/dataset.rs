@@ -85,9 +85,21 @@ pub fn load_dataset(tables: &Tables<'_>) -> Result<DataSet, Vec<ReadError>> {
             left_on: r.left_on,
             base_salary: r.base_salary,
             extra: r.extras.into_iter().collect(),
+            non_cm: false, // set from the tracks table below
         });
         Ok(())
     }));
+    // Tracks that are not customer-manager tracks (A3); a track not listed counts as one.
+    let mut not_cm = std::collections::BTreeSet::new();
+    run(for_each::<TrackRec>(tables, |_, r| {
+        if !r.is_cm {
+            not_cm.insert(r.track.to_string());
+        }
+        Ok(())
+    }));
+    for m in &mut d.managers {
+        m.non_cm = m.track.as_ref().is_some_and(|t| not_cm.contains(t));
+    }
     run(for_each::<ClientRec>(tables, |_, r| {
         d.clients.push(Client {
             id: r.client_id.to_string(),

@@ -158,7 +158,7 @@ pub fn write_bank(spec: &Spec, dir: &Path) -> Result<Vec<(&'static str, usize)>>
     let mut w = csv_file(
         dir,
         "managers",
-        "manager_id,name,org,track,grade,staff_grade,status,hired_on,trial_end,base_salary",
+        "manager_id,name,org,track,grade,staff_grade,status,hired_on,trial_end,base_salary,qualified",
     )?;
     let mut corporate = Vec::new();
     let mut personal = Vec::new();
@@ -199,9 +199,13 @@ pub fn write_bank(spec: &Spec, dir: &Path) -> Result<Vec<(&'static str, usize)>>
         let status = if grade == "见习" { "trainee" } else { status };
         let salary =
             Money::from_fen(i64::try_from(300_000 + rng.below(50) * 10_000).unwrap_or(300_000));
+        // 资格认定 (A4): nine in ten CMs hold the qualification for their grade; specialists
+        // are not CMs. Taken from the number, not the random stream, so the rest of the demo
+        // stays as it was.
+        let qualified = track != "specialist" && i % 10 != 7;
         writeln!(
             w,
-            "{id},{name},{unit},{track},{grade},{staff},{status},{},{},{salary}",
+            "{id},{name},{unit},{track},{grade},{staff},{status},{},{},{salary},{qualified}",
             hired.map(|d| d.to_string()).unwrap_or_default(),
             trial_end.map(|d| d.to_string()).unwrap_or_default()
         )?;
@@ -440,7 +444,11 @@ pub fn write_oil(dir: &Path) -> Result<()> {
         ("强丰机械", "2923", "975811.91", "中小型工矿企业", "O001"),
         ("德丰润滑油", "10", "25050", "代理经销商", "O002"),
     ];
-    let mut clients = csv_file(dir, "clients", "client_id,name,kind,client_type,agreement")?;
+    let mut clients = csv_file(
+        dir,
+        "clients",
+        "client_id,name,kind,client_type,agreement,traditional",
+    )?;
     let mut sales = csv_file(
         dir,
         "sales",
@@ -449,12 +457,53 @@ pub fn write_oil(dir: &Path) -> Result<()> {
     let mut owners = csv_file(dir, "ownership", "client_id,manager_id,ratio,from")?;
     for (i, (name, qty, amount, ty, m)) in list.iter().enumerate() {
         let id = format!("K{:02}", i + 1);
-        writeln!(clients, "{id},{name},company,{ty},false")?;
-        // The list gives six months' totals; they are recorded as one line per client at the
-        // end of the window (2013-04 to 2013-09).
-        writeln!(sales, "B4-{:02},2013-09-30,{m},{id},{qty},{amount}", i + 1)?;
+        // On the traditional client list (B4): old clients by definition, never new ones.
+        writeln!(clients, "{id},{name},company,{ty},false,true")?;
+        // The list gives the six months' totals before the scheme took effect on 2013-07-01
+        // (2013-01 to 2013-06); each is one line at the end of that window, so it is history
+        // and no part of the months the scheme pays.
+        writeln!(sales, "B4-{:02},2013-06-30,{m},{id},{qty},{amount}", i + 1)?;
         writeln!(owners, "{id},{m},1,2013-01-01")?;
     }
+    // A new client found in the quarter (not on the list): 日照港达物流, a 物流车队, whose
+    // shipments by 赵海涛 reach 2 t in September (new-client award 300).
+    writeln!(clients, "K17,日照港达物流,company,物流车队,false,false")?;
+    writeln!(owners, "K17,O003,1,2013-08-01")?;
+    writeln!(sales, "Q3-01,2013-08-26,O003,K17,1.2,3360")?;
+    writeln!(sales, "Q3-02,2013-09-09,O003,K17,1,2800")?;
+    // The quarter's cash received (回款), on which completion and commission are computed:
+    // (id, date, manager, client, tons, amount, gross profit). 武立新 4 t a month (133 %,
+    // 15 %), 孙晓明 2 t (67 %, 10 %), 赵海涛 (hired 2013-08-20) 1 t in August and September
+    // (33 %, 6 % and the base-salary cut), 钱丽 (other staff) 1 t in September at 6 % with no
+    // quota.
+    let mut payments = csv_file(
+        dir,
+        "payments",
+        "payment_id,date,manager_id,client_id,quantity,amount,gross_profit",
+    )?;
+    let mut n = 0;
+    for month in ["07", "08", "09"] {
+        for (m, client, tons, amount, profit) in [
+            ("O001", "K05", "4", "12000", "1600"),
+            ("O002", "K09", "2", "5600", "700"),
+            ("O003", "K14", "1", "2900", "350"),
+        ] {
+            if m == "O003" && month == "07" {
+                continue; // not hired yet
+            }
+            n += 1;
+            writeln!(
+                payments,
+                "H{n:02},2013-{month}-28,{m},{client},{tons},{amount},{profit}"
+            )?;
+            writeln!(
+                sales,
+                "S{n:02},2013-{month}-26,{m},{client},{tons},{amount}"
+            )?;
+        }
+    }
+    writeln!(payments, "H10,2013-09-25,O004,K16,1,2500,300")?;
+    payments.flush()?;
     clients.flush()?;
     sales.flush()?;
     owners.flush()?;

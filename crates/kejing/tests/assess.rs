@@ -24,7 +24,13 @@ fn a_proposal_changes_nothing_until_approved_then_the_next_settlement_pays_the_n
         |name: &str, text: &str| std::fs::write(data.join(format!("{name}.csv")), text).unwrap();
     w(
         "managers",
-        "manager_id,name,track,grade,status,hired_on,qualified,qualified_for,misconduct\nM1,王伟,corporate,三级,active,2015-03-01,true,二级,false\nM2,李娜,corporate,三级,active,2015-03-01,true,,false\n",
+        "manager_id,name,track,grade,staff_grade,status,hired_on,qualified,qualified_for,misconduct\nM1,王伟,corporate,三级,8等,active,2015-03-01,true,二级,false\nM2,李娜,corporate,三级,8等,active,2015-03-01,true,,false\n",
+    );
+    w("tracks", "track,name,is_cm\ncorporate,公司客户经理,true\n");
+    // The 6-grade ladder with its staff grades (A1: 5, 6, 7, 8, 9, 9).
+    w(
+        "grades",
+        "track,grade,rank,staff_grade\ncorporate,见习,1,9等\ncorporate,四级,2,9等\ncorporate,三级,3,8等\ncorporate,二级,4,7等\ncorporate,一级,5,6等\ncorporate,高级,6,5等\n",
     );
     w(
         "clients",
@@ -69,6 +75,8 @@ fn a_proposal_changes_nothing_until_approved_then_the_next_settlement_pays_the_n
     store.set_actor("hr");
     let org = store.ensure_org("bank", "测试银行").unwrap();
     for t in [
+        "tracks",
+        "grades",
         "managers",
         "clients",
         "accounts",
@@ -150,6 +158,9 @@ fn a_proposal_changes_nothing_until_approved_then_the_next_settlement_pays_the_n
         ),
         ("2027-01-01", Some("二级"))
     );
+    // A8: the staff grade follows the new grade (the grades table's 二级 → 7等), it is not
+    // copied forward from 三级.
+    assert_eq!(last.staff_grade.as_deref(), Some("7等"), "{last:?}");
     // … December is still paid at 三级, January at 二级.
     let december = pay(&mut store, "2026-12");
     assert!(

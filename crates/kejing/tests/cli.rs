@@ -157,7 +157,7 @@ fn file_mode_settlement_of_a_generated_bank() {
     let managers = std::fs::read_to_string(dir.join("data/managers.csv")).unwrap();
     for l in managers.lines().skip(1) {
         let f: Vec<&str> = l.split(',').collect();
-        if f[6] == "back_office" {
+        if f[6] == "back_office" || f[3] == "specialist" {
             assert!(!totals.contains_key(f[0]), "{l}");
         } else {
             assert!(totals.contains_key(f[0]), "in post but no total: {l}");
@@ -571,7 +571,11 @@ fn a_transfer_is_requested_and_decided_from_the_command_line_by_two_people() {
     let write = |name: &str, text: &str| std::fs::write(dir.join("data").join(name), text).unwrap();
     write(
         "managers.csv",
-        "manager_id,name,hired_on\nM1,张三,2020-01-01\nM2,李四,2020-01-01\n",
+        "manager_id,name,track,hired_on\nM1,张三,corporate,2020-01-01\nM2,李四,corporate,2020-01-01\nS1,赵强,specialist,2020-01-01\n",
+    );
+    write(
+        "tracks.csv",
+        "track,name,is_cm\ncorporate,公司客户经理,true\nspecialist,专业经理,false\n",
     );
     write("clients.csv", "client_id,name,kind\nC1,甲公司,company\n");
     write(
@@ -582,6 +586,37 @@ fn a_transfer_is_requested_and_decided_from_the_command_line_by_two_people() {
     ok(
         dir,
         &["--db", &db, "--org", "bank", "import", "all", "data"],
+    );
+    // A3: a specialist (not a customer-manager track) cannot receive a client.
+    let to_specialist = kejing(
+        dir,
+        &[
+            "--db",
+            &db,
+            "--org",
+            "bank",
+            "--actor",
+            "head",
+            "transfer",
+            "request",
+            "--client",
+            "C1",
+            "--from",
+            "M1",
+            "--to",
+            "S1",
+            "--effective",
+            "2026-10-01",
+            "--reason",
+            "调岗",
+        ],
+    );
+    assert_eq!(to_specialist.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&to_specialist.stderr)
+            .contains("S1 is not on a customer-manager track"),
+        "{}",
+        String::from_utf8_lossy(&to_specialist.stderr)
     );
     let asked = ok(
         dir,

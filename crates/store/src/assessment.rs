@@ -280,6 +280,17 @@ impl Store {
                     _ => current_status.clone(),
                 };
                 let changes = r.new_grade != r.grade || status != current_status;
+                // A1, A8: the staff grade follows the new grade where the organisation's
+                // grades table maps it; a grade the track's ladder lacks is refused (A2).
+                let mut staff_grade = c[5].clone();
+                if r.new_grade != r.grade
+                    && let Some(g) = &r.new_grade
+                {
+                    let track = Cols::new("managers", c).opt_text(2);
+                    if let Some(found) = s.ladder_staff_grade(org, track.as_deref(), g)? {
+                        staff_grade = Val::opt_text(found);
+                    }
+                }
                 if changes {
                     s.conn.exec(
                         "INSERT INTO manager_history (manager_id, effective_on, org_unit, track, grade, tier, staff_grade, status, recorded_at) \
@@ -291,15 +302,15 @@ impl Store {
                             c[2].clone(),
                             Val::opt_text(r.new_grade.clone()),
                             c[4].clone(),
-                            c[5].clone(),
+                            staff_grade.clone(),
                             Val::Text(status.clone()),
                             Val::Time(Utc::now()),
                         ],
                     )?;
                     if effective <= today {
                         s.conn.exec(
-                            "UPDATE managers SET grade = $1, status = $2 WHERE id = $3",
-                            &[Val::opt_text(r.new_grade.clone()), Val::Text(status.clone()), c[0].clone()],
+                            "UPDATE managers SET grade = $1, status = $2, staff_grade = $3 WHERE id = $4",
+                            &[Val::opt_text(r.new_grade.clone()), Val::Text(status.clone()), staff_grade.clone(), c[0].clone()],
                         )?;
                     }
                 }
@@ -425,5 +436,36 @@ impl Store {
                 Ok(((c.text(0)?, c.text(1)?), c.dec(2)?))
             })
             .collect::<Result<_, DbError>>()?)
+    }
+}
+
+impl Store {
+    /// The staff grade (行员等级) that goes with `grade` on `track`'s ladder in the
+    /// organisation's grades table: `Some(None)` when the row has none, `None` when the table
+    /// has no ladder for the track. A grade the track's ladder does not have is an error (A2).
+    fn ladder_staff_grade(
+        &mut self,
+        org: &Org,
+        track: Option<&str>,
+        grade: &str,
+    ) -> Result<Option<Option<String>>, StoreError> {
+        let Some(track) = track else { return Ok(None) };
+        let rows = self.conn.query(
+            "SELECT grade, staff_grade FROM grades WHERE org_id = $1 AND track = $2 ORDER BY rank, tier",
+            &[Val::Int(org.id), Val::text(track)],
+            &[Ty::Text, Ty::Text],
+        )?;
+        if rows.is_empty() {
+            return Ok(None);
+        }
+        for r in &rows {
+            let c = Cols::new("grades", r);
+            if c.text(0)? == grade {
+                return Ok(Some(c.opt_text(1)));
+            }
+        }
+        Err(StoreError::Invalid(format!(
+            "grade {grade} is not on the ladder of track {track} (grades table); the proposal cannot be approved: correct the policy's ladder or the grades table"
+        )))
     }
 }

@@ -53,6 +53,7 @@ impl Store {
                 left_on: c.opt_date(10),
                 base_salary: c.opt_int(11).map(Money::from_fen),
                 extra: extras(&c.json(12)?),
+                non_cm: false, // set from the tracks table below
             });
         }
         for r in self.conn.query(
@@ -222,6 +223,7 @@ impl Store {
                 score: c.dec(6)?,
             });
         }
+        self.mark_non_cm(org, &mut d.managers)?;
         Ok(d)
     }
 
@@ -239,8 +241,27 @@ impl Store {
         Ok(d)
     }
 
+    /// Marks managers whose track the tracks table says is not a customer-manager track
+    /// (`is_cm` false, A3). A track it does not list counts as a CM track.
+    pub fn mark_non_cm(&mut self, org: &Org, managers: &mut [Manager]) -> Result<(), StoreError> {
+        let rows = self.conn.query(
+            "SELECT code FROM tracks WHERE org_id = $1 AND NOT is_cm",
+            &[Val::Int(org.id)],
+            &[Ty::Text],
+        )?;
+        let not_cm: std::collections::BTreeSet<String> = rows
+            .iter()
+            .map(|r| Cols::new("tracks", r).text(0))
+            .collect::<Result<_, _>>()?;
+        for m in managers {
+            m.non_cm = m.track.as_ref().is_some_and(|t| not_cm.contains(t));
+        }
+        Ok(())
+    }
+
     /// Sets each manager's unit, track, grade, tier, staff grade and status to the newest
     /// history version in effect on `day`; managers without one by then keep what they have.
+    /// Whether each is on a CM track follows the track then held.
     pub fn apply_history_at(
         &mut self,
         org: &Org,
@@ -258,7 +279,7 @@ impl Store {
         for r in &rows {
             latest.insert(Cols::new("manager_history", r).text(0)?, r);
         }
-        for m in managers {
+        for m in managers.iter_mut() {
             if let Some(r) = latest.get(&m.id) {
                 let c = Cols::new("manager_history", r);
                 m.org = c.opt_text(1);
@@ -269,6 +290,7 @@ impl Store {
                 m.status = c.text(6)?;
             }
         }
-        Ok(())
+        // The track may have changed with the version.
+        self.mark_non_cm(org, managers)
     }
 }

@@ -19,6 +19,8 @@ pub struct ManagerRow {
     pub tier: String,
     pub status: String,
     pub hired_on: Option<NaiveDate>,
+    /// On a customer-manager track (a track the tracks table does not list counts as one).
+    pub is_cm: bool,
 }
 
 /// One row of the client list, with its owners today.
@@ -76,9 +78,10 @@ impl Store {
     /// All managers of the organisation, by code.
     pub fn manager_rows(&mut self, org: &Org) -> Result<Vec<ManagerRow>, StoreError> {
         let rows = self.conn.query(
-            "SELECT code, name, org_unit, track, grade, tier, status, hired_on FROM managers WHERE org_id = $1 ORDER BY code",
+            "SELECT m.code, m.name, m.org_unit, m.track, m.grade, m.tier, m.status, m.hired_on, t.is_cm FROM managers m \
+             LEFT JOIN tracks t ON t.org_id = m.org_id AND t.code = m.track WHERE m.org_id = $1 ORDER BY m.code",
             &[Val::Int(org.id)],
-            &[Ty::Text, Ty::Text, Ty::Text, Ty::Text, Ty::Text, Ty::Text, Ty::Text, Ty::Date],
+            &[Ty::Text, Ty::Text, Ty::Text, Ty::Text, Ty::Text, Ty::Text, Ty::Text, Ty::Date, Ty::Bool],
         )?;
         Ok(rows
             .iter()
@@ -94,6 +97,7 @@ impl Store {
                     tier: c.opt_text(5).unwrap_or_default(),
                     status: c.text(6)?,
                     hired_on: c.opt_date(7),
+                    is_cm: c.opt_bool(8).unwrap_or(true),
                 })
             })
             .collect::<Result<_, DbError>>()?)
@@ -374,6 +378,20 @@ fn keyed_decimals(
 
 impl Store {
     /// Whether the organisation has a customer manager with this code.
+    /// Whether manager `code` is on a customer-manager track; `None` when there is no such
+    /// manager.
+    pub fn manager_is_cm(&mut self, org: &Org, code: &str) -> Result<Option<bool>, StoreError> {
+        let rows = self.conn.query(
+            "SELECT t.is_cm FROM managers m LEFT JOIN tracks t ON t.org_id = m.org_id AND t.code = m.track \
+             WHERE m.org_id = $1 AND m.code = $2",
+            &[Val::Int(org.id), Val::text(code)],
+            &[Ty::Bool],
+        )?;
+        Ok(rows
+            .first()
+            .map(|r| Cols::new("managers", r).opt_bool(0).unwrap_or(true)))
+    }
+
     pub fn manager_exists(&mut self, org: &Org, code: &str) -> Result<bool, StoreError> {
         Ok(self
             .conn

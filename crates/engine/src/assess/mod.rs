@@ -122,6 +122,11 @@ pub fn assess_prepared(
         if !m.in_post(period.first_day(), period.last_day()) {
             continue;
         }
+        // Without `assessed`, the assessment is of customer managers (A2, A3: 专业经理 are
+        // not assessed as CMs).
+        if a.assessed.is_none() && m.non_cm {
+            continue;
+        }
         if let Some(e) = &a.assessed {
             let ctx = Ctx::new(policy, ix, m, period);
             let yes = ctx
@@ -142,10 +147,10 @@ pub fn assess_prepared(
     }
     let group_of = |m: &Manager| -> String {
         match &a.rank_within {
-            Some(f) => match manager_field(m, f) {
-                Value::Text(t) => t,
-                Value::Null => String::new(),
-                v => v.to_string(),
+            Some(f) => match manager_field(policy, m, f) {
+                Ok(Value::Text(t)) => t,
+                Ok(Value::Null) | Err(_) => String::new(),
+                Ok(v) => v.to_string(),
             },
             None => String::new(),
         }

@@ -221,7 +221,7 @@ impl<'a> Run<'a> {
         items: &[ItemScore],
     ) -> Result<(Decision, Option<String>, String, Trace), SettleError> {
         let env = AssessEnv::new(self, m, period, 0);
-        let ladder = &self.a.ladder;
+        let ladder = self.a.ladder_of(m.track.as_deref());
         let pos = m
             .grade
             .as_ref()
@@ -303,6 +303,24 @@ impl<'a> Run<'a> {
                     Decision::Keep | Decision::Confirm => m.grade.clone(),
                 },
             };
+            // A2: a grade move stays on the ladder of the manager's own track.
+            if let Some(t) = &to
+                && !ladder.is_empty()
+                && to != m.grade
+                && !ladder.contains(t)
+            {
+                return Err(err(
+                    self.policy,
+                    r.line,
+                    format!(
+                        "rule {}: manager {} (track {}) would move to {t:?}, which is not on the ladder of that track ({}); fix the rule's `to`, or the ladder",
+                        r.decision.code(),
+                        m.id,
+                        m.track.as_deref().unwrap_or("—"),
+                        ladder.join(", ")
+                    ),
+                ));
+            }
             if matches!(r.decision, Decision::Promote | Decision::Demote) && to.is_none() {
                 return Err(err(
                     self.policy,

@@ -127,14 +127,25 @@ pub struct Assessment {
     /// Scores are rounded half up to this many decimals.
     pub decimals: u32,
     pub raters: Option<Raters>,
-    /// Grades from lowest to highest (next/previous grade).
+    /// Grades from lowest to highest (next/previous grade), of every track without a ladder of
+    /// its own.
     pub ladder: Vec<String>,
+    /// Tracks with a ladder of their own (A2: 营销设计经理 has 2 levels / 4 tiers), lowest first.
+    /// A grade move stays on the manager's track's ladder.
+    pub track_ladders: BTreeMap<String, Vec<String>>,
     pub scorecards: Vec<Scorecard>,
     pub rules: Vec<GradeRule>,
     pub line: usize,
 }
 
 impl Assessment {
+    /// The ladder of a manager on `track`: the track's own, else the common one.
+    pub fn ladder_of(&self, track: Option<&str>) -> &[String] {
+        track
+            .and_then(|t| self.track_ladders.get(t))
+            .unwrap_or(&self.ladder)
+    }
+
     /// The scorecard for periods like `p`.
     pub fn scorecard_for(&self, p: Period) -> Option<&Scorecard> {
         self.scorecards.iter().find(|s| s.period.matches(p))

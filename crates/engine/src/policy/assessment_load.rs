@@ -23,6 +23,8 @@ pub(super) struct RawAssessment {
     #[serde(default)]
     ladder: Vec<String>,
     #[serde(default)]
+    track_ladders: BTreeMap<String, Vec<String>>,
+    #[serde(default)]
     scorecards: Vec<Spanned<RawScorecard>>,
     #[serde(default)]
     rules: Vec<Spanned<RawRule>>,
@@ -289,6 +291,7 @@ pub(super) fn load_assessment(
         decimals: r.decimals.unwrap_or(2),
         raters,
         ladder: r.ladder.clone(),
+        track_ladders: r.track_ladders.clone(),
         scorecards,
         rules,
         line: l.line(o),

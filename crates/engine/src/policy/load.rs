@@ -4,6 +4,7 @@ use super::assessment_load::load_assessment;
 use super::loader::Loader;
 use super::names::check_row_names;
 use super::parameters::check_dates;
+use super::people::load_people;
 use super::raw::RawPolicy;
 use super::tiers::{check_tiers, tier_row};
 use super::{
@@ -524,7 +525,12 @@ impl Policy {
             });
         }
 
+        let (pays, manager_fields) =
+            load_people(&mut l, raw.policy.pays.as_ref(), &raw.manager_fields);
         let policy = Policy {
+            pays: pays.unwrap_or(Expr::Lit(crate::expr::Value::Bool(true))),
+            pays_line: raw.policy.pays.as_ref().map(|p| l.line(p.span().start)),
+            manager_fields,
             file: file.to_owned(),
             name: raw.policy.name.clone(),
             title: raw.policy.title.clone(),

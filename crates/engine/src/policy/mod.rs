@@ -11,6 +11,7 @@ mod loader;
 mod measures;
 mod names;
 mod parameters;
+mod people;
 mod raw;
 mod settings;
 mod tiers;
@@ -27,6 +28,7 @@ pub use items::{Item, ItemKind, Ties};
 pub use measures::{ACCOUNT_FIELDS, Measure, MeasureKind, Source, Value, Window};
 pub use names::{CLIENT_FIELDS, MANAGER_FIELDS, PERIOD_FIELDS, POLICY_FUNCTIONS};
 pub use parameters::{Dated, Lookup, Parameter, Series};
+pub use people::{DEFAULT_PAYS, FieldKind, ManagerField};
 pub use settings::{Frequency, RoundMode, Rounding};
 pub use tiers::{Tier, TierTable};
 
@@ -85,4 +87,11 @@ pub struct Policy {
     pub report: Vec<String>,
     /// Scorecards, raters, ranking and grade rules (`[assessment]`).
     pub assessment: Option<Assessment>,
+    /// Whom the policy pays, among managers in post (`[policy] pays`; [`DEFAULT_PAYS`] when
+    /// the policy does not say).
+    pub pays: crate::expr::Expr,
+    /// The line of `pays`, or `None` for the default.
+    pub pays_line: Option<usize>,
+    /// Further manager columns the policy declares (`[manager_fields]`).
+    pub manager_fields: BTreeMap<String, ManagerField>,
 }

@@ -19,6 +19,7 @@ pub const MANAGER_FIELDS: &[&str] = &[
     "trial_end",
     "left_on",
     "base_salary",
+    "is_cm",
 ];
 
 /// Fields of `client.` in a row expression.
@@ -35,6 +36,7 @@ impl Policy {
     /// values must not depend on themselves.
     pub(super) fn check_names(&self, l: &mut Loader<'_>) {
         let mut exprs: Vec<(usize, String, &Expr)> = Vec::new();
+        exprs.push((self.pays_line.unwrap_or(1), "pays".to_owned(), &self.pays));
         for v in self.values.values() {
             exprs.push((v.line, format!("value {}", v.name), &v.expr));
         }

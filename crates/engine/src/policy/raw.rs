@@ -24,6 +24,18 @@ pub(super) struct RawPolicy {
     #[serde(default)]
     pub(super) cases: Vec<Spanned<RawCase>>,
     pub(super) assessment: Option<Spanned<RawAssessment>>,
+    #[serde(default)]
+    pub(super) manager_fields: BTreeMap<String, Spanned<RawManagerField>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawManagerField {
+    pub(super) label: Option<String>,
+    #[serde(rename = "type")]
+    pub(super) kind: Option<String>,
+    pub(super) required: Option<bool>,
+    pub(super) default: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -35,6 +47,7 @@ pub(super) struct RawHeader {
     pub(super) frequency: Spanned<String>,
     pub(super) rounding: Option<Spanned<String>>,
     pub(super) report: Option<Spanned<Vec<String>>>,
+    pub(super) pays: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]

@@ -210,6 +210,7 @@ impl<'a> Ctx<'a> {
                                 row: Row::Flow(f),
                                 client: self.ix.clients.get(f.client.as_str()).copied(),
                                 manager: self.manager,
+                                policy: self.policy,
                             };
                             visit(&env, format!("{} {} client {}", f.source, f.date, f.client))
                                 .map_err(|e| format!("{}: {e}", f.source))?;
@@ -232,6 +233,7 @@ impl<'a> Ctx<'a> {
                                 row: Row::Booking(b),
                                 client,
                                 manager: self.manager,
+                                policy: self.policy,
                             };
                             visit(&env, format!("{} booking {}", b.source, b.id))
                                 .map_err(|e| format!("{}: {e}", b.source))?;
@@ -269,7 +271,7 @@ impl Env for Ctx<'_> {
         let first = path[0].as_str();
         if path.len() == 2 {
             return match first {
-                "manager" => Ok(manager_field(self.manager, &path[1])),
+                "manager" => manager_field(self.policy, self.manager, &path[1]),
                 "client" if self.only_client.is_some() => {
                     Ok(client_field(self.only_client, &path[1]))
                 }

@@ -16,6 +16,7 @@ pub(super) struct RowEnv<'a> {
     pub(super) row: Row<'a>,
     pub(super) client: Option<&'a Client>,
     pub(super) manager: &'a Manager,
+    pub(super) policy: &'a Policy,
 }
 
 fn money(m: Money) -> Value {
@@ -26,8 +27,15 @@ fn opt_text(s: &Option<String>) -> Value {
     s.as_ref().map_or(Value::Null, |s| Value::Text(s.clone()))
 }
 
-pub(crate) fn manager_field(m: &Manager, field: &str) -> Value {
-    match field {
+/// A manager's field as the policy reads it: a field the policy declares under
+/// `[manager_fields]` by its declaration (typed; required or with a default), else a column of
+/// the contract, else a further column as text (empty when the manager has none).
+pub(crate) fn manager_field(policy: &Policy, m: &Manager, field: &str) -> Result<Value, String> {
+    if let Some(f) = policy.manager_fields.get(field) {
+        return f.value_of(m);
+    }
+    Ok(match field {
+        "is_cm" => Value::Bool(!m.non_cm),
         "id" => Value::Text(m.id.clone()),
         "name" => Value::Text(m.name.clone()),
         "org" => opt_text(&m.org),
@@ -44,7 +52,7 @@ pub(crate) fn manager_field(m: &Manager, field: &str) -> Value {
             .extra
             .get(other)
             .map_or(Value::Null, |v| Value::Text(v.clone())),
-    }
+    })
 }
 
 pub(super) fn client_field(c: Option<&Client>, field: &str) -> Value {
@@ -66,7 +74,7 @@ impl Env for RowEnv<'_> {
     fn name(&self, path: &[String]) -> Result<Value, String> {
         match (path[0].as_str(), path.len()) {
             ("client", 2) => return Ok(client_field(self.client, &path[1])),
-            ("manager", 2) => return Ok(manager_field(self.manager, &path[1])),
+            ("manager", 2) => return manager_field(self.policy, self.manager, &path[1]),
             _ => {}
         }
         let f = path[0].as_str();

@@ -83,12 +83,25 @@ pub fn settle_prepared(
             "the data does not cover {period}: its sales, payments, bookings and balances run from {first} to {last}"
         )));
     }
-    let in_post: Vec<&Manager> = ix
-        .managers
-        .values()
-        .copied()
-        .filter(|m| m.in_post(period.first_day(), period.last_day()))
-        .collect();
+    // Whom the policy pays, among managers in post: CMs unless it says otherwise (A3).
+    let mut in_post: Vec<&Manager> = Vec::new();
+    for m in ix.managers.values().copied() {
+        if !m.in_post(period.first_day(), period.last_day()) {
+            continue;
+        }
+        let ctx = Ctx::new(policy, ix, m, period);
+        let paid = ctx.eval(&policy.pays, "pays")?.as_bool().map_err(|e| {
+            SettleError(format!(
+                "{}: pays (policy line {}), manager {}: {e}",
+                policy.file,
+                policy.pays_line.unwrap_or(1),
+                m.id
+            ))
+        })?;
+        if paid {
+            in_post.push(m);
+        }
+    }
     let mut lines: Vec<Line> = Vec::new();
     let mut traces = BTreeMap::new();
     let mut reported = BTreeMap::new();

@@ -347,7 +347,9 @@ fn workbook_sheets(path: &Path) -> Result<Vec<String>> {
 /// Loads (or reuses) the demo organisations: a bank generated at `scale`, and the oil
 /// distributor with the traditional client list of the source (B4).
 pub fn load_demo(store: &mut Store, scale: u32) -> Result<()> {
-    let dir = std::env::temp_dir().join(format!("kejing-demo-{scale}"));
+    // The folder name carries the generator's version: a folder an older kejing wrote (without
+    // the qualification column, say) is not reused.
+    let dir = std::env::temp_dir().join(format!("kejing-demo-v2-{scale}"));
     let period: kejing_engine::Period = "2026-09".parse().map_err(|e| anyhow!("{e}"))?;
     let spec = generate::Spec::new(scale, period)?;
     if !dir.join("balances.csv").exists() {

@@ -89,7 +89,7 @@ pub async fn client(
             let managers: Vec<Value> = s
                 .manager_rows(&org)?
                 .into_iter()
-                .filter(|m| m.status == "active")
+                .filter(|m| m.status == "active" && m.is_cm)
                 .map(|m| json!({"code": m.code, "name": m.name}))
                 .collect();
             let mine: Vec<&String> = owners.iter().map(|o| &o.0).filter(|m| c.sees(m)).collect();

@@ -85,6 +85,11 @@ impl<'a> Cols<'a> {
             .ok_or_else(|| self.bad(i, "a boolean", &format!("{v:?}")))
     }
 
+    /// A boolean column that may be NULL (e.g. from a LEFT JOIN).
+    pub fn opt_bool(&self, i: usize) -> Option<bool> {
+        self.row.get(i).and_then(Val::as_bool)
+    }
+
     pub fn datetime(&self, i: usize) -> Result<NaiveDateTime, DbError> {
         match self.get(i)? {
             Val::DateTime(t) => Ok(*t),
