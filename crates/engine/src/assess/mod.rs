@@ -156,7 +156,12 @@ pub fn assess_prepared(
         }
     };
     let mut groups: BTreeMap<String, Vec<(&str, Decimal)>> = BTreeMap::new();
-    for (m, total, _, _) in &scored {
+    for (m, total, items, _) in &scored {
+        if let Some(e) = &a.rank_among
+            && !run.ranked(m, period, *total, items, e)?
+        {
+            continue;
+        }
         groups
             .entry(group_of(m))
             .or_default()
@@ -178,7 +183,12 @@ pub fn assess_prepared(
     let mut rows = Vec::new();
     let mut traces = BTreeMap::new();
     for (m, total, items, mut trace) in scored {
-        let (rank, size) = ranks.get(m.id.as_str()).copied().unwrap_or((1, 1));
+        // Not ranked (rank_among does not hold): rank 0.
+        let (rank, size) = match ranks.get(m.id.as_str()) {
+            Some(r) => *r,
+            None if a.rank_among.is_some() => (0, 0),
+            None => (1, 1),
+        };
         let group = group_of(m);
         trace.children.push(Trace::new(
             format!(

@@ -3,7 +3,7 @@
 use super::env::AssessEnv;
 use super::{ItemScore, Run, err};
 use crate::data::{Manager, Score};
-use crate::expr::Value;
+use crate::expr::{Expr, Value};
 use crate::period::Period;
 use crate::policy::{Decision, ScoreItem, Scorecard};
 use crate::settle::{SettleError, Trace};
@@ -207,6 +207,35 @@ impl<'a> Run<'a> {
         }
         t.value = v.normalize().to_string();
         Ok((v, t))
+    }
+
+    /// Whether `rank_among` holds for a scored manager (items, dimensions and `score` known).
+    pub(super) fn ranked(
+        &self,
+        m: &'a Manager,
+        period: Period,
+        total: Decimal,
+        items: &[ItemScore],
+        e: &Expr,
+    ) -> Result<bool, SettleError> {
+        let env = AssessEnv::new(self, m, period, 0);
+        env.vars
+            .borrow_mut()
+            .insert("score".into(), Value::Num(total));
+        for i in items {
+            env.items.borrow_mut().insert(i.item.clone(), i.score);
+            *env.dims
+                .borrow_mut()
+                .entry(i.dimension.clone())
+                .or_default() += i.score;
+        }
+        env.eval(e).and_then(|v| v.as_bool()).map_err(|x| {
+            err(
+                self.policy,
+                self.a.line,
+                format!("rank_among, manager {}, {period}: {x}", m.id),
+            )
+        })
     }
 
     #[allow(clippy::too_many_arguments)]

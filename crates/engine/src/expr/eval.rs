@@ -111,6 +111,11 @@ pub const BUILTINS: &[(&str, &str, &str)] = &[
     ),
     ("days_between", "from, to", "days from one date to another"),
     ("add_days", "date, n", "the date n days later"),
+    (
+        "add_months",
+        "date, n",
+        "the same day n months later (the month's last day where it is shorter)",
+    ),
 ];
 
 fn call(name: &str, args: &[Expr], env: &dyn Env) -> Result<Value, String> {
@@ -212,6 +217,30 @@ fn call(name: &str, args: &[Expr], env: &dyn Env) -> Result<Value, String> {
                 }
                 (a, b) => Err(format!(
                     "add_days takes a date and a number, got {} and {}",
+                    a.type_name(),
+                    b.type_name()
+                )),
+            }
+        }
+        "add_months" => {
+            arity(2)?;
+            match (&values[0], &values[1]) {
+                (Value::Date(d), Value::Num(n)) => {
+                    let n: i32 = n
+                        .trunc()
+                        .try_into()
+                        .map_err(|_| "add_months: too many months".to_owned())?;
+                    let months = chrono::Months::new(n.unsigned_abs());
+                    if n >= 0 {
+                        d.checked_add_months(months)
+                    } else {
+                        d.checked_sub_months(months)
+                    }
+                    .map(Value::Date)
+                    .ok_or_else(|| "add_months: date out of range".to_owned())
+                }
+                (a, b) => Err(format!(
+                    "add_months takes a date and a number, got {} and {}",
                     a.type_name(),
                     b.type_name()
                 )),

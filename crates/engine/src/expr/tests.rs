@@ -128,6 +128,32 @@ fn add_days_out_of_range_is_an_error_not_a_panic() {
 }
 
 #[test]
+fn add_months_keeps_the_day_or_takes_the_months_last_and_never_panics() {
+    let day = |y, m, d| Value::Date(NaiveDate::from_ymd_opt(y, m, d).unwrap());
+    let env = [
+        ("start", day(2026, 1, 10)),
+        ("end_of_month", day(2026, 1, 31)),
+    ];
+    // A two-month trial from 2026-01-10 ends the day before 2026-03-10 (A7).
+    assert_eq!(
+        eval("add_days(add_months(start, 2), -1)", &env).unwrap(),
+        day(2026, 3, 9)
+    );
+    assert_eq!(
+        eval("add_months(end_of_month, 1)", &env).unwrap(),
+        day(2026, 2, 28)
+    );
+    assert_eq!(
+        eval("add_months(start, -13)", &env).unwrap(),
+        day(2024, 12, 10)
+    );
+    for n in ["3000000000", "-3000000000", "2000000000", "-2147483648"] {
+        let e = eval(&format!("add_months(start, {n})"), &env).unwrap_err();
+        assert!(e.starts_with("add_months: "), "{n}: {e}");
+    }
+}
+
+#[test]
 fn names_are_listed_for_load_time_checks() {
     let e = Expr::parse("client.agreement or tier(commission, completion) > x").unwrap();
     assert_eq!(

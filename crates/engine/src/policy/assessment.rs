@@ -121,6 +121,9 @@ pub struct Assessment {
     /// Who is assessed among the managers in post (default: all), e.g. to leave out a track
     /// that is not assessed as customer managers.
     pub assessed: Option<Expr>,
+    /// Who is ranked, once scored (e.g. those who passed every part of a selection, A6): the
+    /// others get rank 0, "not ranked", and do not count in the group's size. `None`: all.
+    pub rank_among: Option<Expr>,
     /// The manager field ranks are computed within (e.g. `grade`); `None`: everyone together.
     pub rank_within: Option<String>,
     pub ties: RankTies,

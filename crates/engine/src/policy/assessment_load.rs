@@ -16,6 +16,7 @@ use toml::Spanned;
 #[serde(deny_unknown_fields)]
 pub(super) struct RawAssessment {
     assessed: Option<Spanned<String>>,
+    rank_among: Option<Spanned<String>>,
     rank_within: Option<String>,
     ties: Option<Spanned<String>>,
     decimals: Option<u32>,
@@ -284,8 +285,13 @@ pub(super) fn load_assessment(
         .assessed
         .as_ref()
         .and_then(|e| l.expr(e, "assessment assessed"));
+    let rank_among = r
+        .rank_among
+        .as_ref()
+        .and_then(|e| l.expr(e, "assessment rank_among"));
     Some(Assessment {
         assessed,
+        rank_among,
         rank_within: r.rank_within.clone().filter(|s| !s.is_empty()),
         ties,
         decimals: r.decimals.unwrap_or(2),
@@ -305,6 +311,9 @@ impl Policy {
         let mut exprs: Vec<(usize, String, &Expr)> = Vec::new();
         if let Some(e) = &a.assessed {
             exprs.push((a.line, "assessment assessed".to_owned(), e));
+        }
+        if let Some(e) = &a.rank_among {
+            exprs.push((a.line, "assessment rank_among".to_owned(), e));
         }
         for s in &a.scorecards {
             for i in &s.items {

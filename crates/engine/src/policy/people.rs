@@ -20,6 +20,8 @@ pub enum FieldKind {
     Text,
     /// `true`/`false` (also `1`/`0`, `yes`/`no`, `是`/`否`).
     Bool,
+    /// A day, `YYYY-MM-DD`.
+    Date,
 }
 
 /// A further column of the managers table that the policy reads, declared under
@@ -65,6 +67,16 @@ impl ManagerField {
                     m.id, self.name, self.line
                 )
             }),
+            FieldKind::Date => text
+                .trim()
+                .parse::<chrono::NaiveDate>()
+                .map(Value::Date)
+                .map_err(|_| {
+                    format!(
+                        "manager {}: {} ({what}) is {text:?}, not a date YYYY-MM-DD (policy line {})",
+                        m.id, self.name, self.line
+                    )
+                }),
         }
     }
 }
@@ -101,22 +113,30 @@ pub(super) fn load_people(
         let kind = match r.kind.as_deref() {
             None | Some("text") => FieldKind::Text,
             Some("bool") => FieldKind::Bool,
+            Some("date") => FieldKind::Date,
             Some(other) => {
                 l.err(
                     o,
-                    format!("manager_fields.{name}: type is text or bool, not {other:?}"),
+                    format!("manager_fields.{name}: type is text, bool or date, not {other:?}"),
                 );
                 continue;
             }
         };
-        if let Some(d) = &r.default
-            && kind == FieldKind::Bool
-            && parse_bool(d).is_none()
-        {
-            l.err(
-                o,
-                format!("manager_fields.{name}: default {d:?} is not true or false"),
-            );
+        if let Some(d) = &r.default {
+            let bad = match kind {
+                FieldKind::Bool => parse_bool(d).is_none(),
+                FieldKind::Date => d.trim().parse::<chrono::NaiveDate>().is_err(),
+                FieldKind::Text => false,
+            };
+            if bad {
+                l.err(
+                    o,
+                    format!(
+                        "manager_fields.{name}: default {d:?} is not of type {:?}",
+                        r.kind.as_deref().unwrap_or("text")
+                    ),
+                );
+            }
         }
         let required = r.required.unwrap_or(false);
         if required && r.default.is_some() {
