@@ -59,7 +59,28 @@ impl Policy {
         let mut parameters = BTreeMap::new();
         for (name, p) in &raw.parameters {
             let at = p.span().start;
-            let mut versions = Vec::new();
+            let bound = |l: &mut Loader<'_>, b: &Option<String>, what: &str| {
+                b.as_ref()
+                    .and_then(|s| l.decimal(at, &format!("parameter {name} {what}"), s))
+            };
+            let (min, max) = (
+                bound(&mut l, &p.get_ref().min, "min"),
+                bound(&mut l, &p.get_ref().max, "max"),
+            );
+            if let (Some(lo), Some(hi)) = (min, max)
+                && lo > hi
+            {
+                l.err(at, format!("parameter {name}: min {lo} is above max {hi}"));
+            }
+            let mut param = Parameter {
+                name: name.clone(),
+                label: p.get_ref().label.clone(),
+                series: Series {
+                    versions: Vec::new(),
+                },
+                min,
+                max,
+            };
             for v in &p.get_ref().values {
                 let o = v.span().start;
                 let (from, value) = (
@@ -67,7 +88,11 @@ impl Policy {
                     l.decimal(o, &format!("parameter {name}"), &v.get_ref().value),
                 );
                 if let (Some(from), Some(value)) = (from, value) {
-                    versions.push(Dated {
+                    // A value outside what the source allows is an error where it is written.
+                    if let Some(problem) = param.out_of_bounds(value) {
+                        l.err(o, format!("{problem}; correct the value"));
+                    }
+                    param.series.versions.push(Dated {
                         from,
                         value,
                         reference: v.get_ref().reference.clone(),
@@ -75,15 +100,13 @@ impl Policy {
                     });
                 }
             }
-            check_dates(&mut l, at, &format!("parameter {name}"), &versions);
-            parameters.insert(
-                name.clone(),
-                Parameter {
-                    name: name.clone(),
-                    label: p.get_ref().label.clone(),
-                    series: Series { versions },
-                },
+            check_dates(
+                &mut l,
+                at,
+                &format!("parameter {name}"),
+                &param.series.versions,
             );
+            parameters.insert(name.clone(), param);
         }
 
         let mut tiers = BTreeMap::new();

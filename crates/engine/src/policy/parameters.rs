@@ -43,6 +43,33 @@ pub struct Parameter {
     pub name: String,
     pub label: Option<String>,
     pub series: Series<Decimal>,
+    /// The range the source allows (inclusive), e.g. 8 %–15 % for Cixi's incremental pay
+    /// rate: a value outside is a load-time error, and a what-if outside it is refused.
+    pub min: Option<Decimal>,
+    pub max: Option<Decimal>,
+}
+
+impl Parameter {
+    /// Why `v` is outside the parameter's bounds, if it is.
+    pub fn out_of_bounds(&self, v: Decimal) -> Option<String> {
+        let below = self.min.is_some_and(|m| v < m);
+        let above = self.max.is_some_and(|m| v > m);
+        (below || above).then(|| {
+            let show =
+                |b: Option<Decimal>| b.map_or("…".to_owned(), |d| d.normalize().to_string());
+            format!(
+                "parameter {}: {} is outside its bounds {} to {}{}",
+                self.name,
+                v.normalize(),
+                show(self.min),
+                show(self.max),
+                self.label
+                    .as_ref()
+                    .map(|l| format!(" ({l})"))
+                    .unwrap_or_default()
+            )
+        })
+    }
 }
 
 /// A table of values keyed by text (a grade, a product), effective-dated.

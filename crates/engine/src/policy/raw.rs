@@ -54,6 +54,8 @@ pub(super) struct RawHeader {
 #[serde(deny_unknown_fields)]
 pub(super) struct RawParameter {
     pub(super) label: Option<String>,
+    pub(super) min: Option<String>,
+    pub(super) max: Option<String>,
     pub(super) values: Vec<Spanned<RawDated>>,
 }
 

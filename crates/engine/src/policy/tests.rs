@@ -127,3 +127,45 @@ fn rounding_is_declared() {
     assert_eq!(yuan.apply("99.99".parse().unwrap()).to_string(), "99");
     assert!(Rounding::parse("half_up").is_none());
 }
+
+/// Cixi (C1): the incremental pay rate is chosen by each sub-branch within 8 %–15 %.
+#[test]
+fn a_parameter_outside_its_declared_bounds_is_refused_where_it_is_written() {
+    let bounded = |value: &str| {
+        OK.replace(
+            "[parameters.rate]\nvalues = [",
+            &format!(
+                "[parameters.incremental]\nlabel = \"增量业务计酬比例\"\nmin = \"0.08\"\nmax = \"0.15\"\nvalues = [{{ from = \"2015-01-01\", value = \"{value}\", ref = \"支行自定\" }}]\n\n[parameters.rate]\nvalues = ["
+            ),
+        )
+    };
+    for ok in ["0.08", "0.10", "0.15"] {
+        let p = Policy::load("t.toml", &bounded(ok)).unwrap_or_else(|e| panic!("{ok}: {e:?}"));
+        // A what-if may move it within the bounds, never outside.
+        p.with_override("incremental=0.12").unwrap();
+        let e = p.with_override("incremental=0.16").unwrap_err();
+        assert!(e.contains("outside its bounds 0.08 to 0.15"), "{e}");
+    }
+    for bad in ["0.079", "0.1501", "0.2"] {
+        let errors = Policy::load("t.toml", &bounded(bad)).unwrap_err();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].line, 10, "{errors:?}");
+        assert!(
+            errors[0].message.contains("parameter incremental: ")
+                && errors[0]
+                    .message
+                    .contains("is outside its bounds 0.08 to 0.15 (增量业务计酬比例)"),
+            "{}",
+            errors[0].message
+        );
+    }
+    let errors = Policy::load(
+        "t.toml",
+        &bounded("0.1").replace("min = \"0.08\"", "min = \"0.2\""),
+    )
+    .unwrap_err();
+    assert!(
+        errors[0].message.contains("min 0.2 is above max 0.15"),
+        "{errors:?}"
+    );
+}

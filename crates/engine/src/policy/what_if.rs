@@ -47,6 +47,9 @@ impl Policy {
                     .parameters
                     .get_mut(*name)
                     .ok_or_else(|| format!("no parameter {name}"))?;
+                if let Some(problem) = param.out_of_bounds(value) {
+                    return Err(format!("{setting:?}: {problem}"));
+                }
                 let from = param
                     .series
                     .versions
