@@ -35,8 +35,14 @@ pub struct ManagerField {
     pub required: bool,
     /// The value of a manager without one (text as written, checked against the type).
     pub default: Option<String>,
+    /// A list field: the value is one or more of these codes, separated by `|` (e.g. the four
+    /// disqualifiers of A5); any other code is an error naming the manager.
+    pub codes: Option<Vec<String>>,
     pub line: usize,
 }
+
+/// The separators of a list value (as `contains()` reads it).
+const LIST_SEPARATORS: [char; 6] = ['|', ',', '，', '、', ';', ' '];
 
 impl ManagerField {
     /// The field's value for manager `m`, by its declaration.
@@ -59,6 +65,23 @@ impl ManagerField {
             }
             return Ok(Value::Null);
         };
+        if let Some(codes) = &self.codes {
+            for code in text
+                .split(LIST_SEPARATORS)
+                .map(str::trim)
+                .filter(|c| !c.is_empty())
+            {
+                if !codes.iter().any(|c| c == code) {
+                    return Err(format!(
+                        "manager {}: {} ({what}) has the unknown code {code:?}; the codes are {} (policy line {})",
+                        m.id,
+                        self.name,
+                        codes.join(", "),
+                        self.line
+                    ));
+                }
+            }
+        }
         match self.kind {
             FieldKind::Text => Ok(Value::Text(text.clone())),
             FieldKind::Bool => parse_bool(text).map(Value::Bool).ok_or_else(|| {
@@ -138,6 +161,24 @@ pub(super) fn load_people(
                 );
             }
         }
+        if r.codes.is_some() && kind != FieldKind::Text {
+            l.err(
+                o,
+                format!("manager_fields.{name}: codes go with type text (a list of codes)"),
+            );
+        }
+        if let Some(codes) = &r.codes
+            && codes
+                .iter()
+                .any(|c| c.trim().is_empty() || c.contains(LIST_SEPARATORS))
+        {
+            l.err(
+                o,
+                format!(
+                    "manager_fields.{name}: a code is not empty and has no separator (| , ; space)"
+                ),
+            );
+        }
         let required = r.required.unwrap_or(false);
         if required && r.default.is_some() {
             l.err(
@@ -155,6 +196,7 @@ pub(super) fn load_people(
                 kind,
                 required,
                 default: r.default.clone(),
+                codes: r.codes.clone(),
                 line: l.line(o),
             },
         );

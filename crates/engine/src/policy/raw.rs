@@ -36,6 +36,7 @@ pub(super) struct RawManagerField {
     pub(super) kind: Option<String>,
     pub(super) required: Option<bool>,
     pub(super) default: Option<String>,
+    pub(super) codes: Option<Vec<String>>,
 }
 
 #[derive(Deserialize)]
