@@ -206,3 +206,90 @@ fn a_proposal_changes_nothing_until_approved_then_the_next_settlement_pays_the_n
     );
     assert!(audit.iter().any(|e| e.action == "assess"));
 }
+
+/// A2: an approved grade must be on the track's ladder in the organisation's grades table; a
+/// proposal that leaves it is refused and nothing is written.
+#[test]
+fn an_approval_that_moves_a_cm_off_their_tracks_ladder_is_refused_and_writes_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let g = common::scratch_db(tmp.path(), "assess_off_ladder");
+    let data = tmp.path().join("data");
+    std::fs::create_dir_all(&data).unwrap();
+    let w =
+        |name: &str, text: &str| std::fs::write(data.join(format!("{name}.csv")), text).unwrap();
+    w("tracks", "track,name,is_cm\ncorporate,公司客户经理,true\n");
+    // This organisation's corporate ladder stops at 三级: 二级 is not on it.
+    w(
+        "grades",
+        "track,grade,rank,staff_grade\ncorporate,见习,1,9等\ncorporate,四级,2,9等\ncorporate,三级,3,8等\n",
+    );
+    w(
+        "managers",
+        "manager_id,name,track,grade,staff_grade,status,hired_on,qualified,qualified_for,misconduct\nM1,王伟,corporate,三级,8等,active,2015-03-01,true,二级,false\n",
+    );
+    w("clients", "client_id,name,kind\nC1,甲,company\n");
+    w(
+        "accounts",
+        "account_id,client_id,product,currency\nA1,C1,demand,CNY\n",
+    );
+    w(
+        "ownership",
+        "client_id,manager_id,ratio,from\nC1,M1,1,2025-01-01\n",
+    );
+    let mut b = String::from("account_id,date,balance\n");
+    for d in ["2026-01-01", "2026-04-01", "2026-07-01", "2026-10-01"] {
+        b.push_str(&format!("A1,{d},5000000000\n"));
+    }
+    w("balances", &b);
+    let mut s = String::from("period,manager_id,rater_id,relation,dimension,item,score\n");
+    for q in 1..=4 {
+        s.push_str(&format!(
+            "2026-Q{q},M1,H1,superior,综合,职业操守与服务,40\n"
+        ));
+    }
+    w("scores", &s);
+    let mut store = Store::open(&g.url).unwrap();
+    store.set_actor("hr");
+    let org = store.ensure_org("bank", "测试银行").unwrap();
+    for t in [
+        "tracks",
+        "grades",
+        "managers",
+        "clients",
+        "accounts",
+        "ownership",
+        "balances",
+        "scores",
+    ] {
+        store
+            .import(
+                &org,
+                kejing_io::Table::parse(t).unwrap(),
+                &data.join(format!("{t}.csv")),
+                &Default::default(),
+                &mut |_, _, _| {},
+            )
+            .unwrap_or_else(|e| panic!("{t}: {e}"));
+    }
+    let run = kejing_app::assessment::run(
+        &mut store,
+        &kejing_app::Actor::admin(&org, "hr"),
+        &policy(),
+        "2026".parse().unwrap(),
+    )
+    .unwrap();
+    let rows = store.assessment_rows(run).unwrap();
+    assert_eq!(rows[0].new_grade.as_deref(), Some("二级"), "{rows:?}");
+    let before = store.grade_history(&org, "M1").unwrap();
+    let e = store
+        .approve_assessment(&org, run, &[], None)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("grade 二级 is not on the ladder of track corporate (grades table)"),
+        "{e}"
+    );
+    assert_eq!(store.grade_history(&org, "M1").unwrap(), before);
+    let rows = store.assessment_rows(run).unwrap();
+    assert_eq!(rows[0].status, "proposed", "the proposal stays open");
+}
