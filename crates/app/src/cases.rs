@@ -49,9 +49,14 @@ pub fn run_case(
     });
     let data = match data {
         Ok(d) => d,
-        // An assessment case may expect its data to be refused, with a message.
+        // A case may expect its data to be refused, with a message.
         Err(messages) => {
-            return match case.assess.get("error").and_then(|m| m.get("contains")) {
+            let want = case
+                .assess
+                .get("error")
+                .or_else(|| case.expect.get("error"))
+                .and_then(|m| m.get("contains"));
+            return match want {
                 Some(want) if messages.iter().any(|m| m.contains(want.as_str())) => Ok(()),
                 _ => Err(messages),
             };

@@ -86,6 +86,8 @@ pub struct Booking {
     pub amount: Money,
     pub approved: bool,
     pub complaint: bool,
+    /// The manager's call-back spot check (C3): `confirmed`, `collusive`, or `None`.
+    pub spot_check: Option<String>,
 }
 
 /// An end-of-day balance. `account` is the index of the account in `DataSet::accounts`

@@ -197,6 +197,7 @@ pub fn load_dataset(tables: &Tables<'_>) -> Result<DataSet, Vec<ReadError>> {
             amount: r.amount,
             approved: r.approved,
             complaint: r.complaint,
+            spot_check: r.spot_check.map(str::to_owned),
         });
         Ok(())
     }));

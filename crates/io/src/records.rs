@@ -445,6 +445,18 @@ pub struct BookingRec {
     pub amount: Money,
     pub approved: bool,
     pub complaint: bool,
+    /// The manager's call-back spot check (C3 回访抽查): `confirmed` (属实) or `collusive`
+    /// (串通: the booking earns nothing); `None` when not checked.
+    pub spot_check: Option<&'static str>,
+}
+
+/// The spot-check codes and the words accepted for each.
+fn spot_check(v: &str) -> Result<&'static str, String> {
+    match v.trim().to_lowercase().as_str() {
+        "confirmed" | "属实" | "正常" => Ok("confirmed"),
+        "collusive" | "串通" | "串通作弊" => Ok("collusive"),
+        _ => Err("a spot check is confirmed (属实) or collusive (串通); leave it empty when the booking was not checked".to_owned()),
+    }
 }
 
 impl Record for BookingRec {
@@ -458,6 +470,7 @@ impl Record for BookingRec {
         let amount = c.req_money("amount");
         let approved = c.flag("approved").unwrap_or(false);
         let complaint = c.flag("complaint").unwrap_or(false);
+        let spot_check = c.parse_with("spot_check", spot_check);
         Some(BookingRec {
             booking_id: booking_id?,
             manager_id: manager_id?,
@@ -467,6 +480,7 @@ impl Record for BookingRec {
             amount: amount?,
             approved,
             complaint,
+            spot_check,
         })
     }
 }

@@ -168,6 +168,7 @@ tables! {
         num(req("amount", &["消费金额", "金额"])),
         opt("approved", &["经理审核", "审核"]),
         opt("complaint", &["投诉"]),
+        opt("spot_check", &["回访抽查", "抽查结果"]),
     ];
     Scores => "scores", "评分", 7, [
         req("period", &["期间"]),

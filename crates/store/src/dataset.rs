@@ -168,7 +168,7 @@ impl Store {
             }
         }
         for r in self.conn.query(
-            "SELECT b.code, m.code, c.code, b.registered_at, b.arrival_at, b.amount_fen, b.approved, b.complaint FROM bookings b \
+            "SELECT b.code, m.code, c.code, b.registered_at, b.arrival_at, b.amount_fen, b.approved, b.complaint, b.spot_check FROM bookings b \
              JOIN managers m ON m.id = b.manager_id LEFT JOIN clients c ON c.id = b.client_id WHERE b.org_id = $1 ORDER BY b.code",
             &o,
             &[Ty::Text, Ty::Text, Ty::Text, Ty::DateTime, Ty::DateTime, Ty::Int, Ty::Bool, Ty::Bool],
@@ -185,6 +185,7 @@ impl Store {
                 amount: Money::from_fen(c.int(5)?),
                 approved: c.bool(6)?,
                 complaint: c.bool(7)?,
+                spot_check: c.opt_text(8),
             });
         }
         for r in self.conn.query(

@@ -241,9 +241,9 @@ impl Store {
                 }
             }
             Table::Bookings => (
-                "SELECT b.code, m.code, c.code, b.registered_at, b.arrival_at, b.amount_fen, b.approved, b.complaint FROM bookings b \
+                "SELECT b.code, m.code, c.code, b.registered_at, b.arrival_at, b.amount_fen, b.approved, b.complaint, b.spot_check FROM bookings b \
                  JOIN managers m ON m.id = b.manager_id LEFT JOIN clients c ON c.id = b.client_id WHERE b.org_id = $1 ORDER BY b.code",
-                &[Text, Text, Text, DateTime, DateTime, Int, Bool, Bool],
+                &[Text, Text, Text, DateTime, DateTime, Int, Bool, Bool, Text],
             ),
             Table::Scores => (
                 "SELECT s.period, m.code, s.rater, s.relation, s.dimension, s.item, CAST(s.score AS TEXT) FROM scores s \

@@ -42,6 +42,7 @@ impl Source {
                 "amount",
                 "approved",
                 "complaint",
+                "spot_check",
             ],
         }
     }

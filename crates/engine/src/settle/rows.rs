@@ -94,6 +94,7 @@ impl Env for RowEnv<'_> {
                 "amount" => money(b.amount),
                 "approved" => Value::Bool(b.approved),
                 "complaint" => Value::Bool(b.complaint),
+                "spot_check" => opt_text(&b.spot_check),
                 _ => return Err(format!("unknown row field {f}")),
             },
         })

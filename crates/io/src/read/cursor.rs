@@ -67,6 +67,16 @@ impl<'a> RowCursor<'a> {
         }
     }
 
+    /// An optional value read by `f`; a value `f` refuses is an error of the row.
+    pub fn parse_with<T>(
+        &mut self,
+        column: &str,
+        f: impl FnOnce(&str) -> Result<T, String>,
+    ) -> Option<T> {
+        let v = self.raw(column);
+        self.parsed(column, v, f)
+    }
+
     pub fn text(&mut self, column: &str) -> Option<String> {
         self.raw(column).map(str::to_owned)
     }

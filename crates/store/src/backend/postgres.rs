@@ -39,6 +39,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
         7,
         include_str!("../../migrations/postgres/0007_flow_keys.sql"),
     ),
+    (
+        8,
+        include_str!("../../migrations/postgres/0008_booking_spot_check.sql"),
+    ),
 ];
 
 impl Backend for Postgres {

@@ -35,6 +35,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
         7,
         include_str!("../../migrations/sqlite/0007_flow_keys.sql"),
     ),
+    (
+        8,
+        include_str!("../../migrations/sqlite/0008_booking_spot_check.sql"),
+    ),
 ];
 
 impl Backend for Sqlite {

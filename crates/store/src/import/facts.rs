@@ -226,6 +226,7 @@ impl Store {
                     Val::Int(r.amount.fen()),
                     Val::Bool(r.approved),
                     Val::Bool(r.complaint),
+                    Val::opt_text(r.spot_check.map(str::to_owned)),
                 ])
             })?;
         let rows = recs.into_iter().map(|(_, v)| v).collect();
@@ -245,6 +246,7 @@ impl Store {
                 ("amount_fen", Ty::Int),
                 ("approved", Ty::Bool),
                 ("complaint", Ty::Bool),
+                ("spot_check", Ty::Text),
             ],
             rows,
             progress,

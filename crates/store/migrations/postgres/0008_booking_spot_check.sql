@@ -1,0 +1,3 @@
+-- The hotel manager's call-back spot check of a booking (C3 回访抽查): 'confirmed' or
+-- 'collusive' (串通: the booking earns nothing); NULL when not checked.
+ALTER TABLE bookings ADD COLUMN spot_check TEXT;
