@@ -487,6 +487,52 @@ fn xlsx_cell_reference_beyond_any_sheet_is_refused_not_overflowed() {
     assert_eq!(names(&read(&path, Encoding::Auto).unwrap()), ["Ann"]);
 }
 
+/// Found by the `xlsx_reader` fuzz target after 1,678 s (its input, after the target's kind
+/// byte, is `tests/fuzz/xlsx_reversed_range.bin`): calamine subtracts a range's start from its
+/// end unchecked, so a range that ends before it starts panicked with overflow checks.
+#[test]
+fn xlsx_range_that_ends_before_it_starts_is_refused_not_overflowed() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("managers.xlsx");
+    let input = std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz/xlsx_reversed_range.bin"),
+    )
+    .unwrap();
+    std::fs::write(&path, &input[1..]).unwrap();
+    for result in [
+        read(&path, Encoding::Auto),
+        read_bytes(&path, Encoding::Auto),
+    ] {
+        // Refused, with a message, whichever check finds it first: never a panic.
+        let _ = format_message(&refused(result));
+    }
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.write_string(0, 0, "manager_id").unwrap();
+    ws.write_string(0, 1, "name").unwrap();
+    ws.write_string(1, 0, "M1").unwrap();
+    ws.write_string(1, 1, "Ann").unwrap();
+    let sound = wb.save_to_buffer().unwrap();
+    for (from, to) in [
+        ("ref=\"A1:B2\"", "ref=\"B2:A1\""),
+        ("ref=\"A1:B2\"", "ref=\"A2:B1\""),
+        ("ref=\"A1:B2\"", "ref=\"B1:A2\""),
+    ] {
+        let bytes = rewrite_sheet(&sound, from, to);
+        std::fs::write(&path, &bytes).unwrap();
+        for result in [
+            read(&path, Encoding::Auto),
+            read_bytes(&path, Encoding::Auto),
+        ] {
+            let e = format_message(&refused(result));
+            assert!(
+                e.contains("ends before it starts") && e.contains("the workbook is damaged"),
+                "{to}: {e}"
+            );
+        }
+    }
+}
+
 /// The workbook with `from` replaced by `to` in its first sheet's XML.
 fn rewrite_sheet(workbook: &[u8], from: &str, to: &str) -> Vec<u8> {
     use std::io::{Read, Write};
