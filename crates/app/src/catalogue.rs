@@ -48,12 +48,20 @@ pub fn policy_hash(policy: &Policy) -> String {
 /// The policies shipped with kejing, embedded in the binary.
 pub const SHIPPED: &[(&str, &str)] = &[
     (
+        "abc-grades",
+        include_str!("../../../policies/abc-grades/policy.toml"),
+    ),
+    (
         "bank-11-tiers",
         include_str!("../../../policies/bank-11-tiers/policy.toml"),
     ),
     (
         "bank-grades",
         include_str!("../../../policies/bank-grades/policy.toml"),
+    ),
+    (
+        "bank-performance",
+        include_str!("../../../policies/bank-performance/policy.toml"),
     ),
     (
         "cixi-deposits",
@@ -66,6 +74,14 @@ pub const SHIPPED: &[(&str, &str)] = &[
     (
         "oil-distributor",
         include_str!("../../../policies/oil-distributor/policy.toml"),
+    ),
+    (
+        "rcc-review",
+        include_str!("../../../policies/rcc-review/policy.toml"),
+    ),
+    (
+        "rcc-selection",
+        include_str!("../../../policies/rcc-selection/policy.toml"),
     ),
     (
         "selection-round",
@@ -112,4 +128,27 @@ pub fn private_folder(prefix: &str) -> Result<PathBuf> {
         .tempdir()
         .map(tempfile::TempDir::keep)
         .map_err(|e| Error::Internal(format!("a private folder for uploads: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    /// Every policy folder of the repository is embedded, and each embedded one loads: a new
+    /// shipped policy cannot be forgotten in the binary.
+    #[test]
+    fn every_policy_of_the_repository_is_shipped_in_the_binary() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../policies");
+        let mut folders: Vec<String> = std::fs::read_dir(&root)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        folders.sort();
+        let shipped: Vec<String> = super::SHIPPED
+            .iter()
+            .map(|(n, _)| (*n).to_owned())
+            .collect();
+        assert_eq!(shipped, folders);
+        for (name, text) in super::SHIPPED {
+            super::load_text(name, text).unwrap_or_else(|e| panic!("{name}: {e}"));
+        }
+    }
 }
