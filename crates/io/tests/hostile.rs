@@ -452,13 +452,7 @@ fn xlsx_cell_reference_beyond_any_sheet_is_refused_not_overflowed() {
     }
 
     // The same in a workbook that is otherwise sound: a cell at 7 letters or 10 digits.
-    let mut wb = Workbook::new();
-    let ws = wb.add_worksheet();
-    ws.write_string(0, 0, "manager_id").unwrap();
-    ws.write_string(0, 1, "name").unwrap();
-    ws.write_string(1, 0, "M1").unwrap();
-    ws.write_string(1, 1, "Ann").unwrap();
-    let sound = wb.save_to_buffer().unwrap();
+    let sound = sound_workbook();
     for (from, to) in [
         ("r=\"B2\"", "r=\"AAAAAAB2\""),
         ("r=\"B2\"", "r=\"B4294967297\""),
@@ -506,13 +500,7 @@ fn xlsx_range_that_ends_before_it_starts_is_refused_not_overflowed() {
         // Refused, with a message, whichever check finds it first: never a panic.
         let _ = format_message(&refused(result));
     }
-    let mut wb = Workbook::new();
-    let ws = wb.add_worksheet();
-    ws.write_string(0, 0, "manager_id").unwrap();
-    ws.write_string(0, 1, "name").unwrap();
-    ws.write_string(1, 0, "M1").unwrap();
-    ws.write_string(1, 1, "Ann").unwrap();
-    let sound = wb.save_to_buffer().unwrap();
+    let sound = sound_workbook();
     for (from, to) in [
         ("ref=\"A1:B2\"", "ref=\"B2:A1\""),
         ("ref=\"A1:B2\"", "ref=\"A2:B1\""),
@@ -531,6 +519,17 @@ fn xlsx_range_that_ends_before_it_starts_is_refused_not_overflowed() {
             );
         }
     }
+}
+
+/// A sound managers workbook of one row (M1, Ann) whose sheet has the dimension `A1:B2`.
+fn sound_workbook() -> Vec<u8> {
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.write_string(0, 0, "manager_id").unwrap();
+    ws.write_string(0, 1, "name").unwrap();
+    ws.write_string(1, 0, "M1").unwrap();
+    ws.write_string(1, 1, "Ann").unwrap();
+    wb.save_to_buffer().unwrap()
 }
 
 /// The workbook with `from` replaced by `to` in its first sheet's XML.

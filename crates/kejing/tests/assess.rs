@@ -14,6 +14,30 @@ fn policy() -> kejing_engine::policy::Policy {
     .unwrap()
 }
 
+/// Imports the data folder's tables, references first.
+fn import_all(store: &mut Store, org: &kejing_store::Org, data: &Path) {
+    for t in [
+        "tracks",
+        "grades",
+        "managers",
+        "clients",
+        "accounts",
+        "ownership",
+        "balances",
+        "scores",
+    ] {
+        store
+            .import(
+                org,
+                kejing_io::Table::parse(t).unwrap(),
+                &data.join(format!("{t}.csv")),
+                &Default::default(),
+                &mut |_, _, _| {},
+            )
+            .unwrap_or_else(|e| panic!("{t}: {e}"));
+    }
+}
+
 #[test]
 fn a_proposal_changes_nothing_until_approved_then_the_next_settlement_pays_the_new_grade() {
     let tmp = tempfile::tempdir().unwrap();
@@ -74,26 +98,7 @@ fn a_proposal_changes_nothing_until_approved_then_the_next_settlement_pays_the_n
     let mut store = Store::open(&g.url).unwrap();
     store.set_actor("hr");
     let org = store.ensure_org("bank", "测试银行").unwrap();
-    for t in [
-        "tracks",
-        "grades",
-        "managers",
-        "clients",
-        "accounts",
-        "ownership",
-        "balances",
-        "scores",
-    ] {
-        store
-            .import(
-                &org,
-                kejing_io::Table::parse(t).unwrap(),
-                &data.join(format!("{t}.csv")),
-                &Default::default(),
-                &mut |_, _, _| {},
-            )
-            .unwrap_or_else(|e| panic!("{t}: {e}"));
-    }
+    import_all(&mut store, &org, &data);
     let policy = policy();
     let history_before = store.grade_history(&org, "M1").unwrap();
 
@@ -251,26 +256,7 @@ fn an_approval_that_moves_a_cm_off_their_tracks_ladder_is_refused_and_writes_not
     let mut store = Store::open(&g.url).unwrap();
     store.set_actor("hr");
     let org = store.ensure_org("bank", "测试银行").unwrap();
-    for t in [
-        "tracks",
-        "grades",
-        "managers",
-        "clients",
-        "accounts",
-        "ownership",
-        "balances",
-        "scores",
-    ] {
-        store
-            .import(
-                &org,
-                kejing_io::Table::parse(t).unwrap(),
-                &data.join(format!("{t}.csv")),
-                &Default::default(),
-                &mut |_, _, _| {},
-            )
-            .unwrap_or_else(|e| panic!("{t}: {e}"));
-    }
+    import_all(&mut store, &org, &data);
     let run = kejing_app::assessment::run(
         &mut store,
         &kejing_app::Actor::admin(&org, "hr"),

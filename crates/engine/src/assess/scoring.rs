@@ -209,15 +209,14 @@ impl<'a> Run<'a> {
         Ok((v, t))
     }
 
-    /// Whether `rank_among` holds for a scored manager (items, dimensions and `score` known).
-    pub(super) fn ranked(
+    /// An environment of a scored manager: `score`, every item and every dimension known.
+    fn scored_env(
         &self,
         m: &'a Manager,
         period: Period,
         total: Decimal,
         items: &[ItemScore],
-        e: &Expr,
-    ) -> Result<bool, SettleError> {
+    ) -> AssessEnv<'_, 'a> {
         let env = AssessEnv::new(self, m, period, 0);
         env.vars
             .borrow_mut()
@@ -229,6 +228,19 @@ impl<'a> Run<'a> {
                 .entry(i.dimension.clone())
                 .or_default() += i.score;
         }
+        env
+    }
+
+    /// Whether `rank_among` holds for a scored manager (items, dimensions and `score` known).
+    pub(super) fn ranked(
+        &self,
+        m: &'a Manager,
+        period: Period,
+        total: Decimal,
+        items: &[ItemScore],
+        e: &Expr,
+    ) -> Result<bool, SettleError> {
+        let env = self.scored_env(m, period, total, items);
         env.eval(e).and_then(|v| v.as_bool()).map_err(|x| {
             err(
                 self.policy,
@@ -249,7 +261,7 @@ impl<'a> Run<'a> {
         size: u32,
         items: &[ItemScore],
     ) -> Result<(Decision, Option<String>, String, Trace), SettleError> {
-        let env = AssessEnv::new(self, m, period, 0);
+        let env = self.scored_env(m, period, total, items);
         let ladder = self.a.ladder_of(m.track.as_deref());
         let pos = m
             .grade
@@ -262,7 +274,6 @@ impl<'a> Run<'a> {
             .cloned();
         {
             let mut vars = env.vars.borrow_mut();
-            vars.insert("score".into(), Value::Num(total));
             vars.insert("rank".into(), Value::Num(Decimal::from(rank)));
             vars.insert("group_size".into(), Value::Num(Decimal::from(size)));
             vars.insert(
@@ -273,13 +284,6 @@ impl<'a> Run<'a> {
                 "previous_grade".into(),
                 prev.clone().map_or(Value::Null, Value::Text),
             );
-        }
-        for i in items {
-            env.items.borrow_mut().insert(i.item.clone(), i.score);
-            *env.dims
-                .borrow_mut()
-                .entry(i.dimension.clone())
-                .or_default() += i.score;
         }
         let _ = card;
         let mut trace = Trace::new("grade rules".to_owned(), String::new());
