@@ -73,6 +73,16 @@ pub fn run_case(
             };
         }
     }
+    if !case.reconcile.is_empty() {
+        check_reconciliation_case(policy, case, &data, &mut problems);
+        if case.expect.is_empty() {
+            return if problems.is_empty() {
+                Ok(())
+            } else {
+                Err(problems)
+            };
+        }
+    }
     // A pay case may expect the settlement to stop with a message (`error = { contains = … }`).
     let expected_error = case.expect.get("error").and_then(|m| m.get("contains"));
     let result = match (settle(policy, &data, case.period), expected_error) {
@@ -138,6 +148,84 @@ pub fn run_case(
         Ok(())
     } else {
         Err(problems)
+    }
+}
+
+/// Compares a reconciliation case (`[cases.reconcile]`: manager → measure → the expected
+/// difference of their own tally from the keeper's, `0` when they agree, or `missing`) with the
+/// reconciliation of its data; a difference the case does not name is a problem too.
+fn check_reconciliation_case(
+    policy: &Policy,
+    case: &kejing_engine::policy::Case,
+    data: &DataSet,
+    problems: &mut Vec<String>,
+) {
+    let report = match kejing_engine::settle::Prepared::new(data)
+        .and_then(|p| kejing_engine::settle::reconcile(policy, &p, case.period))
+    {
+        Ok(r) => r,
+        Err(e) => {
+            match case.reconcile.get("error").and_then(|m| m.get("contains")) {
+                Some(want) if e.0.contains(want.as_str()) => {}
+                _ => problems.push(e.to_string()),
+            }
+            return;
+        }
+    };
+    if case.reconcile.contains_key("error") {
+        problems.push("expected the reconciliation to fail, but it succeeded".to_owned());
+        return;
+    }
+    for (manager, measures) in &case.reconcile {
+        for (measure, want) in measures {
+            let Some(line) = report
+                .lines
+                .iter()
+                .find(|l| &l.manager == manager && &l.measure == measure)
+            else {
+                problems.push(format!(
+                    "{manager} {measure}: not reconciled (not in post, does not keep a tally, or not a measure of [reconciliation])"
+                ));
+                continue;
+            };
+            let got = match line.difference() {
+                None if line.status == kejing_engine::settle::TallyStatus::Missing => {
+                    "missing".to_owned()
+                }
+                None => "0".to_owned(),
+                Some(d) => d.normalize().to_string(),
+            };
+            let same = match (
+                want.parse::<rust_decimal::Decimal>(),
+                got.parse::<rust_decimal::Decimal>(),
+            ) {
+                (Ok(a), Ok(b)) => a == b,
+                _ => want == &got,
+            };
+            if !same {
+                problems.push(format!(
+                    "{manager} {measure}: expected a difference of {want}, got {got} (keeper {}, own {})",
+                    line.keeper.normalize(),
+                    line.own.map_or("none".to_owned(), |o| o.normalize().to_string())
+                ));
+            }
+        }
+    }
+    for l in report.differences() {
+        if !case
+            .reconcile
+            .get(&l.manager)
+            .is_some_and(|m| m.contains_key(&l.measure))
+        {
+            problems.push(format!(
+                "{} {}: an unexpected difference (keeper {}, own {})",
+                l.manager,
+                l.measure,
+                l.keeper.normalize(),
+                l.own
+                    .map_or("none".to_owned(), |o| o.normalize().to_string())
+            ));
+        }
     }
 }
 

@@ -4,7 +4,7 @@
 //! use case and render what it returns; neither imports the other.
 //!
 //! One module per area: [`access`] (roles, scope, users, passwords), [`catalogue`] (policies),
-//! [`imports`], [`transfers`] (the 管户 ledger's transfers), [`settlement`], [`disputes`],
+//! [`imports`], [`transfers`] (the 管户 ledger's transfers), [`settlement`] (with [`reconciliation`]), [`disputes`],
 //! [`assessment`].
 #![cfg_attr(
     not(test),
@@ -20,6 +20,7 @@ pub mod error;
 pub mod imports;
 pub mod login;
 pub mod maintenance;
+pub mod reconciliation;
 pub mod settlement;
 pub mod transfers;
 

@@ -84,6 +84,7 @@ fn compute(s: &mut Store, org: &Org, policy: &Policy, period: Period) -> Result<
     // effect from their day).
     s.apply_history_at(org, period.last_day(), &mut data.managers)?;
     let prepared = Prepared::new(&data).map_err(|e| Error::invalid(e.to_string()))?;
+    crate::reconciliation::require_settleable(s, org, policy, &prepared, period)?;
     let result =
         settle_prepared(policy, &prepared, period).map_err(|e| Error::invalid(e.to_string()))?;
     let mut by_manager: BTreeMap<String, Vec<StoredLine>> = BTreeMap::new();

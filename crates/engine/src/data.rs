@@ -107,6 +107,17 @@ pub struct Target {
     pub target: Decimal,
 }
 
+/// A customer manager's own monthly tally of a measure (tallies table), reconciled with the
+/// keeper's figures (the imported sales and payments) before the month is settled (B3).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tally {
+    pub source: String,
+    pub manager: String,
+    pub period: crate::Period,
+    pub measure: String,
+    pub value: Decimal,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Adjustment {
     pub source: String,
@@ -150,6 +161,7 @@ pub struct DataSet {
     pub bookings: Vec<Booking>,
     pub adjustments: Vec<Adjustment>,
     pub scores: Vec<Score>,
+    pub tallies: Vec<Tally>,
 }
 
 impl DataSet {

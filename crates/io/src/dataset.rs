@@ -4,7 +4,7 @@ use crate::read::{ReadError, ReadOptions, Reject, read_records, read_records_tex
 use crate::records::*;
 use crate::{Record, Table};
 use kejing_engine::data::{
-    Account, Adjustment, Balance, Booking, Client, DataSet, Flow, Manager, Score, Target,
+    Account, Adjustment, Balance, Booking, Client, DataSet, Flow, Manager, Score, Tally, Target,
 };
 use kejing_engine::ledger::Version;
 use std::collections::BTreeMap;
@@ -198,6 +198,16 @@ pub fn load_dataset(tables: &Tables<'_>) -> Result<DataSet, Vec<ReadError>> {
             approved: r.approved,
             complaint: r.complaint,
             spot_check: r.spot_check.map(str::to_owned),
+        });
+        Ok(())
+    }));
+    run(for_each::<TallyRec>(tables, |s, r| {
+        d.tallies.push(Tally {
+            source: s(),
+            manager: r.manager_id.to_string(),
+            period: r.period,
+            measure: r.measure.to_string(),
+            value: r.value,
         });
         Ok(())
     }));

@@ -381,6 +381,43 @@ impl Record for TargetRec {
     }
 }
 
+/// A customer manager's own tally of a measure for a month (自建统计表, B3).
+#[derive(Debug, Clone, PartialEq)]
+pub struct TallyRec {
+    pub manager_id: Code,
+    pub period: Period,
+    pub measure: Code,
+    pub value: Decimal,
+    pub note: Option<String>,
+}
+
+impl Record for TallyRec {
+    const TABLE: Table = Table::Tallies;
+    fn parse(c: &mut RowCursor<'_>) -> Option<Self> {
+        let manager_id = c.req_code("manager_id");
+        let period = c.req_period("period");
+        let measure = c.req_code("measure");
+        let value = c.req_decimal("value");
+        if let Some(p) = period
+            && !matches!(p, Period::Month { .. })
+        {
+            c.fail(
+                "period",
+                c.raw("period").unwrap_or(""),
+                "a tally is kept for a month: write it as 2013-08",
+            );
+        }
+        let note = c.text("note");
+        Some(TallyRec {
+            manager_id: manager_id?,
+            period: period?,
+            measure: measure?,
+            value: value?,
+            note,
+        })
+    }
+}
+
 /// A sale (shipment, 发货) or a payment (cash received, 回款): the same shape.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FlowRec {

@@ -179,6 +179,13 @@ tables! {
         req("item", &["项目"]),
         num(req("score", &["得分"])),
     ];
+    Tallies => "tallies", "自建统计", 7, [
+        req("manager_id", &["客户经理编号", "工号"]),
+        req("period", &["期间", "月份"]),
+        req("measure", &["指标"]),
+        num(req("value", &["数值", "自报数"])),
+        opt("note", &["备注", "说明"]),
+    ];
     Adjustments => "adjustments", "调整", 7, [
         req("period", &["期间"]),
         req("manager_id", &["客户经理编号", "工号"]),

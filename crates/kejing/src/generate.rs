@@ -514,5 +514,36 @@ pub fn write_oil(dir: &Path) -> Result<()> {
         }
     }
     t.flush()?;
+    // Each customer manager's own monthly tally (自建统计表, B3), reconciled with the keeper's
+    // figures before the 18th. They agree, except that in August 孙晓明 wrote 5,500 of cash
+    // received where the keeper has 5,600: August is not reconciled until one of them is
+    // corrected or an approver overrides it (the demo settles September).
+    let mut t = csv_file(dir, "tallies", "manager_id,period,measure,value,note")?;
+    for month in ["07", "08", "09"] {
+        for (m, shipped, paid, cash) in [
+            ("O001", "4", "4", "12000"),
+            ("O002", "2", "2", "5600"),
+            ("O003", "1", "1", "2900"),
+        ] {
+            if m == "O003" && month == "07" {
+                continue;
+            }
+            // 赵海涛 also shipped K17's tons in August and September.
+            let shipped = match (m, month) {
+                ("O003", "08") => "2.2",
+                ("O003", "09") => "2",
+                _ => shipped,
+            };
+            let (cash, note) = if m == "O002" && month == "08" {
+                ("5500", "自记回款 5500")
+            } else {
+                (cash, "")
+            };
+            writeln!(t, "{m},2013-{month},shipped_quantity,{shipped},{note}")?;
+            writeln!(t, "{m},2013-{month},paid_quantity,{paid},")?;
+            writeln!(t, "{m},2013-{month},cash_received,{cash},")?;
+        }
+    }
+    t.flush()?;
     Ok(())
 }

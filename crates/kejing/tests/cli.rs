@@ -357,6 +357,11 @@ fn a_locked_period_never_changes_and_corrections_come_in_the_next_period() {
         "payments.csv",
         "payment_id,date,manager_id,client_id,quantity,amount,gross_profit\nP1,2013-08-10,O1,K1,3,9000,1000\nP2,2013-09-10,O1,K1,3,9000,1000\n",
     );
+    // The customer manager's own tallies agree with the keeper's (the policy reconciles).
+    write(
+        "tallies.csv",
+        "manager_id,period,measure,value\nO1,2013-08,paid_quantity,3\nO1,2013-08,cash_received,9000\nO1,2013-09,paid_quantity,3\nO1,2013-09,cash_received,9000\n",
+    );
     let policy = policies_dir().join("oil-distributor");
     let policy = policy.to_str().unwrap();
     ok(dir, &["--db", &db, "import", "all", "data"]);

@@ -3,158 +3,14 @@
 
 mod common;
 
-use axum::Router;
+use common::web_session::{B, login, send, session};
+
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use http_body_util::BodyExt;
 use kejing::web::{ROUTES, router};
 use std::collections::BTreeSet;
-use tower::ServiceExt;
 
 const ROLES: [&str; 5] = ["cm", "team", "branch", "admin", "auditor"];
-
-struct Reply {
-    status: StatusCode,
-    headers: axum::http::HeaderMap,
-    body: String,
-}
-
-async fn send(r: &Router, req: Request<Body>) -> Reply {
-    let res = r.clone().oneshot(req).await.unwrap();
-    let status = res.status();
-    let headers = res.headers().clone();
-    let bytes = res.into_body().collect().await.unwrap().to_bytes();
-    Reply {
-        status,
-        headers,
-        body: String::from_utf8_lossy(&bytes).into_owned(),
-    }
-}
-
-struct Session {
-    r: Router,
-    cookie: String,
-    csrf: String,
-    token: String,
-}
-
-fn nonce() -> String {
-    use std::sync::atomic::{AtomicU64, Ordering};
-    static N: AtomicU64 = AtomicU64::new(0);
-    format!(
-        "test{}-{}",
-        std::process::id(),
-        N.fetch_add(1, Ordering::SeqCst)
-    )
-}
-
-async fn login(r: &Router, user: &str, password: &str) -> Reply {
-    send(
-        r,
-        Request::post("/login")
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body(Body::from(format!(
-                "username={user}&password={password}&next=/"
-            )))
-            .unwrap(),
-    )
-    .await
-}
-
-async fn session(r: &Router, user: &str) -> Session {
-    let res = login(r, user, common::PASSWORD).await;
-    assert_eq!(
-        res.status,
-        StatusCode::SEE_OTHER,
-        "login {user}: {}",
-        res.body
-    );
-    let cookie = res
-        .headers
-        .get_all(header::SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|c| c.starts_with("kejing_session="))
-        .expect("session cookie")
-        .to_owned();
-    assert!(
-        cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
-        "{cookie}"
-    );
-    let cookie = cookie.split(';').next().unwrap().to_owned();
-    let page = send(
-        r,
-        Request::get("/password")
-            .header(header::COOKIE, &cookie)
-            .body(Body::empty())
-            .unwrap(),
-    )
-    .await;
-    let csrf = page
-        .body
-        .split("name=\"_csrf\" value=\"")
-        .nth(1)
-        .and_then(|s| s.split('"').next())
-        .expect("csrf field")
-        .to_owned();
-    let api = send(
-        r,
-        Request::post("/api/login")
-            .header(header::CONTENT_TYPE, "application/json")
-            .body(Body::from(format!(
-                r#"{{"username":"{user}","password":"{}"}}"#,
-                common::PASSWORD
-            )))
-            .unwrap(),
-    )
-    .await;
-    assert_eq!(api.status, StatusCode::OK, "{}", api.body);
-    let v: serde_json::Value = serde_json::from_str(&api.body).unwrap();
-    let token = v["token"].as_str().unwrap().to_owned();
-    Session {
-        r: r.clone(),
-        cookie,
-        csrf,
-        token,
-    }
-}
-
-enum B {
-    None,
-    Form(String),
-    Multipart(&'static str, String),
-    Json(String),
-}
-
-impl Session {
-    async fn call(&self, method: &str, path: &str, body: B) -> Reply {
-        let api = path.starts_with("/api/");
-        let mut req = Request::builder().method(method).uri(path);
-        if api {
-            req = req.header(header::AUTHORIZATION, format!("Bearer {}", self.token));
-        } else {
-            req = req.header(header::COOKIE, &self.cookie);
-        }
-        let req = match body {
-            B::None => req.body(Body::empty()),
-            B::Form(f) => req
-                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-                .body(Body::from(format!("{f}&_csrf={}&_nonce={}", self.csrf, nonce()))),
-            B::Multipart(table, csv) => {
-                let b = "XBOUNDARYX";
-                let (csrf, nonce) = (&self.csrf, nonce());
-                let body = format!(
-                    "--{b}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{csrf}\r\n--{b}\r\nContent-Disposition: form-data; name=\"_nonce\"\r\n\r\n{nonce}\r\n--{b}\r\nContent-Disposition: form-data; name=\"table\"\r\n\r\n{table}\r\n--{b}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{table}.csv\"\r\nContent-Type: text/csv\r\n\r\n{csv}\r\n--{b}--\r\n"
-                );
-                req.header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={b}"))
-                    .body(Body::from(body))
-            }
-            B::Json(j) => req.header(header::CONTENT_TYPE, "application/json").body(Body::from(j)),
-        }
-        .unwrap();
-        send(&self.r, req).await
-    }
-}
 
 /// (method, route pattern, concrete path, body, expectation per role cm/team/branch/admin/auditor:
 /// A allowed, R refused with 403).
@@ -270,6 +126,20 @@ fn cases(
             "/settlement/run",
             "/settlement/run".into(),
             f("policy=cixi-deposits&period=2026-10"),
+            "RRRAR",
+        ),
+        (
+            "GET",
+            "/settlement/reconciliation",
+            "/settlement/reconciliation?policy=oil-distributor&period=2026-09".into(),
+            B::None,
+            "RAAAA",
+        ),
+        (
+            "POST",
+            "/settlement/reconciliation/override",
+            "/settlement/reconciliation/override".into(),
+            f("policy=cixi-deposits&period=2026-09&reason=x"),
             "RRRAR",
         ),
         (

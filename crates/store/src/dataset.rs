@@ -5,7 +5,7 @@ use crate::sql::{Cols, Ty, Val};
 use crate::{Org, Store, StoreError};
 use kejing_engine::Money;
 use kejing_engine::data::{
-    Account, Adjustment, Balance, Booking, Client, DataSet, Flow, Manager, Target,
+    Account, Adjustment, Balance, Booking, Client, DataSet, Flow, Manager, Tally, Target,
 };
 use kejing_engine::ledger::Version;
 use std::collections::BTreeMap;
@@ -137,6 +137,23 @@ impl Store {
                 period: c.text(1)?.parse().map_err(|_| invalid("a target period"))?,
                 measure: c.text(2)?,
                 target: c.dec(3)?,
+            });
+        }
+        for r in self.conn.query(
+            "SELECT m.code, t.period, t.measure, CAST(t.value AS TEXT) FROM tallies t JOIN managers m ON m.id = t.manager_id WHERE t.org_id = $1 ORDER BY m.code, t.period, t.measure",
+            &o,
+            &[Ty::Text, Ty::Text, Ty::Text, Ty::Dec],
+        )? {
+            let c = Cols::new("tallies", &r);
+            let manager = c.text(0)?;
+            let period = c.text(1)?;
+            let measure = c.text(2)?;
+            d.tallies.push(Tally {
+                source: format!("tallies {manager} {period} {measure}"),
+                period: period.parse().map_err(|_| invalid("a tally period"))?,
+                manager,
+                measure,
+                value: c.dec(3)?,
             });
         }
         for table in ["sales", "payments"] {

@@ -21,6 +21,7 @@ pub mod import;
 pub mod login;
 pub mod query;
 pub mod read_models;
+pub mod reconciliation;
 pub mod settlement;
 pub mod sql;
 pub mod transfers;

@@ -225,6 +225,11 @@ impl Store {
                  WHERE t.org_id = $1 ORDER BY m.code, t.period, t.measure",
                 &[Text, Text, Text, Dec],
             ),
+            Table::Tallies => (
+                "SELECT m.code, t.period, t.measure, CAST(t.value AS TEXT), t.note FROM tallies t JOIN managers m ON m.id = t.manager_id \
+                 WHERE t.org_id = $1 ORDER BY m.code, t.period, t.measure",
+                &[Text, Text, Text, Dec, Text],
+            ),
             Table::Sales | Table::Payments => {
                 if table == Table::Sales {
                     (

@@ -6,6 +6,7 @@ use super::names::check_row_names;
 use super::parameters::check_dates;
 use super::people::load_people;
 use super::raw::RawPolicy;
+use super::reconciliation::load_reconciliation;
 use super::tiers::{check_tiers, tier_row};
 use super::{
     ACCOUNT_FIELDS, Case, Dated, Frequency, Item, ItemKind, Lookup, MANAGER_FIELDS, Measure,
@@ -544,13 +545,19 @@ impl Policy {
                 tables: r.data.clone(),
                 expect: r.expect.clone(),
                 assess: r.assess.clone(),
+                reconcile: r.reconcile.clone(),
                 line: l.line(o),
             });
         }
 
         let (pays, manager_fields) =
             load_people(&mut l, raw.policy.pays.as_ref(), &raw.manager_fields);
+        let reconciliation = raw
+            .reconciliation
+            .as_ref()
+            .and_then(|r| load_reconciliation(&mut l, r, &measures, &values));
         let policy = Policy {
+            reconciliation,
             pays: pays.unwrap_or(Expr::Lit(crate::expr::Value::Bool(true))),
             pays_line: raw.policy.pays.as_ref().map(|p| l.line(p.span().start)),
             manager_fields,

@@ -13,6 +13,7 @@ mod names;
 mod parameters;
 mod people;
 mod raw;
+mod reconciliation;
 mod settings;
 mod tiers;
 mod what_if;
@@ -29,6 +30,7 @@ pub use measures::{ACCOUNT_FIELDS, Measure, MeasureKind, Source, Value, Window};
 pub use names::{CLIENT_FIELDS, MANAGER_FIELDS, PERIOD_FIELDS, POLICY_FUNCTIONS};
 pub use parameters::{Dated, Lookup, Parameter, Series};
 pub use people::{DEFAULT_PAYS, FieldKind, ManagerField};
+pub use reconciliation::Reconciliation;
 pub use settings::{Frequency, RoundMode, Rounding};
 pub use tiers::{Tier, TierTable};
 
@@ -63,6 +65,9 @@ pub struct Case {
     pub expect: BTreeMap<String, BTreeMap<String, String>>,
     /// Manager → column (score, rank, new_grade, decision) → expected text: an assessment case.
     pub assess: BTreeMap<String, BTreeMap<String, String>>,
+    /// Manager → measure → expected difference of their own tally from the keeper's
+    /// (`0`, `-0.5`, or `missing`): a reconciliation case.
+    pub reconcile: BTreeMap<String, BTreeMap<String, String>>,
     pub line: usize,
 }
 
@@ -94,4 +99,7 @@ pub struct Policy {
     pub pays_line: Option<usize>,
     /// Further manager columns the policy declares (`[manager_fields]`).
     pub manager_fields: BTreeMap<String, ManagerField>,
+    /// The monthly reconciliation of the customer managers' own tallies with the keeper's
+    /// figures that must agree before a month is settled (`[reconciliation]`, B3).
+    pub reconciliation: Option<Reconciliation>,
 }

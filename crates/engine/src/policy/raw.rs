@@ -26,6 +26,18 @@ pub(super) struct RawPolicy {
     pub(super) assessment: Option<Spanned<RawAssessment>>,
     #[serde(default)]
     pub(super) manager_fields: BTreeMap<String, Spanned<RawManagerField>>,
+    pub(super) reconciliation: Option<Spanned<RawReconciliation>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawReconciliation {
+    pub(super) label: Option<String>,
+    pub(super) measures: Vec<String>,
+    pub(super) due_day: Option<i64>,
+    pub(super) among: Option<Spanned<String>>,
+    #[serde(rename = "ref")]
+    pub(super) reference: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -181,4 +193,6 @@ pub(super) struct RawCase {
     pub(super) expect: BTreeMap<String, BTreeMap<String, String>>,
     #[serde(default)]
     pub(super) assess: BTreeMap<String, BTreeMap<String, String>>,
+    #[serde(default)]
+    pub(super) reconcile: BTreeMap<String, BTreeMap<String, String>>,
 }

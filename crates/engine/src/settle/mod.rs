@@ -5,11 +5,13 @@ mod balances;
 mod ctx;
 mod index;
 mod items;
+mod reconcile;
 mod rows;
 mod run;
 
 pub(crate) use ctx::Ctx;
 pub(crate) use index::Index;
+pub use reconcile::{ReconciliationReport, TallyLine, TallyStatus, reconcile};
 pub(crate) use rows::manager_field;
 pub use run::{Prepared, settle, settle_prepared};
 
@@ -102,7 +104,7 @@ impl Settlement {
     }
 }
 
-fn csv_field(s: &str) -> String {
+pub(crate) fn csv_field(s: &str) -> String {
     if s.contains([',', '"', '\n']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {

@@ -9,6 +9,7 @@ mod assess;
 mod data;
 pub mod files;
 mod pay;
+mod reconcile;
 mod transfer;
 mod users;
 
@@ -73,7 +74,7 @@ pub enum Command {
     /// Re-importing the same file changes nothing.
     Import {
         /// Table name (managers, clients, accounts, ownership, balances, targets, sales, payments,
-        /// bookings, scores, adjustments, org_units, tracks, grades; Chinese names accepted), or `all`.
+        /// bookings, scores, adjustments, tallies, org_units, tracks, grades; Chinese names accepted), or `all`.
         table: String,
         /// The file (.csv or .xlsx), or with `all` a data folder or one workbook.
         file: PathBuf,
@@ -161,6 +162,28 @@ pub enum Command {
         /// Write the lines to this file (.csv or .xlsx); default standard output.
         #[arg(long)]
         out: Option<PathBuf>,
+    },
+    /// The monthly reconciliation (月度对账, B3) of a policy with a [reconciliation] section:
+    /// each customer manager's own tally (tallies table) against the keeper's figures (the
+    /// policy's measures over the imported sales and payments). Prints
+    /// `manager_id,name,measure,keeper,own,difference,status` (or writes --out); exits 1 when
+    /// the month is neither reconciled nor overridden. In database mode a month that is not
+    /// reconciled is not settled until it is, or until --override records why (audited).
+    Reconcile {
+        #[arg(long)]
+        policy: PathBuf,
+        /// The data folder; without it, the database.
+        #[arg(long)]
+        data: Option<PathBuf>,
+        /// The month, e.g. 2013-08.
+        #[arg(long)]
+        period: kejing_engine::Period,
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Database mode: record that the month may be settled although it is not reconciled,
+        /// with this reason (once per month, audited).
+        #[arg(long = "override", value_name = "REASON")]
+        override_reason: Option<String>,
     },
     /// Assess a period (考核): scorecards, raters, ranking within the policy's group and the grade
     /// decisions. With --data: file mode, prints `manager_id,score,rank,grade,new_grade,decision`
@@ -462,6 +485,20 @@ pub fn dispatch(cli: Cli) -> Result<()> {
             period,
             out,
         } => pay::settle(&g, &policy, data.as_deref(), period, out.as_deref()),
+        Command::Reconcile {
+            policy,
+            data,
+            period,
+            out,
+            override_reason,
+        } => reconcile::reconcile(
+            &g,
+            &policy,
+            data.as_deref(),
+            period,
+            out.as_deref(),
+            override_reason.as_deref(),
+        ),
         Command::Explain {
             policy,
             data,

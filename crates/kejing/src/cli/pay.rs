@@ -40,6 +40,8 @@ pub fn settle(
     // The lines only: the explanation of every account is for `explain`.
     let prepared = kejing_engine::settle::Prepared::new(&data).map_err(|e| anyhow!("{e}"))?;
     prepared.explain_accounts(false);
+    let has_tallies = data.tallies.iter().any(|t| t.period == period);
+    super::reconcile::check_file_mode(&policy, &prepared, has_tallies, period)?;
     let result = kejing_engine::settle::settle_prepared(&policy, &prepared, period)
         .map_err(|e| anyhow!("{e}"))?;
     if std::env::var_os("KEJING_TIMING").is_some() {

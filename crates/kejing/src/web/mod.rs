@@ -37,6 +37,7 @@ pub mod dashboard;
 pub mod imports;
 pub mod managers;
 pub mod policies;
+pub mod reconciliation;
 pub mod settlement;
 pub mod statements;
 pub mod whatif;
@@ -80,6 +81,7 @@ parts! {
     clients,
     imports,
     settlement,
+    reconciliation,
     statements,
     whatif,
     policies,
@@ -101,6 +103,7 @@ const TEMPLATE_LISTS: &[&[(&str, &str)]] = &[
     clients::TEMPLATES,
     imports::TEMPLATES,
     settlement::TEMPLATES,
+    reconciliation::TEMPLATES,
     statements::TEMPLATES,
     whatif::TEMPLATES,
     policies::TEMPLATES,

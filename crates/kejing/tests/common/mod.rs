@@ -4,6 +4,8 @@
 //! second run), else an SQLite file.
 #![allow(dead_code)]
 
+pub mod web_session;
+
 use kejing::web::{App, Config};
 use kejing_store::Store;
 use std::path::{Path, PathBuf};

@@ -43,6 +43,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
         8,
         include_str!("../../migrations/postgres/0008_booking_spot_check.sql"),
     ),
+    (
+        9,
+        include_str!("../../migrations/postgres/0009_reconciliation.sql"),
+    ),
 ];
 
 impl Backend for Postgres {

@@ -39,6 +39,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
         8,
         include_str!("../../migrations/sqlite/0008_booking_spot_check.sql"),
     ),
+    (
+        9,
+        include_str!("../../migrations/sqlite/0009_reconciliation.sql"),
+    ),
 ];
 
 impl Backend for Sqlite {

@@ -114,6 +114,53 @@ impl Store {
         Ok((summary.rows, c, summary.warnings))
     }
 
+    pub(super) fn import_tallies(
+        &mut self,
+        org: &Org,
+        path: &Path,
+        options: &ImportOptions,
+        progress: Progress<'_>,
+    ) -> Result<(usize, Changes, Vec<String>), ImportError> {
+        let managers = self.code_map("managers", org)?;
+        let mut dupes = Dupes::new();
+        let (recs, summary) = read_all::<TallyRec, _>(path, &options.read, progress, |row, r| {
+            let m = known_manager(&managers, r.manager_id.as_str())?;
+            dupes.check(
+                (m, r.period.to_string(), r.measure.to_string()),
+                row,
+                "measure",
+                r.measure.as_str(),
+            )?;
+            Ok(vec![
+                Val::Int(org.id),
+                Val::Int(m),
+                Val::text(r.period.to_string()),
+                Val::text(r.measure.as_str()),
+                Val::Dec(r.value),
+                Val::opt_text(r.note),
+            ])
+        })?;
+        let rows = recs.into_iter().map(|(_, v)| v).collect();
+        let c = self.finish_facts(
+            org,
+            Table::Tallies,
+            path,
+            summary.rows,
+            &["manager_id", "period", "measure"],
+            &[
+                ("org_id", Ty::Int),
+                ("manager_id", Ty::Int),
+                ("period", Ty::Text),
+                ("measure", Ty::Text),
+                ("value", Ty::Dec),
+                ("note", Ty::Text),
+            ],
+            rows,
+            progress,
+        )?;
+        Ok((summary.rows, c, summary.warnings))
+    }
+
     pub(super) fn import_flows<T: Record>(
         &mut self,
         org: &Org,

@@ -252,6 +252,7 @@ impl Store {
             Table::Bookings => self.import_bookings(org, path, options, progress)?,
             Table::Scores => self.import_scores(org, path, options, progress)?,
             Table::Adjustments => self.import_adjustments(org, path, options, progress)?,
+            Table::Tallies => self.import_tallies(org, path, options, progress)?,
         })
     }
 

@@ -223,3 +223,23 @@ rate-invalid = Some scores are not valid; nothing was saved:
 rate-nothing = No score was entered.
 rate-no-items = This scorecard has no items for raters.
 payroll-draft = DRAFT (草稿): run #{ $run } is not locked; do not pay from this sheet.
+
+# Monthly reconciliation (月度对账, B3)
+recon-title = Monthly reconciliation
+recon-intro = Each customer manager's own tally beside the keeper's figures (the month's imported sales and payments). A month is settled only when they agree, or when an approver records why it may be paid as it stands.
+recon-show = Show
+recon-no-policy = No policy of this installation reconciles its months (a [reconciliation] section).
+recon-agrees = Reconciled: every figure agrees
+recon-differs = Not reconciled: { $count } difference(s); the month cannot be settled yet
+recon-overridden = Overridden by { $by } at { $at }
+recon-due = due by { $day }
+recon-overdue = overdue
+recon-measure = Measure
+recon-keeper = Keeper
+recon-own = Own tally
+recon-line-agrees = Agrees
+recon-line-differs = Differs
+recon-line-missing = No tally
+recon-override-reason = Why may the month be paid as it stands?
+recon-override = Record override
+settle-reconcile = Monthly reconciliation

@@ -223,3 +223,23 @@ rate-invalid = 评分有误，未保存：
 rate-nothing = 没有填写任何评分。
 rate-no-items = 该考核表没有需要评分人打分的项目。
 payroll-draft = 草稿 DRAFT：第 { $run } 次结算尚未审批锁定，不得据此发放。
+
+# 月度对账 (B3)
+recon-title = 月度对账
+recon-intro = 每位客户经理的自建统计与库管统计(当月导入的发货与回款)逐项对照。对账一致后方可结算当月; 不一致时, 须由审批人写明理由后豁免。
+recon-show = 查看
+recon-no-policy = 本系统没有需要月度对账的方案([reconciliation] 一节)。
+recon-agrees = 已对平: 各项数字一致
+recon-differs = 未对平: { $count } 处差异, 当月暂不能结算
+recon-overridden = 已由 { $by } 于 { $at } 豁免
+recon-due = 截止 { $day }
+recon-overdue = 已逾期
+recon-measure = 指标
+recon-keeper = 库管统计
+recon-own = 自建统计
+recon-line-agrees = 一致
+recon-line-differs = 不一致
+recon-line-missing = 未报
+recon-override-reason = 为何可按现状结算?
+recon-override = 记录豁免
+settle-reconcile = 月度对账
