@@ -85,6 +85,8 @@ pub enum Action {
     RateScores,
     RunAssessment,
     ApproveAssessment,
+    RequestAgreement,
+    DecideAgreement,
 }
 
 impl Action {
@@ -108,6 +110,8 @@ impl Action {
         Action::RateScores,
         Action::RunAssessment,
         Action::ApproveAssessment,
+        Action::RequestAgreement,
+        Action::DecideAgreement,
     ];
 
     pub fn code(self) -> &'static str {
@@ -131,6 +135,8 @@ impl Action {
             Action::RateScores => "rate_scores",
             Action::RunAssessment => "run_assessment",
             Action::ApproveAssessment => "approve_assessment",
+            Action::RequestAgreement => "request_agreement",
+            Action::DecideAgreement => "decide_agreement",
         }
     }
 }
@@ -159,6 +165,8 @@ pub fn allowed(role: Role, action: Action) -> bool {
                 | ViewClients
                 | RequestTransfer
                 | DecideTransfer
+                | RequestAgreement
+                | DecideAgreement
                 | ViewRuns
                 | ViewStatement
                 | WhatIf
@@ -170,6 +178,7 @@ pub fn allowed(role: Role, action: Action) -> bool {
             ViewManagers
                 | ViewClients
                 | RequestTransfer
+                | RequestAgreement
                 | ViewRuns
                 | ViewStatement
                 | ViewAssessments
@@ -181,6 +190,7 @@ pub fn allowed(role: Role, action: Action) -> bool {
             ViewManagers
                 | ViewClients
                 | RequestTransfer
+                | RequestAgreement
                 | ViewStatement
                 | RaiseDispute
                 | ViewAssessments

@@ -40,6 +40,21 @@ pub const PROPOSAL: Workflow = Workflow {
     decided_at: "approved_at",
 };
 
+pub const AGREEMENT: Workflow = Workflow {
+    table: "agreement_requests",
+    what: "agreement request",
+    decided_by: "decided_by",
+    decided_at: "decided_at",
+};
+
+/// The states of an agreement-price request (协议价).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AgreementStatus {
+    Open,
+    Approved,
+    Rejected,
+}
+
 /// The states of a transfer request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TransferStatus {
@@ -88,6 +103,7 @@ macro_rules! status_codes {
 }
 
 status_codes!(TransferStatus { Open => "open", Approved => "approved", Rejected => "rejected" });
+status_codes!(AgreementStatus { Open => "open", Approved => "approved", Rejected => "rejected" });
 status_codes!(DisputeStatus { Open => "open", Accepted => "accepted", Rejected => "rejected" });
 status_codes!(ProposalStatus { Proposed => "proposed", Approved => "approved" });
 status_codes!(RunStatus { Draft => "draft", Locked => "locked", Superseded => "superseded" });

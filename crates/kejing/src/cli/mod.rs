@@ -5,6 +5,7 @@
 //! (or what to do) and exits with status 1. `serve` and `demo` start the web server and are
 //! run by [`crate::launch`], so this module never imports the web.
 
+mod agreement;
 mod assess;
 mod data;
 pub mod files;
@@ -298,12 +299,52 @@ pub enum Command {
     /// Restore a backup into a new database (--db names it: an SQLite file that does not exist
     /// yet, or an empty PostgreSQL database). Nothing is ever overwritten.
     Restore { file: PathBuf },
+    /// Agreement prices (协议价, C3): a customer manager asks with the investigation of the
+    /// unit; the department manager decides; the one who asked cannot.
+    Agreement {
+        #[command(subcommand)]
+        command: AgreementCommand,
+    },
     /// Transfers (移交) of a client's share between customer managers: request, decide, list.
     /// The same use case as the web's transfer pages; the one who asked cannot decide.
     Transfer {
         #[command(subcommand)]
         command: TransferCommand,
     },
+}
+
+#[derive(Subcommand)]
+pub enum AgreementCommand {
+    /// Ask for a unit to be an agreement client (协议价), with the terms and what was found out
+    /// about it. Never for an individual.
+    Request {
+        #[arg(long)]
+        client: String,
+        /// The customer manager who brought the unit.
+        #[arg(long)]
+        manager: String,
+        /// The agreed price terms.
+        #[arg(long)]
+        terms: String,
+        /// What the investigation of the unit found (调查情况).
+        #[arg(long)]
+        investigation: String,
+    },
+    /// Approve an open request (the department manager; not the one who asked): the client
+    /// becomes an agreement unit.
+    Approve {
+        id: i64,
+        #[arg(long, default_value = "")]
+        reason: String,
+    },
+    /// Reject an open request with a reason.
+    Reject {
+        id: i64,
+        #[arg(long)]
+        reason: String,
+    },
+    /// List the agreement requests.
+    List,
 }
 
 #[derive(Subcommand)]
@@ -540,6 +581,7 @@ pub fn dispatch(cli: Cli) -> Result<()> {
         } => assess::approve(&g, run, &manager, effective),
         Command::User { command } => users::user(&g, command),
         Command::Transfer { command } => transfer::transfer(&g, command),
+        Command::Agreement { command } => agreement::agreement(&g, command),
         Command::Serve { .. } | Command::Demo { .. } => Err(anyhow!(
             "serve and demo start the web server: run them through the kejing binary"
         )),

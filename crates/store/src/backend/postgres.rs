@@ -47,6 +47,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
         9,
         include_str!("../../migrations/postgres/0009_reconciliation.sql"),
     ),
+    (
+        10,
+        include_str!("../../migrations/postgres/0010_agreement_requests.sql"),
+    ),
 ];
 
 impl Backend for Postgres {

@@ -43,6 +43,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
         9,
         include_str!("../../migrations/sqlite/0009_reconciliation.sql"),
     ),
+    (
+        10,
+        include_str!("../../migrations/sqlite/0010_agreement_requests.sql"),
+    ),
 ];
 
 impl Backend for Sqlite {
