@@ -525,6 +525,10 @@ fn every_table_exports_and_reimports_unchanged() {
         Table::Adjustments,
         "period,manager_id,item,amount,reason\n2026-09,M1,年终奖,-100,更正\n",
     );
+    env.load(
+        Table::Tallies,
+        "manager_id,period,measure,value,note\nM1,2026-09,cash_received,100.50,自记\nM1,2026-09,paid_quantity,1,\n",
+    );
     let org = env.org.clone();
     for &t in Table::ALL {
         for ext in ["csv", "xlsx"] {
@@ -549,7 +553,7 @@ fn every_table_exports_and_reimports_unchanged() {
 #[test]
 fn both_backends_apply_the_same_migrations() {
     let mut env = env();
-    assert_eq!(env.store.schema_version().unwrap(), 8);
+    assert_eq!(env.store.schema_version().unwrap(), 10);
 }
 
 #[test]
