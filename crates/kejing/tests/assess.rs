@@ -279,3 +279,88 @@ fn an_approval_that_moves_a_cm_off_their_tracks_ladder_is_refused_and_writes_not
     let rows = store.assessment_rows(run).unwrap();
     assert_eq!(rows[0].status, "proposed", "the proposal stays open");
 }
+
+/// A1, A8 (银行客户经理管理办法(试行) 第十一条): the staff-grade band follows the tier on the
+/// manager's own track: a 营销设计经理 promoted to 高级二档 gets their track's 7级1档, not the
+/// 3级2档 that 高级二档 carries on the 市场经理 ladder. The bands are the shipped example
+/// grades table of bank-11-tiers.
+#[test]
+fn an_approved_tier_move_writes_the_staff_grade_band_of_the_managers_own_track() {
+    let tmp = tempfile::tempdir().unwrap();
+    let g = common::scratch_db(tmp.path(), "assess_bands");
+    let data = tmp.path().join("data");
+    std::fs::create_dir_all(&data).unwrap();
+    let w =
+        |name: &str, text: &str| std::fs::write(data.join(format!("{name}.csv")), text).unwrap();
+    let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../policies/bank-11-tiers");
+    std::fs::copy(shipped.join("grades.csv"), data.join("grades.csv")).unwrap();
+    w(
+        "tracks",
+        "track,name,is_cm\n市场经理,市场经理,true\n信贷业务经理,信贷业务经理,true\n营销设计经理,营销设计经理,true\n",
+    );
+    w(
+        "managers",
+        "manager_id,name,track,grade,staff_grade,status,hired_on\nM1,吴刚,市场经理,客户经理二档,7级1档,active,2014-01-01\nM2,冯雪,营销设计经理,客户经理一档,8级1档,active,2012-01-01\n",
+    );
+    let mut s = String::from("period,manager_id,rater_id,relation,dimension,item,score\n");
+    for m in ["M1", "M2"] {
+        for d in [
+            "工作业绩",
+            "职业操守",
+            "基础管理工作",
+            "信贷业务操作与管理",
+            "服务质量",
+        ] {
+            s.push_str(&format!("2026-Q1,{m},H1,superior,{d},{d},95\n"));
+        }
+    }
+    w("scores", &s);
+    let mut store = Store::open(&g.url).unwrap();
+    store.set_actor("hr");
+    let org = store.ensure_org("bank11", "十一档银行").unwrap();
+    for t in ["tracks", "grades", "managers", "scores"] {
+        store
+            .import(
+                &org,
+                kejing_io::Table::parse(t).unwrap(),
+                &data.join(format!("{t}.csv")),
+                &Default::default(),
+                &mut |_, _, _| {},
+            )
+            .unwrap_or_else(|e| panic!("{t}: {e}"));
+    }
+    let policy = kejing_app::catalogue::load(&shipped.join("policy.toml")).unwrap();
+    let run = kejing_app::assessment::run(
+        &mut store,
+        &kejing_app::Actor::admin(&org, "hr"),
+        &policy,
+        "2026-Q1".parse().unwrap(),
+    )
+    .unwrap();
+    let rows = store.assessment_rows(run).unwrap();
+    let new = |m: &str| {
+        rows.iter()
+            .find(|r| r.manager == m)
+            .and_then(|r| r.new_grade.clone())
+    };
+    assert_eq!(new("M1").as_deref(), Some("客户经理一档"), "{rows:?}");
+    assert_eq!(new("M2").as_deref(), Some("高级二档"), "{rows:?}");
+    assert_eq!(store.approve_assessment(&org, run, &[], None).unwrap(), 2);
+    let staff = |store: &mut Store, m: &str| {
+        let h = store.grade_history(&org, m).unwrap();
+        let last = h.last().unwrap();
+        (
+            last.effective_on.to_string(),
+            last.grade.clone().unwrap_or_default(),
+            last.staff_grade.clone().unwrap_or_default(),
+        )
+    };
+    assert_eq!(
+        staff(&mut store, "M1"),
+        ("2026-04-01".into(), "客户经理一档".into(), "6级1档".into())
+    );
+    assert_eq!(
+        staff(&mut store, "M2"),
+        ("2026-04-01".into(), "高级二档".into(), "7级1档".into())
+    );
+}
