@@ -4,13 +4,13 @@
 use kejing_io::read::Reject;
 use kejing_io::records::{
     AccountRec, AdjustmentRec, BalanceRec, BookingRec, ClientRec, GradeRec, ManagerRec, OrgUnitRec,
-    OwnershipRec, PaymentRec, Record, SaleRec, ScoreRec, TargetRec, TrackRec,
+    OwnershipRec, PaymentRec, Record, SaleRec, ScoreRec, TallyRec, TargetRec, TrackRec,
 };
 use kejing_io::{Encoding, ReadOptions, read_records_bytes};
 use std::path::Path;
 
 /// How many record kinds [`read_table`] chooses from.
-pub const KINDS: u8 = 14;
+pub const KINDS: u8 = 15;
 
 /// Reads `bytes` as the file `name.ext` (its extension picks CSV or a workbook) with the
 /// record kind `kind % KINDS`; the result is formatted as the importer would show it. Every
@@ -30,7 +30,8 @@ pub fn read_table(kind: u8, ext: &str, bytes: &[u8], encoding: Encoding) {
         10 => read::<PaymentRec>(ext, bytes, encoding),
         11 => read::<BookingRec>(ext, bytes, encoding),
         12 => read::<ScoreRec>(ext, bytes, encoding),
-        _ => read::<AdjustmentRec>(ext, bytes, encoding),
+        13 => read::<AdjustmentRec>(ext, bytes, encoding),
+        _ => read::<TallyRec>(ext, bytes, encoding),
     }
 }
 
