@@ -547,3 +547,50 @@ pub fn write_oil(dir: &Path) -> Result<()> {
     t.flush()?;
     Ok(())
 }
+
+/// The hotel (C3) for the demo: four customer managers and a month of bookings that show each
+/// rule of 客户经理规章制度 — registered an hour ahead and approved (paid 1.5 %), registered too
+/// late, an agreement unit (协议单位), a complaint, a booking the manager's call-back found
+/// collusive (串通), one not approved — and the A/B/C awards of September 2013.
+pub fn write_hotel(dir: &Path) -> Result<()> {
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    let mut w = csv_file(dir, "managers", "manager_id,name,hired_on")?;
+    writeln!(
+        w,
+        "H001,李红,2012-03-01\nH002,王军,2011-07-15\nH003,赵敏,2013-02-01\nH004,陈刚,2013-05-20"
+    )?;
+    w.flush()?;
+    let mut w = csv_file(dir, "clients", "client_id,name,kind,agreement")?;
+    writeln!(
+        w,
+        "U01,日照港务局,company,true\nU02,岚山钢铁有限公司,company,false\nU03,张先生,person,false\nU04,日照银行,company,false\nU05,海滨旅行社,company,false"
+    )?;
+    w.flush()?;
+    let mut w = csv_file(
+        dir,
+        "bookings",
+        "booking_id,manager_id,client_id,registered_at,arrival_at,amount,approved,complaint,spot_check",
+    )?;
+    for row in [
+        // 12,000 registered nine hours ahead, approved: 180 of commission.
+        "B01,H001,U02,2013-09-03 09:00,2013-09-03 18:00,12000,true,false,",
+        // Registered 30 minutes before the client arrived: no credit.
+        "B02,H001,U04,2013-09-10 14:00,2013-09-10 14:30,8000,true,false,",
+        // 20,000 the day before, approved and confirmed by call-back: 300.
+        "B03,H002,U05,2013-09-12 10:00,2013-09-13 12:00,20000,true,false,confirmed",
+        // An agreement unit: earns nothing.
+        "B04,H002,U01,2013-09-15 09:00,2013-09-16 12:00,5000,true,false,",
+        // A complaint about wrong booking data: earns nothing.
+        "B05,H003,U03,2013-09-18 08:00,2013-09-18 19:00,6000,true,true,",
+        // The manager's call-back found it collusive (串通): earns nothing.
+        "B06,H003,U04,2013-09-20 10:00,2013-09-21 12:00,9000,true,false,collusive",
+        // 4,000, approved, confirmed: 60.
+        "B07,H004,U05,2013-09-22 09:00,2013-09-22 20:00,4000,true,false,confirmed",
+        // Not approved by the manager: no credit.
+        "B08,H004,U02,2013-09-25 09:00,2013-09-26 12:00,3000,false,false,",
+    ] {
+        writeln!(w, "{row}")?;
+    }
+    w.flush()?;
+    Ok(())
+}

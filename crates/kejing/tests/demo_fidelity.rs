@@ -1,9 +1,10 @@
 //! The demo's organisations under their shipped policies, as the source's HR officers would
 //! check them (issue 11): the demo bank under bank-grades pays every qualified customer manager
 //! their grade's amounts and no specialist; the oil distributor pays no new-client award on
-//! its traditional client list (B4). File mode over the demo's own generated folders.
+//! its traditional client list (B4); the hotel pays 1.5 % only on qualifying bookings and the
+//! A/B/C awards by them (C3). File mode over the demo's own generated folders.
 
-use kejing::generate::{Spec, write_bank, write_oil};
+use kejing::generate::{Spec, write_bank, write_hotel, write_oil};
 use kejing_engine::Money;
 use kejing_engine::settle::{Settlement, settle};
 use kejing_io::ReadOptions;
@@ -117,4 +118,35 @@ fn the_demo_oil_distributor_pays_no_new_client_award_on_its_traditional_clients(
         awards,
         BTreeMap::from([(("2013-09", "O003".to_owned()), Money::parse("300").unwrap())])
     );
+}
+
+#[test]
+fn the_demo_hotel_pays_commission_only_on_qualifying_bookings() {
+    let tmp = tempfile::tempdir().unwrap();
+    write_hotel(tmp.path()).unwrap();
+    let result = settle_folder(tmp.path(), "hotel-sales", "2013-09");
+    let got: BTreeMap<(String, String), String> = result
+        .lines
+        .iter()
+        .map(|l| ((l.manager.clone(), l.item.clone()), l.amount.to_string()))
+        .collect();
+    // Worked by hand: 李红 12,000 × 1.5 % = 180 (B02 registered 30 minutes ahead earns
+    // nothing) and B 1,000; 王军 20,000 → 300 and A 1,500 (B04 is an agreement unit); 赵敏
+    // nothing (a complaint, a collusive booking); 陈刚 4,000 → 60 and C 500 (B08 not approved).
+    let want: BTreeMap<(String, String), String> = [
+        ("H001", "提成", "180.00"),
+        ("H001", "月度奖", "1000.00"),
+        ("H001", "total", "1180.00"),
+        ("H002", "提成", "300.00"),
+        ("H002", "月度奖", "1500.00"),
+        ("H002", "total", "1800.00"),
+        ("H003", "total", "0.00"),
+        ("H004", "提成", "60.00"),
+        ("H004", "月度奖", "500.00"),
+        ("H004", "total", "560.00"),
+    ]
+    .into_iter()
+    .map(|(m, i, a)| ((m.to_owned(), i.to_owned()), a.to_owned()))
+    .collect();
+    assert_eq!(got, want);
 }

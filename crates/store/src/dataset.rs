@@ -188,7 +188,7 @@ impl Store {
             "SELECT b.code, m.code, c.code, b.registered_at, b.arrival_at, b.amount_fen, b.approved, b.complaint, b.spot_check FROM bookings b \
              JOIN managers m ON m.id = b.manager_id LEFT JOIN clients c ON c.id = b.client_id WHERE b.org_id = $1 ORDER BY b.code",
             &o,
-            &[Ty::Text, Ty::Text, Ty::Text, Ty::DateTime, Ty::DateTime, Ty::Int, Ty::Bool, Ty::Bool],
+            &[Ty::Text, Ty::Text, Ty::Text, Ty::DateTime, Ty::DateTime, Ty::Int, Ty::Bool, Ty::Bool, Ty::Text],
         )? {
             let c = Cols::new("bookings", &r);
             let code = c.text(0)?;

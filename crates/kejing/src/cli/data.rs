@@ -363,5 +363,16 @@ pub fn load_demo(store: &mut Store, scale: u32) -> Result<()> {
     let oil = store.ensure_org("oil", "日照油品经销公司 Oil Distributor")?;
     let as_oil = Actor::admin(&oil, store.actor());
     import_folder(store, &as_oil, &oil_dir, &ImportOptions::default(), None)?;
+    let hotel_dir = std::env::temp_dir().join("kejing-demo-hotel");
+    generate::write_hotel(&hotel_dir)?;
+    let hotel = store.ensure_org("hotel", "海滨饭店 Seaside Hotel")?;
+    let as_hotel = Actor::admin(&hotel, store.actor());
+    import_folder(
+        store,
+        &as_hotel,
+        &hotel_dir,
+        &ImportOptions::default(),
+        None,
+    )?;
     Ok(())
 }

@@ -102,6 +102,7 @@ pub const DEMO_PASSWORD: &str = "kejing2026";
 pub fn demo_web(store: &mut Store, policies: &Path) -> Result<String> {
     let bank = org(store, "demo-bank")?;
     let oil = org(store, "oil")?;
+    let hotel = org(store, "hotel")?;
     type Account<'a> = (
         &'a Org,
         &'a str,
@@ -110,7 +111,7 @@ pub fn demo_web(store: &mut Store, policies: &Path) -> Result<String> {
         Option<&'a str>,
         Option<&'a str>,
     );
-    let accounts: [Account<'_>; 6] = [
+    let accounts: [Account<'_>; 7] = [
         (
             &bank,
             "admin",
@@ -138,6 +139,14 @@ pub fn demo_web(store: &mut Store, policies: &Path) -> Result<String> {
         ),
         (&bank, "cm", "张芳 M00001", "manager", Some("M00001"), None),
         (&oil, "oil-admin", "油品公司绩效管理员", "admin", None, None),
+        (
+            &hotel,
+            "hotel-admin",
+            "饭店营销部绩效管理员",
+            "admin",
+            None,
+            None,
+        ),
     ];
     for (o, user, name, role, manager, unit) in accounts {
         add_user(store, o, user, name, role, manager, unit, DEMO_PASSWORD)?;
@@ -153,7 +162,8 @@ pub fn demo_web(store: &mut Store, policies: &Path) -> Result<String> {
     };
     settle(store, &bank, "cixi-deposits", "2026-09")?;
     settle(store, &oil, "oil-distributor", "2013-09")?;
+    settle(store, &hotel, "hotel-sales", "2013-09")?;
     Ok(format!(
-        "Demo accounts 演示账号 (password 密码 {DEMO_PASSWORD}):\n  admin      绩效管理员 performance office (everything)\n  auditor    审计 auditor (read-only, audit log)\n  branch     支行行长 branch head of B01 第1分行\n  team       团队负责人 team head of B01S3\n  cm         客户经理 customer manager M00001 张芳\n  oil-admin  绩效管理员 of the oil distributor"
+        "Demo accounts 演示账号 (password 密码 {DEMO_PASSWORD}):\n  admin      绩效管理员 performance office (everything)\n  auditor    审计 auditor (read-only, audit log)\n  branch     支行行长 branch head of B01 第1分行\n  team       团队负责人 team head of B01S3\n  cm         客户经理 customer manager M00001 张芳\n  oil-admin  绩效管理员 of the oil distributor\n  hotel-admin  绩效管理员 of the hotel"
     ))
 }

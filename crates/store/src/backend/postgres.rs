@@ -174,6 +174,14 @@ pub(crate) fn query(
     let rows = c.query(sql, &refs(params)).map_err(|e| pg_msg(&e))?;
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
+        // Every column is read with its type: a column without one would be dropped unread.
+        if row.len() != types.len() {
+            return Err(format!(
+                "the query returns {} column(s) but {} type(s) were given: {sql}",
+                row.len(),
+                types.len()
+            ));
+        }
         let mut vals = Vec::with_capacity(types.len());
         for (i, ty) in types.iter().enumerate() {
             vals.push(from_pg(&row, i, *ty)?);

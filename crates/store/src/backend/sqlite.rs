@@ -171,6 +171,14 @@ pub(crate) fn query(
     types: &[Ty],
 ) -> Result<Vec<Vec<Val>>, String> {
     let mut st = c.prepare_cached(sql).map_err(|e| e.to_string())?;
+    // Every column is read with its type: a column without one would be dropped unread.
+    if st.column_count() != types.len() {
+        return Err(format!(
+            "the query returns {} column(s) but {} type(s) were given: {sql}",
+            st.column_count(),
+            types.len()
+        ));
+    }
     let mut rows = st
         .query(rusqlite::params_from_iter(params.iter().map(SqliteVal)))
         .map_err(|e| e.to_string())?;
