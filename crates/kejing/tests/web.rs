@@ -19,6 +19,7 @@ fn cases(
     transfer: i64,
     dispute: i64,
     assessment: i64,
+    agreement: i64,
 ) -> Vec<(&'static str, &'static str, String, B, &'static str)> {
     let f = |s: &str| B::Form(s.to_owned());
     let rate = |m: &str, v: &str| {
@@ -99,6 +100,21 @@ fn cases(
             "POST",
             "/transfers/{id}/decide",
             format!("/transfers/{transfer}/decide"),
+            f("approve=no&decision=no"),
+            "RRAAR",
+        ),
+        ("GET", "/agreements", "/agreements".into(), B::None, "AAAAA"),
+        (
+            "POST",
+            "/agreements",
+            "/agreements".into(),
+            f("client=C1&manager=M1&terms=x&investigation=y"),
+            "AAAAR",
+        ),
+        (
+            "POST",
+            "/agreements/{id}/decide",
+            format!("/agreements/{agreement}/decide"),
             f("approve=no&decision=no"),
             "RRAAR",
         ),
@@ -467,7 +483,7 @@ fn cases(
 async fn role_matrix_covers_every_route() {
     let fx = tokio::task::block_in_place(|| common::fixture("matrix"));
     let r = router(fx.app.clone());
-    let all = cases(fx.run, fx.transfer, fx.dispute, fx.assessment);
+    let all = cases(fx.run, fx.transfer, fx.dispute, fx.assessment, fx.agreement);
     // The matrix names every route the application has, and no other.
     let covered: BTreeSet<(&str, &str)> = all
         .iter()
@@ -479,7 +495,8 @@ async fn role_matrix_covers_every_route() {
     let mut checked = 0;
     for (i, role) in ROLES.iter().enumerate() {
         let s = session(&r, role).await;
-        for (method, _, path, body, expect) in cases(fx.run, fx.transfer, fx.dispute, fx.assessment)
+        for (method, _, path, body, expect) in
+            cases(fx.run, fx.transfer, fx.dispute, fx.assessment, fx.agreement)
         {
             let allowed = expect.as_bytes()[i] == b'A';
             let res = s.call(method, &path, body).await;

@@ -30,6 +30,7 @@ pub mod perm;
 
 // The areas: each its view data (`*_data`, shared with the API), handlers, routes and
 // templates. An area uses the kit, never another area.
+pub mod agreements;
 pub mod assessment;
 pub mod audit;
 pub mod clients;
@@ -79,6 +80,7 @@ parts! {
     dashboard,
     managers,
     clients,
+    agreements,
     imports,
     settlement,
     reconciliation,
@@ -101,6 +103,7 @@ const TEMPLATE_LISTS: &[&[(&str, &str)]] = &[
     dashboard::TEMPLATES,
     managers::TEMPLATES,
     clients::TEMPLATES,
+    agreements::TEMPLATES,
     imports::TEMPLATES,
     settlement::TEMPLATES,
     reconciliation::TEMPLATES,

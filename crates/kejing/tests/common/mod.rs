@@ -31,6 +31,8 @@ pub struct Fixture {
     pub dispute: i64,
     /// An assessment run (bank-grades, 2026-Q3) with open proposals.
     pub assessment: i64,
+    /// An open agreement-price request for C3, asked by the setup user.
+    pub agreement: i64,
     _db: ScratchDb,
 }
 
@@ -224,6 +226,17 @@ pub fn fixture(name: &str) -> Fixture {
     let assessment =
         kejing_app::assessment::run(&mut store, &setup, &grades, "2026-Q3".parse().unwrap())
             .unwrap();
+    let agreement = kejing_app::agreements::request(
+        &mut store,
+        &setup,
+        &kejing_app::agreements::AgreementInput {
+            client: "C3".into(),
+            manager: "M1".into(),
+            terms: "协议价 九折".into(),
+            investigation: "营业执照已核".into(),
+        },
+    )
+    .unwrap();
     drop(store);
     let app = App::new(Config {
         db: url.clone(),
@@ -240,6 +253,7 @@ pub fn fixture(name: &str) -> Fixture {
         transfer,
         dispute,
         assessment,
+        agreement,
         _db: db,
     }
 }

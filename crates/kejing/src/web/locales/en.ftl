@@ -243,3 +243,10 @@ recon-line-missing = No tally
 recon-override-reason = Why may the month be paid as it stands?
 recon-override = Record override
 settle-reconcile = Monthly reconciliation
+
+# Agreement prices (协议价, C3)
+nav-agreements = Agreement prices
+agreements-help = No agreement price for individuals. The customer manager investigates the unit and asks; the department manager, not the one who asked, approves or rejects. Once approved the client is an agreement unit.
+agreement-terms = Price terms
+agreement-investigation = Investigation of the unit
+agreement-request = Ask for approval

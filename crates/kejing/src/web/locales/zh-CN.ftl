@@ -243,3 +243,10 @@ recon-line-missing = 未报
 recon-override-reason = 为何可按现状结算?
 recon-override = 记录豁免
 settle-reconcile = 月度对账
+
+# 协议价 (C3)
+nav-agreements = 协议价
+agreements-help = 个人不享受协议价。客户经理调查清楚单位详细资料后上报, 经部门经理同意(申请人本人不能审批)后方可签订协议; 批准后该客户即为协议单位。
+agreement-terms = 协议价条款
+agreement-investigation = 单位调查情况
+agreement-request = 上报审批
