@@ -56,17 +56,14 @@ pub struct AgreementForm {
     pub investigation: String,
 }
 
-pub async fn request_agreement(
-    State(app): State<App>,
-    ctx: Ctx,
-    Form(f): Form<AgreementForm>,
-) -> Result<Response, AppError> {
+/// Records a request; its id.
+pub async fn request_do(app: &App, ctx: &Ctx, f: AgreementForm) -> Result<i64, AppError> {
     ctx.require(Action::RequestAgreement)?;
     let who = ctx.who();
     // A customer manager asks for their own unit.
     let manager = who.manager.clone().unwrap_or(f.manager.clone());
     app.db(&ctx.actor(), move |s| {
-        kejing_app::agreements::request(
+        Ok(kejing_app::agreements::request(
             s,
             &who,
             &kejing_app::agreements::AgreementInput {
@@ -75,10 +72,28 @@ pub async fn request_agreement(
                 terms: f.terms,
                 investigation: f.investigation,
             },
-        )?;
+        )?)
+    })
+    .await
+}
+
+/// Approves (`approve = yes`) or rejects a request.
+pub async fn decide_do(app: &App, ctx: &Ctx, id: i64, f: DecideForm) -> Result<(), AppError> {
+    ctx.require(Action::DecideAgreement)?;
+    let who = ctx.who();
+    app.db(&ctx.actor(), move |s| {
+        kejing_app::agreements::decide(s, &who, id, f.approve == "yes", &f.decision)?;
         Ok(())
     })
-    .await?;
+    .await
+}
+
+pub async fn request_agreement(
+    State(app): State<App>,
+    ctx: Ctx,
+    Form(f): Form<AgreementForm>,
+) -> Result<Response, AppError> {
+    request_do(&app, &ctx, f).await?;
     Ok(Redirect::to("/agreements").into_response())
 }
 
@@ -88,12 +103,6 @@ pub async fn decide_agreement(
     Path(id): Path<i64>,
     Form(f): Form<DecideForm>,
 ) -> Result<Response, AppError> {
-    ctx.require(Action::DecideAgreement)?;
-    let who = ctx.who();
-    app.db(&ctx.actor(), move |s| {
-        kejing_app::agreements::decide(s, &who, id, f.approve == "yes", &f.decision)?;
-        Ok(())
-    })
-    .await?;
+    decide_do(&app, &ctx, id, f).await?;
     Ok(Redirect::to("/agreements").into_response())
 }

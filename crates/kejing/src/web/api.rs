@@ -36,6 +36,11 @@ super::kit::routes! {
     GET "/api/transfers" => transfers,
     POST "/api/transfers" => request_transfer,
     POST "/api/transfers/{id}/decide" => decide_transfer,
+    GET "/api/agreements" => agreements,
+    POST "/api/agreements" => request_agreement,
+    POST "/api/agreements/{id}/decide" => decide_agreement,
+    GET "/api/reconciliation" => reconciliation,
+    POST "/api/reconciliation/override" => override_reconciliation,
     POST "/api/imports/{table}" => import,
     POST "/api/whatif" => whatif,
     GET "/api/audit" => audit,
@@ -225,6 +230,57 @@ async fn decide_transfer(
     Ok(Json(json!({ "decided": id })))
 }
 
+async fn agreements(State(app): State<App>, ctx: Ctx) -> ApiResult {
+    let c = ctx.clone();
+    Ok(Json(
+        app.db(&ctx.actor(), move |s| {
+            super::agreements::agreements_data(s, &c)
+        })
+        .await?,
+    ))
+}
+
+async fn request_agreement(
+    State(app): State<App>,
+    ctx: Ctx,
+    Json(f): Json<super::agreements::AgreementForm>,
+) -> ApiResult {
+    let id = super::agreements::request_do(&app, &ctx, f).await?;
+    Ok(Json(json!({ "agreement": id })))
+}
+
+async fn decide_agreement(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Json(f): Json<DecideForm>,
+) -> ApiResult {
+    super::agreements::decide_do(&app, &ctx, id, f).await?;
+    Ok(Json(json!({ "decided": id })))
+}
+
+#[derive(Deserialize)]
+pub struct MonthArgs {
+    pub policy: String,
+    pub period: String,
+}
+
+async fn reconciliation(State(app): State<App>, ctx: Ctx, Query(q): Query<MonthArgs>) -> ApiResult {
+    Ok(Json(
+        super::reconciliation::month_data(&app, &ctx, &q.policy, &q.period).await?,
+    ))
+}
+
+async fn override_reconciliation(
+    State(app): State<App>,
+    ctx: Ctx,
+    Json(f): Json<super::reconciliation::OverrideForm>,
+) -> ApiResult {
+    let period = f.period.clone();
+    super::reconciliation::override_do(&app, &ctx, f).await?;
+    Ok(Json(json!({ "overridden": period })))
+}
+
 #[derive(Deserialize)]
 pub struct ImportQuery {
     /// `true`: check against the database and write nothing.
@@ -386,6 +442,16 @@ pub fn openapi_doc() -> Value {
                     "requestBody": body(json!({"client": s, "from": s, "to": s, "effective_on": {"type": "string", "format": "date"}, "reason": s}), &["client", "from", "to", "effective_on", "reason"]), "responses": ok("the request's id")}},
             "/api/transfers/{id}/decide": {"post": {"summary": "Approve (the ledger changes from the effective day) or reject", "parameters": [id("id")],
                 "requestBody": body(json!({"approve": {"enum": ["yes", "no"]}, "decision": s}), &["approve"]), "responses": ok("decided")}},
+            "/api/agreements": {
+                "get": {"summary": "Agreement-price requests (协议价) in scope, with their investigation", "responses": ok("requests")},
+                "post": {"summary": "Ask for a unit to be an agreement client (never an individual); a customer manager asks for their own",
+                    "requestBody": body(json!({"client": s, "manager": s, "terms": s, "investigation": s}), &["client", "terms", "investigation"]), "responses": ok("the request's id")}},
+            "/api/agreements/{id}/decide": {"post": {"summary": "Approve (the client becomes an agreement unit) or reject; not by the one who asked", "parameters": [id("id")],
+                "requestBody": body(json!({"approve": {"enum": ["yes", "no"]}, "decision": s}), &["approve"]), "responses": ok("decided")}},
+            "/api/reconciliation": {"get": {"summary": "A month's reconciliation (月度对账): each customer manager's own tally beside the keeper's figures, the differences, the due day, any override",
+                "parameters": [{"name": "policy", "in": "query", "required": true, "schema": s}, {"name": "period", "in": "query", "required": true, "schema": s}], "responses": ok("the month")}},
+            "/api/reconciliation/override": {"post": {"summary": "Record that an unreconciled month may be settled, with the reason (once per month, audited)",
+                "requestBody": body(json!({"policy": s, "period": s, "reason": s}), &["policy", "period", "reason"]), "responses": ok("overridden")}},
             "/api/imports/{table}": {"post": {"summary": "Import a table (CSV body, or XLSX with its content type); all or nothing, every bad row reported",
                 "parameters": [id("table"), {"name": "dry_run", "in": "query", "schema": {"type": "boolean"}}],
                 "requestBody": {"required": true, "content": {"text/csv": {"schema": {"type": "string"}}, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {"schema": {"type": "string", "format": "binary"}}}},

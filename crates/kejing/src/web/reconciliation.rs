@@ -37,6 +37,24 @@ fn reconciling(app: &App) -> Vec<String> {
         .collect()
 }
 
+/// A month's reconciliation under a policy of the folder (`{"none": true}` for a policy
+/// without a `[reconciliation]` section).
+pub async fn month_data(app: &App, ctx: &Ctx, name: &str, period: &str) -> Result<Value, AppError> {
+    ctx.require(Action::ViewRuns)?;
+    let period = period_arg(period)?;
+    let file = policy_file(app, name)?;
+    let c = ctx.clone();
+    app.db(&ctx.actor(), move |s| {
+        let policy = kejing_app::catalogue::load(&file)?;
+        if policy.reconciliation.is_none() {
+            return Ok(json!({ "none": true }));
+        }
+        let st = kejing_app::reconciliation::status(s, &c.who(), &policy, period)?;
+        Ok(month_json(&c, &st))
+    })
+    .await
+}
+
 pub async fn page(
     State(app): State<App>,
     ctx: Ctx,
@@ -53,19 +71,7 @@ pub async fn page(
         data["policy"].as_str().map(str::to_owned),
         q.period.as_deref().filter(|p| !p.trim().is_empty()),
     ) {
-        let period = period_arg(period)?;
-        let file = policy_file(&app, &name)?;
-        let c = ctx.clone();
-        data["month"] = app
-            .db(&ctx.actor(), move |s| {
-                let policy = kejing_app::catalogue::load(&file)?;
-                if policy.reconciliation.is_none() {
-                    return Ok(json!({ "none": true }));
-                }
-                let st = kejing_app::reconciliation::status(s, &c.who(), &policy, period)?;
-                Ok(month_json(&c, &st))
-            })
-            .await?;
+        data["month"] = month_data(&app, &ctx, &name, period).await?;
     }
     render(&app, &ctx, "reconciliation.html", page_of(data))
 }
@@ -107,25 +113,30 @@ pub struct OverrideForm {
     pub reason: String,
 }
 
+/// Records the override of a month (roles that may lock periods).
+pub async fn override_do(app: &App, ctx: &Ctx, f: OverrideForm) -> Result<(), AppError> {
+    ctx.require(Action::LockPeriod)?;
+    let period = period_arg(&f.period)?;
+    let file = policy_file(app, &f.policy)?;
+    let who = ctx.who();
+    app.db(&ctx.actor(), move |s| {
+        let policy = kejing_app::catalogue::load(&file)?;
+        kejing_app::reconciliation::override_month(s, &who, &policy, period, &f.reason)?;
+        Ok(())
+    })
+    .await
+}
+
 pub async fn override_month(
     State(app): State<App>,
     ctx: Ctx,
     Form(f): Form<OverrideForm>,
 ) -> Result<Response, AppError> {
-    ctx.require(Action::LockPeriod)?;
-    let period = period_arg(&f.period)?;
-    let file = policy_file(&app, &f.policy)?;
-    let who = ctx.who();
-    let reason = f.reason.clone();
-    app.db(&ctx.actor(), move |s| {
-        let policy = kejing_app::catalogue::load(&file)?;
-        kejing_app::reconciliation::override_month(s, &who, &policy, period, &reason)?;
-        Ok(())
-    })
-    .await?;
-    Ok(Redirect::to(&format!(
-        "/settlement/reconciliation?policy={}&period={period}",
-        f.policy
-    ))
-    .into_response())
+    let to = format!(
+        "/settlement/reconciliation?policy={}&period={}",
+        f.policy,
+        f.period.trim()
+    );
+    override_do(&app, &ctx, f).await?;
+    Ok(Redirect::to(&to).into_response())
 }
