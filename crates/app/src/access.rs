@@ -87,6 +87,7 @@ pub enum Action {
     ApproveAssessment,
     RequestAgreement,
     DecideAgreement,
+    SignAssessment,
 }
 
 impl Action {
@@ -112,6 +113,7 @@ impl Action {
         Action::ApproveAssessment,
         Action::RequestAgreement,
         Action::DecideAgreement,
+        Action::SignAssessment,
     ];
 
     pub fn code(self) -> &'static str {
@@ -137,6 +139,7 @@ impl Action {
             Action::ApproveAssessment => "approve_assessment",
             Action::RequestAgreement => "request_agreement",
             Action::DecideAgreement => "decide_agreement",
+            Action::SignAssessment => "sign_assessment",
         }
     }
 }
@@ -167,6 +170,7 @@ pub fn allowed(role: Role, action: Action) -> bool {
                 | DecideTransfer
                 | RequestAgreement
                 | DecideAgreement
+                | SignAssessment
                 | ViewRuns
                 | ViewStatement
                 | WhatIf
@@ -179,6 +183,7 @@ pub fn allowed(role: Role, action: Action) -> bool {
                 | ViewClients
                 | RequestTransfer
                 | RequestAgreement
+                | SignAssessment
                 | ViewRuns
                 | ViewStatement
                 | ViewAssessments
@@ -191,6 +196,7 @@ pub fn allowed(role: Role, action: Action) -> bool {
                 | ViewClients
                 | RequestTransfer
                 | RequestAgreement
+                | SignAssessment
                 | ViewStatement
                 | RaiseDispute
                 | ViewAssessments

@@ -19,11 +19,21 @@ pub fn run(store: &mut Store, actor: &Actor, policy: &Policy, period: Period) ->
     let data = store.read(|s| Ok::<_, Error>(s.load_dataset_at(&org, period.last_day())?))?;
     let result = kejing_engine::assess::assess(policy, &data, period)
         .map_err(|e| Error::invalid(e.to_string()))?;
+    let approvals = policy
+        .assessment
+        .as_ref()
+        .map(|a| a.approvals.as_slice())
+        .unwrap_or_default();
     let results: Vec<NewResult> = result
         .rows
         .iter()
         .map(|r| {
             Ok(NewResult {
+                steps: approvals
+                    .iter()
+                    .filter(|a| a.applies(r.decision, r.new_grade.as_deref()))
+                    .map(|a| (a.step.clone(), a.role.code().to_owned()))
+                    .collect(),
                 manager: r.manager.clone(),
                 score: r.score,
                 rank: i64::from(r.rank),
@@ -78,4 +88,52 @@ pub fn approve(
     }
     let org = actor.org.clone();
     Ok(store.approve_assessment(&org, run, managers, effective)?)
+}
+
+/// Signs `step` of `manager`'s proposal in `run` (D8): the step's role signs it — the customer
+/// manager themself for a `manager` step, a head whose scope holds the manager for
+/// `team_head` / `branch_head`, the performance office for `admin`. In order, once, and never
+/// two steps of one proposal by one person (the store checks those).
+pub fn sign(
+    store: &mut Store,
+    actor: &Actor,
+    run: i64,
+    manager: &str,
+    step: &str,
+    note: &str,
+) -> Result<kejing_store::assessment_steps::StepRow> {
+    actor.require(Action::SignAssessment)?;
+    store.set_actor(actor.name.clone());
+    actor.require_manager(manager)?;
+    let steps = store.assessment_steps(run, Some(manager))?;
+    let Some(this) = steps.iter().find(|x| x.step == step) else {
+        return Err(Error::invalid(format!(
+            "the proposal of {manager} in run #{run} has no step {step:?}"
+        )));
+    };
+    let ok = match kejing_engine::policy::StepRole::parse(&this.role) {
+        Some(kejing_engine::policy::StepRole::Manager) => {
+            actor.manager.as_deref() == Some(manager)
+        }
+        Some(kejing_engine::policy::StepRole::TeamHead) => actor.role == crate::Role::TeamHead,
+        Some(kejing_engine::policy::StepRole::BranchHead) => {
+            actor.role == crate::Role::BranchHead
+        }
+        Some(kejing_engine::policy::StepRole::Admin) => actor.role == crate::Role::Admin,
+        None => false,
+    };
+    if !ok {
+        return Err(Error::Forbidden(format!(
+            "step {step} of {manager}'s proposal is signed by the role {} ({}), not by {}",
+            this.role,
+            if this.role == "manager" {
+                "the customer manager themself"
+            } else {
+                "as the policy's [[assessment.approvals]] says"
+            },
+            actor.name
+        )));
+    }
+    let org = actor.org.clone();
+    Ok(store.sign_assessment_step(&org, run, manager, step, note)?)
 }

@@ -51,6 +51,8 @@ pub struct NewResult {
     pub reason: String,
     pub items: serde_json::Value,
     pub trace: serde_json::Value,
+    /// The sign-offs it needs before approval, in order: (step, role).
+    pub steps: Vec<(String, String)>,
 }
 
 const RUN_COLS: &str = "id, period, policy_name, scorecard, CAST(created_at AS TEXT), actor";
@@ -158,6 +160,28 @@ impl Store {
                 rows,
                 "",
             )?;
+            let steps: Vec<Vec<Val>> = results
+                .iter()
+                .flat_map(|r| {
+                    r.steps.iter().enumerate().map(|(i, (step, role))| {
+                        vec![
+                            Val::Int(id),
+                            Val::text(&r.manager),
+                            Val::Int(i as i64 + 1),
+                            Val::text(step),
+                            Val::text(role),
+                        ]
+                    })
+                })
+                .collect();
+            if !steps.is_empty() {
+                s.conn.insert_many(
+                    "INSERT INTO assessment_steps (run_id, manager, seq, step, role)",
+                    &["", "", "", "", ""],
+                    steps,
+                    "",
+                )?;
+            }
             s.audit(
                 Some(org.id),
                 "assess",
@@ -263,6 +287,7 @@ impl Store {
                 )));
             }
             let actor = s.actor().to_owned();
+            s.require_signed_off(run, &pending, &actor)?;
             let today = s.today();
             for r in &pending {
                 let cur = s.conn.query(

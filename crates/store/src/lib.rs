@@ -12,6 +12,7 @@
 
 pub mod agreements;
 pub mod assessment;
+pub mod assessment_steps;
 pub mod audit;
 pub mod backend;
 pub mod backup;

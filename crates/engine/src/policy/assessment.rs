@@ -138,6 +138,8 @@ pub struct Assessment {
     pub track_ladders: BTreeMap<String, Vec<String>>,
     pub scorecards: Vec<Scorecard>,
     pub rules: Vec<GradeRule>,
+    /// The sign-offs a proposal needs before it is approved, in order (D8).
+    pub approvals: Vec<super::ApprovalStep>,
     pub line: usize,
 }
 

@@ -29,6 +29,8 @@ pub(super) struct RawAssessment {
     scorecards: Vec<Spanned<RawScorecard>>,
     #[serde(default)]
     rules: Vec<Spanned<RawRule>>,
+    #[serde(default)]
+    approvals: Vec<Spanned<super::approvals::RawApprovalStep>>,
 }
 
 #[derive(Deserialize)]
@@ -300,6 +302,7 @@ pub(super) fn load_assessment(
         track_ladders: r.track_ladders.clone(),
         scorecards,
         rules,
+        approvals: super::approvals::load_approvals(l, &r.approvals),
         line: l.line(o),
     })
 }

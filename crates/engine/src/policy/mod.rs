@@ -3,6 +3,7 @@
 //! See `docs/policies.md` for the reference. Loading is pure: the shell reads the file and
 //! hands its text here. Every error names the policy file and line.
 
+mod approvals;
 mod assessment;
 mod assessment_load;
 mod items;
@@ -21,6 +22,7 @@ mod what_if;
 #[cfg(test)]
 mod tests;
 
+pub use approvals::{ApprovalStep, StepRole};
 pub use assessment::{
     ASSESSMENT_FUNCTIONS, ASSESSMENT_NAMES, Assessment, Decision, Dimension, GradeRule, RankTies,
     Raters, ScoreItem, Scorecard,

@@ -51,6 +51,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
         10,
         include_str!("../../migrations/postgres/0010_agreement_requests.sql"),
     ),
+    (
+        11,
+        include_str!("../../migrations/postgres/0011_assessment_steps.sql"),
+    ),
 ];
 
 impl Backend for Postgres {

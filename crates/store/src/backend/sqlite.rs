@@ -47,6 +47,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
         10,
         include_str!("../../migrations/sqlite/0010_agreement_requests.sql"),
     ),
+    (
+        11,
+        include_str!("../../migrations/sqlite/0011_assessment_steps.sql"),
+    ),
 ];
 
 impl Backend for Sqlite {
