@@ -112,13 +112,9 @@ pub fn sign(
         )));
     };
     let ok = match kejing_engine::policy::StepRole::parse(&this.role) {
-        Some(kejing_engine::policy::StepRole::Manager) => {
-            actor.manager.as_deref() == Some(manager)
-        }
+        Some(kejing_engine::policy::StepRole::Manager) => actor.manager.as_deref() == Some(manager),
         Some(kejing_engine::policy::StepRole::TeamHead) => actor.role == crate::Role::TeamHead,
-        Some(kejing_engine::policy::StepRole::BranchHead) => {
-            actor.role == crate::Role::BranchHead
-        }
+        Some(kejing_engine::policy::StepRole::BranchHead) => actor.role == crate::Role::BranchHead,
         Some(kejing_engine::policy::StepRole::Admin) => actor.role == crate::Role::Admin,
         None => false,
     };

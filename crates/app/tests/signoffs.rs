@@ -126,14 +126,20 @@ fn a_confirmation_is_approved_only_after_the_self_summary_and_the_appraisal() {
     );
     // In order: the appraisal cannot come before the self-summary.
     let order = t.sign(&head, "T1", "数据督导评价").unwrap_err().to_string();
-    assert!(order.contains("自我总结 (manager) of T1's proposal comes first"), "{order}");
+    assert!(
+        order.contains("自我总结 (manager) of T1's proposal comes first"),
+        "{order}"
+    );
     // Only the customer manager themself writes the self-summary.
     let other_cm = t.actor("T2", Role::Manager, Some("T2"));
     assert!(matches!(
         t.sign(&other_cm, "T1", "自我总结"),
         Err(Error::Forbidden(_))
     ));
-    assert!(matches!(t.sign(&head, "T1", "自我总结"), Err(Error::Forbidden(_))));
+    assert!(matches!(
+        t.sign(&head, "T1", "自我总结"),
+        Err(Error::Forbidden(_))
+    ));
     assert_eq!(t.sign(&cm, "T1", "自我总结").unwrap(), "T1");
     assert!(matches!(
         t.sign(&cm, "T1", "自我总结"),
@@ -193,14 +199,20 @@ fn signatures_of_one_step_at_once_record_one() {
             .filter_map(|(i, r)| match r {
                 Ok(_) => Some(i),
                 Err(Error::Conflict(m)) => {
-                    assert!(m.contains("already signed") || m.contains("meanwhile"), "{m}");
+                    assert!(
+                        m.contains("already signed") || m.contains("meanwhile"),
+                        "{m}"
+                    );
                     None
                 }
                 Err(e) => panic!("round {round}: expected a conflict, got {e:?}"),
             })
             .collect();
         assert_eq!(ok.len(), 1, "round {round}: {results:?}");
-        let steps = t.store("check").assessment_steps(t.run, Some("T2")).unwrap();
+        let steps = t
+            .store("check")
+            .assessment_steps(t.run, Some("T2"))
+            .unwrap();
         assert_eq!(
             steps[1].signed_by.as_deref(),
             Some(format!("head-{}", ok[0]).as_str())

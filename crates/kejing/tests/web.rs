@@ -103,6 +103,13 @@ fn cases(
             f("approve=no&decision=no"),
             "RRAAR",
         ),
+        (
+            "POST",
+            "/assessments/{id}/sign",
+            format!("/assessments/{assessment}/sign"),
+            f("manager=M1&step=none"),
+            "AAAAR",
+        ),
         ("GET", "/agreements", "/agreements".into(), B::None, "AAAAA"),
         (
             "POST",

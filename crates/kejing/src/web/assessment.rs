@@ -33,6 +33,7 @@ super::kit::routes! {
     POST "/assessments/run" => run_assessment,
     GET "/assessments/{id}" => assessment,
     POST "/assessments/{id}/approve" => approve,
+    POST "/assessments/{id}/sign" => sign,
     GET "/assessments/{id}/{manager}" => scorecard,
     GET "/rate" => rate_page,
     POST "/rate" => rate,
@@ -131,6 +132,29 @@ pub fn assessment_data(
             .then(a.manager.cmp(&b.manager))
     });
     let open = rows.iter().filter(|r| r.status == "proposed").count();
+    let steps = s.assessment_steps(run, None)?;
+    let who = ctx.who();
+    let steps_of = |m: &str, proposed: bool| -> Value {
+        let mine: Vec<&kejing_store::assessment_steps::StepRow> =
+            steps.iter().filter(|x| x.manager == m).collect();
+        let next = mine.iter().find(|x| x.signed_by.is_none());
+        let can_sign = proposed
+            && next.is_some_and(|x| match x.role.as_str() {
+                "manager" => who.manager.as_deref() == Some(m),
+                "team_head" => who.role == kejing_app::Role::TeamHead,
+                "branch_head" => who.role == kejing_app::Role::BranchHead,
+                "admin" => who.role == kejing_app::Role::Admin,
+                _ => false,
+            })
+            && !mine
+                .iter()
+                .any(|x| x.signed_by.as_deref() == Some(who.name.as_str()));
+        json!({
+            "list": mine.iter().map(|x| json!({"step": x.step, "role": x.role, "signed_by": x.signed_by})).collect::<Vec<_>>(),
+            "next": next.map(|x| x.step.clone()),
+            "can_sign": can_sign,
+        })
+    };
     Ok(json!({
         "run": {"id": info.id, "period": info.period, "policy": info.policy, "scorecard": info.scorecard,
                 "created_at": info.created_at, "actor": info.actor},
@@ -141,6 +165,7 @@ pub fn assessment_data(
             "new_grade": r.new_grade, "decision": r.decision, "reason": r.reason, "status": r.status,
             "approved_by": r.approved_by, "effective_on": r.effective_on.map(|d| d.to_string()),
             "changes": r.new_grade != r.grade,
+            "steps": steps_of(&r.manager, r.status == "proposed"),
         })).collect::<Vec<_>>(),
     }))
 }
@@ -198,6 +223,35 @@ pub async fn approve(
     Form(f): Form<ApproveForm>,
 ) -> Result<Response, AppError> {
     approve_do(&app, &ctx, id, f).await?;
+    Ok(Redirect::to(&format!("/assessments/{id}")).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct SignForm {
+    pub manager: String,
+    pub step: String,
+    #[serde(default)]
+    pub note: String,
+}
+
+/// Signs a step of a proposal (D8) as the signed-in user.
+pub async fn sign_do(app: &App, ctx: &Ctx, id: i64, f: SignForm) -> Result<(), AppError> {
+    ctx.require(Action::SignAssessment)?;
+    let who = ctx.who();
+    app.db(&ctx.actor(), move |s| {
+        kejing_app::assessment::sign(s, &who, id, &f.manager, &f.step, &f.note)?;
+        Ok(())
+    })
+    .await
+}
+
+pub async fn sign(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(f): Form<SignForm>,
+) -> Result<Response, AppError> {
+    sign_do(&app, &ctx, id, f).await?;
     Ok(Redirect::to(&format!("/assessments/{id}")).into_response())
 }
 

@@ -250,3 +250,5 @@ agreements-help = No agreement price for individuals. The customer manager inves
 agreement-terms = Price terms
 agreement-investigation = Investigation of the unit
 agreement-request = Ask for approval
+assess-sign = Sign: { $step }
+assess-awaiting = Awaiting { $step }

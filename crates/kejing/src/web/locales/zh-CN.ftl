@@ -250,3 +250,5 @@ agreements-help = 个人不享受协议价。客户经理调查清楚单位详�
 agreement-terms = 协议价条款
 agreement-investigation = 单位调查情况
 agreement-request = 上报审批
+assess-sign = 签署: { $step }
+assess-awaiting = 待 { $step }
