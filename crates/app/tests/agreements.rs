@@ -44,7 +44,7 @@ fn hotel() -> Hotel {
         ),
         (
             Table::Bookings,
-            "booking_id,manager_id,client_id,registered_at,arrival_at,amount,approved,complaint\nB1,H1,U1,2013-09-02 09:00,2013-09-02 18:00,10000,true,false\n",
+            "booking_id,manager_id,client_id,registered_at,arrival_at,amount,approved,complaint\nB1,H1,U1,2013-09-02 09:00,2013-09-02 18:00,10000,true,false\nB2,H1,U1,2013-09-20 09:00,2013-09-20 18:00,4000,true,false\n",
         ),
     ] {
         let p = h.dir.path().join(format!("{}.csv", table.name()));
@@ -166,15 +166,21 @@ fn an_agreement_is_asked_for_with_its_investigation_and_decided_by_someone_else(
     );
     assert!(!h.is_agreement("U1"));
 
-    let r = agreements::decide(&mut h.store("dept"), &h.head("dept"), id, true, "同意").unwrap();
+    // The department manager approves on 2013-09-15: the agreement holds from that day.
+    let mut dept = h.store("dept");
+    dept.set_clock(kejing_app::Clock::default().fixed_at("2013-09-15T02:00:00Z".parse().unwrap()));
+    let r = agreements::decide(&mut dept, &h.head("dept"), id, true, "同意").unwrap();
     assert_eq!(
         (r.status.as_str(), r.decided_by.as_deref()),
         ("approved", Some("dept"))
     );
     assert!(h.is_agreement("U1"));
-    // hotel-sales pays no commission on an agreement unit's bookings (1.5 % of 10,000 before).
-    assert_eq!(before, "1650.00");
-    assert_eq!(h.commission(), "0.00");
+    // hotel-sales pays no commission on an agreement unit's bookings, from the day the
+    // agreement holds: before, 1.5 % of 14,000 = 210 and the A award 1,500; after, B1 (2nd,
+    // before the agreement) still earns 150 and the award, B2 (20th) nothing. A month already
+    // paid does not change because an agreement was approved later.
+    assert_eq!(before, "1710.00");
+    assert_eq!(h.commission(), "1650.00");
     let listed = agreements::list(&mut h.store("H1"), &h.cm("H1")).unwrap();
     assert_eq!(listed.len(), 1);
     assert!(listed[0].investigation.contains("营业执照"));

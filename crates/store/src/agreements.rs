@@ -186,23 +186,41 @@ impl Store {
             let r = self.agreement_request(org, id)?.ok_or_else(|| {
                 StoreError::NotFound(format!("there is no agreement request #{id}"))
             })?;
-            let changed = self.conn.exec(
-                "UPDATE clients SET agreement = $1 WHERE org_id = $2 AND code = $3",
-                &[Val::Bool(true), Val::Int(org.id), Val::text(&r.client)],
+            // Effective from the day of the approval (the organisation's today): bookings before
+            // it were not an agreement unit's, so months already paid do not change.
+            let from = self.today();
+            let rows = self.conn.query(
+                "SELECT CAST(extra AS TEXT) FROM clients WHERE org_id = $1 AND code = $2",
+                &[Val::Int(org.id), Val::text(&r.client)],
+                &[Ty::Json],
             )?;
-            if changed != 1 {
+            let Some(row) = rows.first() else {
                 return Err(StoreError::Invalid(format!(
                     "client {} is no longer in clients",
                     r.client
                 )));
+            };
+            let mut extra = Cols::new("clients", row).json(0)?;
+            if !extra.is_object() {
+                extra = serde_json::json!({});
             }
+            extra["agreement_from"] = serde_json::Value::String(from.to_string());
+            self.conn.exec(
+                "UPDATE clients SET agreement = $1, extra = $2{json} WHERE org_id = $3 AND code = $4",
+                &[
+                    Val::Bool(true),
+                    Val::Text(extra.to_string()),
+                    Val::Int(org.id),
+                    Val::text(&r.client),
+                ],
+            )?;
             self.audit(
                 Some(org.id),
                 "agreement",
                 "clients",
                 &r.client,
                 Some(serde_json::json!({"agreement": false})),
-                Some(serde_json::json!({"agreement": true, "request": id})),
+                Some(serde_json::json!({"agreement": true, "agreement_from": from.to_string(), "request": id})),
             )?;
         }
         self.audit(

@@ -272,9 +272,11 @@ impl Env for Ctx<'_> {
         if path.len() == 2 {
             return match first {
                 "manager" => manager_field(self.policy, self.manager, &path[1]),
-                "client" if self.only_client.is_some() => {
-                    Ok(client_field(self.only_client, &path[1]))
-                }
+                "client" if self.only_client.is_some() => Ok(client_field(
+                    self.only_client,
+                    &path[1],
+                    Some(self.period.last_day()),
+                )),
                 "period" => Ok(match path[1].as_str() {
                     "first_day" => Value::Date(self.period.first_day()),
                     "last_day" => Value::Date(self.period.last_day()),

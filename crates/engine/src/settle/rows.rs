@@ -55,14 +55,31 @@ pub(crate) fn manager_field(policy: &Policy, m: &Manager, field: &str) -> Result
     })
 }
 
-pub(super) fn client_field(c: Option<&Client>, field: &str) -> Value {
+/// A field of the client; `on`, the day of the row being read, makes `agreement` effective-dated:
+/// an agreement unit whose `agreement_from` (the day the agreement took effect, e.g. its
+/// approval, C3) is after `on` was not one yet.
+pub(super) fn client_field(
+    c: Option<&Client>,
+    field: &str,
+    on: Option<chrono::NaiveDate>,
+) -> Value {
     let Some(c) = c else { return Value::Null };
     match field {
         "id" => Value::Text(c.id.clone()),
         "name" => Value::Text(c.name.clone()),
         "kind" => opt_text(&c.kind),
         "client_type" => opt_text(&c.client_type),
-        "agreement" => Value::Bool(c.agreement),
+        "agreement" => {
+            let from = c
+                .extra
+                .get("agreement_from")
+                .and_then(|d| d.trim().parse::<chrono::NaiveDate>().ok());
+            let in_effect = match (on, from) {
+                (Some(day), Some(from)) => day >= from,
+                _ => true,
+            };
+            Value::Bool(c.agreement && in_effect)
+        }
         other => c
             .extra
             .get(other)
@@ -73,7 +90,13 @@ pub(super) fn client_field(c: Option<&Client>, field: &str) -> Value {
 impl Env for RowEnv<'_> {
     fn name(&self, path: &[String]) -> Result<Value, String> {
         match (path[0].as_str(), path.len()) {
-            ("client", 2) => return Ok(client_field(self.client, &path[1])),
+            ("client", 2) => {
+                let on = match &self.row {
+                    Row::Flow(r) => r.date,
+                    Row::Booking(b) => b.arrival_at.date(),
+                };
+                return Ok(client_field(self.client, &path[1], Some(on)));
+            }
             ("manager", 2) => return manager_field(self.policy, self.manager, &path[1]),
             _ => {}
         }
@@ -117,7 +140,7 @@ impl Env for AccountEnv<'_> {
 
     fn name(&self, path: &[String]) -> Result<Value, String> {
         if path.len() == 2 && path[0] == "client" {
-            return Ok(client_field(self.client, &path[1]));
+            return Ok(client_field(self.client, &path[1], Some(self.day)));
         }
         let a = self.account;
         let f = path[0].as_str();
