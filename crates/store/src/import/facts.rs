@@ -76,44 +76,17 @@ impl Store {
         options: &ImportOptions,
         progress: Progress<'_>,
     ) -> Result<(usize, Changes, Vec<String>), ImportError> {
-        let managers = self.code_map("managers", org)?;
-        let mut dupes = Dupes::new();
-        let (recs, summary) = read_all::<TargetRec, _>(path, &options.read, progress, |row, r| {
-            let m = known_manager(&managers, r.manager_id.as_str())?;
-            dupes.check(
-                (m, r.period.to_string(), r.measure.to_string()),
-                row,
-                "measure",
-                r.measure.as_str(),
-            )?;
-            Ok(vec![
-                Val::Int(org.id),
-                Val::Int(m),
-                Val::text(r.period.to_string()),
-                Val::text(r.measure.as_str()),
-                Val::Dec(r.target),
-            ])
-        })?;
-        let rows = recs.into_iter().map(|(_, v)| v).collect();
-        let c = self.finish_facts(
+        self.import_per_manager_measure::<TargetRec>(
             org,
+            (path, options, progress),
             Table::Targets,
-            path,
-            summary.rows,
-            &["manager_id", "period", "measure"],
-            &[
-                ("org_id", Ty::Int),
-                ("manager_id", Ty::Int),
-                ("period", Ty::Text),
-                ("measure", Ty::Text),
-                ("target", Ty::Dec),
-            ],
-            rows,
-            progress,
-        )?;
-        Ok((summary.rows, c, summary.warnings))
+            |r| (r.manager_id.as_str(), r.period, r.measure.as_str()),
+            |r| vec![Val::Dec(r.target)],
+            &[("target", Ty::Dec)],
+        )
     }
 
+    /// A customer manager's own monthly tallies (B3), keyed like targets.
     pub(super) fn import_tallies(
         &mut self,
         org: &Org,
@@ -121,40 +94,64 @@ impl Store {
         options: &ImportOptions,
         progress: Progress<'_>,
     ) -> Result<(usize, Changes, Vec<String>), ImportError> {
+        self.import_per_manager_measure::<TallyRec>(
+            org,
+            (path, options, progress),
+            Table::Tallies,
+            |r| (r.manager_id.as_str(), r.period, r.measure.as_str()),
+            |r| vec![Val::Dec(r.value), Val::opt_text(r.note)],
+            &[("value", Ty::Dec), ("note", Ty::Text)],
+        )
+    }
+
+    /// A table keyed by (manager, period, measure) — targets, tallies — upserted by that key:
+    /// the manager must be known, a key twice in the file is a row error. `values` gives the
+    /// row's further columns, `value_cols` their names and types.
+    fn import_per_manager_measure<T: Record>(
+        &mut self,
+        org: &Org,
+        (path, options, progress): (&Path, &ImportOptions, Progress<'_>),
+        table: Table,
+        key: fn(&T) -> (&str, kejing_engine::Period, &str),
+        values: fn(T) -> Vec<Val>,
+        value_cols: &[(&'static str, Ty)],
+    ) -> Result<(usize, Changes, Vec<String>), ImportError> {
         let managers = self.code_map("managers", org)?;
         let mut dupes = Dupes::new();
-        let (recs, summary) = read_all::<TallyRec, _>(path, &options.read, progress, |row, r| {
-            let m = known_manager(&managers, r.manager_id.as_str())?;
+        let (recs, summary) = read_all::<T, _>(path, &options.read, progress, |row, r| {
+            let (manager, period, measure) = key(&r);
+            let m = known_manager(&managers, manager)?;
+            let (period, measure) = (period.to_string(), measure.to_owned());
             dupes.check(
-                (m, r.period.to_string(), r.measure.to_string()),
+                (m, period.clone(), measure.clone()),
                 row,
                 "measure",
-                r.measure.as_str(),
+                &measure,
             )?;
-            Ok(vec![
+            let mut vals = vec![
                 Val::Int(org.id),
                 Val::Int(m),
-                Val::text(r.period.to_string()),
-                Val::text(r.measure.as_str()),
-                Val::Dec(r.value),
-                Val::opt_text(r.note),
-            ])
+                Val::text(period),
+                Val::text(measure),
+            ];
+            vals.extend(values(r));
+            Ok(vals)
         })?;
         let rows = recs.into_iter().map(|(_, v)| v).collect();
+        let mut cols = vec![
+            ("org_id", Ty::Int),
+            ("manager_id", Ty::Int),
+            ("period", Ty::Text),
+            ("measure", Ty::Text),
+        ];
+        cols.extend_from_slice(value_cols);
         let c = self.finish_facts(
             org,
-            Table::Tallies,
+            table,
             path,
             summary.rows,
             &["manager_id", "period", "measure"],
-            &[
-                ("org_id", Ty::Int),
-                ("manager_id", Ty::Int),
-                ("period", Ty::Text),
-                ("measure", Ty::Text),
-                ("value", Ty::Dec),
-                ("note", Ty::Text),
-            ],
+            &cols,
             rows,
             progress,
         )?;
