@@ -88,6 +88,12 @@ pub enum Action {
     RequestAgreement,
     DecideAgreement,
     SignAssessment,
+    /// See the daily registers and breaches (日常管理).
+    ViewDaily,
+    /// Keep the registers: outings and returns, visit records, logs, prospects, credit business.
+    KeepRegisters,
+    /// Sign a customer manager's work log (the head, E3).
+    SignLog,
 }
 
 impl Action {
@@ -114,6 +120,9 @@ impl Action {
         Action::RequestAgreement,
         Action::DecideAgreement,
         Action::SignAssessment,
+        Action::ViewDaily,
+        Action::KeepRegisters,
+        Action::SignLog,
     ];
 
     pub fn code(self) -> &'static str {
@@ -140,6 +149,9 @@ impl Action {
             Action::RequestAgreement => "request_agreement",
             Action::DecideAgreement => "decide_agreement",
             Action::SignAssessment => "sign_assessment",
+            Action::ViewDaily => "view_daily",
+            Action::KeepRegisters => "keep_registers",
+            Action::SignLog => "sign_log",
         }
     }
 }
@@ -161,6 +173,7 @@ pub fn allowed(role: Role, action: Action) -> bool {
                 | ViewPolicies
                 | ViewAudit
                 | ViewAssessments
+                | ViewDaily
         ),
         BranchHead => matches!(
             action,
@@ -176,6 +189,9 @@ pub fn allowed(role: Role, action: Action) -> bool {
                 | WhatIf
                 | ViewAssessments
                 | RateScores
+                | ViewDaily
+                | KeepRegisters
+                | SignLog
         ),
         TeamHead => matches!(
             action,
@@ -188,6 +204,9 @@ pub fn allowed(role: Role, action: Action) -> bool {
                 | ViewStatement
                 | ViewAssessments
                 | RateScores
+                | ViewDaily
+                | KeepRegisters
+                | SignLog
         ),
         // A customer manager rates themself (self) and sees their own scorecard.
         Manager => matches!(
@@ -201,6 +220,8 @@ pub fn allowed(role: Role, action: Action) -> bool {
                 | RaiseDispute
                 | ViewAssessments
                 | RateScores
+                | ViewDaily
+                | KeepRegisters
         ),
     }
 }
@@ -230,6 +251,46 @@ impl Actor {
             scope: None,
             manager: None,
         }
+    }
+
+    /// A stored user of `org` acting from the command line (`--as`): their role and their scope
+    /// (a customer manager themself; a head their unit and the units below it, with their own
+    /// manager code), as the web gives them when they sign in.
+    pub fn of_user(store: &mut Store, org: &Org, username: &str) -> Result<Actor> {
+        let user = store
+            .user_by_name(username)?
+            .filter(|u| u.org.id == org.id)
+            .ok_or_else(|| Error::NotFound(format!("{username} is not a user of {}", org.code)))?;
+        let role = Role::parse(&user.role)
+            .ok_or_else(|| Error::Internal(format!("user {username} has no known role")))?;
+        let scope = if role.sees_all() {
+            None
+        } else if role == Role::Manager {
+            Some(Arc::new(
+                user.manager_code.iter().cloned().collect::<BTreeSet<_>>(),
+            ))
+        } else {
+            let mut set = BTreeSet::new();
+            if let Some(unit) = user.org_unit.as_deref() {
+                let units: BTreeSet<String> = store.unit_subtree(org, unit)?.into_iter().collect();
+                for m in store.load_managers(org)? {
+                    if m.org.as_ref().is_some_and(|u| units.contains(u)) {
+                        set.insert(m.id);
+                    }
+                }
+            }
+            if let Some(own) = &user.manager_code {
+                set.insert(own.clone());
+            }
+            Some(Arc::new(set))
+        };
+        Ok(Actor {
+            name: user.username.clone(),
+            org: org.clone(),
+            role,
+            scope,
+            manager: user.manager_code.clone(),
+        })
     }
 
     pub fn can(&self, action: Action) -> bool {

@@ -63,6 +63,16 @@ pub fn run_case(
         }
     };
     let mut problems = Vec::new();
+    if let Some(want) = &case.daily {
+        check_daily_case(policy, case, want, &data, &mut problems);
+        if case.expect.is_empty() && case.assess.is_empty() && case.reconcile.is_empty() {
+            return if problems.is_empty() {
+                Ok(())
+            } else {
+                Err(problems)
+            };
+        }
+    }
     if !case.assess.is_empty() {
         check_assessment_case(policy, case, &data, &mut problems);
         if case.expect.is_empty() {
@@ -148,6 +158,56 @@ pub fn run_case(
         Ok(())
     } else {
         Err(problems)
+    }
+}
+
+/// Compares a daily case (`daily = ["manager_id,rule,date", …]`) with the breaches of the
+/// policy's daily rules over its data as of the end of the period: exactly those, no more.
+fn check_daily_case(
+    policy: &Policy,
+    case: &kejing_engine::policy::Case,
+    want: &[String],
+    data: &DataSet,
+    problems: &mut Vec<String>,
+) {
+    let got = match kejing_engine::daily::breaches(
+        policy,
+        data,
+        case.period,
+        kejing_engine::daily::end_of(case.period),
+    ) {
+        Ok(b) => b,
+        Err(e) => {
+            problems.push(format!("daily: {e}"));
+            return;
+        }
+    };
+    let got: Vec<(String, String)> = got
+        .iter()
+        .map(|b| {
+            (
+                format!("{},{},{}", b.manager, b.rule, b.date),
+                b.detail.clone(),
+            )
+        })
+        .collect();
+    let want: Vec<String> = want
+        .iter()
+        .map(|w| w.split(',').map(str::trim).collect::<Vec<_>>().join(","))
+        .collect();
+    for w in &want {
+        if !got.iter().any(|(g, _)| g == w) {
+            problems.push(format!(
+                "daily: expected the breach {w}, but it is not reported"
+            ));
+        }
+    }
+    for (g, detail) in &got {
+        if !want.contains(g) {
+            problems.push(format!(
+                "daily: {g} ({detail}) is reported, but the case does not expect it"
+            ));
+        }
     }
 }
 

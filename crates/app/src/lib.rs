@@ -5,7 +5,7 @@
 //!
 //! One module per area: [`access`] (roles, scope, users, passwords), [`catalogue`] (policies),
 //! [`imports`], [`transfers`] (the 管户 ledger's transfers), [`settlement`] (with [`reconciliation`]), [`disputes`],
-//! [`assessment`].
+//! [`assessment`], [`daily`] (registers, log sign-off, daily breaches).
 #![cfg_attr(
     not(test),
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
@@ -16,6 +16,7 @@ pub mod agreements;
 pub mod assessment;
 pub mod cases;
 pub mod catalogue;
+pub mod daily;
 pub mod disputes;
 pub mod error;
 pub mod imports;

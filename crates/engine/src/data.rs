@@ -162,6 +162,10 @@ pub struct DataSet {
     pub adjustments: Vec<Adjustment>,
     pub scores: Vec<Score>,
     pub tallies: Vec<Tally>,
+    /// Rows of the daily-management registers, every register together.
+    pub registers: Vec<crate::registers::RegisterRow>,
+    /// The calendar table's dated exceptions (public holidays, make-up working days).
+    pub calendar: Vec<crate::registers::CalendarDay>,
 }
 
 impl DataSet {

@@ -11,6 +11,7 @@
 )]
 
 pub mod assess;
+pub mod daily;
 pub mod data;
 pub mod decimal;
 pub mod expr;
@@ -21,6 +22,7 @@ pub mod money;
 pub mod period;
 pub mod policy;
 pub mod ratio;
+pub mod registers;
 pub mod settle;
 
 pub use decimal::{DecimalError, parse_decimal};

@@ -235,6 +235,41 @@ pub fn load_dataset(tables: &Tables<'_>) -> Result<DataSet, Vec<ReadError>> {
         });
         Ok(())
     }));
+    macro_rules! registers {
+        ($($rec:ident),+) => {
+            $(
+                run(for_each::<crate::registers::$rec>(tables, |s, r| {
+                    let r = r.0;
+                    d.registers.push(kejing_engine::registers::RegisterRow {
+                        source: s(),
+                        register: r.register,
+                        manager: r.manager_id.to_string(),
+                        fields: r.fields,
+                    });
+                    Ok(())
+                }));
+            )+
+        };
+    }
+    registers!(
+        BriefingRec,
+        OutingRec,
+        VisitRec,
+        WorkLogRec,
+        ProspectRec,
+        CreditEntryRec,
+        RetailVisitRec,
+        ReportRec
+    );
+    run(for_each::<crate::registers::CalendarRec>(tables, |s, r| {
+        d.calendar.push(kejing_engine::registers::CalendarDay {
+            source: s(),
+            date: r.date,
+            working: r.working,
+            note: r.note,
+        });
+        Ok(())
+    }));
     if !have_managers && errors.is_empty() {
         let place = match tables {
             Tables::Folder(dir, _) => dir.display().to_string(),

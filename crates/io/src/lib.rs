@@ -11,6 +11,7 @@
 pub mod dataset;
 pub mod read;
 pub mod records;
+pub mod registers;
 pub mod tables;
 pub mod write;
 

@@ -186,6 +186,92 @@ tables! {
         num(req("value", &["数值", "自报数"])),
         opt("note", &["备注", "说明"]),
     ];
+    Calendar => "calendar", "工作日历", 0, [
+        req("date", &["日期"]),
+        req("working", &["是否工作日", "工作日"]),
+        opt("note", &["说明", "备注"]),
+    ];
+    Briefings => "briefings", "晨会", 8, [
+        req("date", &["日期"]),
+        opt("unit", &["机构"]),
+        req("manager_id", &["客户经理编号", "工号"]),
+        req("status", &["出勤", "状态"]),
+        opt("notified_at", &["请假通知时间"]),
+        opt("chaired_by", &["主持人"]),
+    ];
+    Outings => "outings", "外出登记", 8, [
+        req("outing_id", &["外出编号"]),
+        req("manager_id", &["客户经理编号", "工号"]),
+        opt("client_id", &["客户编号", "客户号"]),
+        opt("purpose", &["事由"]),
+        req("left_at", &["外出时间"]),
+        opt("expected_back_at", &["预计返回时间"]),
+        opt("returned_at", &["返回时间"]),
+        opt("duty", &["当日坐班", "坐班"]),
+    ];
+    Visits => "visits", "走访记录", 9, [
+        req("visit_id", &["走访编号"]),
+        req("manager_id", &["客户经理编号", "工号"]),
+        req("client_id", &["客户编号", "客户号"]),
+        opt("outing_id", &["外出编号"]),
+        req("visited_on", &["走访日期"]),
+        opt("person", &["被访人"]),
+        opt("department", &["部门"]),
+        opt("title", &["职务"]),
+        opt("purpose", &["事由目的", "事由"]),
+        opt("expected_result", &["期望结果"]),
+        opt("outcome", &["走访结果"]),
+        opt("info", &["其他信息"]),
+        opt("next_step", &["下一步打算"]),
+        opt("next_on", &["下次日期"]),
+    ];
+    WorkLogs => "work_logs", "工作日志", 8, [
+        req("manager_id", &["客户经理编号", "工号"]),
+        req("date", &["日期"]),
+        opt("text", &["日志内容", "内容"]),
+        opt("signed_by", &["签阅人"]),
+        opt("signed_at", &["签阅时间"]),
+        opt("comment", &["签阅意见"]),
+        opt("plan_next", &["次日安排"]),
+    ];
+    Prospects => "prospects", "潜在客户", 8, [
+        req("prospect_id", &["潜在客户编号"]),
+        req("manager_id", &["客户经理编号", "工号"]),
+        req("name", &["名称", "客户名称"]),
+        req("stage", &["阶段"]),
+        req("first_contact_on", &["首次接触", "首次接触日期"]),
+        opt("converted_on", &["成为客户日期"]),
+        opt("client_id", &["客户编号", "客户号"]),
+    ];
+    CreditRegister => "credit_register", "信贷业务登记", 8, [
+        req("entry_id", &["登记编号"]),
+        req("manager_id", &["客户经理编号", "工号"]),
+        req("client_id", &["客户编号", "客户号"]),
+        req("kind", &["业务种类"]),
+        num(opt("amount", &["金额"])),
+        opt("reported_at", &["上报时间"]),
+        req("registered_at", &["登记时间"]),
+        opt("loan_card_checked_at", &["贷款卡校验时间"]),
+    ];
+    RetailVisits => "retail_visits", "零售户走访", 8, [
+        req("visit_id", &["走访编号"]),
+        req("manager_id", &["客户经理编号", "工号"]),
+        req("client_id", &["客户编号", "客户号", "零售户编号"]),
+        req("visited_on", &["走访日期"]),
+        num(opt("stock", &["库存"])),
+        opt("sales_trend", &["销售趋势"]),
+        opt("demand", &["需求"]),
+        num(opt("listed_brands", &["上柜品牌数"])),
+        num(opt("new_brand_packs", &["新品陈列包数"])),
+        opt("advice", &["建议"]),
+    ];
+    Reports => "reports", "报表报送", 8, [
+        req("report_id", &["报表编号"]),
+        req("manager_id", &["客户经理编号", "工号"]),
+        req("kind", &["报表种类", "种类"]),
+        req("period", &["期间", "月份"]),
+        opt("submitted_at", &["报送时间"]),
+    ];
     Adjustments => "adjustments", "调整", 7, [
         req("period", &["期间"]),
         req("manager_id", &["客户经理编号", "工号"]),

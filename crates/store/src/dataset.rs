@@ -28,10 +28,11 @@ fn invalid(what: &str) -> StoreError {
     StoreError::Invalid(format!("stored data is not valid: {what}"))
 }
 impl Store {
-    /// Everything of the organisation a settlement may read, as the engine's data set.
-    pub fn load_dataset(&mut self, org: &Org) -> Result<DataSet, StoreError> {
+    /// The organisation's managers as the engine reads them (the tracks table's `is_cm` not
+    /// applied yet: [`Store::mark_non_cm`]).
+    pub fn load_managers(&mut self, org: &Org) -> Result<Vec<Manager>, StoreError> {
         let o = [Val::Int(org.id)];
-        let mut d = DataSet::default();
+        let mut out = Vec::new();
         for r in self.conn.query(
             "SELECT code, name, org_unit, track, grade, tier, staff_grade, status, hired_on, trial_end, left_on, base_salary_fen, CAST(extra AS TEXT) \
              FROM managers WHERE org_id = $1 ORDER BY code",
@@ -39,7 +40,7 @@ impl Store {
             &[Ty::Text, Ty::Text, Ty::Text, Ty::Text, Ty::Text, Ty::Text, Ty::Text, Ty::Text, Ty::Date, Ty::Date, Ty::Date, Ty::Int, Ty::Json],
         )? {
             let c = Cols::new("managers", &r);
-            d.managers.push(Manager {
+            out.push(Manager {
                 id: c.text(0)?,
                 name: c.text(1)?,
                 org: c.opt_text(2),
@@ -53,9 +54,41 @@ impl Store {
                 left_on: c.opt_date(10),
                 base_salary: c.opt_int(11).map(Money::from_fen),
                 extra: extras(&c.json(12)?),
-                non_cm: false, // set from the tracks table below
+                non_cm: false, // set from the tracks table by mark_non_cm
             });
         }
+        Ok(out)
+    }
+
+    /// What the daily rules read for `first..=last`: the managers, the register rows of those
+    /// days and the calendar (no facts, no balances).
+    pub fn load_daily_dataset(
+        &mut self,
+        org: &Org,
+        first: chrono::NaiveDate,
+        last: chrono::NaiveDate,
+    ) -> Result<DataSet, StoreError> {
+        let mut d = DataSet {
+            managers: self.load_managers(org)?,
+            ..DataSet::default()
+        };
+        d.registers = self
+            .register_rows(org, None, Some((first, last)))?
+            .into_iter()
+            .map(|r| r.row)
+            .collect();
+        d.calendar = self.calendar_days(org)?;
+        self.mark_non_cm(org, &mut d.managers)?;
+        Ok(d)
+    }
+
+    /// Everything of the organisation a settlement may read, as the engine's data set.
+    pub fn load_dataset(&mut self, org: &Org) -> Result<DataSet, StoreError> {
+        let o = [Val::Int(org.id)];
+        let mut d = DataSet {
+            managers: self.load_managers(org)?,
+            ..DataSet::default()
+        };
         for r in self.conn.query(
             "SELECT code, name, kind, client_type, agreement, CAST(extra AS TEXT) FROM clients WHERE org_id = $1 ORDER BY code",
             &o,
@@ -241,6 +274,12 @@ impl Store {
                 score: c.dec(6)?,
             });
         }
+        d.registers = self
+            .register_rows(org, None, None)?
+            .into_iter()
+            .map(|r| r.row)
+            .collect();
+        d.calendar = self.calendar_days(org)?;
         self.mark_non_cm(org, &mut d.managers)?;
         Ok(d)
     }

@@ -17,6 +17,7 @@ pub mod audit;
 pub mod backend;
 pub mod backup;
 pub mod clock;
+pub mod daily;
 pub mod dataset;
 pub mod disputes;
 pub mod import;

@@ -165,6 +165,11 @@ impl Store {
         for &t in Table::ALL {
             let sql = match t {
                 Table::Balances => "SELECT COUNT(*) FROM balances b JOIN accounts a ON a.id = b.account_id WHERE a.org_id = $1".to_owned(),
+                Table::Calendar => "SELECT COUNT(*) FROM calendar_days WHERE org_id = $1".to_owned(),
+                t if kejing_io::registers::register_of(t).is_some() => format!(
+                    "SELECT COUNT(*) FROM register_rows WHERE org_id = $1 AND register = '{}'",
+                    t.name()
+                ),
                 other => format!("SELECT COUNT(*) FROM {} WHERE org_id = $1", other.name()),
             };
             let n = self
@@ -180,6 +185,39 @@ impl Store {
     /// The rows of a table in the contract's column order, as text cells, ready to write.
     pub fn export_rows(&mut self, org: &Org, table: Table) -> Result<Vec<Vec<String>>, StoreError> {
         use Ty::*;
+        if let Some(reg) = kejing_io::registers::register_of(table) {
+            let rows = self.register_rows(org, Some(reg), None)?;
+            return Ok(rows
+                .iter()
+                .map(|r| {
+                    let cells = kejing_io::registers::cells_of(reg, &r.row.fields);
+                    table
+                        .columns()
+                        .iter()
+                        .map(|c| {
+                            if c.name == "manager_id" {
+                                r.row.manager.clone()
+                            } else {
+                                cells.get(c.name).cloned().unwrap_or_default()
+                            }
+                        })
+                        .collect()
+                })
+                .collect());
+        }
+        if table == Table::Calendar {
+            return Ok(self
+                .calendar_days(org)?
+                .into_iter()
+                .map(|d| {
+                    vec![
+                        d.date.to_string(),
+                        d.working.to_string(),
+                        d.note.unwrap_or_default(),
+                    ]
+                })
+                .collect());
+        }
         let (sql, types): (&str, &[Ty]) = match table {
             Table::OrgUnits => (
                 "SELECT code, name, parent_code, kind FROM org_units WHERE org_id = $1 ORDER BY code",
@@ -260,6 +298,9 @@ impl Store {
                  JOIN managers m ON m.id = s.manager_id WHERE s.org_id = $1 ORDER BY s.period, m.code, s.item",
                 &[Text, Text, Text, Int, Text],
             ),
+            other => {
+                return Err(StoreError::Invalid(format!("{other} is not exported here")));
+            }
         };
         // Columns holding fen are printed as money.
         let money_cols: &[usize] = match table {

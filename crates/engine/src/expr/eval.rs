@@ -116,6 +116,12 @@ pub const BUILTINS: &[(&str, &str, &str)] = &[
         "date, n",
         "the same day n months later (the month's last day where it is shorter)",
     ),
+    (
+        "at",
+        "date, \"HH:MM\"",
+        "the time stamp of that time of day on the date, e.g. at(day_of(left_at), \"17:00\")",
+    ),
+    ("day_of", "time stamp", "the date of a time stamp"),
 ];
 
 fn call(name: &str, args: &[Expr], env: &dyn Env) -> Result<Value, String> {
@@ -244,6 +250,32 @@ fn call(name: &str, args: &[Expr], env: &dyn Env) -> Result<Value, String> {
                     a.type_name(),
                     b.type_name()
                 )),
+            }
+        }
+        "at" => {
+            arity(2)?;
+            match (&values[0], &values[1]) {
+                (Value::Date(d), Value::Text(t)) => {
+                    let time =
+                        chrono::NaiveTime::parse_from_str(t.trim(), "%H:%M").map_err(|_| {
+                            format!("at: {t:?} is not a time of day; write HH:MM, e.g. \"17:00\"")
+                        })?;
+                    Ok(Value::DateTime(d.and_time(time)))
+                }
+                (a, b) => Err(format!(
+                    "at takes a date and a time of day such as \"17:00\", got {} and {}",
+                    a.type_name(),
+                    b.type_name()
+                )),
+            }
+        }
+        "day_of" => {
+            arity(1)?;
+            match &values[0] {
+                Value::DateTime(t) => Ok(Value::Date(t.date())),
+                Value::Date(d) => Ok(Value::Date(*d)),
+                Value::Null => Ok(Value::Null),
+                a => Err(format!("day_of takes a time stamp, got {}", a.type_name())),
             }
         }
         other => Err(format!("unknown function {other}")),

@@ -252,7 +252,7 @@ impl Policy {
                         None
                     }
                     Some((f, None)) => {
-                        l.err(o, format!("measure {name}: unknown table {f:?}; use sales, payments, bookings or balances"));
+                        l.err(o, format!("measure {name}: unknown table {f:?}; use sales, payments, bookings, balances or a register ({})", crate::registers::Register::ALL.iter().map(|r| r.name()).collect::<Vec<_>>().join(", ")));
                         None
                     }
                     Some((_, Some(source))) => {
@@ -546,6 +546,7 @@ impl Policy {
                 expect: r.expect.clone(),
                 assess: r.assess.clone(),
                 reconcile: r.reconcile.clone(),
+                daily: r.daily.clone(),
                 line: l.line(o),
             });
         }
@@ -556,8 +557,13 @@ impl Policy {
             .reconciliation
             .as_ref()
             .and_then(|r| load_reconciliation(&mut l, r, &measures, &values));
+        let daily = raw
+            .daily
+            .as_ref()
+            .and_then(|d| super::daily::load_daily(&mut l, d));
         let policy = Policy {
             reconciliation,
+            daily,
             pays: pays.unwrap_or(Expr::Lit(crate::expr::Value::Bool(true))),
             pays_line: raw.policy.pays.as_ref().map(|p| l.line(p.span().start)),
             manager_fields,

@@ -9,6 +9,8 @@ pub enum Source {
     Sales,
     Payments,
     Bookings,
+    /// A daily-management register (`outings`, `work_logs`, …): counts and sums per manager.
+    Register(crate::registers::Register),
 }
 
 impl Source {
@@ -17,7 +19,7 @@ impl Source {
             "sales" => Some(Source::Sales),
             "payments" => Some(Source::Payments),
             "bookings" => Some(Source::Bookings),
-            _ => None,
+            _ => crate::registers::Register::parse(s).map(Source::Register),
         }
     }
 
@@ -26,12 +28,30 @@ impl Source {
             Source::Sales => "sales",
             Source::Payments => "payments",
             Source::Bookings => "bookings",
+            Source::Register(r) => r.name(),
         }
     }
 
-    /// The row fields an expression over this table may use.
+    /// Whether a row of this table has the field.
+    pub fn has_field(self, f: &str) -> bool {
+        match self {
+            Source::Register(r) => r.names().iter().any(|n| n == f) || f == "now",
+            _ => self.fields().contains(&f),
+        }
+    }
+
+    /// The fields of a row, for a message.
+    pub fn field_list(self) -> String {
+        match self {
+            Source::Register(r) => r.names().join(", "),
+            _ => self.fields().join(", "),
+        }
+    }
+
+    /// The row fields an expression over a fact table may use (a register's: [`Source::has_field`]).
     pub fn fields(self) -> &'static [&'static str] {
         match self {
+            Source::Register(_) => &[],
             Source::Sales | Source::Payments => {
                 &["date", "doc_id", "quantity", "amount", "gross_profit"]
             }

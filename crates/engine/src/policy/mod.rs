@@ -6,6 +6,7 @@
 mod approvals;
 mod assessment;
 mod assessment_load;
+mod daily;
 mod items;
 mod load;
 mod loader;
@@ -27,6 +28,7 @@ pub use assessment::{
     ASSESSMENT_FUNCTIONS, ASSESSMENT_NAMES, Assessment, Decision, Dimension, GradeRule, RankTies,
     Raters, ScoreItem, Scorecard,
 };
+pub use daily::{DAILY_FUNCTIONS, Daily, DailyRule, DailyRuleKind, Each};
 pub use items::{Item, ItemKind, Ties};
 pub use measures::{ACCOUNT_FIELDS, Measure, MeasureKind, Source, Value, Window};
 pub use names::{CLIENT_FIELDS, MANAGER_FIELDS, PERIOD_FIELDS, POLICY_FUNCTIONS};
@@ -70,6 +72,8 @@ pub struct Case {
     /// Manager → measure → expected difference of their own tally from the keeper's
     /// (`0`, `-0.5`, or `missing`): a reconciliation case.
     pub reconcile: BTreeMap<String, BTreeMap<String, String>>,
+    /// `manager_id,rule,date` of every breach `kejing daily` reports: a daily case.
+    pub daily: Option<Vec<String>>,
     pub line: usize,
 }
 
@@ -104,4 +108,6 @@ pub struct Policy {
     /// The monthly reconciliation of the customer managers' own tallies with the keeper's
     /// figures that must agree before a month is settled (`[reconciliation]`, B3).
     pub reconciliation: Option<Reconciliation>,
+    /// The daily-management rules over the registers (`[daily]`, E1–E7).
+    pub daily: Option<Daily>,
 }

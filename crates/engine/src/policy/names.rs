@@ -26,7 +26,7 @@ pub const MANAGER_FIELDS: &[&str] = &[
 pub const CLIENT_FIELDS: &[&str] = &["id", "name", "kind", "client_type", "agreement"];
 
 /// Fields of `period.`.
-pub const PERIOD_FIELDS: &[&str] = &["first_day", "last_day", "days"];
+pub const PERIOD_FIELDS: &[&str] = &["first_day", "last_day", "days", "working_days"];
 
 /// The policy's own functions: (name, arguments).
 pub const POLICY_FUNCTIONS: &[(&str, usize)] = &[("tier", 2), ("lookup", 2)];
@@ -152,7 +152,7 @@ impl Policy {
                 None
             }
             _ => Some(format!(
-                "unknown name {}; a name is a measure, a value, a parameter, a table (inside tier() or lookup()), manager.<column> or period.first_day/last_day/days",
+                "unknown name {}; a name is a measure, a value, a parameter, a table (inside tier() or lookup()), manager.<column> or period.first_day/last_day/days/working_days",
                 path.join(".")
             )),
         }
@@ -217,6 +217,24 @@ fn table_argument_problem(
     }
 }
 
+/// Whether `name` is a built-in or one of `extra` (name, arity, description) with `n` arguments.
+pub(super) fn function_known(name: &str, n: usize, extra: &[(&str, usize, &str)]) -> bool {
+    if let Some((_, arity, _)) = extra.iter().find(|(f, _, _)| *f == name) {
+        return *arity == n;
+    }
+    name == "if" || BUILTINS.iter().any(|(f, _, _)| *f == name)
+}
+
+/// The built-ins and `extra`, for a message.
+pub(super) fn function_list(extra: &[(&str, usize, &str)]) -> String {
+    let all: Vec<&str> = BUILTINS
+        .iter()
+        .map(|(f, _, _)| *f)
+        .chain(extra.iter().map(|(f, _, _)| *f))
+        .collect();
+    all.join(", ")
+}
+
 pub(super) fn check_row_names(
     l: &mut Loader<'_>,
     offset: usize,
@@ -227,7 +245,7 @@ pub(super) fn check_row_names(
     for path in e.names() {
         // client.<column> and manager.<column> may name further columns of those files.
         let ok = match (path[0].as_str(), path.len()) {
-            (f, 1) => source.fields().contains(&f),
+            (f, 1) => source.has_field(f),
             ("client" | "manager", 2) => true,
             _ => false,
         };
@@ -238,7 +256,7 @@ pub(super) fn check_row_names(
                     "measure {measure}: unknown name {} for a row of {}; the row has {}, client.<column> and manager.<column>",
                     path.join("."),
                     source.name(),
-                    source.fields().join(", ")
+                    source.field_list()
                 ),
             );
         }

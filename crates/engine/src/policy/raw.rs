@@ -27,6 +27,7 @@ pub(super) struct RawPolicy {
     #[serde(default)]
     pub(super) manager_fields: BTreeMap<String, Spanned<RawManagerField>>,
     pub(super) reconciliation: Option<Spanned<RawReconciliation>>,
+    pub(super) daily: Option<Spanned<super::daily::RawDaily>>,
 }
 
 #[derive(Deserialize)]
@@ -195,4 +196,6 @@ pub(super) struct RawCase {
     pub(super) assess: BTreeMap<String, BTreeMap<String, String>>,
     #[serde(default)]
     pub(super) reconcile: BTreeMap<String, BTreeMap<String, String>>,
+    /// The breaches `kejing daily` reports: `manager_id,rule,date` each.
+    pub(super) daily: Option<Vec<String>>,
 }

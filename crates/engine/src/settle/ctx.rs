@@ -174,7 +174,7 @@ impl<'a> Ctx<'a> {
                 let mut notes = Vec::new();
                 let mut excluded = 0usize;
                 let id = self.manager.id.as_str();
-                let mut visit = |env: &RowEnv<'_>, label: String| -> Result<(), String> {
+                let mut visit = |env: &dyn Env, label: String| -> Result<(), String> {
                     if let Some(f) = filter
                         && !f.eval(env)?.as_bool()?
                     {
@@ -214,6 +214,35 @@ impl<'a> Ctx<'a> {
                             };
                             visit(&env, format!("{} {} client {}", f.source, f.date, f.client))
                                 .map_err(|e| format!("{}: {e}", f.source))?;
+                        }
+                    }
+                    Source::Register(reg) => {
+                        let own;
+                        let calendar = match &self.policy.daily {
+                            Some(d) => {
+                                own = crate::daily::calendar(d, self.ix.data);
+                                &own
+                            }
+                            None => &self.ix.calendar,
+                        };
+                        let now = crate::daily::end_of(period);
+                        for row in self.ix.registers.get(&(*reg, id)).into_iter().flatten() {
+                            let Some(day) = row.day() else { continue };
+                            let client = row.text("client_id");
+                            if day < first || day > last || only.is_some_and(|c| client != Some(c))
+                            {
+                                continue;
+                            }
+                            let env = crate::daily::RegisterEnv {
+                                row,
+                                client: client.and_then(|c| self.ix.clients.get(c).copied()),
+                                manager: self.manager,
+                                policy: self.policy,
+                                calendar,
+                                now,
+                            };
+                            visit(&env, format!("{} {} {}", row.source, reg.key(), row.key()))
+                                .map_err(|e| format!("{}: {e}", row.source))?;
                         }
                     }
                     Source::Bookings => {
@@ -280,6 +309,17 @@ impl Env for Ctx<'_> {
                 "period" => Ok(match path[1].as_str() {
                     "first_day" => Value::Date(self.period.first_day()),
                     "last_day" => Value::Date(self.period.last_day()),
+                    "working_days" => {
+                        let days = match &self.policy.daily {
+                            Some(d) => crate::daily::calendar(d, self.ix.data)
+                                .working_days(self.period.first_day(), self.period.last_day()),
+                            None => self
+                                .ix
+                                .calendar
+                                .working_days(self.period.first_day(), self.period.last_day()),
+                        };
+                        Value::Num(Decimal::from(days.len()))
+                    }
                     _ => Value::Num(Decimal::from(self.period.days())),
                 }),
                 _ => Err(format!("unknown name {}", path.join("."))),

@@ -15,6 +15,12 @@ pub(crate) struct Index<'a> {
     pub(super) sales: HashMap<&'a str, Vec<&'a Flow>>,
     pub(super) payments: HashMap<&'a str, Vec<&'a Flow>>,
     pub(super) bookings: HashMap<&'a str, Vec<&'a Booking>>,
+    /// Register rows by (register, manager).
+    pub(super) registers:
+        HashMap<(crate::registers::Register, &'a str), Vec<&'a crate::registers::RegisterRow>>,
+    /// The working-day calendar register measures read (`workday()`), with the policy's
+    /// weekdays applied when a run starts.
+    pub(super) calendar: crate::registers::Calendar,
     /// The first period with facts: history before it is unknown.
     pub(crate) first_day: Option<chrono::NaiveDate>,
     /// Targets by (manager, period, measure).
@@ -98,6 +104,29 @@ impl<'a> Index<'a> {
                 ));
             }
         }
+        let mut registers: HashMap<_, Vec<&crate::registers::RegisterRow>> = HashMap::new();
+        for r in &data.registers {
+            if !managers.contains_key(r.manager.as_str()) {
+                problems.push(format!(
+                    "{}: column manager_id: unknown customer manager {:?} (not in managers)",
+                    r.source, r.manager
+                ));
+            }
+            registers
+                .entry((r.register, r.manager.as_str()))
+                .or_default()
+                .push(r);
+        }
+        let mut calendar = crate::registers::Calendar::weekdays_only(&[
+            chrono::Weekday::Mon,
+            chrono::Weekday::Tue,
+            chrono::Weekday::Wed,
+            chrono::Weekday::Thu,
+            chrono::Weekday::Fri,
+        ]);
+        for d in &data.calendar {
+            calendar.exceptions.insert(d.date, d.working);
+        }
         if !problems.is_empty() {
             return Err(SettleError(problems.join("\n")));
         }
@@ -168,6 +197,8 @@ impl<'a> Index<'a> {
             sales,
             payments,
             bookings,
+            registers,
+            calendar,
             first_day: data.first_fact_day(),
             targets: data
                 .targets

@@ -103,6 +103,13 @@ pub(super) fn threshold(
             .iter()
             .map(|f| (f.client.as_str(), f.date, f.manager.as_str()))
             .collect(),
+        Source::Register(reg) => ix
+            .data
+            .registers
+            .iter()
+            .filter(|r| r.register == reg)
+            .filter_map(|r| Some((r.text("client_id")?, r.day()?, r.manager.as_str())))
+            .collect(),
         Source::Bookings => ix
             .data
             .bookings

@@ -12,7 +12,7 @@ mod run;
 pub(crate) use ctx::Ctx;
 pub(crate) use index::Index;
 pub use reconcile::{ReconciliationReport, TallyLine, TallyStatus, reconcile};
-pub(crate) use rows::manager_field;
+pub(crate) use rows::{client_field, manager_field};
 pub use run::{Prepared, settle, settle_prepared};
 
 use crate::money::Money;

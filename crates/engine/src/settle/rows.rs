@@ -58,7 +58,7 @@ pub(crate) fn manager_field(policy: &Policy, m: &Manager, field: &str) -> Result
 /// A field of the client; `on`, the day of the row being read, makes `agreement` effective-dated:
 /// an agreement unit whose `agreement_from` (the day the agreement took effect, e.g. its
 /// approval, C3) is after `on` was not one yet.
-pub(super) fn client_field(
+pub(crate) fn client_field(
     c: Option<&Client>,
     field: &str,
     on: Option<chrono::NaiveDate>,

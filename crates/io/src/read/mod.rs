@@ -11,6 +11,7 @@ mod sheet;
 
 pub use csv_rows::{MAX_FIELDS, MAX_RECORD_BYTES};
 pub use cursor::RowCursor;
+pub use dates::{parse_date as parse_date_cell, parse_datetime as parse_datetime_cell};
 pub use dates::{parse_date, parse_datetime};
 pub use file::{read_records, read_records_bytes, read_records_text};
 pub use sheet::{MAX_SHEET_COLUMNS, MAX_SHEET_ROWS};

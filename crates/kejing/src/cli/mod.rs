@@ -7,6 +7,7 @@
 
 mod agreement;
 mod assess;
+mod daily;
 mod data;
 pub mod files;
 mod pay;
@@ -59,6 +60,10 @@ pub struct Global {
     /// Who is acting, as written to the audit log (default: $USER, else "cli").
     #[arg(long, global = true, env = "KEJING_ACTOR")]
     pub actor: Option<String>,
+    /// Act as this stored user (their role and scope, e.g. a team head signing logs) instead of
+    /// the organisation's administrator.
+    #[arg(long = "as", global = true, env = "KEJING_AS", value_name = "USER")]
+    pub as_user: Option<String>,
 }
 
 #[derive(Subcommand)]
@@ -185,6 +190,45 @@ pub enum Command {
         /// with this reason (once per month, audited).
         #[arg(long = "override", value_name = "REASON")]
         override_reason: Option<String>,
+    },
+    /// The breaches of the policy's daily rules (日常管理, E1–E7): prints
+    /// `manager_id,rule,date,detail`, one row per breach (or writes --out). With --data: file
+    /// mode over a data folder; without: the stored registers, as of now for the running month.
+    Daily {
+        #[arg(long)]
+        policy: PathBuf,
+        #[arg(long)]
+        data: Option<PathBuf>,
+        #[arg(long)]
+        period: kejing_engine::Period,
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// The outing register (外出登记): register an outing, record its return.
+    Outing {
+        #[command(subcommand)]
+        command: daily::OutingCommand,
+    },
+    /// Work logs (工作日志): write one; sign one as the head (--as the head's user).
+    Log {
+        #[command(subcommand)]
+        command: daily::LogCommand,
+    },
+    /// Record a row of any register (visits, prospects, credit_register, retail_visits,
+    /// briefings, reports): `kejing record visits --manager M client_id=C1 visited_on=2026-09-03 …`.
+    Record {
+        register: String,
+        #[arg(long)]
+        manager: String,
+        /// field=value pairs, the register's columns.
+        set: Vec<String>,
+    },
+    /// The head's view of a day (团队日况): attendance, outings, visits, logs, breaches.
+    TeamDay {
+        #[arg(long)]
+        policy: Option<PathBuf>,
+        #[arg(long)]
+        day: Option<chrono::NaiveDate>,
     },
     /// Assess a period (考核): scorecards, raters, ranking within the policy's group and the grade
     /// decisions. With --data: file mode, prints `manager_id,score,rank,grade,new_grade,decision`
@@ -560,6 +604,20 @@ pub fn dispatch(cli: Cli) -> Result<()> {
             other,
         } => pay::simulate(&policy, &data, period, &set, other.as_deref()),
         Command::Policy { command } => assess::policy(command),
+        Command::Daily {
+            policy,
+            data,
+            period,
+            out,
+        } => daily::daily(&g, &policy, data.as_deref(), period, out.as_deref()),
+        Command::Outing { command } => daily::outing(&g, command),
+        Command::Log { command } => daily::log(&g, command),
+        Command::Record {
+            register,
+            manager,
+            set,
+        } => daily::record(&g, &register, &manager, &set),
+        Command::TeamDay { policy, day } => daily::team_day(&g, policy.as_deref(), day),
         Command::Assess {
             policy,
             data,
@@ -615,7 +673,10 @@ pub fn org(store: &mut Store, code: &str) -> Result<Org> {
 fn session(global: &Global) -> Result<(Store, Actor)> {
     let mut store = open(global)?;
     let o = org(&mut store, &global.org)?;
-    let actor = Actor::admin(&o, &actor_name(global));
+    let actor = match &global.as_user {
+        Some(user) => Actor::of_user(&mut store, &o, user)?,
+        None => Actor::admin(&o, &actor_name(global)),
+    };
     Ok((store, actor))
 }
 

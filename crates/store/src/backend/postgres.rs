@@ -55,6 +55,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
         11,
         include_str!("../../migrations/postgres/0011_assessment_steps.sql"),
     ),
+    (
+        12,
+        include_str!("../../migrations/postgres/0012_daily_registers.sql"),
+    ),
 ];
 
 impl Backend for Postgres {

@@ -51,6 +51,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
         11,
         include_str!("../../migrations/sqlite/0011_assessment_steps.sql"),
     ),
+    (
+        12,
+        include_str!("../../migrations/sqlite/0012_daily_registers.sql"),
+    ),
 ];
 
 impl Backend for Sqlite {

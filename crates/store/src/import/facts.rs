@@ -15,7 +15,7 @@ use std::path::Path;
 impl Store {
     /// Writes keyed facts with one upsert per row: a row whose key exists with the same
     /// values changes nothing.
-    fn upsert_facts(
+    pub(super) fn upsert_facts(
         &mut self,
         table: &str,
         key: &[&str],

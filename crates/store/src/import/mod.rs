@@ -11,6 +11,7 @@ mod facts;
 mod managers;
 mod master;
 mod ownership;
+mod registers;
 
 use crate::sql::{Cols, DbError, Ty, Val};
 use crate::{Org, Store, StoreError};
@@ -172,6 +173,15 @@ fn marker(t: Ty) -> &'static str {
 /// table (PostgreSQL's autovacuum starts at 50 rows + 10 % of the table, but only later).
 const STATISTICS_AFTER_ROWS: u64 = 200;
 
+/// The table of the database that holds a table of the contract.
+pub(crate) fn storage_table(t: Table) -> &'static str {
+    match t {
+        Table::Calendar => "calendar_days",
+        t if kejing_io::registers::register_of(t).is_some() => "register_rows",
+        t => t.name(),
+    }
+}
+
 impl Store {
     /// Brings the planner's statistics of `table` up to date where the backend keeps them. The
     /// import has already committed: a failure here only leaves the planner's old statistics, so
@@ -181,7 +191,7 @@ impl Store {
             .conn
             .dialect()
             .backend()
-            .refresh_statistics(table.name())
+            .refresh_statistics(storage_table(table))
         {
             let _ = self.conn.batch(&sql);
         }
@@ -253,6 +263,63 @@ impl Store {
             Table::Scores => self.import_scores(org, path, options, progress)?,
             Table::Adjustments => self.import_adjustments(org, path, options, progress)?,
             Table::Tallies => self.import_tallies(org, path, options, progress)?,
+            Table::Calendar => self.import_calendar(org, path, options, progress)?,
+            Table::Briefings => self.import_register::<kejing_io::registers::BriefingRec>(
+                org,
+                path,
+                options,
+                progress,
+                |r| r.0,
+            )?,
+            Table::Outings => self.import_register::<kejing_io::registers::OutingRec>(
+                org,
+                path,
+                options,
+                progress,
+                |r| r.0,
+            )?,
+            Table::Visits => self.import_register::<kejing_io::registers::VisitRec>(
+                org,
+                path,
+                options,
+                progress,
+                |r| r.0,
+            )?,
+            Table::WorkLogs => self.import_register::<kejing_io::registers::WorkLogRec>(
+                org,
+                path,
+                options,
+                progress,
+                |r| r.0,
+            )?,
+            Table::Prospects => self.import_register::<kejing_io::registers::ProspectRec>(
+                org,
+                path,
+                options,
+                progress,
+                |r| r.0,
+            )?,
+            Table::CreditRegister => self.import_register::<kejing_io::registers::CreditEntryRec>(
+                org,
+                path,
+                options,
+                progress,
+                |r| r.0,
+            )?,
+            Table::RetailVisits => self.import_register::<kejing_io::registers::RetailVisitRec>(
+                org,
+                path,
+                options,
+                progress,
+                |r| r.0,
+            )?,
+            Table::Reports => self.import_register::<kejing_io::registers::ReportRec>(
+                org,
+                path,
+                options,
+                progress,
+                |r| r.0,
+            )?,
         })
     }
 

@@ -1,0 +1,461 @@
+//! Daily management (日常管理, E1–E7, B5): a customer manager keeps their registers (outings
+//! and returns, visit records, work logs, prospects, credit business, retail visits), their head
+//! signs the logs, and the policy's `[daily]` rules say what is a breach. Every change is one
+//! conditional step in one transaction; the CLI and the web call these same functions.
+
+use crate::access::{Action, Actor, Role};
+use crate::{Error, Result};
+use chrono::{NaiveDate, NaiveDateTime};
+use kejing_engine::Period;
+use kejing_engine::daily::{Breach, breaches as engine_breaches, end_of};
+use kejing_engine::data::DataSet;
+use kejing_engine::expr::Value;
+use kejing_engine::policy::Policy;
+use kejing_engine::registers::{Register, RegisterRow};
+use kejing_io::registers::fields_from_cells;
+use kejing_store::Store;
+use kejing_store::daily::StoredRow;
+use std::collections::BTreeMap;
+
+/// The organisation's clock time now (local), to the minute.
+pub fn local_now(store: &Store) -> NaiveDateTime {
+    let t = store.clock().local_now().naive_local();
+    t.date()
+        .and_hms_opt(chrono::Timelike::hour(&t), chrono::Timelike::minute(&t), 0)
+        .unwrap_or(t)
+}
+
+fn form_error(register: Register, bad: Vec<(String, String)>) -> Error {
+    Error::invalid(
+        bad.iter()
+            .map(|(f, r)| format!("{}: field {f}: {r}", register.name()))
+            .collect::<Vec<_>>()
+            .join("\n"),
+    )
+}
+
+/// A new row's key when the form leaves it out: `O20260903-2` for a manager's second outing of
+/// the day.
+fn next_key(
+    store: &mut Store,
+    actor: &Actor,
+    register: Register,
+    manager: &str,
+    day: NaiveDate,
+) -> Result<String> {
+    let prefix = match register {
+        Register::Outings => "O",
+        Register::Visits => "V",
+        Register::Prospects => "P",
+        Register::CreditRegister => "C",
+        Register::RetailVisits => "R",
+        Register::Reports => "T",
+        Register::Briefings | Register::WorkLogs => return Ok(day.to_string()),
+    };
+    let rows = store.register_rows(&actor.org, Some(register), Some((day, day)))?;
+    let n = rows.iter().filter(|r| r.row.manager == manager).count() + 1;
+    Ok(format!("{prefix}{}-{manager}-{n}", day.format("%Y%m%d")))
+}
+
+/// Records a row of a register for `manager` from form cells (field → text). A customer
+/// manager records their own; a head or the office one of their scope. Every bad cell is named;
+/// nothing is written on any error. Returns the row's key.
+pub fn record(
+    store: &mut Store,
+    actor: &Actor,
+    register: Register,
+    manager: &str,
+    cells: &BTreeMap<String, String>,
+) -> Result<String> {
+    actor.require(Action::KeepRegisters)?;
+    store.set_actor(actor.name.clone());
+    let manager = manager.trim();
+    actor.require_manager(manager)?;
+    if register == Register::WorkLogs && cells.keys().any(|k| k.starts_with("signed")) {
+        return Err(Error::invalid(
+            "work_logs: a log is signed by the head with its own action (kejing log sign), not written signed",
+        ));
+    }
+    let mut cells = cells.clone();
+    cells.retain(|_, v| !v.trim().is_empty());
+    let org = actor.org.clone();
+    store.write(&org, |s| {
+        if !cells.contains_key(register.key()) {
+            let day_field = register.day_field();
+            let day = cells
+                .get(day_field)
+                .and_then(|v| {
+                    kejing_io::read::parse_date_cell(v.split([' ', 'T']).next().unwrap_or("")).ok()
+                })
+                .ok_or_else(|| {
+                    form_error(
+                        register,
+                        vec![(day_field.to_owned(), "a value is required here".to_owned())],
+                    )
+                })?;
+            let key = next_key(s, actor, register, manager, day)?;
+            cells.insert(register.key().to_owned(), key);
+        }
+        let fields =
+            fields_from_cells(register, &cells).map_err(|bad| form_error(register, bad))?;
+        let row = RegisterRow {
+            source: format!("{} form", register.name()),
+            register,
+            manager: manager.to_owned(),
+            fields,
+        };
+        s.insert_register_row(&org, &row)?;
+        Ok::<_, Error>(row.key())
+    })
+}
+
+/// Registers an outing leaving now (or at `left_at`): the outing register (外出登记, E3).
+pub fn register_outing(
+    store: &mut Store,
+    actor: &Actor,
+    manager: &str,
+    mut cells: BTreeMap<String, String>,
+) -> Result<String> {
+    if cells.get("left_at").is_none_or(|v| v.trim().is_empty()) {
+        let now = local_now(store);
+        cells.insert("left_at".into(), now.format("%Y-%m-%d %H:%M").to_string());
+    }
+    record(store, actor, Register::Outings, manager, &cells)
+}
+
+/// Reads one row and checks the actor may change it.
+fn stored(
+    store: &mut Store,
+    actor: &Actor,
+    register: Register,
+    manager: &str,
+    key: &str,
+) -> Result<StoredRow> {
+    actor.require_manager(manager)?;
+    store
+        .register_row(&actor.org, register, manager, key)?
+        .ok_or_else(|| {
+            Error::NotFound(format!(
+                "{manager} has no {} {key} in {}",
+                register.key(),
+                register.name()
+            ))
+        })
+}
+
+/// Records the return of an outing (now, or at `at`): once; a second return is refused with
+/// the time already recorded. A return before the outing left is refused.
+pub fn record_return(
+    store: &mut Store,
+    actor: &Actor,
+    manager: &str,
+    outing_id: &str,
+    at: Option<NaiveDateTime>,
+) -> Result<NaiveDateTime> {
+    actor.require(Action::KeepRegisters)?;
+    store.set_actor(actor.name.clone());
+    let at = at.unwrap_or_else(|| local_now(store));
+    let org = actor.org.clone();
+    store.write(&org, |s| {
+        let row = stored(s, actor, Register::Outings, manager, outing_id)?;
+        if let Value::DateTime(t) = row.row.get("returned_at") {
+            return Err(Error::Conflict(format!(
+                "outing {outing_id} of {manager} was already recorded back at {} / 已登记返回",
+                t.format("%Y-%m-%d %H:%M")
+            )));
+        }
+        let mut fields = row.row.fields.clone();
+        fields.insert("returned_at".into(), Value::DateTime(at));
+        if let Some((f, reason)) = kejing_io::registers::row_problems(Register::Outings, &fields)
+            .into_iter()
+            .next()
+        {
+            return Err(Error::invalid(format!("outings: field {f}: {reason}")));
+        }
+        s.update_register_row(&org, &row, &fields, "return")?;
+        Ok::<_, Error>(at)
+    })
+}
+
+/// What a head writes when signing a log (签阅): a comment and the next day's plan.
+#[derive(Debug, Clone, Default)]
+pub struct Signature {
+    pub comment: String,
+    pub plan_next: String,
+}
+
+/// The head signs a customer manager's work log of `date` (E3): only a head (team or branch)
+/// whose scope holds the manager, never their own log, and once: of concurrent signatures one
+/// takes effect, the others are told who signed and when.
+pub fn sign_log(
+    store: &mut Store,
+    actor: &Actor,
+    manager: &str,
+    date: NaiveDate,
+    signature: &Signature,
+) -> Result<()> {
+    actor.require(Action::SignLog)?;
+    if !matches!(actor.role, Role::TeamHead | Role::BranchHead) {
+        return Err(Error::Forbidden(format!(
+            "{} is not a head: a work log is signed by the customer manager's head (由负责人签阅)",
+            actor.name
+        )));
+    }
+    if actor.manager.as_deref() == Some(manager) {
+        return Err(Error::Forbidden(format!(
+            "{manager} cannot sign their own work log / 不能签阅本人的工作日志"
+        )));
+    }
+    if signature.comment.trim().is_empty() {
+        return Err(Error::invalid("a signature carries a comment (签阅意见)"));
+    }
+    store.set_actor(actor.name.clone());
+    let at = local_now(store);
+    let org = actor.org.clone();
+    store.write(&org, |s| {
+        let row = stored(s, actor, Register::WorkLogs, manager, &date.to_string())?;
+        if let Some(by) = row.row.text("signed_by") {
+            let when = match row.row.get("signed_at") {
+                Value::DateTime(t) => t.format("%Y-%m-%d %H:%M").to_string(),
+                _ => String::new(),
+            };
+            return Err(Error::Conflict(format!(
+                "the log of {manager} for {date} was already signed by {by} at {when} / 已签阅"
+            )));
+        }
+        let mut fields = row.row.fields.clone();
+        let signer = actor.manager.clone().unwrap_or_else(|| actor.name.clone());
+        fields.insert("signed_by".into(), Value::Text(signer));
+        fields.insert("signed_at".into(), Value::DateTime(at));
+        fields.insert(
+            "comment".into(),
+            Value::Text(signature.comment.trim().to_owned()),
+        );
+        if !signature.plan_next.trim().is_empty() {
+            fields.insert(
+                "plan_next".into(),
+                Value::Text(signature.plan_next.trim().to_owned()),
+            );
+        }
+        s.update_register_row(&org, &row, &fields, "sign")?;
+        Ok::<_, Error>(())
+    })
+}
+
+/// The breaches of the policy's daily rules in `period` among the managers the actor sees, as
+/// of now (a past period: as of its end).
+pub fn breaches(
+    store: &mut Store,
+    actor: &Actor,
+    policy: &Policy,
+    period: Period,
+) -> Result<Vec<Breach>> {
+    actor.require(Action::ViewDaily)?;
+    if policy.daily.is_none() {
+        return Err(Error::invalid(format!(
+            "{}: the policy has no [daily] rules",
+            policy.file
+        )));
+    }
+    let now = local_now(store).min(end_of(period));
+    let data = store.read(|s| {
+        // A week that starts in the period ends up to six days after it.
+        let last = period.last_day() + chrono::Days::new(6);
+        s.load_daily_dataset(&actor.org, period.first_day(), last)
+    })?;
+    breaches_in(policy, &data, period, now, actor)
+}
+
+fn breaches_in(
+    policy: &Policy,
+    data: &DataSet,
+    period: Period,
+    now: NaiveDateTime,
+    actor: &Actor,
+) -> Result<Vec<Breach>> {
+    let all =
+        engine_breaches(policy, data, period, now).map_err(|e| Error::invalid(e.to_string()))?;
+    Ok(all.into_iter().filter(|b| actor.sees(&b.manager)).collect())
+}
+
+/// One customer manager's line on the head's view of a day.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ManagerDay {
+    pub manager: String,
+    pub name: String,
+    /// The briefing status (`present`, `absent`, `leave`) if recorded.
+    pub briefing: Option<String>,
+    /// Outings of the day: (outing id, client, purpose, left, expected back, returned).
+    pub outings: Vec<StoredRow>,
+    pub visits: usize,
+    pub log: Option<StoredRow>,
+    /// Today's breaches so far (an outing overdue from the moment the deadline passes).
+    pub breaches: Vec<Breach>,
+    /// New clients this week (prospects converted since Monday).
+    pub week_new_clients: usize,
+    /// The weekly goal of new clients, if a rule of the policy counts them.
+    pub week_goal: Option<String>,
+}
+
+/// The head's view of a day (the team's day): who is out, who is overdue, whose log is not
+/// signed, attendance and the week's new clients, for every customer manager the actor sees.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TeamDay {
+    pub day: NaiveDate,
+    pub now: NaiveDateTime,
+    pub managers: Vec<ManagerDay>,
+    /// Logs of earlier days still waiting for the head's signature.
+    pub unsigned: Vec<StoredRow>,
+}
+
+/// The team's day for `day` (today: as of now).
+pub fn team_day(
+    store: &mut Store,
+    actor: &Actor,
+    policy: Option<&Policy>,
+    day: NaiveDate,
+) -> Result<TeamDay> {
+    actor.require(Action::ViewDaily)?;
+    let now_clock = local_now(store);
+    let now = if day < now_clock.date() {
+        day.and_hms_opt(23, 59, 59).unwrap_or(now_clock)
+    } else {
+        now_clock
+    };
+    let monday = day
+        - chrono::Days::new(u64::from(
+            chrono::Datelike::weekday(&day).num_days_from_monday(),
+        ));
+    let since = monday.min(day - chrono::Days::new(14));
+    let data = store.read(|s| s.load_daily_dataset(&actor.org, since, day))?;
+    let breaches = match policy.filter(|p| p.daily.is_some()) {
+        Some(p) => breaches_in(p, &data, Period::month_of(day), now, actor)?
+            .into_iter()
+            .filter(|b| b.date == day)
+            .collect(),
+        None => Vec::new(),
+    };
+    let goal = policy.and_then(|p| p.daily.as_ref()).and_then(|d| {
+        d.rules.iter().find_map(|r| match &r.kind {
+            kejing_engine::policy::DailyRuleKind::Count {
+                from: Register::Prospects,
+                at_least: Some(n),
+                ..
+            } => Some(n.normalize().to_string()),
+            _ => None,
+        })
+    });
+    let stored_rows = store.read(|s| s.register_rows(&actor.org, None, Some((since, day))))?;
+    let mut managers = Vec::new();
+    for m in &data.managers {
+        if !actor.sees(&m.id) || m.non_cm || !m.in_post(day, day) {
+            continue;
+        }
+        let mine: Vec<&StoredRow> = stored_rows
+            .iter()
+            .filter(|r| r.row.manager == m.id)
+            .collect();
+        let on_day = |reg: Register| {
+            mine.iter()
+                .filter(move |r| r.row.register == reg && r.row.day() == Some(day))
+        };
+        managers.push(ManagerDay {
+            manager: m.id.clone(),
+            name: m.name.clone(),
+            briefing: on_day(Register::Briefings)
+                .next()
+                .and_then(|r| r.row.text("status").map(str::to_owned)),
+            outings: on_day(Register::Outings).map(|r| (*r).clone()).collect(),
+            visits: on_day(Register::Visits).count(),
+            log: on_day(Register::WorkLogs).next().map(|r| (*r).clone()),
+            breaches: breaches
+                .iter()
+                .filter(|b| b.manager == m.id)
+                .cloned()
+                .collect(),
+            week_new_clients: mine
+                .iter()
+                .filter(|r| {
+                    r.row.register == Register::Prospects
+                        && r.row.text("stage") == Some("client")
+                        && r.row
+                            .day_of("converted_on")
+                            .is_some_and(|d| monday <= d && d <= day)
+                })
+                .count(),
+            week_goal: goal.clone(),
+        });
+    }
+    let unsigned = stored_rows
+        .iter()
+        .filter(|r| {
+            r.row.register == Register::WorkLogs
+                && r.row.text("signed_by").is_none()
+                && actor.sees(&r.row.manager)
+                && r.row.day().is_some_and(|d| d <= day)
+        })
+        .cloned()
+        .collect();
+    Ok(TeamDay {
+        day,
+        now,
+        managers,
+        unsigned,
+    })
+}
+
+/// A customer manager's own day: their rows of the day and what is still due.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MyDay {
+    pub manager: String,
+    pub day: NaiveDate,
+    pub rows: Vec<StoredRow>,
+    /// Outings not back yet.
+    pub out: Vec<StoredRow>,
+    /// Whether today's log is written.
+    pub log_written: bool,
+    /// Breaches of the month so far (the inbox).
+    pub breaches: Vec<Breach>,
+    pub week_new_clients: usize,
+    pub week_goal: Option<String>,
+}
+
+/// The actor's own day (a customer manager), or `manager`'s for a head.
+pub fn my_day(
+    store: &mut Store,
+    actor: &Actor,
+    policy: Option<&Policy>,
+    manager: &str,
+    day: NaiveDate,
+) -> Result<MyDay> {
+    actor.require_manager(manager)?;
+    let team = team_day(store, actor, policy, day)?;
+    let mine = team.managers.into_iter().find(|m| m.manager == manager);
+    let rows = store.read(|s| s.register_rows(&actor.org, None, Some((day, day))))?;
+    let rows: Vec<StoredRow> = rows
+        .into_iter()
+        .filter(|r| r.row.manager == manager)
+        .collect();
+    let out = rows
+        .iter()
+        .filter(|r| r.row.register == Register::Outings && r.row.get("returned_at") == Value::Null)
+        .cloned()
+        .collect();
+    let month = match policy.filter(|p| p.daily.is_some()) {
+        Some(p) => breaches(store, actor, p, Period::month_of(day))?
+            .into_iter()
+            .filter(|b| b.manager == manager)
+            .collect(),
+        None => Vec::new(),
+    };
+    Ok(MyDay {
+        manager: manager.to_owned(),
+        day,
+        log_written: rows.iter().any(|r| r.row.register == Register::WorkLogs),
+        rows,
+        out,
+        breaches: month,
+        week_new_clients: mine.as_ref().map_or(0, |m| m.week_new_clients),
+        week_goal: mine.and_then(|m| m.week_goal),
+    })
+}
