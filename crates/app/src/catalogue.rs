@@ -64,6 +64,10 @@ pub const SHIPPED: &[(&str, &str)] = &[
         include_str!("../../../policies/bank-performance/policy.toml"),
     ),
     (
+        "ccb-team",
+        include_str!("../../../policies/ccb-team/policy.toml"),
+    ),
+    (
         "cixi-deposits",
         include_str!("../../../policies/cixi-deposits/policy.toml"),
     ),

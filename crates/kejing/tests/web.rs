@@ -125,6 +125,43 @@ fn cases(
             f("approve=no&decision=no"),
             "RRAAR",
         ),
+        ("GET", "/daily", "/daily".into(), B::None, "AAAAA"),
+        ("GET", "/daily/team", "/daily/team".into(), B::None, "AAAAA"),
+        (
+            "GET",
+            "/daily/breaches",
+            "/daily/breaches?period=2026-09".into(),
+            B::None,
+            "AAAAA",
+        ),
+        (
+            "POST",
+            "/daily/outings",
+            "/daily/outings".into(),
+            f("manager=M1&client_id=C1&purpose=x&left_at=2026-09-02 09:00"),
+            "AAAAR",
+        ),
+        (
+            "POST",
+            "/daily/outings/{id}/return",
+            "/daily/outings/OFX1/return".into(),
+            f("manager=M1&at=2026-09-01 16:30"),
+            "AAAAR",
+        ),
+        (
+            "POST",
+            "/daily/records/{register}",
+            "/daily/records/visits".into(),
+            f("manager=M1&client_id=C1&visited_on=2026-09-01&outcome=ok"),
+            "AAAAR",
+        ),
+        (
+            "POST",
+            "/daily/logs/sign",
+            "/daily/logs/sign".into(),
+            f("manager=M1&date=2026-09-01&comment=ok"),
+            "RAARR",
+        ),
         ("GET", "/imports", "/imports".into(), B::None, "RRRAR"),
         (
             "POST",
@@ -576,6 +613,7 @@ async fn without_a_session_pages_go_to_login_and_the_api_says_401() {
             .replace("{manager}", "M1")
             .replace("{name}", "cixi-deposits")
             .replace("{table}", "targets")
+            .replace("{register}", "visits")
             .replace("{file}", "app.css");
         if [
             "/login",

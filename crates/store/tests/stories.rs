@@ -529,6 +529,18 @@ fn every_table_exports_and_reimports_unchanged() {
         Table::Tallies,
         "manager_id,period,measure,value,note\nM1,2026-09,cash_received,100.50,自记\nM1,2026-09,paid_quantity,1,\n",
     );
+    env.load(
+        Table::Calendar,
+        "date,working,note\n2026-10-01,false,国庆节\n2026-10-10,true,调休\n",
+    );
+    env.load(Table::Briefings, "date,unit,manager_id,status,notified_at,chaired_by\n2026-09-01,B1,M1,leave,2026-08-31 17:00,H1\n");
+    env.load(Table::Outings, "outing_id,manager_id,client_id,purpose,left_at,expected_back_at,returned_at,duty\nO1,M1,C1,回访,2026-09-01 09:00,2026-09-01 16:00,,true\n");
+    env.load(Table::Visits, "visit_id,manager_id,client_id,outing_id,visited_on,person,department,title,purpose,expected_result,outcome,info,next_step,next_on\nV1,M1,C1,O1,2026-09-01,赵,财务,科长,回访,续贷,同意,\"资金紧, 年底\",准备材料,2026-09-08\n");
+    env.load(Table::WorkLogs, "manager_id,date,text,signed_by,signed_at,comment,plan_next\nM1,2026-09-01,走访,H1,2026-09-01 18:00,可,续贷\n");
+    env.load(Table::Prospects, "prospect_id,manager_id,name,stage,first_contact_on,converted_on,client_id\nP1,M1,张先生,client,2026-09-01,2026-09-02,C1\n");
+    env.load(Table::CreditRegister, "entry_id,manager_id,client_id,kind,amount,reported_at,registered_at,loan_card_checked_at\nE1,M1,C1,loan,5000000.5,2026-09-01 10:30,2026-09-01 10:00,2026-09-01 09:00\n");
+    env.load(Table::RetailVisits, "visit_id,manager_id,client_id,visited_on,stock,sales_trend,demand,listed_brands,new_brand_packs,advice\nR1,M1,C1,2026-09-01,35,上升,中档,18,2,减库存\n");
+    env.load(Table::Reports, "report_id,manager_id,kind,period,submitted_at\nT1,M1,internal_assessment,2026-09,2026-10-09 10:00\n");
     let org = env.org.clone();
     for &t in Table::ALL {
         for ext in ["csv", "xlsx"] {

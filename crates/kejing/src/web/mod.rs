@@ -34,6 +34,7 @@ pub mod agreements;
 pub mod assessment;
 pub mod audit;
 pub mod clients;
+pub mod daily;
 pub mod dashboard;
 pub mod imports;
 pub mod managers;
@@ -81,6 +82,7 @@ parts! {
     managers,
     clients,
     agreements,
+    daily,
     imports,
     settlement,
     reconciliation,
@@ -104,6 +106,7 @@ const TEMPLATE_LISTS: &[&[(&str, &str)]] = &[
     managers::TEMPLATES,
     clients::TEMPLATES,
     agreements::TEMPLATES,
+    daily::TEMPLATES,
     imports::TEMPLATES,
     settlement::TEMPLATES,
     reconciliation::TEMPLATES,

@@ -154,6 +154,17 @@ pub fn write_data(dir: &Path) {
         "targets",
         "manager_id,period,measure,target\nM1,2026-09,deposit_avg,5000000\n",
     );
+    // An outing not back yet and an unsigned log, for the daily pages.
+    write(
+        dir,
+        "outings",
+        "outing_id,manager_id,client_id,purpose,left_at,expected_back_at,returned_at,duty\nOFX1,M1,C1,回访,2026-09-01 09:00,2026-09-01 16:00,,false\n",
+    );
+    write(
+        dir,
+        "work_logs",
+        "manager_id,date,text,signed_by,signed_at,comment,plan_next\nM1,2026-09-01,回访甲公司,,,,\n",
+    );
     write(
         dir,
         "scores",
@@ -182,6 +193,8 @@ pub fn fixture(name: &str) -> Fixture {
         "balances",
         "targets",
         "scores",
+        "outings",
+        "work_logs",
     ] {
         let table = kejing_io::Table::parse(t).unwrap();
         store

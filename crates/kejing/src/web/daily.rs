@@ -1,0 +1,414 @@
+//! Daily management pages (日常管理, E1–E7), phone first: a customer manager's day (register an
+//! outing and its return, the visit record, the log, the week against the prospecting goal, the
+//! inbox of breaches), the head's view of the team's day (who is out, who is overdue, unsigned
+//! logs with sign-and-comment), and the breaches by manager and rule over a period. Every action
+//! is a use case of `kejing_app::daily`, the same the CLI runs.
+
+use super::auth::Ctx;
+use super::kit::{page_of, period_arg, policy_file, policy_files, render};
+use super::perm::Action;
+use super::{App, AppError};
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use kejing_app::daily as uc;
+use kejing_engine::daily::Breach;
+use kejing_engine::expr::Value as V;
+use kejing_engine::policy::Policy;
+use kejing_engine::registers::Register;
+use kejing_store::daily::StoredRow;
+use serde::Deserialize;
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+
+pub const TEMPLATES: &[(&str, &str)] = &[
+    ("daily.html", include_str!("templates/daily.html")),
+    ("daily_team.html", include_str!("templates/daily_team.html")),
+    (
+        "daily_breaches.html",
+        include_str!("templates/daily_breaches.html"),
+    ),
+];
+
+super::kit::routes! {
+    GET "/daily" => my_day,
+    GET "/daily/team" => team_day,
+    GET "/daily/breaches" => breaches_page,
+    POST "/daily/outings" => register_outing,
+    POST "/daily/outings/{id}/return" => record_return,
+    POST "/daily/records/{register}" => record_row,
+    POST "/daily/logs/sign" => sign_log,
+}
+
+#[derive(Deserialize, Default)]
+pub struct DayQuery {
+    pub policy: Option<String>,
+    pub day: Option<String>,
+    pub manager: Option<String>,
+    pub period: Option<String>,
+}
+
+/// The policies of the folder with `[daily]` rules, by name.
+fn daily_policies(app: &App) -> Vec<(String, std::path::PathBuf)> {
+    policy_files(&app.config.policies)
+        .into_iter()
+        .filter(|(_, f)| kejing_app::catalogue::load(f).is_ok_and(|p| p.daily.is_some()))
+        .collect()
+}
+
+/// The policy a page reads: the one named, else the first of the folder with daily rules.
+fn chosen_policy(
+    app: &App,
+    name: Option<&str>,
+) -> Result<(Option<String>, Option<Policy>), AppError> {
+    let file = match name.filter(|n| !n.is_empty()) {
+        Some(n) => Some((n.to_owned(), policy_file(app, n)?)),
+        None => daily_policies(app).into_iter().next(),
+    };
+    match file {
+        None => Ok((None, None)),
+        Some((n, f)) => Ok((Some(n), Some(kejing_app::catalogue::load(&f)?))),
+    }
+}
+
+fn day_arg(s: Option<&str>, today: chrono::NaiveDate) -> Result<chrono::NaiveDate, AppError> {
+    match s.map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(today),
+        Some(s) => s
+            .parse()
+            .map_err(|_| AppError::bad(format!("{s:?} is not a date (YYYY-MM-DD)"))),
+    }
+}
+
+fn cell(v: V) -> Value {
+    match v {
+        V::Null => Value::Null,
+        V::DateTime(t) => json!(t.format("%H:%M").to_string()),
+        other => json!(kejing_io::registers::cell_of(&other)),
+    }
+}
+
+fn row_json(r: &StoredRow) -> Value {
+    let mut fields = serde_json::Map::new();
+    for f in r.row.register.fields() {
+        fields.insert(f.name.to_owned(), cell(r.row.get(f.name)));
+    }
+    json!({ "key": r.row.key(), "manager": r.row.manager, "register": r.row.register.name(), "f": fields })
+}
+
+fn breach_json(b: &Breach) -> Value {
+    json!({ "manager": b.manager, "rule": b.rule, "date": b.date.to_string(), "detail": b.detail })
+}
+
+/// The head's view of a day as data (the page and `/api/daily/team`).
+pub async fn team_data(app: &App, ctx: &Ctx, q: DayQuery) -> Result<Value, AppError> {
+    ctx.require(Action::ViewDaily)?;
+    let (name, policy) = chosen_policy(app, q.policy.as_deref())?;
+    let who = ctx.who();
+    let signs = ctx.can(Action::SignLog);
+    let names: Vec<String> = daily_policies(app).into_iter().map(|(n, _)| n).collect();
+    app.db(&ctx.actor(), move |s| {
+        let day = day_arg(q.day.as_deref(), s.today())?;
+        let t = uc::team_day(s, &who, policy.as_ref(), day)?;
+        let rows: Vec<Value> = t
+            .managers
+            .iter()
+            .map(|m| {
+                // An outing is overdue from the moment a rule of the policy says so (a breach
+                // found on its row as of now).
+                let outings: Vec<Value> = m
+                    .outings
+                    .iter()
+                    .map(|o| {
+                        let mut j = row_json(o);
+                        j["overdue"] = json!(m.breaches.iter().any(|b| b.source.as_deref() == Some(o.row.source.as_str())));
+                        j
+                    })
+                    .collect();
+                let overdue = outings.iter().any(|o| o["overdue"] == json!(true));
+                json!({
+                    "manager": m.manager, "name": m.name, "briefing": m.briefing,
+                    "outings": outings,
+                    "out_now": m.outings.iter().filter(|o| o.row.get("returned_at") == V::Null).count(),
+                    "visits": m.visits,
+                    "log": m.log.as_ref().map(row_json),
+                    "breaches": m.breaches.iter().map(breach_json).collect::<Vec<_>>(),
+                    "overdue": overdue,
+                    "week_new_clients": m.week_new_clients, "week_goal": m.week_goal,
+                    "short": m.week_goal.as_ref().and_then(|g| g.parse::<usize>().ok()).is_some_and(|g| m.week_new_clients < g),
+                })
+            })
+            .collect();
+        Ok(json!({
+            "day": t.day.to_string(), "now": t.now.format("%H:%M").to_string(),
+            "policy": name, "policies": names, "rows": rows,
+            "unsigned": t.unsigned.iter().map(row_json).collect::<Vec<_>>(),
+            "signs": signs,
+        }))
+    })
+    .await
+}
+
+pub async fn team_day(
+    State(app): State<App>,
+    ctx: Ctx,
+    Query(q): Query<DayQuery>,
+) -> Result<Response, AppError> {
+    let data = team_data(&app, &ctx, q).await?;
+    render(&app, &ctx, "daily_team.html", page_of(data))
+}
+
+/// A customer manager's day as data.
+pub async fn my_data(app: &App, ctx: &Ctx, q: DayQuery) -> Result<Value, AppError> {
+    ctx.require(Action::ViewDaily)?;
+    let (name, policy) = chosen_policy(app, q.policy.as_deref())?;
+    let who = ctx.who();
+    let keeps = ctx.can(Action::KeepRegisters);
+    app.db(&ctx.actor(), move |s| {
+        let day = day_arg(q.day.as_deref(), s.today())?;
+        let manager = match (
+            who.manager.clone(),
+            q.manager.clone().filter(|m| !m.is_empty()),
+        ) {
+            (_, Some(m)) => m,
+            (Some(m), None) => m,
+            (None, None) => {
+                return Ok(json!({ "pick": true, "day": day.to_string(), "policy": name }));
+            }
+        };
+        let d = uc::my_day(s, &who, policy.as_ref(), &manager, day)?;
+        let of = |reg: Register| {
+            d.rows
+                .iter()
+                .filter(move |r| r.row.register == reg)
+                .map(row_json)
+                .collect::<Vec<_>>()
+        };
+        Ok(json!({
+            "manager": manager, "day": day.to_string(), "policy": name, "keeps": keeps,
+            "outings": of(Register::Outings),
+            "out": d.out.iter().map(row_json).collect::<Vec<_>>(),
+            "visits": of(Register::Visits),
+            "briefing": of(Register::Briefings).into_iter().next(),
+            "log": of(Register::WorkLogs).into_iter().next(),
+            "log_written": d.log_written,
+            "inbox": d.breaches.iter().map(breach_json).collect::<Vec<_>>(),
+            "week_new_clients": d.week_new_clients, "week_goal": d.week_goal,
+        }))
+    })
+    .await
+}
+
+pub async fn my_day(
+    State(app): State<App>,
+    ctx: Ctx,
+    Query(q): Query<DayQuery>,
+) -> Result<Response, AppError> {
+    let data = my_data(&app, &ctx, q).await?;
+    render(&app, &ctx, "daily.html", page_of(data))
+}
+
+/// Breaches of a period by manager and rule, as data.
+pub async fn breaches_data(app: &App, ctx: &Ctx, q: DayQuery) -> Result<Value, AppError> {
+    ctx.require(Action::ViewDaily)?;
+    let (name, policy) = chosen_policy(app, q.policy.as_deref())?;
+    let Some(policy) = policy else {
+        return Ok(json!({ "none": true }));
+    };
+    let who = ctx.who();
+    let period = q.period.clone();
+    app.db(&ctx.actor(), move |s| {
+        let period = match period.as_deref().filter(|p| !p.trim().is_empty()) {
+            Some(p) => period_arg(p)?,
+            None => kejing_engine::Period::month_of(s.today()),
+        };
+        let found = uc::breaches(s, &who, &policy, period)?;
+        let mut by: BTreeMap<(String, String), usize> = BTreeMap::new();
+        for b in &found {
+            *by.entry((b.manager.clone(), b.rule.clone())).or_default() += 1;
+        }
+        let summary: Vec<Value> = by
+            .into_iter()
+            .map(|((m, r), n)| json!({"manager": m, "rule": r, "count": n}))
+            .collect();
+        Ok(json!({
+            "policy": name, "period": period.to_string(),
+            "rows": found.iter().map(breach_json).collect::<Vec<_>>(),
+            "summary": summary,
+        }))
+    })
+    .await
+}
+
+pub async fn breaches_page(
+    State(app): State<App>,
+    ctx: Ctx,
+    Query(q): Query<DayQuery>,
+) -> Result<Response, AppError> {
+    let data = breaches_data(&app, &ctx, q).await?;
+    render(&app, &ctx, "daily_breaches.html", page_of(data))
+}
+
+/// The manager a form acts for: a customer manager themself, else the form's `manager`.
+fn for_manager(ctx: &Ctx, form: &BTreeMap<String, String>) -> Result<String, AppError> {
+    match ctx.who().manager.clone().or_else(|| {
+        form.get("manager")
+            .cloned()
+            .filter(|m| !m.trim().is_empty())
+    }) {
+        Some(m) => Ok(m),
+        None => Err(AppError::bad(
+            "manager: say which customer manager (客户经理编号)",
+        )),
+    }
+}
+
+/// The register's fields of a form (the CSRF token, the nonce and `manager` left out).
+fn cells(form: &BTreeMap<String, String>, register: Register) -> BTreeMap<String, String> {
+    form.iter()
+        .filter_map(|(k, v)| {
+            let f = register.field(k)?;
+            let v = v.trim();
+            if v.is_empty() {
+                return None;
+            }
+            // A browser's datetime-local input writes 2026-11-03T09:00.
+            let v = if f.kind == kejing_engine::registers::FieldKind::Stamp {
+                v.replacen('T', " ", 1)
+            } else {
+                v.to_owned()
+            };
+            Some((k.clone(), v))
+        })
+        .collect()
+}
+
+/// Registers an outing (now, unless the form gives the time).
+pub async fn register_outing_do(
+    app: &App,
+    ctx: &Ctx,
+    form: BTreeMap<String, String>,
+) -> Result<String, AppError> {
+    ctx.require(Action::KeepRegisters)?;
+    let who = ctx.who();
+    let manager = for_manager(ctx, &form)?;
+    let mut c = cells(&form, Register::Outings);
+    c.insert(
+        "duty".into(),
+        form.get("duty").map_or("false", |_| "true").to_owned(),
+    );
+    app.db(&ctx.actor(), move |s| {
+        Ok(uc::register_outing(s, &who, &manager, c)?)
+    })
+    .await
+}
+
+pub async fn register_outing(
+    State(app): State<App>,
+    ctx: Ctx,
+    Form(form): Form<BTreeMap<String, String>>,
+) -> Result<Response, AppError> {
+    register_outing_do(&app, &ctx, form).await?;
+    Ok(Redirect::to("/daily").into_response())
+}
+
+pub async fn record_return_do(
+    app: &App,
+    ctx: &Ctx,
+    id: String,
+    form: BTreeMap<String, String>,
+) -> Result<(), AppError> {
+    ctx.require(Action::KeepRegisters)?;
+    let who = ctx.who();
+    let manager = for_manager(ctx, &form)?;
+    let at = match form.get("at").map(|s| s.trim()).filter(|s| !s.is_empty()) {
+        Some(a) => Some(
+            kejing_io::read::parse_datetime_cell(&a.replace('T', " "))
+                .map_err(|e| AppError::bad(format!("at: {e}")))?,
+        ),
+        None => None,
+    };
+    app.db(&ctx.actor(), move |s| {
+        uc::record_return(s, &who, &manager, &id, at)?;
+        Ok(())
+    })
+    .await
+}
+
+pub async fn record_return(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(form): Form<BTreeMap<String, String>>,
+) -> Result<Response, AppError> {
+    record_return_do(&app, &ctx, id, form).await?;
+    Ok(Redirect::to("/daily").into_response())
+}
+
+/// Records a row of a register (a visit record, the log, a prospect, credit business, a retail
+/// visit, a briefing row).
+pub async fn record_row_do(
+    app: &App,
+    ctx: &Ctx,
+    register: String,
+    form: BTreeMap<String, String>,
+) -> Result<String, AppError> {
+    ctx.require(Action::KeepRegisters)?;
+    let reg = Register::parse(&register).ok_or_else(AppError::not_found)?;
+    let who = ctx.who();
+    let manager = for_manager(ctx, &form)?;
+    let c = cells(&form, reg);
+    app.db(&ctx.actor(), move |s| {
+        Ok(uc::record(s, &who, reg, &manager, &c)?)
+    })
+    .await
+}
+
+pub async fn record_row(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(register): Path<String>,
+    Form(form): Form<BTreeMap<String, String>>,
+) -> Result<Response, AppError> {
+    record_row_do(&app, &ctx, register, form).await?;
+    Ok(Redirect::to("/daily").into_response())
+}
+
+#[derive(Deserialize)]
+pub struct SignForm {
+    pub manager: String,
+    pub date: String,
+    #[serde(default)]
+    pub comment: String,
+    #[serde(default)]
+    pub plan_next: String,
+}
+
+pub async fn sign_log_do(app: &App, ctx: &Ctx, f: SignForm) -> Result<(), AppError> {
+    ctx.require(Action::SignLog)?;
+    let who = ctx.who();
+    let date = day_arg(Some(&f.date), chrono::NaiveDate::MIN)?;
+    app.db(&ctx.actor(), move |s| {
+        uc::sign_log(
+            s,
+            &who,
+            &f.manager,
+            date,
+            &uc::Signature {
+                comment: f.comment,
+                plan_next: f.plan_next,
+            },
+        )?;
+        Ok(())
+    })
+    .await
+}
+
+pub async fn sign_log(
+    State(app): State<App>,
+    ctx: Ctx,
+    Form(f): Form<SignForm>,
+) -> Result<Response, AppError> {
+    sign_log_do(&app, &ctx, f).await?;
+    Ok(Redirect::to("/daily/team").into_response())
+}
