@@ -261,7 +261,8 @@ pub fn breaches(
     let data = store.read(|s| {
         // A week that starts in the period ends up to six days after it.
         let last = period.last_day() + chrono::Days::new(6);
-        s.load_daily_dataset(&actor.org, period.first_day(), last)
+        let scope: Option<Vec<String>> = actor.scope.as_ref().map(|s| s.iter().cloned().collect());
+        s.load_daily_dataset(&actor.org, period.first_day(), last, scope.as_deref())
     })?;
     breaches_in(policy, &data, period, now, actor)
 }
@@ -326,8 +327,41 @@ pub fn team_day(
         - chrono::Days::new(u64::from(
             chrono::Datelike::weekday(&day).num_days_from_monday(),
         ));
-    let since = monday.min(day - chrono::Days::new(14));
-    let data = store.read(|s| s.load_daily_dataset(&actor.org, since, day))?;
+    // What the day needs, of the managers the actor sees only: the day's rows (for the rules
+    // and the table), the prospects of the last weeks (converted this week), the logs of the
+    // last two weeks (waiting for a signature).
+    let scope: Option<Vec<String>> = actor.scope.as_ref().map(|s| s.iter().cloned().collect());
+    let scope = scope.as_deref();
+    let (managers_all, calendar, day_rows, prospects, logs) = store.read(|s| {
+        let mut managers = s.load_managers(&actor.org)?;
+        s.mark_non_cm(&actor.org, &mut managers)?;
+        Ok::<_, Error>((
+            managers,
+            s.calendar_days(&actor.org)?,
+            s.register_rows_of(&actor.org, None, Some((day, day)), scope)?,
+            s.register_rows_of(
+                &actor.org,
+                Some(Register::Prospects),
+                Some((day - chrono::Days::new(90), day)),
+                scope,
+            )?,
+            s.register_rows_of(
+                &actor.org,
+                Some(Register::WorkLogs),
+                Some((day - chrono::Days::new(14), day)),
+                scope,
+            )?,
+        ))
+    })?;
+    let data = DataSet {
+        managers: managers_all
+            .into_iter()
+            .filter(|m| actor.sees(&m.id))
+            .collect(),
+        registers: day_rows.iter().map(|r| r.row.clone()).collect(),
+        calendar,
+        ..DataSet::default()
+    };
     let breaches = match policy.filter(|p| p.daily.is_some()) {
         Some(p) => breaches_in(p, &data, Period::month_of(day), now, actor)?
             .into_iter()
@@ -335,26 +369,27 @@ pub fn team_day(
             .collect(),
         None => Vec::new(),
     };
-    let goal = policy.and_then(|p| p.daily.as_ref()).and_then(|d| {
-        d.rules.iter().find_map(|r| match &r.kind {
+    // The weekly goal of new clients: the first count of converted prospects that applies.
+    let goal_of = |m: &kejing_engine::data::Manager| -> Option<String> {
+        let p = policy?;
+        p.daily.as_ref()?.rules.iter().find_map(|r| match &r.kind {
             kejing_engine::policy::DailyRuleKind::Count {
                 from: Register::Prospects,
+                date,
                 at_least: Some(n),
                 ..
-            } => Some(n.normalize().to_string()),
+            } if date == "converted_on" && kejing_engine::daily::rule_applies(p, r, m) => {
+                Some(n.normalize().to_string())
+            }
             _ => None,
         })
-    });
-    let stored_rows = store.read(|s| s.register_rows(&actor.org, None, Some((since, day))))?;
+    };
     let mut managers = Vec::new();
     for m in &data.managers {
         if !actor.sees(&m.id) || m.non_cm || !m.in_post(day, day) {
             continue;
         }
-        let mine: Vec<&StoredRow> = stored_rows
-            .iter()
-            .filter(|r| r.row.manager == m.id)
-            .collect();
+        let mine: Vec<&StoredRow> = day_rows.iter().filter(|r| r.row.manager == m.id).collect();
         let on_day = |reg: Register| {
             mine.iter()
                 .filter(move |r| r.row.register == reg && r.row.day() == Some(day))
@@ -373,24 +408,23 @@ pub fn team_day(
                 .filter(|b| b.manager == m.id)
                 .cloned()
                 .collect(),
-            week_new_clients: mine
+            week_new_clients: prospects
                 .iter()
                 .filter(|r| {
-                    r.row.register == Register::Prospects
+                    r.row.manager == m.id
                         && r.row.text("stage") == Some("client")
                         && r.row
                             .day_of("converted_on")
                             .is_some_and(|d| monday <= d && d <= day)
                 })
                 .count(),
-            week_goal: goal.clone(),
+            week_goal: goal_of(m),
         });
     }
-    let unsigned = stored_rows
+    let unsigned = logs
         .iter()
         .filter(|r| {
-            r.row.register == Register::WorkLogs
-                && r.row.text("signed_by").is_none()
+            r.row.text("signed_by").is_none()
                 && actor.sees(&r.row.manager)
                 && r.row.day().is_some_and(|d| d <= day)
         })

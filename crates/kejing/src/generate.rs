@@ -9,10 +9,10 @@ use std::io::{BufWriter, Write};
 use std::path::Path;
 
 /// A small deterministic generator (SplitMix64): the same scale gives the same files.
-struct Rng(u64);
+pub(crate) struct Rng(pub(crate) u64);
 
 impl Rng {
-    fn next(&mut self) -> u64 {
+    pub(crate) fn next(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -20,11 +20,11 @@ impl Rng {
         z ^ (z >> 31)
     }
     /// 0 ≤ n < bound.
-    fn below(&mut self, bound: u64) -> u64 {
+    pub(crate) fn below(&mut self, bound: u64) -> u64 {
         self.next() % bound.max(1)
     }
     /// True with probability `percent` / 100.
-    fn chance(&mut self, percent: u64) -> bool {
+    pub(crate) fn chance(&mut self, percent: u64) -> bool {
         self.below(100) < percent
     }
 }
@@ -33,7 +33,7 @@ pub struct Spec {
     pub scale: u32,
     pub period: Period,
     managers: usize,
-    clients: usize,
+    pub(crate) clients: usize,
     accounts: usize,
 }
 
@@ -82,7 +82,7 @@ fn person_name(rng: &mut Rng) -> String {
     format!("{s}{g}")
 }
 
-fn csv_file(dir: &Path, name: &str, header: &str) -> Result<BufWriter<File>> {
+pub(crate) fn csv_file(dir: &Path, name: &str, header: &str) -> Result<BufWriter<File>> {
     let path = dir.join(format!("{name}.csv"));
     let f = File::create(&path).with_context(|| format!("creating {}", path.display()))?;
     let mut w = BufWriter::with_capacity(1 << 20, f);
@@ -381,6 +381,9 @@ pub fn write_bank(spec: &Spec, dir: &Path) -> Result<Vec<(&'static str, usize)>>
     w.flush()?;
     counts.push(("balances", n));
     let _ = last;
+    counts.extend(crate::generate_registers::write_registers(
+        spec, dir, &corporate, &personal,
+    )?);
     Ok(counts)
 }
 

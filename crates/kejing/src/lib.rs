@@ -24,5 +24,6 @@ macro_rules! out {
 
 pub mod cli;
 pub mod generate;
+pub mod generate_registers;
 pub mod launch;
 pub mod web;

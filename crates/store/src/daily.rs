@@ -85,6 +85,17 @@ impl Store {
         register: Option<Register>,
         days: Option<(NaiveDate, NaiveDate)>,
     ) -> Result<Vec<StoredRow>, StoreError> {
+        self.register_rows_of(org, register, days, None)
+    }
+
+    /// [`Store::register_rows`] of these managers only (`None`: every manager).
+    pub fn register_rows_of(
+        &mut self,
+        org: &Org,
+        register: Option<Register>,
+        days: Option<(NaiveDate, NaiveDate)>,
+        managers: Option<&[String]>,
+    ) -> Result<Vec<StoredRow>, StoreError> {
         let mut sql = format!(
             "SELECT {COLS} FROM register_rows r JOIN managers m ON m.id = r.manager_id WHERE r.org_id = $1"
         );
@@ -98,6 +109,17 @@ impl Store {
             sql.push_str(&format!(" AND r.day >= ${}", params.len()));
             params.push(Val::Date(last));
             sql.push_str(&format!(" AND r.day <= ${}", params.len()));
+        }
+        if let Some(ms) = managers {
+            if ms.is_empty() {
+                return Ok(Vec::new());
+            }
+            let mut marks = Vec::new();
+            for m in ms {
+                params.push(Val::text(m));
+                marks.push(format!("${}", params.len()));
+            }
+            sql.push_str(&format!(" AND m.code IN ({})", marks.join(", ")));
         }
         sql.push_str(" ORDER BY r.day, r.id");
         let rows = self.conn.query(&sql, &params, TYS)?;

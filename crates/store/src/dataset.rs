@@ -60,20 +60,25 @@ impl Store {
         Ok(out)
     }
 
-    /// What the daily rules read for `first..=last`: the managers, the register rows of those
-    /// days and the calendar (no facts, no balances).
+    /// What the daily rules read for `first..=last`: the managers (of `managers` only, when
+    /// given), their register rows of those days and the calendar (no facts, no balances).
     pub fn load_daily_dataset(
         &mut self,
         org: &Org,
         first: chrono::NaiveDate,
         last: chrono::NaiveDate,
+        managers: Option<&[String]>,
     ) -> Result<DataSet, StoreError> {
+        let mut all = self.load_managers(org)?;
+        if let Some(ms) = managers {
+            all.retain(|m| ms.contains(&m.id));
+        }
         let mut d = DataSet {
-            managers: self.load_managers(org)?,
+            managers: all,
             ..DataSet::default()
         };
         d.registers = self
-            .register_rows(org, None, Some((first, last)))?
+            .register_rows_of(org, None, Some((first, last)), managers)?
             .into_iter()
             .map(|r| r.row)
             .collect();

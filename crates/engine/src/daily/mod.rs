@@ -120,6 +120,16 @@ fn check<'a>(
     }
 }
 
+/// Whether a rule applies to a manager: `[daily] among` and the rule's own `among` hold.
+pub fn rule_applies(policy: &Policy, rule: &DailyRule, manager: &Manager) -> bool {
+    let Some(daily) = &policy.daily else {
+        return false;
+    };
+    let env = ManagerEnv { manager, policy };
+    let holds = |e: &crate::expr::Expr| e.eval(&env).and_then(|v| v.as_bool()).unwrap_or(false);
+    holds(&daily.among) && rule.among.as_ref().is_none_or(holds)
+}
+
 /// The breaches of the policy's daily rules in `period`, as of `now` (a past period: its
 /// [`end_of`]): only days up to `now` are held against anyone, and a day, week or month that is
 /// still running is not reported missing.

@@ -163,7 +163,84 @@ pub fn demo_web(store: &mut Store, policies: &Path) -> Result<String> {
     settle(store, &bank, "cixi-deposits", "2026-09")?;
     settle(store, &oil, "oil-distributor", "2013-09")?;
     settle(store, &hotel, "hotel-sales", "2013-09")?;
+    demo_today(store, &bank)?;
     Ok(format!(
-        "Demo accounts 演示账号 (password 密码 {DEMO_PASSWORD}):\n  admin      绩效管理员 performance office (everything)\n  auditor    审计 auditor (read-only, audit log)\n  branch     支行行长 branch head of B01 第1分行\n  team       团队负责人 team head of B01S3\n  cm         客户经理 customer manager M00001 张芳\n  oil-admin  绩效管理员 of the oil distributor\n  hotel-admin  绩效管理员 of the hotel"
+        "Demo accounts 演示账号 (password 密码 {DEMO_PASSWORD}):\n  admin      绩效管理员 performance office (everything)\n  auditor    审计 auditor (read-only, audit log)\n  branch     支行行长 branch head of B01 第1分行\n  team       团队负责人 team head of B01S3\n  cm         客户经理 customer manager M00001 张芳\n  oil-admin  绩效管理员 of the oil distributor\n  hotel-admin  绩效管理员 of the hotel\n  Daily management 日常管理: /daily (cm), /daily/team (team; ?day=2026-09-16 for the generated month)"
     ))
+}
+
+/// Today's registers of a few demo customer managers (E3), so that the daily pages show a live
+/// day: an outing still out (overdue once 17:00 has passed), one back, yesterday's log waiting
+/// for the head's signature. Kept by key: running the demo again adds nothing.
+fn demo_today(store: &mut Store, bank: &Org) -> Result<()> {
+    use kejing_engine::registers::Register;
+    let office = Actor::admin(bank, "demo");
+    let today = store.today();
+    let yesterday = today.pred_opt().unwrap_or(today);
+    let managers: Vec<String> = store
+        .load_managers(bank)?
+        .into_iter()
+        .filter(|m| m.org.as_deref() == Some("B01S3") && m.status == "active")
+        .map(|m| m.id)
+        .take(3)
+        .chain(std::iter::once("M00001".to_owned()))
+        .collect();
+    for (i, m) in managers.iter().enumerate() {
+        let row = |pairs: &[(&str, String)]| -> std::collections::BTreeMap<String, String> {
+            pairs
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), v.clone()))
+                .collect()
+        };
+        let key = format!("D{}-{m}", today.format("%Y%m%d"));
+        let rows = [
+            (
+                Register::Outings,
+                row(&[
+                    ("outing_id", format!("{key}-1")),
+                    ("client_id", format!("C{:07}", 101 + i)),
+                    ("purpose", "走访".to_owned()),
+                    ("left_at", format!("{today} 09:{:02}", 10 + i * 7)),
+                    ("expected_back_at", format!("{today} 15:30")),
+                ]),
+            ),
+            (
+                Register::Outings,
+                row(&[
+                    ("outing_id", format!("{key}-2")),
+                    ("client_id", format!("C{:07}", 201 + i)),
+                    ("purpose", "贷后检查".to_owned()),
+                    ("left_at", format!("{today} 08:50")),
+                    ("returned_at", format!("{today} 11:40")),
+                ]),
+            ),
+            (
+                Register::Visits,
+                row(&[
+                    ("visit_id", format!("{key}-V2")),
+                    ("client_id", format!("C{:07}", 201 + i)),
+                    ("outing_id", format!("{key}-2")),
+                    ("visited_on", today.to_string()),
+                    ("person", "财务负责人".to_owned()),
+                    ("purpose", "贷后检查".to_owned()),
+                    ("outcome", "经营正常".to_owned()),
+                    ("next_step", "下月回访".to_owned()),
+                ]),
+            ),
+            (
+                Register::WorkLogs,
+                row(&[
+                    ("date", yesterday.to_string()),
+                    ("text", "走访客户，整理贷后资料".to_owned()),
+                ]),
+            ),
+        ];
+        for (register, cells) in rows {
+            match kejing_app::daily::record(store, &office, register, m, &cells) {
+                Ok(_) | Err(kejing_app::Error::Conflict(_)) => {}
+                Err(e) => return Err(anyhow!("demo {} of {m}: {e}", register.name())),
+            }
+        }
+    }
+    Ok(())
 }

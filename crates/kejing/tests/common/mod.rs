@@ -4,6 +4,7 @@
 //! second run), else an SQLite file.
 #![allow(dead_code)]
 
+pub mod chromium;
 pub mod web_session;
 
 use kejing::web::{App, Config};
