@@ -402,7 +402,7 @@ pub fn openapi_doc() -> Value {
             .chain([json!({"name": "page", "in": "query", "schema": {"type": "integer"}})])
             .collect()
     };
-    json!({
+    let mut doc = json!({
         "openapi": "3.1.0",
         "info": {
             "title": "kejing 客经 API",
@@ -469,7 +469,11 @@ pub fn openapi_doc() -> Value {
                 "parameters": [id("id")], "requestBody": body(json!({"manager": s, "effective_on": {"type": "string", "format": "date"}}), &[]), "responses": ok("how many were approved")}},
             "/api/openapi.json": {"get": {"summary": "This document", "security": [], "responses": {"200": {"description": "OpenAPI 3.1"}}}},
         }
-    })
+    });
+    if let Some(paths) = doc["paths"].as_object_mut() {
+        paths.extend(super::daily_api::openapi_paths(&id, &ok, &body));
+    }
+    doc
 }
 
 async fn openapi() -> Json<Value> {

@@ -35,6 +35,7 @@ pub mod assessment;
 pub mod audit;
 pub mod clients;
 pub mod daily;
+pub mod daily_api;
 pub mod dashboard;
 pub mod imports;
 pub mod managers;
@@ -83,6 +84,7 @@ parts! {
     clients,
     agreements,
     daily,
+    daily_api,
     imports,
     settlement,
     reconciliation,
