@@ -50,6 +50,8 @@ fn next_key(
         Register::CreditRegister => "C",
         Register::RetailVisits => "R",
         Register::Reports => "T",
+        Register::Meetings => "G",
+        Register::ActionItems => "A",
         Register::Briefings | Register::WorkLogs => return Ok(day.to_string()),
     };
     let rows = store.register_rows(&actor.org, Some(register), Some((day, day)))?;

@@ -53,6 +53,9 @@ use FieldKind::*;
 
 /// Attendance at a briefing (E1).
 pub const BRIEFING_STATUS: &[&str] = &["present", "absent", "leave"];
+/// The meetings of E2 and the hotel's 篇二: the monthly work meeting, the weekly team
+/// discussion, a meeting called by phone notice (mandatory).
+pub const MEETING_KINDS: &[&str] = &["monthly", "weekly", "notice"];
 /// A prospect's stage (E6).
 pub const PROSPECT_STAGES: &[&str] = &["prospect", "contacted", "client"];
 
@@ -120,6 +123,15 @@ registers! {
         r("visit_id", Id), r("client_id", Id), r("visited_on", Date), f("stock", Number),
         f("sales_trend", Text), f("demand", Text), f("listed_brands", Number),
         f("new_brand_packs", Number), f("advice", Text),
+    ];
+    Meetings => "meetings", key "meeting_id", day "held_on", [
+        r("meeting_id", Id), r("kind", Codes(MEETING_KINDS)), r("held_on", Date),
+        f("called_at", Stamp), r("status", Codes(BRIEFING_STATUS)), f("notified_at", Stamp),
+        f("chaired_by", Id), f("minutes", Text),
+    ];
+    ActionItems => "action_items", key "item_id", day "due_on", [
+        r("item_id", Id), f("meeting_id", Id), r("text", Text), r("due_on", Date),
+        f("done_on", Date),
     ];
     Reports => "reports", key "report_id", day "period_end", [
         r("report_id", Id), r("kind", Text), r("period", Month), f("submitted_at", Stamp),

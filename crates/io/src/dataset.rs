@@ -259,6 +259,8 @@ pub fn load_dataset(tables: &Tables<'_>) -> Result<DataSet, Vec<ReadError>> {
         ProspectRec,
         CreditEntryRec,
         RetailVisitRec,
+        MeetingRec,
+        ActionItemRec,
         ReportRec
     );
     run(for_each::<crate::registers::CalendarRec>(tables, |s, r| {

@@ -30,6 +30,8 @@ pub fn table_of(r: Register) -> Table {
         Register::Prospects => Table::Prospects,
         Register::CreditRegister => Table::CreditRegister,
         Register::RetailVisits => Table::RetailVisits,
+        Register::Meetings => Table::Meetings,
+        Register::ActionItems => Table::ActionItems,
         Register::Reports => Table::Reports,
     }
 }
@@ -102,6 +104,9 @@ fn zh_code(code: &str) -> Option<&'static str> {
         "prospect" => "潜在",
         "contacted" => "已接触",
         "client" => "已成交",
+        "monthly" => "月度工作会议",
+        "weekly" => "周例会",
+        "notice" => "电话通知会议",
         _ => return None,
     })
 }
@@ -154,6 +159,16 @@ pub fn row_problems(
                 out.push((
                     "signed_at",
                     format!("signed before the day of the log ({day})"),
+                ));
+            }
+        }
+        Register::ActionItems => {
+            if let (Some(due), Some(done)) = (date(fields, "due_on"), date(fields, "done_on"))
+                && done < due - chrono::Days::new(366)
+            {
+                out.push((
+                    "done_on",
+                    format!("more than a year before the item was due ({due}); check the date"),
                 ));
             }
         }
@@ -323,6 +338,8 @@ register_records! {
     ProspectRec => Prospects,
     CreditEntryRec => CreditRegister,
     RetailVisitRec => RetailVisits,
+    MeetingRec => Meetings,
+    ActionItemRec => ActionItems,
     ReportRec => Reports,
 }
 

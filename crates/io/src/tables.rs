@@ -265,6 +265,25 @@ tables! {
         num(opt("new_brand_packs", &["新品陈列包数"])),
         opt("advice", &["建议"]),
     ];
+    Meetings => "meetings", "会议", 8, [
+        req("meeting_id", &["会议编号"]),
+        req("manager_id", &["客户经理编号", "工号"]),
+        req("kind", &["会议类型"]),
+        req("held_on", &["会议日期"]),
+        opt("called_at", &["通知时间"]),
+        req("status", &["出勤", "状态"]),
+        opt("notified_at", &["请假通知时间"]),
+        opt("chaired_by", &["主持人"]),
+        opt("minutes", &["会议纪要", "纪要"]),
+    ];
+    ActionItems => "action_items", "会议事项", 8, [
+        req("item_id", &["事项编号"]),
+        req("manager_id", &["客户经理编号", "工号", "负责人"]),
+        opt("meeting_id", &["会议编号"]),
+        req("text", &["事项", "内容"]),
+        req("due_on", &["完成期限", "期限"]),
+        opt("done_on", &["完成日期"]),
+    ];
     Reports => "reports", "报表报送", 8, [
         req("report_id", &["报表编号"]),
         req("manager_id", &["客户经理编号", "工号"]),

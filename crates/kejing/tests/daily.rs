@@ -127,6 +127,23 @@ K1,M2,C1,loan,5000000,2026-11-04 11:00,2026-11-04 10:00,2026-11-04 09:30
 K2,M2,C2,loan,1200000,2026-11-18 10:30,2026-11-18 10:00,2026-11-18 14:00
 K3,M2,C4,guarantee,800000,2026-11-30 09:00,2026-11-27 16:00,2026-11-27 15:00
 ";
+const MEETINGS: &str = "\
+meeting_id,manager_id,kind,held_on,called_at,status,notified_at,chaired_by,minutes
+G1,M1,weekly,2026-11-06,,present,,H1,本周回顾 下周安排
+G1,M2,weekly,2026-11-06,,present,,H1,本周回顾 下周安排
+G2,M1,weekly,2026-11-13,,present,,H1,续贷进度
+G2,M2,weekly,2026-11-13,,absent,,H1,续贷进度
+G3,M1,weekly,2026-11-20,,leave,2026-11-19 17:00,H1,授信材料
+G3,M2,weekly,2026-11-20,,present,,H1,授信材料
+G4,M1,weekly,2026-11-27,,present,,H1,月末考核
+G4,M2,weekly,2026-11-27,,present,,H1,月末考核
+";
+const ACTION_ITEMS: &str = "\
+item_id,manager_id,meeting_id,text,due_on,done_on
+A1,M1,G1,准备续贷材料,2026-11-10,2026-11-09
+A2,M2,G2,补交保函资料,2026-11-18,2026-11-19
+A3,M1,G4,月度小结,2026-11-30,
+";
 const REPORTS: &str = "\
 report_id,manager_id,kind,period,submitted_at
 T1,M2,internal_assessment,2026-11,2026-12-08 10:00
@@ -154,6 +171,11 @@ const EXPECTED: &[(&str, &str, &str)] = &[
     ("M1", "外出逾时未归", "2026-11-25"),
     // Leave told the same morning.
     ("M1", "晨训无故缺席", "2026-11-26"),
+    // Absent from the weekly discussion of the 13th without notice (M1's leave on the 20th
+    // was told the day before).
+    ("M2", "会议无故缺席", "2026-11-13"),
+    // A2 due the 18th, done the 19th; A3 (M1, due the 30th) is not yet late on the 30th.
+    ("M2", "会议事项逾期", "2026-11-18"),
     // K2's loan card checked after the business was taken on.
     ("M2", "信贷业务未校验贷款卡", "2026-11-18"),
     // K3 registered on Friday the 27th, reported on Monday.
@@ -174,6 +196,8 @@ fn write_month(dir: &Path) {
         ("prospects", PROSPECTS),
         ("credit_register", CREDIT),
         ("reports", REPORTS),
+        ("meetings", MEETINGS),
+        ("action_items", ACTION_ITEMS),
     ] {
         std::fs::write(dir.join(format!("{name}.csv")), text).unwrap();
     }

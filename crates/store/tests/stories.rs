@@ -540,6 +540,8 @@ fn every_table_exports_and_reimports_unchanged() {
     env.load(Table::Prospects, "prospect_id,manager_id,name,stage,first_contact_on,converted_on,client_id\nP1,M1,张先生,client,2026-09-01,2026-09-02,C1\n");
     env.load(Table::CreditRegister, "entry_id,manager_id,client_id,kind,amount,reported_at,registered_at,loan_card_checked_at\nE1,M1,C1,loan,5000000.5,2026-09-01 10:30,2026-09-01 10:00,2026-09-01 09:00\n");
     env.load(Table::RetailVisits, "visit_id,manager_id,client_id,visited_on,stock,sales_trend,demand,listed_brands,new_brand_packs,advice\nR1,M1,C1,2026-09-01,35,上升,中档,18,2,减库存\n");
+    env.load(Table::Meetings, "meeting_id,manager_id,kind,held_on,called_at,status,notified_at,chaired_by,minutes\nG1,M1,notice,2026-09-03,2026-09-03 09:00,present,,H1,接待安排\n");
+    env.load(Table::ActionItems, "item_id,manager_id,meeting_id,text,due_on,done_on\nA1,M1,G1,准备材料,2026-09-10,2026-09-09\n");
     env.load(Table::Reports, "report_id,manager_id,kind,period,submitted_at\nT1,M1,internal_assessment,2026-09,2026-10-09 10:00\n");
     let org = env.org.clone();
     for &t in Table::ALL {

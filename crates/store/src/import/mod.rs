@@ -320,6 +320,20 @@ impl Store {
                 progress,
                 |r| r.0,
             )?,
+            Table::Meetings => self.import_register::<kejing_io::registers::MeetingRec>(
+                org,
+                path,
+                options,
+                progress,
+                |r| r.0,
+            )?,
+            Table::ActionItems => self.import_register::<kejing_io::registers::ActionItemRec>(
+                org,
+                path,
+                options,
+                progress,
+                |r| r.0,
+            )?,
         })
     }
 
