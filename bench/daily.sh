@@ -42,7 +42,7 @@ run() {
     curl -s -c "jar-$user" -o /dev/null -d "username=$user&password=$KEJING_PASSWORD" "http://127.0.0.1:$PORT/login"
     COOKIE=$(awk '/kejing_session/ {print $7}' "jar-$user")
     local rows
-    rows=$(curl -s -H "Cookie: kejing_session=$COOKIE" "http://127.0.0.1:$PORT$path" | grep -c '<tr id="m-' || true)
+    rows=$(curl -s -H "Cookie: kejing_session=$COOKIE" "http://127.0.0.1:$PORT$path" | grep -o 'id="m-' | wc -l || true)
     echo "== GET $path as $user ($rows managers on the page)"
     wrk -t2 -c"$CONNS" -d"${SECS}s" --latency -H "Cookie: kejing_session=$COOKIE" "http://127.0.0.1:$PORT$path" \
         | grep -E "Requests/sec|^ +(50|90|99)%|Non-2xx|Socket errors"

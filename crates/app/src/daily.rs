@@ -264,7 +264,11 @@ pub fn breaches(
         // A week that starts in the period ends up to six days after it.
         let last = period.last_day() + chrono::Days::new(6);
         let scope: Option<Vec<String>> = actor.scope.as_ref().map(|s| s.iter().cloned().collect());
-        s.load_daily_dataset(&actor.org, period.first_day(), last, scope.as_deref())
+        let mut d = s.load_daily_dataset(&actor.org, period.first_day(), last, scope.as_deref())?;
+        if kejing_engine::daily::reads_ledger(policy) {
+            d.ownership = s.client_ownership(&actor.org, scope.as_deref())?;
+        }
+        Ok::<_, kejing_store::StoreError>(d)
     })?;
     breaches_in(policy, &data, period, now, actor)
 }
@@ -340,22 +344,31 @@ pub fn team_day(
         Ok::<_, Error>((
             managers,
             s.calendar_days(&actor.org)?,
-            s.register_rows_of(&actor.org, None, Some((day, day)), scope)?,
+            s.register_rows_of(&actor.org, None, Some((day, day)), scope, &[])?,
             s.register_rows_of(
                 &actor.org,
                 Some(Register::Prospects),
                 Some((day - chrono::Days::new(90), day)),
                 scope,
+                &[("stage", Some("client"))],
             )?,
             s.register_rows_of(
                 &actor.org,
                 Some(Register::WorkLogs),
                 Some((day - chrono::Days::new(14), day)),
                 scope,
+                &[("signed_by", None)],
             )?,
         ))
     })?;
+    let ownership = match policy {
+        Some(p) if kejing_engine::daily::reads_ledger(p) => {
+            store.read(|s| s.client_ownership(&actor.org, scope))?
+        }
+        _ => Vec::new(),
+    };
     let data = DataSet {
+        ownership,
         managers: managers_all
             .into_iter()
             .filter(|m| actor.sees(&m.id))
@@ -365,9 +378,10 @@ pub fn team_day(
         ..DataSet::default()
     };
     let breaches = match policy.filter(|p| p.daily.is_some()) {
-        Some(p) => breaches_in(p, &data, Period::month_of(day), now, actor)?
+        Some(p) => kejing_engine::daily::breaches_between(p, &data, day, day, now)
+            .map_err(|e| Error::invalid(e.to_string()))?
             .into_iter()
-            .filter(|b| b.date == day)
+            .filter(|b| b.date == day && actor.sees(&b.manager))
             .collect(),
         None => Vec::new(),
     };
@@ -386,12 +400,37 @@ pub fn team_day(
             _ => None,
         })
     };
+    // Each manager's rows, breaches and new clients, grouped once.
+    let mut rows_of: std::collections::HashMap<&str, Vec<&StoredRow>> =
+        std::collections::HashMap::new();
+    for r in &day_rows {
+        rows_of.entry(r.row.manager.as_str()).or_default().push(r);
+    }
+    let mut breaches_of: std::collections::HashMap<&str, Vec<Breach>> =
+        std::collections::HashMap::new();
+    for b in &breaches {
+        breaches_of
+            .entry(b.manager.as_str())
+            .or_default()
+            .push(b.clone());
+    }
+    let mut new_clients: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for r in &prospects {
+        if r.row.text("stage") == Some("client")
+            && r.row
+                .day_of("converted_on")
+                .is_some_and(|d| monday <= d && d <= day)
+        {
+            *new_clients.entry(r.row.manager.as_str()).or_default() += 1;
+        }
+    }
+    let none: Vec<&StoredRow> = Vec::new();
     let mut managers = Vec::new();
     for m in &data.managers {
         if !actor.sees(&m.id) || m.non_cm || !m.in_post(day, day) {
             continue;
         }
-        let mine: Vec<&StoredRow> = day_rows.iter().filter(|r| r.row.manager == m.id).collect();
+        let mine = rows_of.get(m.id.as_str()).unwrap_or(&none);
         let on_day = |reg: Register| {
             mine.iter()
                 .filter(move |r| r.row.register == reg && r.row.day() == Some(day))
@@ -405,21 +444,8 @@ pub fn team_day(
             outings: on_day(Register::Outings).map(|r| (*r).clone()).collect(),
             visits: on_day(Register::Visits).count(),
             log: on_day(Register::WorkLogs).next().map(|r| (*r).clone()),
-            breaches: breaches
-                .iter()
-                .filter(|b| b.manager == m.id)
-                .cloned()
-                .collect(),
-            week_new_clients: prospects
-                .iter()
-                .filter(|r| {
-                    r.row.manager == m.id
-                        && r.row.text("stage") == Some("client")
-                        && r.row
-                            .day_of("converted_on")
-                            .is_some_and(|d| monday <= d && d <= day)
-                })
-                .count(),
+            breaches: breaches_of.remove(m.id.as_str()).unwrap_or_default(),
+            week_new_clients: new_clients.get(m.id.as_str()).copied().unwrap_or(0),
             week_goal: goal_of(m),
         });
     }
@@ -465,9 +491,17 @@ pub fn my_day(
     day: NaiveDate,
 ) -> Result<MyDay> {
     actor.require_manager(manager)?;
+    // The one manager's day: the same reads as the team's, narrowed to them.
+    let one = Actor {
+        scope: Some(std::sync::Arc::new([manager.to_owned()].into())),
+        ..actor.clone()
+    };
+    let actor = &one;
     let team = team_day(store, actor, policy, day)?;
     let mine = team.managers.into_iter().find(|m| m.manager == manager);
-    let rows = store.read(|s| s.register_rows(&actor.org, None, Some((day, day))))?;
+    let only = [manager.to_owned()];
+    let rows =
+        store.read(|s| s.register_rows_of(&actor.org, None, Some((day, day)), Some(&only), &[]))?;
     let rows: Vec<StoredRow> = rows
         .into_iter()
         .filter(|r| r.row.manager == manager)

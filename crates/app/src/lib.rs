@@ -16,6 +16,7 @@ pub mod agreements;
 pub mod assessment;
 pub mod cases;
 pub mod catalogue;
+pub mod claims;
 pub mod daily;
 pub mod disputes;
 pub mod error;

@@ -140,7 +140,7 @@ pub fn decide(
 
 /// A change of ownership from a day inside (or before) a locked period would change what was
 /// paid: refused, naming the period.
-fn refuse_locked(s: &mut Store, org: &Org, day: NaiveDate) -> Result<()> {
+pub(crate) fn refuse_locked(s: &mut Store, org: &Org, day: NaiveDate) -> Result<()> {
     if let Some((p, run)) = s
         .locked_periods(org)?
         .into_iter()
@@ -175,25 +175,41 @@ fn apply(s: &mut Store, org: &Org, t: &Transfer) -> Result<()> {
         };
         *shares.entry(who).or_default() += r.value();
     }
+    write_shares(
+        s,
+        org,
+        &t.client,
+        &shares,
+        t.effective_on,
+        format!("transfer request #{}", t.id),
+    )
+}
+
+/// Writes a new version of a client's ownership from `day` with these shares (summing to 1),
+/// imported exactly as an ownership file would be, in the caller's transaction, so the ledger's
+/// rules hold; `source` names where it came from in the import log.
+pub(crate) fn write_shares(
+    s: &mut Store,
+    org: &Org,
+    client: &str,
+    shares: &BTreeMap<String, Decimal>,
+    day: NaiveDate,
+    source: String,
+) -> Result<()> {
     let mut csv = String::from("client_id,manager_id,ratio,from\n");
-    for (m, r) in &shares {
-        csv.push_str(&format!(
-            "{},{m},{},{}\n",
-            t.client,
-            r.normalize(),
-            t.effective_on
-        ));
+    for (m, r) in shares {
+        csv.push_str(&format!("{client},{m},{},{day}\n", r.normalize()));
     }
     // A private file of this process, removed when it goes out of scope.
     let mut file = tempfile::Builder::new()
-        .prefix("kejing-transfer-")
+        .prefix("kejing-ledger-")
         .suffix(".csv")
         .tempfile()
-        .map_err(|e| Error::Internal(format!("a temporary file for the transfer: {e}")))?;
+        .map_err(|e| Error::Internal(format!("a temporary file for the ledger change: {e}")))?;
     file.write_all(csv.as_bytes())
-        .map_err(|e| Error::Internal(format!("writing the transfer's ownership: {e}")))?;
+        .map_err(|e| Error::Internal(format!("writing the ledger change: {e}")))?;
     let options = ImportOptions {
-        source: Some(format!("transfer request #{}", t.id)),
+        source: Some(source),
         ..ImportOptions::default()
     };
     s.import(

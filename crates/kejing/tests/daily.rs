@@ -43,6 +43,13 @@ C2,货运站,company
 C3,张先生,person
 C4,车辆段,company
 ";
+const OWNERSHIP: &str = "\
+client_id,manager_id,ratio,from
+C1,M1,0.5,2026-01-01
+C1,M2,0.5,2026-01-01
+C2,M1,1,2026-01-01
+C4,M2,1,2026-01-01
+";
 // November 2026 has no public holiday: 21 working days, Monday 2 to Monday 30. December's
 // first week is all working days (the internal assessment table is due 7 December).
 const BRIEFINGS: &str = "\
@@ -160,8 +167,10 @@ const EXPECTED: &[(&str, &str, &str)] = &[
     ("M1", "外出逾时未归", "2026-11-11"),
     // No log on the 12th (the 19th is leave told the day before: excused).
     ("M1", "未写工作日志", "2026-11-12"),
-    // V3 has no next step (O3 was the duty manager's: back at 18:00 is no breach).
+    // V3 has no next step (O3 was the duty manager's: back at 18:00 is no breach), and C4 is
+    // M2's client (C1, shared with M2, is M1's too).
     ("M1", "走访记录不全", "2026-11-17"),
+    ("M1", "走访他人管户客户", "2026-11-17"),
     // Week of the 23rd: no new client, one prospect (P7).
     ("M1", "周新增客户不足", "2026-11-23"),
     ("M1", "周潜在客户不足", "2026-11-23"),
@@ -189,6 +198,7 @@ fn write_month(dir: &Path) {
         ("org_units", ORG_UNITS),
         ("managers", MANAGERS),
         ("clients", CLIENTS),
+        ("ownership", OWNERSHIP),
         ("briefings", BRIEFINGS),
         ("outings", OUTINGS),
         ("visits", VISITS),

@@ -125,6 +125,21 @@ fn cases(
             f("approve=no&decision=no"),
             "RRAAR",
         ),
+        ("GET", "/claims", "/claims".into(), B::None, "AAAAA"),
+        (
+            "POST",
+            "/claims",
+            "/claims".into(),
+            f("client=C1&manager=M1&share=0.5&effective_on=2026-10-01&reason=x"),
+            "AAAAR",
+        ),
+        (
+            "POST",
+            "/claims/{id}/decide",
+            "/claims/1/decide".into(),
+            f("approve=no&decision=no"),
+            "RRAAR",
+        ),
         ("GET", "/daily", "/daily".into(), B::None, "AAAAA"),
         ("GET", "/daily/team", "/daily/team".into(), B::None, "AAAAA"),
         (

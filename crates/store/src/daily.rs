@@ -85,16 +85,20 @@ impl Store {
         register: Option<Register>,
         days: Option<(NaiveDate, NaiveDate)>,
     ) -> Result<Vec<StoredRow>, StoreError> {
-        self.register_rows_of(org, register, days, None)
+        self.register_rows_of(org, register, days, None, &[])
     }
 
-    /// [`Store::register_rows`] of these managers only (`None`: every manager).
+    /// [`Store::register_rows`] of these managers only (`None`: every manager), and only rows
+    /// whose field `f` is (`(f, Some(value))`) or is not (`(f, None)`) filled with that value:
+    /// `("signed_by", None)` the unsigned logs, `("stage", Some("client"))` the converted
+    /// prospects.
     pub fn register_rows_of(
         &mut self,
         org: &Org,
         register: Option<Register>,
         days: Option<(NaiveDate, NaiveDate)>,
         managers: Option<&[String]>,
+        fields: &[(&str, Option<&str>)],
     ) -> Result<Vec<StoredRow>, StoreError> {
         let mut sql = format!(
             "SELECT {COLS} FROM register_rows r JOIN managers m ON m.id = r.manager_id WHERE r.org_id = $1"
@@ -119,7 +123,27 @@ impl Store {
                 params.push(Val::text(m));
                 marks.push(format!("${}", params.len()));
             }
-            sql.push_str(&format!(" AND m.code IN ({})", marks.join(", ")));
+            // By the managers' ids (the index by manager and day), not by a scan of the days.
+            sql.push_str(&format!(
+                " AND r.manager_id IN (SELECT id FROM managers WHERE org_id = $1 AND code IN ({}))",
+                marks.join(", ")
+            ));
+        }
+        for (f, value) in fields {
+            // The fields are a JSON object of cells (cells_of leaves empty ones out): a key with
+            // a value is `"f":"value"`; a key absent is no `"f":` at all.
+            let key = serde_json::to_string(f).unwrap_or_default();
+            match value {
+                Some(v) => {
+                    let v = serde_json::to_string(v).unwrap_or_default();
+                    params.push(Val::Text(format!("%{key}:{v}%")));
+                    sql.push_str(&format!(" AND r.fields LIKE ${}", params.len()));
+                }
+                None => {
+                    params.push(Val::Text(format!("%{key}:%")));
+                    sql.push_str(&format!(" AND r.fields NOT LIKE ${}", params.len()));
+                }
+            }
         }
         sql.push_str(" ORDER BY r.day, r.id");
         let rows = self.conn.query(&sql, &params, TYS)?;

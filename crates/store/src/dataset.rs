@@ -60,6 +60,47 @@ impl Store {
         Ok(out)
     }
 
+    /// The client-level ownership versions of these managers (every manager when `None`): what
+    /// the daily rules' `owns()` and `owned()` read.
+    pub fn client_ownership(
+        &mut self,
+        org: &Org,
+        managers: Option<&[String]>,
+    ) -> Result<Vec<kejing_engine::data::OwnershipVersion>, StoreError> {
+        let mut sql = "SELECT c.code, m.code, CAST(o.ratio AS TEXT), o.valid_from, o.valid_to FROM ownership o \
+             JOIN clients c ON c.id = o.client_id JOIN managers m ON m.id = o.manager_id \
+             WHERE o.org_id = $1 AND o.account_id IS NULL"
+            .to_owned();
+        let mut params = vec![Val::Int(org.id)];
+        if let Some(ms) = managers {
+            if ms.is_empty() {
+                return Ok(Vec::new());
+            }
+            let mut marks = Vec::new();
+            for m in ms {
+                params.push(Val::text(m));
+                marks.push(format!("${}", params.len()));
+            }
+            sql.push_str(&format!(" AND m.code IN ({})", marks.join(", ")));
+        }
+        let mut out = Vec::new();
+        for r in self.conn.query(
+            &sql,
+            &params,
+            &[Ty::Text, Ty::Text, Ty::Dec, Ty::Date, Ty::Date],
+        )? {
+            let c = Cols::new("ownership", &r);
+            out.push(Version {
+                subject: (c.text(0)?, String::new()),
+                manager: c.text(1)?,
+                ratio: c.ratio(2)?,
+                from: c.date(3)?,
+                to: c.opt_date(4),
+            });
+        }
+        Ok(out)
+    }
+
     /// What the daily rules read for `first..=last`: the managers (of `managers` only, when
     /// given), their register rows of those days and the calendar (no facts, no balances).
     pub fn load_daily_dataset(
@@ -78,7 +119,7 @@ impl Store {
             ..DataSet::default()
         };
         d.registers = self
-            .register_rows_of(org, None, Some((first, last)), managers)?
+            .register_rows_of(org, None, Some((first, last)), managers, &[])?
             .into_iter()
             .map(|r| r.row)
             .collect();

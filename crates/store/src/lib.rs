@@ -16,6 +16,7 @@ pub mod assessment_steps;
 pub mod audit;
 pub mod backend;
 pub mod backup;
+pub mod claims;
 pub mod clock;
 pub mod daily;
 pub mod dataset;

@@ -40,6 +40,13 @@ pub const PROPOSAL: Workflow = Workflow {
     decided_at: "approved_at",
 };
 
+pub const CLAIM: Workflow = Workflow {
+    table: "ownership_claims",
+    what: "ownership claim",
+    decided_by: "decided_by",
+    decided_at: "decided_at",
+};
+
 pub const AGREEMENT: Workflow = Workflow {
     table: "agreement_requests",
     what: "agreement request",

@@ -1,7 +1,7 @@
 //! What a register-row expression reads: the row's fields, `client.<column>`,
 //! `manager.<column>`, `now`, and the calendar's `workday()` and `is_working_day()`.
 
-use crate::data::{Client, Manager};
+use crate::data::{Client, Manager, OwnershipVersion};
 use crate::expr::{Env, Expr, Value};
 use crate::policy::Policy;
 use crate::registers::{Calendar, RegisterRow};
@@ -17,6 +17,21 @@ pub(crate) struct RegisterEnv<'a> {
     pub(crate) policy: &'a Policy,
     pub(crate) calendar: &'a Calendar,
     pub(crate) now: NaiveDateTime,
+    /// Client-level ownership versions by client (for `owns()` and `owned()`); empty when the
+    /// data has no ledger.
+    pub(crate) ownership: &'a Owners<'a>,
+}
+
+/// Client-level ownership versions by client.
+pub(crate) type Owners<'a> = std::collections::HashMap<&'a str, Vec<&'a OwnershipVersion>>;
+
+/// The client-level versions of the ledger, by client.
+pub(crate) fn owners(ownership: &[OwnershipVersion]) -> Owners<'_> {
+    let mut by: Owners<'_> = std::collections::HashMap::new();
+    for v in ownership.iter().filter(|v| v.subject.1.is_empty()) {
+        by.entry(v.subject.0.as_str()).or_default().push(v);
+    }
+    by
 }
 
 impl Env for RegisterEnv<'_> {
@@ -40,6 +55,31 @@ impl Env for RegisterEnv<'_> {
     }
 
     fn call(&self, name: &str, args: &[Expr]) -> Option<Result<Value, String>> {
+        if name == "owns" || name == "owned" {
+            return Some((|| {
+                if args.len() != 1 {
+                    return Err(format!("{name} takes 1 argument: {name}(client_id)"));
+                }
+                let client = match args[0].eval(self)? {
+                    Value::Text(c) => c,
+                    Value::Null => return Ok(Value::Bool(false)),
+                    v => return Err(format!("{name}: {} is not a client id", v.type_name())),
+                };
+                let Some(day) = self.row.day() else {
+                    return Ok(Value::Bool(false));
+                };
+                let versions = self
+                    .ownership
+                    .get(client.as_str())
+                    .map_or(&[][..], Vec::as_slice);
+                let on_day = versions.iter().filter(|v| v.covers(day));
+                Ok(Value::Bool(if name == "owns" {
+                    on_day.into_iter().any(|v| v.manager == self.row.manager)
+                } else {
+                    on_day.into_iter().next().is_some()
+                }))
+            })());
+        }
         calendar_call(self.calendar, name, args, self)
     }
 }

@@ -3,7 +3,7 @@
 
 mod env;
 
-pub(crate) use env::RegisterEnv;
+pub(crate) use env::{Owners, RegisterEnv, owners};
 
 use crate::data::{Client, DataSet, Manager};
 use crate::expr::Value;
@@ -120,6 +120,23 @@ fn check<'a>(
     }
 }
 
+/// Whether any of the policy's daily rules asks the ledger (`owns()`, `owned()`): then the
+/// data must hold the ownership versions.
+pub fn reads_ledger(policy: &Policy) -> bool {
+    let Some(daily) = &policy.daily else {
+        return false;
+    };
+    let asks = |e: &crate::expr::Expr| e.calls().iter().any(|(f, _)| f == "owns" || f == "owned");
+    daily.rules.iter().any(|r| match &r.kind {
+        DailyRuleKind::Row { filter, breach, .. } => asks(breach) || filter.iter().any(asks),
+        DailyRuleKind::Expect { filter, unless, .. } => {
+            filter.iter().any(asks) || unless.iter().any(|(_, e)| asks(e))
+        }
+        DailyRuleKind::Linked { filter, .. } => filter.iter().any(asks),
+        DailyRuleKind::Count { filter, sum, .. } => filter.iter().any(asks) || sum.iter().any(asks),
+    })
+}
+
 /// Whether a rule applies to a manager: `[daily] among` and the rule's own `among` hold.
 pub fn rule_applies(policy: &Policy, rule: &DailyRule, manager: &Manager) -> bool {
     let Some(daily) = &policy.daily else {
@@ -139,6 +156,18 @@ pub fn breaches(
     period: Period,
     now: NaiveDateTime,
 ) -> Result<Vec<Breach>, DailyError> {
+    breaches_between(policy, data, period.first_day(), period.last_day(), now)
+}
+
+/// [`breaches`] of the days `first..=last` (a head's view of one day: `first == last`); a week
+/// or month is reported when it starts in them and is over.
+pub fn breaches_between(
+    policy: &Policy,
+    data: &DataSet,
+    first: NaiveDate,
+    last_day: NaiveDate,
+    now: NaiveDateTime,
+) -> Result<Vec<Breach>, DailyError> {
     let Some(daily) = &policy.daily else {
         return Err(DailyError(vec![format!(
             "{}: the policy has no [daily] rules",
@@ -150,7 +179,7 @@ pub fn breaches(
         data.managers.iter().map(|m| (m.id.as_str(), m)).collect();
     let clients: HashMap<&str, &Client> = data.clients.iter().map(|c| (c.id.as_str(), c)).collect();
     let rows = check(data, &calendar, &managers, &clients)?;
-    let first = period.first_day();
+    let ownership = owners(&data.ownership);
     // Days that are over: through yesterday, or today too once it has ended.
     let last_closed = if now.time() >= NaiveTime::from_hms_opt(23, 59, 0).unwrap_or(NaiveTime::MIN)
     {
@@ -158,7 +187,7 @@ pub fn breaches(
     } else {
         now.date().pred_opt().unwrap_or(NaiveDate::MIN)
     };
-    let last = period.last_day().min(now.date());
+    let last = last_day.min(now.date());
     let mut out = Vec::new();
     let mut errors = Vec::new();
     for m in managers.values() {
@@ -197,6 +226,7 @@ pub fn breaches(
                 manager: m,
                 rows: &rows,
                 clients: &clients,
+                ownership: &ownership,
                 calendar: &calendar,
                 now,
                 first,
@@ -224,6 +254,7 @@ struct RuleRun<'a> {
     manager: &'a Manager,
     rows: &'a Rows<'a>,
     clients: &'a HashMap<&'a str, &'a Client>,
+    ownership: &'a Owners<'a>,
     calendar: &'a Calendar,
     now: NaiveDateTime,
     first: NaiveDate,
@@ -244,6 +275,7 @@ impl<'a> RuleRun<'a> {
             policy: self.policy,
             calendar: self.calendar,
             now: self.now,
+            ownership: self.ownership,
         }
     }
 
@@ -340,7 +372,7 @@ impl<'a> RuleRun<'a> {
             Each::Month => {
                 let mut m = Period::month_of(self.first);
                 while m.first_day() <= self.last {
-                    if m.last_day() <= self.last_closed {
+                    if m.first_day() >= self.first && m.last_day() <= self.last_closed {
                         out.push((m.first_day(), m.last_day()));
                     }
                     m = Period::month_of(m.last_day() + Days::new(1));

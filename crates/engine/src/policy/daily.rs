@@ -54,6 +54,16 @@ pub const DAILY_FUNCTIONS: &[(&str, usize, &str)] = &[
         1,
         "is_working_day(date): whether the calendar makes the date a working day",
     ),
+    (
+        "owns",
+        1,
+        "owns(client_id): whether the row's manager owns the client (client level, any share) on the row's day by the ledger",
+    ),
+    (
+        "owned",
+        1,
+        "owned(client_id): whether anyone owns the client on the row's day by the ledger",
+    ),
 ];
 
 #[derive(Deserialize)]

@@ -226,6 +226,16 @@ impl<'a> Ctx<'a> {
                             None => &self.ix.calendar,
                         };
                         let now = crate::daily::end_of(period);
+                        // The ledger by client, only when the measure asks who owns a client.
+                        let asks_owner = sum
+                            .iter()
+                            .chain(filter.iter())
+                            .any(|e| e.calls().iter().any(|(f, _)| f == "owns" || f == "owned"));
+                        let ownership = if asks_owner {
+                            crate::daily::owners(&self.ix.data.ownership)
+                        } else {
+                            crate::daily::Owners::new()
+                        };
                         for row in self.ix.registers.get(&(*reg, id)).into_iter().flatten() {
                             let Some(day) = row.day() else { continue };
                             let client = row.text("client_id");
@@ -240,6 +250,7 @@ impl<'a> Ctx<'a> {
                                 policy: self.policy,
                                 calendar,
                                 now,
+                                ownership: &ownership,
                             };
                             visit(&env, format!("{} {} {}", row.source, reg.key(), row.key()))
                                 .map_err(|e| format!("{}: {e}", row.source))?;

@@ -7,6 +7,7 @@
 
 mod agreement;
 mod assess;
+mod claim;
 mod daily;
 mod data;
 pub mod files;
@@ -349,6 +350,11 @@ pub enum Command {
         #[command(subcommand)]
         command: AgreementCommand,
     },
+    /// Ownership claims (认领, B3): claim an unowned client or a share; someone else decides.
+    Claim {
+        #[command(subcommand)]
+        command: claim::ClaimCommand,
+    },
     /// Transfers (移交) of a client's share between customer managers: request, decide, list.
     /// The same use case as the web's transfer pages; the one who asked cannot decide.
     Transfer {
@@ -640,6 +646,7 @@ pub fn dispatch(cli: Cli) -> Result<()> {
         Command::User { command } => users::user(&g, command),
         Command::Transfer { command } => transfer::transfer(&g, command),
         Command::Agreement { command } => agreement::agreement(&g, command),
+        Command::Claim { command } => claim::claim(&g, command),
         Command::Serve { .. } | Command::Demo { .. } => Err(anyhow!(
             "serve and demo start the web server: run them through the kejing binary"
         )),

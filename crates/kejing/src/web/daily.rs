@@ -5,7 +5,7 @@
 //! is a use case of `kejing_app::daily`, the same the CLI runs.
 
 use super::auth::Ctx;
-use super::kit::{page_of, period_arg, policy_file, policy_files, render};
+use super::kit::{cached_policy, page_of, period_arg, policy_file, policy_files, render};
 use super::perm::Action;
 use super::{App, AppError};
 use axum::Form;
@@ -46,13 +46,14 @@ pub struct DayQuery {
     pub day: Option<String>,
     pub manager: Option<String>,
     pub period: Option<String>,
+    pub page: Option<usize>,
 }
 
 /// The policies of the folder with `[daily]` rules, by name.
 fn daily_policies(app: &App) -> Vec<(String, std::path::PathBuf)> {
     policy_files(&app.config.policies)
         .into_iter()
-        .filter(|(_, f)| kejing_app::catalogue::load(f).is_ok_and(|p| p.daily.is_some()))
+        .filter(|(_, f)| cached_policy(app, f).is_ok_and(|p| p.daily.is_some()))
         .collect()
 }
 
@@ -60,14 +61,14 @@ fn daily_policies(app: &App) -> Vec<(String, std::path::PathBuf)> {
 fn chosen_policy(
     app: &App,
     name: Option<&str>,
-) -> Result<(Option<String>, Option<Policy>), AppError> {
+) -> Result<(Option<String>, Option<std::sync::Arc<Policy>>), AppError> {
     let file = match name.filter(|n| !n.is_empty()) {
         Some(n) => Some((n.to_owned(), policy_file(app, n)?)),
         None => daily_policies(app).into_iter().next(),
     };
     match file {
         None => Ok((None, None)),
-        Some((n, f)) => Ok((Some(n), Some(kejing_app::catalogue::load(&f)?))),
+        Some((n, f)) => Ok((Some(n), Some(cached_policy(app, &f)?))),
     }
 }
 
@@ -100,16 +101,71 @@ fn breach_json(b: &Breach) -> Value {
     json!({ "manager": b.manager, "rule": b.rule, "date": b.date.to_string(), "detail": b.detail })
 }
 
+/// A page's data from the cache when nothing changed since (the same data version and the same
+/// minute), else computed by `f` and kept.
+async fn cached_page<F>(
+    app: &App,
+    ctx: &Ctx,
+    key: String,
+    f: F,
+) -> Result<std::sync::Arc<Value>, AppError>
+where
+    F: std::future::Future<Output = Result<Value, AppError>>,
+{
+    let minute = chrono::Utc::now().timestamp() / 60;
+    let key = format!("{}|{}|{key}", ctx.user.org.id, ctx.user.username);
+    let hit = || {
+        app.daily_pages.lock().ok().and_then(|c| {
+            c.get(&key)
+                .filter(|(v, m, _)| *v == ctx.version && *m == minute)
+                .map(|(_, _, d)| d.clone())
+        })
+    };
+    if let Some(d) = hit() {
+        return Ok(d);
+    }
+    let flight = app.daily_flights.lock().ok().map(|mut f| {
+        if f.len() > 512 {
+            f.clear();
+        }
+        f.entry(key.clone()).or_default().clone()
+    });
+    let _turn = match &flight {
+        Some(m) => Some(m.lock().await),
+        None => None,
+    };
+    if let Some(d) = hit() {
+        return Ok(d);
+    }
+    let data = std::sync::Arc::new(f.await?);
+    if let Ok(mut c) = app.daily_pages.lock() {
+        if c.len() > 512 {
+            c.clear();
+        }
+        c.insert(key, (ctx.version, minute, data.clone()));
+    }
+    Ok(data)
+}
+
 /// The head's view of a day as data (the page and `/api/daily/team`).
-pub async fn team_data(app: &App, ctx: &Ctx, q: DayQuery) -> Result<Value, AppError> {
+pub async fn team_data(
+    app: &App,
+    ctx: &Ctx,
+    q: DayQuery,
+) -> Result<std::sync::Arc<Value>, AppError> {
     ctx.require(Action::ViewDaily)?;
+    let key = format!("team|{:?}|{:?}", q.policy, q.day);
+    cached_page(app, ctx, key, team_data_now(app, ctx, q)).await
+}
+
+async fn team_data_now(app: &App, ctx: &Ctx, q: DayQuery) -> Result<Value, AppError> {
     let (name, policy) = chosen_policy(app, q.policy.as_deref())?;
     let who = ctx.who();
     let signs = ctx.can(Action::SignLog);
     let names: Vec<String> = daily_policies(app).into_iter().map(|(n, _)| n).collect();
     app.db(&ctx.actor(), move |s| {
         let day = day_arg(q.day.as_deref(), s.today())?;
-        let t = uc::team_day(s, &who, policy.as_ref(), day)?;
+        let t = uc::team_day(s, &who, policy.as_deref(), day)?;
         let rows: Vec<Value> = t
             .managers
             .iter()
@@ -139,6 +195,14 @@ pub async fn team_data(app: &App, ctx: &Ctx, q: DayQuery) -> Result<Value, AppEr
                 })
             })
             .collect();
+        let mut rows = rows;
+        rows.sort_by_cached_key(|r| {
+            (
+                r["overdue"] != json!(true),
+                std::cmp::Reverse(r["breaches"].as_array().map_or(0, Vec::len)),
+                r["manager"].as_str().unwrap_or("").to_owned(),
+            )
+        });
         Ok(json!({
             "day": t.day.to_string(), "now": t.now.format("%H:%M").to_string(),
             "policy": name, "policies": names, "rows": rows,
@@ -154,13 +218,48 @@ pub async fn team_day(
     ctx: Ctx,
     Query(q): Query<DayQuery>,
 ) -> Result<Response, AppError> {
-    let data = team_data(&app, &ctx, q).await?;
+    let page = q.page;
+    let all = team_data(&app, &ctx, q).await?;
+    // A page at a time of the rows (sorted when computed: who needs the head first), and at
+    // most a page of the logs waiting for a signature; the rest is shared, not copied.
+    let mut data = serde_json::Map::new();
+    if let Some(o) = all.as_object() {
+        for (k, v) in o {
+            if k != "rows" && k != "unsigned" {
+                data.insert(k.clone(), v.clone());
+            }
+        }
+    }
+    let rows = all["rows"].as_array().map(Vec::as_slice).unwrap_or(&[]);
+    let (offset, pager) = super::kit::paginate(rows.len(), page);
+    data.insert(
+        "rows".into(),
+        json!(
+            rows.iter()
+                .skip(offset)
+                .take(super::kit::PER_PAGE)
+                .collect::<Vec<_>>()
+        ),
+    );
+    data.insert("pager".into(), pager);
+    let logs = all["unsigned"].as_array().map(Vec::as_slice).unwrap_or(&[]);
+    data.insert("unsigned_total".into(), json!(logs.len()));
+    data.insert(
+        "unsigned".into(),
+        json!(logs.iter().take(super::kit::PER_PAGE).collect::<Vec<_>>()),
+    );
+    let data = Value::Object(data);
     render(&app, &ctx, "daily_team.html", page_of(data))
 }
 
 /// A customer manager's day as data.
-pub async fn my_data(app: &App, ctx: &Ctx, q: DayQuery) -> Result<Value, AppError> {
+pub async fn my_data(app: &App, ctx: &Ctx, q: DayQuery) -> Result<std::sync::Arc<Value>, AppError> {
     ctx.require(Action::ViewDaily)?;
+    let key = format!("me|{:?}|{:?}|{:?}", q.policy, q.day, q.manager);
+    cached_page(app, ctx, key, my_data_now(app, ctx, q)).await
+}
+
+async fn my_data_now(app: &App, ctx: &Ctx, q: DayQuery) -> Result<Value, AppError> {
     let (name, policy) = chosen_policy(app, q.policy.as_deref())?;
     let who = ctx.who();
     let keeps = ctx.can(Action::KeepRegisters);
@@ -176,7 +275,7 @@ pub async fn my_data(app: &App, ctx: &Ctx, q: DayQuery) -> Result<Value, AppErro
                 return Ok(json!({ "pick": true, "day": day.to_string(), "policy": name }));
             }
         };
-        let d = uc::my_day(s, &who, policy.as_ref(), &manager, day)?;
+        let d = uc::my_day(s, &who, policy.as_deref(), &manager, day)?;
         let of = |reg: Register| {
             d.rows
                 .iter()
@@ -205,7 +304,7 @@ pub async fn my_day(
     Query(q): Query<DayQuery>,
 ) -> Result<Response, AppError> {
     let data = my_data(&app, &ctx, q).await?;
-    render(&app, &ctx, "daily.html", page_of(data))
+    render(&app, &ctx, "daily.html", page_of((*data).clone()))
 }
 
 /// Breaches of a period by manager and rule, as data.

@@ -25,11 +25,11 @@ super::kit::routes! {
 type ApiResult = Result<Json<Value>, AppError>;
 
 async fn me(State(app): State<App>, ctx: Ctx, Query(q): Query<DayQuery>) -> ApiResult {
-    Ok(Json(my_data(&app, &ctx, q).await?))
+    Ok(Json((*my_data(&app, &ctx, q).await?).clone()))
 }
 
 async fn team(State(app): State<App>, ctx: Ctx, Query(q): Query<DayQuery>) -> ApiResult {
-    Ok(Json(team_data(&app, &ctx, q).await?))
+    Ok(Json((*team_data(&app, &ctx, q).await?).clone()))
 }
 
 async fn breaches(State(app): State<App>, ctx: Ctx, Query(q): Query<DayQuery>) -> ApiResult {

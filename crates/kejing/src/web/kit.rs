@@ -172,6 +172,31 @@ pub fn policy_files(dir: &std::path::Path) -> Vec<(String, PathBuf)> {
         .collect()
 }
 
+/// A policy of the folder, loaded once and kept while its file's text stays the same (a page
+/// that reads several policies does not parse them on every request).
+pub(crate) fn cached_policy(
+    app: &App,
+    path: &std::path::Path,
+) -> Result<std::sync::Arc<kejing_engine::policy::Policy>, AppError> {
+    let file = kejing_app::catalogue::policy_file(path);
+    let text = std::fs::read_to_string(&file)
+        .map_err(|e| AppError::bad(format!("{}: cannot read the policy: {e}", file.display())))?;
+    if let Ok(cache) = app.policies.lock()
+        && let Some((t, p)) = cache.get(&file)
+        && *t == text
+    {
+        return Ok(p.clone());
+    }
+    let p = std::sync::Arc::new(kejing_app::catalogue::load_text(
+        &file.display().to_string(),
+        &text,
+    )?);
+    if let Ok(mut cache) = app.policies.lock() {
+        cache.insert(file, (text, p.clone()));
+    }
+    Ok(p)
+}
+
 /// The file of the folder's policy `name`, or not found.
 pub(crate) fn policy_file(app: &App, name: &str) -> Result<PathBuf, AppError> {
     policy_files(&app.config.policies)

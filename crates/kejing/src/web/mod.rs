@@ -33,6 +33,7 @@ pub mod perm;
 pub mod agreements;
 pub mod assessment;
 pub mod audit;
+pub mod claims;
 pub mod clients;
 pub mod daily;
 pub mod daily_api;
@@ -83,6 +84,7 @@ parts! {
     managers,
     clients,
     agreements,
+    claims,
     daily,
     daily_api,
     imports,
@@ -108,6 +110,7 @@ const TEMPLATE_LISTS: &[&[(&str, &str)]] = &[
     managers::TEMPLATES,
     clients::TEMPLATES,
     agreements::TEMPLATES,
+    claims::TEMPLATES,
     daily::TEMPLATES,
     imports::TEMPLATES,
     settlement::TEMPLATES,
@@ -145,6 +148,9 @@ pub struct Config {
 #[derive(Clone)]
 pub struct App(Arc<Inner>);
 
+/// A daily page's data with the data version and the minute it was computed for.
+pub type DailyPage = (i64, i64, Arc<serde_json::Value>);
+
 pub struct Inner {
     pub config: Config,
     pool: Mutex<Vec<Store>>,
@@ -154,6 +160,15 @@ pub struct Inner {
     nonces: Mutex<HashMap<String, i64>>,
     /// Repeated reads (see [`cache`]).
     pub cache: Mutex<cache::Cache>,
+    /// Policies loaded, by file, with the text they were loaded from (reloaded when it changes).
+    pub policies: Mutex<HashMap<std::path::PathBuf, (String, Arc<kejing_engine::policy::Policy>)>>,
+    /// Daily pages computed, by user, page and arguments, with the data version and the minute
+    /// they were computed for (an outing becomes overdue with the clock, so a minute later is
+    /// recomputed; any change of data is a new version).
+    pub daily_pages: Mutex<HashMap<String, DailyPage>>,
+    /// One computation of a daily page at a time per key: concurrent requests for the same page
+    /// wait for the first and share its result instead of all computing it.
+    pub daily_flights: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
     /// Turns for password hashing: one per core (argon2 is expensive by design).
     pub hashing: Arc<tokio::sync::Semaphore>,
     /// Sign-in attempts per client address.
@@ -215,6 +230,9 @@ impl App {
             i18n,
             nonces: Mutex::new(HashMap::new()),
             cache: Mutex::new(cache::Cache::default()),
+            policies: Mutex::new(HashMap::new()),
+            daily_pages: Mutex::new(HashMap::new()),
+            daily_flights: Mutex::new(HashMap::new()),
             hashing: Arc::new(tokio::sync::Semaphore::new(
                 std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get),
             )),

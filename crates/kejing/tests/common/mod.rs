@@ -251,6 +251,19 @@ pub fn fixture(name: &str) -> Fixture {
         },
     )
     .unwrap();
+    // An open claim: M2 asks for half of C1 (M1's).
+    kejing_app::claims::request(
+        &mut store,
+        &setup,
+        &kejing_app::claims::ClaimInput {
+            client: "C1".into(),
+            manager: "M2".into(),
+            share: Some("0.5".into()),
+            effective_on: "2026-10-01".parse().unwrap(),
+            reason: "共同营销".into(),
+        },
+    )
+    .unwrap();
     drop(store);
     let app = App::new(Config {
         db: url.clone(),

@@ -13,7 +13,9 @@ CREATE TABLE register_rows (
     version INTEGER NOT NULL DEFAULT 1,
     UNIQUE (manager_id, register, row_key)
 );
-CREATE INDEX register_rows_by_day ON register_rows (org_id, register, day);
+CREATE INDEX register_rows_by_register_day ON register_rows (org_id, register, day);
+CREATE INDEX register_rows_by_day ON register_rows (org_id, day);
+CREATE INDEX register_rows_by_manager_day ON register_rows (manager_id, day);
 -- The working-day calendar's exceptions: public holidays (working = false) and make-up
 -- working days (working = true).
 CREATE TABLE calendar_days (

@@ -59,6 +59,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
         12,
         include_str!("../../migrations/postgres/0012_daily_registers.sql"),
     ),
+    (
+        13,
+        include_str!("../../migrations/postgres/0013_ownership_claims.sql"),
+    ),
 ];
 
 impl Backend for Postgres {

@@ -55,6 +55,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
         12,
         include_str!("../../migrations/sqlite/0012_daily_registers.sql"),
     ),
+    (
+        13,
+        include_str!("../../migrations/sqlite/0013_ownership_claims.sql"),
+    ),
 ];
 
 impl Backend for Sqlite {

@@ -307,3 +307,14 @@ daily-detail = Detail
 briefing-present = present
 briefing-absent = absent
 briefing-leave = on leave
+
+# Ownership claims (认领)
+nav-claims = Claims
+claims-help = A customer manager claims a client nobody owns, or asks for a share of an owned one (taken from the owners in proportion; the shares always sum to 1). Someone other than the one who asked decides. Rival claims on one client are shown together: once one is approved, a claim on the whole client can no longer be. An agreement unit, or an old client coming back, does not count as a new client.
+claim-share = Share
+claim-request = Claim
+claim-contested = rival claims
+claim-owners = Owners on the day
+claim-not-new = Not a new client
+claim-agreement = agreement unit
+claim-returning = old client returning

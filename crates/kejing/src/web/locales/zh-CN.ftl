@@ -307,3 +307,14 @@ daily-detail = 说明
 briefing-present = 出席
 briefing-absent = 缺席
 briefing-leave = 请假
+
+# 认领
+nav-claims = 客户认领
+claims-help = 客户经理认领无人管户的客户，或申请分享已有管户客户的份额（按原管户比例让出，份额合计始终为 1）。由申请人以外的人审批。同一客户的多个认领并列显示：一旦批准其中一个，整户认领即不能再批准。协议单位和回头的老客户不计为新客户。
+claim-share = 份额
+claim-request = 提交认领
+claim-contested = 多人认领
+claim-owners = 当日管户
+claim-not-new = 不计新客户
+claim-agreement = 协议单位
+claim-returning = 老客户回头
