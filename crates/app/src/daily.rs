@@ -480,6 +480,8 @@ pub struct MyDay {
     pub breaches: Vec<Breach>,
     pub week_new_clients: usize,
     pub week_goal: Option<String>,
+    /// The pipeline (E6): prospects of the last 90 days not yet clients, newest first.
+    pub pipeline: Vec<StoredRow>,
 }
 
 /// The actor's own day (a customer manager), or `manager`'s for a head.
@@ -518,7 +520,22 @@ pub fn my_day(
             .collect(),
         None => Vec::new(),
     };
+    let mut pipeline: Vec<StoredRow> = store
+        .read(|s| {
+            s.register_rows_of(
+                &actor.org,
+                Some(Register::Prospects),
+                Some((day - chrono::Days::new(90), day)),
+                Some(&only),
+                &[],
+            )
+        })?
+        .into_iter()
+        .filter(|r| r.row.text("stage") != Some("client"))
+        .collect();
+    pipeline.reverse();
     Ok(MyDay {
+        pipeline,
         manager: manager.to_owned(),
         day,
         log_written: rows.iter().any(|r| r.row.register == Register::WorkLogs),

@@ -55,6 +55,19 @@ async fn an_outing_on_a_phone_a_late_return_for_the_head_and_a_signed_log() {
         c.find(fantoccini::Locator::Css("#out-now")).await.is_err(),
         "the outing is back"
     );
+    // A prospect met today joins the pipeline (E6).
+    css(&c, "#prospect-card summary")
+        .await
+        .click()
+        .await
+        .unwrap();
+    css(&c, "#prospect-name")
+        .await
+        .send_keys("孙女士")
+        .await
+        .unwrap();
+    submit(&c, css(&c, "#prospect-submit").await).await;
+    assert!(text(&c, "#pipeline").await.contains("孙女士"));
     logout(&c).await;
 
     // The head on a desktop: 1 September's outing OFX1 never came back — overdue, highlighted;

@@ -293,6 +293,7 @@ async fn my_data_now(app: &App, ctx: &Ctx, q: DayQuery) -> Result<Value, AppErro
             "log_written": d.log_written,
             "inbox": d.breaches.iter().map(breach_json).collect::<Vec<_>>(),
             "week_new_clients": d.week_new_clients, "week_goal": d.week_goal,
+            "pipeline": d.pipeline.iter().map(row_json).collect::<Vec<_>>(),
         }))
     })
     .await
