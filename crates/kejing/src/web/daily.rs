@@ -97,8 +97,14 @@ fn row_json(r: &StoredRow) -> Value {
     json!({ "key": r.row.key(), "manager": r.row.manager, "register": r.row.register.name(), "f": fields })
 }
 
-fn breach_json(b: &Breach) -> Value {
-    json!({ "manager": b.manager, "rule": b.rule, "date": b.date.to_string(), "detail": b.detail })
+/// A breach for a page: the policy's name for its rule and, where the policy gives one, the
+/// English name.
+fn breach_json(b: &Breach, policy: Option<&Policy>) -> Value {
+    let en = policy
+        .and_then(|p| p.daily.as_ref())
+        .and_then(|d| d.rules.iter().find(|r| r.name == b.rule))
+        .and_then(|r| r.en.clone());
+    json!({ "manager": b.manager, "rule": b.rule, "rule_en": en, "date": b.date.to_string(), "detail": b.detail })
 }
 
 /// A page's data from the cache when nothing changed since (the same data version and the same
@@ -188,7 +194,7 @@ async fn team_data_now(app: &App, ctx: &Ctx, q: DayQuery) -> Result<Value, AppEr
                     "out_now": m.outings.iter().filter(|o| o.row.get("returned_at") == V::Null).count(),
                     "visits": m.visits,
                     "log": m.log.as_ref().map(row_json),
-                    "breaches": m.breaches.iter().map(breach_json).collect::<Vec<_>>(),
+                    "breaches": m.breaches.iter().map(|b| breach_json(b, policy.as_deref())).collect::<Vec<_>>(),
                     "overdue": overdue,
                     "week_new_clients": m.week_new_clients, "week_goal": m.week_goal,
                     "short": m.week_goal.as_ref().and_then(|g| g.parse::<usize>().ok()).is_some_and(|g| m.week_new_clients < g),
@@ -291,7 +297,7 @@ async fn my_data_now(app: &App, ctx: &Ctx, q: DayQuery) -> Result<Value, AppErro
             "briefing": of(Register::Briefings).into_iter().next(),
             "log": of(Register::WorkLogs).into_iter().next(),
             "log_written": d.log_written,
-            "inbox": d.breaches.iter().map(breach_json).collect::<Vec<_>>(),
+            "inbox": d.breaches.iter().map(|b| breach_json(b, policy.as_deref())).collect::<Vec<_>>(),
             "week_new_clients": d.week_new_clients, "week_goal": d.week_goal,
             "pipeline": d.pipeline.iter().map(row_json).collect::<Vec<_>>(),
         }))
@@ -333,7 +339,7 @@ pub async fn breaches_data(app: &App, ctx: &Ctx, q: DayQuery) -> Result<Value, A
             .collect();
         Ok(json!({
             "policy": name, "period": period.to_string(),
-            "rows": found.iter().map(breach_json).collect::<Vec<_>>(),
+            "rows": found.iter().map(|b| breach_json(b, Some(&policy))).collect::<Vec<_>>(),
             "summary": summary,
         }))
     })
