@@ -140,6 +140,23 @@ fn cases(
             f("approve=no&decision=no"),
             "RRAAR",
         ),
+        ("GET", "/api/claims", "/api/claims".into(), B::None, "AAAAA"),
+        (
+            "POST",
+            "/api/claims",
+            "/api/claims".into(),
+            j(
+                r#"{"client": "C1", "manager": "M1", "share": "0.5", "effective_on": "2026-10-01", "reason": "x"}"#,
+            ),
+            "AAAAR",
+        ),
+        (
+            "POST",
+            "/api/claims/{id}/decide",
+            "/api/claims/1/decide".into(),
+            j(r#"{"approve": "no", "decision": "no"}"#),
+            "RRAAR",
+        ),
         ("GET", "/daily", "/daily".into(), B::None, "AAAAA"),
         ("GET", "/daily/team", "/daily/team".into(), B::None, "AAAAA"),
         (

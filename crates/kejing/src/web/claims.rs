@@ -104,18 +104,23 @@ pub async fn request_claim(
     Ok(Redirect::to("/claims").into_response())
 }
 
-pub async fn decide_claim(
-    State(app): State<App>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-    Form(f): Form<DecideForm>,
-) -> Result<Response, AppError> {
+/// Approves (`approve = yes`) or rejects a claim.
+pub async fn decide_do(app: &App, ctx: &Ctx, id: i64, f: DecideForm) -> Result<(), AppError> {
     ctx.require(Action::DecideTransfer)?;
     let who = ctx.who();
     app.db(&ctx.actor(), move |s| {
         kejing_app::claims::decide(s, &who, id, f.approve == "yes", &f.decision)?;
         Ok(())
     })
-    .await?;
+    .await
+}
+
+pub async fn decide_claim(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(f): Form<DecideForm>,
+) -> Result<Response, AppError> {
+    decide_do(&app, &ctx, id, f).await?;
     Ok(Redirect::to("/claims").into_response())
 }

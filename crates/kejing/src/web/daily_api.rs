@@ -20,6 +20,9 @@ super::kit::routes! {
     POST "/api/daily/outings/{id}/return" => record_return,
     POST "/api/daily/records/{register}" => record_row,
     POST "/api/daily/logs/sign" => sign_log,
+    GET "/api/claims" => claims,
+    POST "/api/claims" => request_claim,
+    POST "/api/claims/{id}/decide" => decide_claim,
 }
 
 type ApiResult = Result<Json<Value>, AppError>;
@@ -65,6 +68,33 @@ async fn record_row(
     Ok(Json(json!({ "key": key })))
 }
 
+async fn claims(State(app): State<App>, ctx: Ctx) -> ApiResult {
+    let c = ctx.clone();
+    Ok(Json(
+        app.db(&ctx.actor(), move |s| super::claims::claims_data(s, &c))
+            .await?,
+    ))
+}
+
+async fn request_claim(
+    State(app): State<App>,
+    ctx: Ctx,
+    Json(f): Json<super::claims::ClaimForm>,
+) -> ApiResult {
+    let id = super::claims::request_do(&app, &ctx, f).await?;
+    Ok(Json(json!({ "claim": id })))
+}
+
+async fn decide_claim(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Json(f): Json<super::kit::DecideForm>,
+) -> ApiResult {
+    super::claims::decide_do(&app, &ctx, id, f).await?;
+    Ok(Json(json!({ "decided": id })))
+}
+
 async fn sign_log(State(app): State<App>, ctx: Ctx, Json(f): Json<SignForm>) -> ApiResult {
     let who = (f.manager.clone(), f.date.clone());
     sign_log_do(&app, &ctx, f).await?;
@@ -82,6 +112,19 @@ pub fn openapi_paths(
     let s = json!({"type": "string"});
     let q = |n: &str| json!({"name": n, "in": "query", "schema": {"type": "string"}});
     let mut m = serde_json::Map::new();
+    m.insert(
+        "/api/claims".to_owned(),
+        json!({
+            "get": {"summary": "Ownership claims (认领) in scope, by client: rivals side by side, owners on the day, not-new flags", "responses": ok("claims")},
+            "post": {"summary": "Claim an unowned client, or a share of an owned one (taken from the owners in proportion)",
+                "requestBody": body(json!({"client": s, "manager": s, "share": s, "effective_on": {"type": "string", "format": "date"}, "reason": s}), &["client", "effective_on", "reason"]), "responses": ok("the claim's id")}
+        }),
+    );
+    m.insert(
+        "/api/claims/{id}/decide".to_owned(),
+        json!({"post": {"summary": "Approve (the ledger changes from the claim's day; a whole claim only while nobody owns the client) or reject; not by the one who asked", "parameters": [id("id")],
+            "requestBody": body(json!({"approve": {"enum": ["yes", "no"]}, "decision": s}), &["approve"]), "responses": ok("decided")}}),
+    );
     m.insert(
         "/api/daily/me".to_owned(),
         json!({"get": {"summary": "A customer manager's day (日常管理): briefing, outings, visits, log, the week's new clients, the month's breaches so far",
