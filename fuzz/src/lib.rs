@@ -1,6 +1,10 @@
 //! Shared helpers of the fuzz targets: reading a table's bytes with every record kind the
 //! importer reads, through the same entry as a file (`read_records_bytes`).
 
+use kejing_io::registers::{
+    ActionItemRec, BriefingRec, CalendarRec, CreditEntryRec, MeetingRec, OutingRec, ProspectRec,
+    ReportRec, RetailVisitRec, VisitRec, WorkLogRec,
+};
 use kejing_io::read::Reject;
 use kejing_io::records::{
     AccountRec, AdjustmentRec, BalanceRec, BookingRec, ClientRec, GradeRec, ManagerRec, OrgUnitRec,
@@ -10,7 +14,7 @@ use kejing_io::{Encoding, ReadOptions, read_records_bytes};
 use std::path::Path;
 
 /// How many record kinds [`read_table`] chooses from.
-pub const KINDS: u8 = 15;
+pub const KINDS: u8 = 26;
 
 /// Reads `bytes` as the file `name.ext` (its extension picks CSV or a workbook) with the
 /// record kind `kind % KINDS`; the result is formatted as the importer would show it. Every
@@ -31,7 +35,18 @@ pub fn read_table(kind: u8, ext: &str, bytes: &[u8], encoding: Encoding) {
         11 => read::<BookingRec>(ext, bytes, encoding),
         12 => read::<ScoreRec>(ext, bytes, encoding),
         13 => read::<AdjustmentRec>(ext, bytes, encoding),
-        _ => read::<TallyRec>(ext, bytes, encoding),
+        14 => read::<TallyRec>(ext, bytes, encoding),
+        15 => read::<CalendarRec>(ext, bytes, encoding),
+        16 => read::<BriefingRec>(ext, bytes, encoding),
+        17 => read::<OutingRec>(ext, bytes, encoding),
+        18 => read::<VisitRec>(ext, bytes, encoding),
+        19 => read::<WorkLogRec>(ext, bytes, encoding),
+        20 => read::<ProspectRec>(ext, bytes, encoding),
+        21 => read::<CreditEntryRec>(ext, bytes, encoding),
+        22 => read::<RetailVisitRec>(ext, bytes, encoding),
+        23 => read::<MeetingRec>(ext, bytes, encoding),
+        24 => read::<ActionItemRec>(ext, bytes, encoding),
+        _ => read::<ReportRec>(ext, bytes, encoding),
     }
 }
 
