@@ -546,3 +546,25 @@ pub fn my_day(
         week_goal: mine.and_then(|m| m.week_goal),
     })
 }
+
+/// A register's rows of `first..=last` among the managers the actor sees (the credit register,
+/// the meetings, the retail visits of a month), oldest first.
+pub fn register_rows(
+    store: &mut Store,
+    actor: &Actor,
+    register: Register,
+    first: NaiveDate,
+    last: NaiveDate,
+) -> Result<Vec<StoredRow>> {
+    actor.require(Action::ViewDaily)?;
+    let scope: Option<Vec<String>> = actor.scope.as_ref().map(|s| s.iter().cloned().collect());
+    Ok(store.read(|s| {
+        s.register_rows_of(
+            &actor.org,
+            Some(register),
+            Some((first, last)),
+            scope.as_deref(),
+            &[],
+        )
+    })?)
+}

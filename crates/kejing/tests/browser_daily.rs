@@ -107,6 +107,20 @@ async fn an_outing_on_a_phone_a_late_return_for_the_head_and_a_signed_log() {
             .is_err(),
         "no longer waiting for a signature"
     );
+    // The outing register of the month, each row with what the rules found on it.
+    c.goto(&format!(
+        "{base}/daily/registers/outings?period=2026-09&policy=ccb-team"
+    ))
+    .await
+    .unwrap();
+    let register = text(&c, "#register-rows").await;
+    assert!(
+        register.contains("OFX1") && register.contains("外出逾时未归"),
+        "{register}"
+    );
+    c.goto(&format!("{base}/daily/team?day=2026-09-01&policy=ccb-team"))
+        .await
+        .unwrap();
     // In English.
     submit(&c, css(&c, "#lang-switch").await).await;
     assert!(text(&c, "h1").await.contains("Team's day"));

@@ -157,6 +157,13 @@ fn cases(
             j(r#"{"approve": "no", "decision": "no"}"#),
             "RRAAR",
         ),
+        (
+            "GET",
+            "/daily/registers/{register}",
+            "/daily/registers/outings?period=2026-09".into(),
+            B::None,
+            "AAAAA",
+        ),
         ("GET", "/daily", "/daily".into(), B::None, "AAAAA"),
         ("GET", "/daily/team", "/daily/team".into(), B::None, "AAAAA"),
         (

@@ -28,12 +28,17 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         "daily_breaches.html",
         include_str!("templates/daily_breaches.html"),
     ),
+    (
+        "daily_register.html",
+        include_str!("templates/daily_register.html"),
+    ),
 ];
 
 super::kit::routes! {
     GET "/daily" => my_day,
     GET "/daily/team" => team_day,
     GET "/daily/breaches" => breaches_page,
+    GET "/daily/registers/{register}" => register_page,
     POST "/daily/outings" => register_outing,
     POST "/daily/outings/{id}/return" => record_return,
     POST "/daily/records/{register}" => record_row,
@@ -517,4 +522,54 @@ pub async fn sign_log(
 ) -> Result<Response, AppError> {
     sign_log_do(&app, &ctx, f).await?;
     Ok(Redirect::to("/daily/team").into_response())
+}
+
+/// A register's rows over a period (the credit register, the meetings and their action items,
+/// the retail visits, …), each row with the breaches the policy finds on it.
+pub async fn register_page(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(register): Path<String>,
+    Query(q): Query<DayQuery>,
+) -> Result<Response, AppError> {
+    ctx.require(Action::ViewDaily)?;
+    let reg = Register::parse(&register).ok_or_else(AppError::not_found)?;
+    let (name, policy) = chosen_policy(&app, q.policy.as_deref())?;
+    let who = ctx.who();
+    let period = q.period.clone();
+    let data = app
+        .db(&ctx.actor(), move |s| {
+            let period = match period.as_deref().filter(|p| !p.trim().is_empty()) {
+                Some(p) => period_arg(p)?,
+                None => kejing_engine::Period::month_of(s.today()),
+            };
+            let rows = uc::register_rows(s, &who, reg, period.first_day(), period.last_day())?;
+            let found = match &policy {
+                Some(p) => uc::breaches(s, &who, p, period)?,
+                None => Vec::new(),
+            };
+            let columns: Vec<&str> = reg.fields().iter().map(|f| f.name).collect();
+            let rows: Vec<Value> = rows
+                .iter()
+                .map(|r| {
+                    let flags: Vec<Value> = found
+                        .iter()
+                        .filter(|b| b.source.as_deref() == Some(r.row.source.as_str()))
+                        .map(|b| breach_json(b, policy.as_deref()))
+                        .collect();
+                    let cells: Vec<Value> = columns
+                        .iter()
+                        .map(|c| json!(kejing_io::registers::cell_of(&r.row.get(c))))
+                        .collect();
+                    json!({ "manager": r.row.manager, "cells": cells, "flags": flags })
+                })
+                .collect();
+            Ok(json!({
+                "register": reg.name(), "columns": columns, "rows": rows,
+                "period": period.to_string(), "policy": name,
+                "registers": Register::ALL.iter().map(|r| r.name()).collect::<Vec<_>>(),
+            }))
+        })
+        .await?;
+    render(&app, &ctx, "daily_register.html", page_of(data))
 }

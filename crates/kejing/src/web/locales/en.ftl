@@ -333,3 +333,4 @@ daily-listed-brands = Brands listed
 daily-new-brand-packs = Packs of the new brand on display
 daily-advice = Advice
 daily-pipeline = My pipeline
+daily-register = Register

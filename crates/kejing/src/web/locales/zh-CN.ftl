@@ -333,3 +333,4 @@ daily-listed-brands = 上柜品牌数
 daily-new-brand-packs = 新品陈列包数
 daily-advice = 建议
 daily-pipeline = 我的客户储备
+daily-register = 登记簿
