@@ -4,11 +4,11 @@
 //! agreement units and returning old clients flagged as not new, and concurrent approvals of
 //! one claim taking effect once.
 
+use kejing_app::Error;
 use kejing_app::access::{Actor, Role};
 use kejing_app::claims::{self, ClaimInput};
-use kejing_app::{Error, imports};
-use kejing_io::{ReadOptions, Table};
-use kejing_store::{ImportOptions, Org, Store};
+use kejing_io::Table;
+use kejing_store::{Org, Store};
 use std::sync::{Arc, Barrier};
 
 mod support;
@@ -26,37 +26,25 @@ fn bank() -> Bank {
     let mut store = Store::open(&url).unwrap();
     store.set_actor("setup");
     let org = store.ensure_org("bank", "Test Bank").unwrap();
-    let admin = Actor::admin(&org, "setup");
-    for (table, text) in [
-        (
-            Table::Managers,
-            "manager_id,name,track,status,hired_on\nM1,张三,personal,active,2020-01-01\nM2,李四,personal,active,2020-01-01\nM3,王五,personal,active,2020-01-01\n",
-        ),
-        (
-            Table::Clients,
-            "client_id,name,kind,agreement\nC1,新客户,company,false\nC2,老客户,company,false\nC3,协议单位,company,true\nC4,共管客户,company,false\n",
-        ),
-        (
-            Table::Ownership,
-            "client_id,manager_id,ratio,from,to\nC2,M3,1,2025-01-01,2025-12-31\nC4,M2,0.6,2026-01-01,\nC4,M3,0.4,2026-01-01,\n",
-        ),
-    ] {
-        let p = dir.path().join(format!("{}.csv", table.name()));
-        std::fs::write(&p, text).unwrap();
-        imports::import(
-            &mut store,
-            &admin,
-            table,
-            &p,
-            &ImportOptions {
-                read: ReadOptions::default(),
-                today: None,
-                source: None,
-            },
-            &mut |_, _, _| {},
-        )
-        .unwrap_or_else(|e| panic!("{table:?}: {e}"));
-    }
+    support::import_tables(
+        &mut store,
+        &org,
+        dir.path(),
+        &[
+            (
+                Table::Managers,
+                "manager_id,name,track,status,hired_on\nM1,张三,personal,active,2020-01-01\nM2,李四,personal,active,2020-01-01\nM3,王五,personal,active,2020-01-01\n",
+            ),
+            (
+                Table::Clients,
+                "client_id,name,kind,agreement\nC1,新客户,company,false\nC2,老客户,company,false\nC3,协议单位,company,true\nC4,共管客户,company,false\n",
+            ),
+            (
+                Table::Ownership,
+                "client_id,manager_id,ratio,from,to\nC2,M3,1,2025-01-01,2025-12-31\nC4,M2,0.6,2026-01-01,\nC4,M3,0.4,2026-01-01,\n",
+            ),
+        ],
+    );
     Bank {
         _dir: dir,
         url,

@@ -170,22 +170,6 @@ fn move_client(
     }
 }
 
-/// Exactly one Ok; every other result a conflict.
-fn one_winner<T: std::fmt::Debug>(results: &[Result<T, Error>]) -> usize {
-    let mut winner = None;
-    for (i, r) in results.iter().enumerate() {
-        match r {
-            Ok(_) => {
-                assert!(winner.is_none(), "two took effect: {results:?}");
-                winner = Some(i);
-            }
-            Err(Error::Conflict(_)) => {}
-            Err(e) => panic!("expected a conflict, got {e:?}"),
-        }
-    }
-    winner.unwrap_or_else(|| panic!("none took effect: {results:?}"))
-}
-
 #[test]
 fn fifteen_accepts_of_one_dispute_leave_one_adjustment() {
     for round in 0..ROUNDS {
@@ -205,7 +189,7 @@ fn fifteen_accepts_of_one_dispute_leave_one_adjustment() {
                 "accepted",
             )
         });
-        let w = one_winner(&results);
+        let w = support::one_winner(&results);
         let mut s = b.store("check");
         let d = s.dispute(&b.org, id).unwrap().unwrap();
         assert_eq!(d.status, "accepted", "round {round}");
@@ -244,7 +228,7 @@ fn accept_and_reject_of_one_dispute_at_once() {
             };
             disputes::decide(s, a, id, verdict, "decided")
         });
-        let w = one_winner(&results);
+        let w = support::one_winner(&results);
         let mut s = b.store("check");
         let d = s.dispute(&b.org, id).unwrap().unwrap();
         let adjustments = s.export_rows(&b.org, Table::Adjustments).unwrap();
@@ -287,7 +271,7 @@ fn approve_and_reject_of_one_transfer_at_once() {
             };
             transfers::decide(s, a, id, d, "decided")
         });
-        let w = one_winner(&results);
+        let w = support::one_winner(&results);
         let mut s = b.store("check");
         let t = s.transfer(&b.org, id).unwrap().unwrap();
         let after = owners(&mut s, &b.org, "C2", "2026-10-01");
@@ -323,7 +307,7 @@ fn many_approvals_of_one_transfer_move_the_client_once() {
         let results = b.race(8, move |s, a, _| {
             transfers::decide(s, a, id, transfers::Decision::Approve, "ok")
         });
-        one_winner(&results);
+        support::one_winner(&results);
         let mut s = b.store("check");
         assert_eq!(
             owners(&mut s, &b.org, "C1", "2026-10-01"),
@@ -357,7 +341,7 @@ fn two_requests_for_one_client_at_once_leave_one_open() {
                 },
             )
         });
-        one_winner(&results);
+        support::one_winner(&results);
         let mut s = b.store("check");
         let open = s
             .transfers(&b.org)
@@ -375,7 +359,7 @@ fn two_locks_of_one_period_give_one_lock_and_one_conflict() {
         let b = bank();
         let run = b.settle("2026-09");
         let results = b.race(2, move |s, a, _| settlement::lock(s, a, run));
-        one_winner(&results);
+        support::one_winner(&results);
         let mut s = b.store("check");
         let lock = s.period_lock(&b.org, "2026-09".parse().unwrap()).unwrap();
         assert_eq!(lock.map(|l| l.0), Some(run), "round {round}");
@@ -481,7 +465,7 @@ reason = "all promoted"
         let results = b.race(6, move |s, a, _| {
             assessment::approve(s, a, run, &["M1".to_owned()], None)
         });
-        one_winner(&results);
+        support::one_winner(&results);
         let history = s.grade_history(&b.org, "M1").unwrap();
         let promoted = history
             .iter()

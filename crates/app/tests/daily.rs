@@ -4,12 +4,12 @@
 //! outing, the same outing registered twice — released together by a barrier: exactly one takes
 //! effect, every other gets a conflict saying what was already done, never a database error.
 
+use kejing_app::Error;
 use kejing_app::access::{Actor, Role};
 use kejing_app::daily::{self, Signature};
-use kejing_app::{Error, imports};
 use kejing_engine::registers::Register;
-use kejing_io::{ReadOptions, Table};
-use kejing_store::{ImportOptions, Org, Store};
+use kejing_io::Table;
+use kejing_store::{Org, Store};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Barrier};
 
@@ -34,39 +34,27 @@ fn team() -> Team {
     let mut store = Store::open(&url).unwrap();
     store.set_actor("setup");
     let org = store.ensure_org("ccb", "铁路支行").unwrap();
-    let admin = Actor::admin(&org, "setup");
-    for (table, text) in [
-        (Table::OrgUnits, "unit_id,name\nBR1,铁路支行\n"),
-        (
-            Table::Managers,
-            "manager_id,name,org,track,grade,status,hired_on\nM1,李明,BR1,personal,客户经理,active,2025-01-01\nM2,王芳,BR1,corporate,客户经理,active,2025-01-01\n",
-        ),
-        (Table::Clients, "client_id,name,kind\nC1,机务段,company\n"),
-        (
-            Table::Outings,
-            "outing_id,manager_id,client_id,purpose,left_at,expected_back_at,returned_at,duty\nO1,M1,C1,回访,2026-11-03 09:00,,,false\n",
-        ),
-        (
-            Table::WorkLogs,
-            "manager_id,date,text,signed_by,signed_at,comment,plan_next\nM1,2026-11-03,回访机务段,,,,\n",
-        ),
-    ] {
-        let p = dir.path().join(format!("{}.csv", table.name()));
-        std::fs::write(&p, text).unwrap();
-        imports::import(
-            &mut store,
-            &admin,
-            table,
-            &p,
-            &ImportOptions {
-                read: ReadOptions::default(),
-                today: None,
-                source: None,
-            },
-            &mut |_, _, _| {},
-        )
-        .unwrap_or_else(|e| panic!("{table:?}: {e}"));
-    }
+    support::import_tables(
+        &mut store,
+        &org,
+        dir.path(),
+        &[
+            (Table::OrgUnits, "unit_id,name\nBR1,铁路支行\n"),
+            (
+                Table::Managers,
+                "manager_id,name,org,track,grade,status,hired_on\nM1,李明,BR1,personal,客户经理,active,2025-01-01\nM2,王芳,BR1,corporate,客户经理,active,2025-01-01\n",
+            ),
+            (Table::Clients, "client_id,name,kind\nC1,机务段,company\n"),
+            (
+                Table::Outings,
+                "outing_id,manager_id,client_id,purpose,left_at,expected_back_at,returned_at,duty\nO1,M1,C1,回访,2026-11-03 09:00,,,false\n",
+            ),
+            (
+                Table::WorkLogs,
+                "manager_id,date,text,signed_by,signed_at,comment,plan_next\nM1,2026-11-03,回访机务段,,,,\n",
+            ),
+        ],
+    );
     Team {
         _dir: dir,
         url,
@@ -122,22 +110,6 @@ impl Team {
     }
 }
 
-/// Exactly one Ok, every other a conflict; the winner's index.
-fn one_winner<T: std::fmt::Debug>(results: &[Result<T, Error>]) -> usize {
-    let mut winner = None;
-    for (i, r) in results.iter().enumerate() {
-        match r {
-            Ok(_) => {
-                assert!(winner.is_none(), "two took effect: {results:?}");
-                winner = Some(i);
-            }
-            Err(Error::Conflict(_)) => {}
-            Err(e) => panic!("expected a conflict, got {e:?}"),
-        }
-    }
-    winner.unwrap_or_else(|| panic!("none took effect: {results:?}"))
-}
-
 #[test]
 fn twelve_heads_signing_one_log_at_once_sign_it_once() {
     for _ in 0..ROUNDS {
@@ -159,7 +131,7 @@ fn twelve_heads_signing_one_log_at_once_sign_it_once() {
                 )
             },
         );
-        let w = one_winner(&results);
+        let w = support::one_winner(&results);
         for r in &results {
             if let Err(Error::Conflict(m)) = r {
                 assert!(m.contains(&format!("already signed by head-{w}")), "{m}");
@@ -198,7 +170,7 @@ fn returns_and_registrations_that_overlap_take_effect_once() {
             move |i| actor(&org, &format!("cm-{i}"), Role::Manager, Some("M1")),
             |s, a| daily::record_return(s, a, "M1", "O1", Some(at("2026-11-03 16:30"))),
         );
-        one_winner(&results);
+        support::one_winner(&results);
         let org = t.org.clone();
         let results = t.race(
             8,
@@ -212,7 +184,7 @@ fn returns_and_registrations_that_overlap_take_effect_once() {
                 daily::register_outing(s, a, "M1", cells)
             },
         );
-        one_winner(&results);
+        support::one_winner(&results);
         let mut s = t.store();
         let outings = s
             .register_rows(&t.org, Some(Register::Outings), None)

@@ -160,26 +160,6 @@ impl Store {
         to: TransferStatus,
         decision: &str,
     ) -> Result<(), StoreError> {
-        let actor = self.actor().to_owned();
-        self.transition(
-            &TRANSFER,
-            &[("id", Val::Int(id)), ("org_id", Val::Int(org.id))],
-            TransferStatus::Open.code(),
-            to.code(),
-            &[
-                ("decided_by", Val::Text(actor)),
-                ("decided_at", Val::Time(Utc::now())),
-                ("decision", Val::text(decision)),
-            ],
-        )?;
-        self.audit(
-            Some(org.id),
-            to.code(),
-            "transfer_requests",
-            &id.to_string(),
-            Some(serde_json::json!({"status": "open"})),
-            Some(serde_json::json!({"status": to.code(), "decision": decision})),
-        )?;
-        Ok(())
+        self.decide_open_request(&TRANSFER, org, id, to.code(), decision)
     }
 }

@@ -116,6 +116,40 @@ status_codes!(ProposalStatus { Proposed => "proposed", Approved => "approved" })
 status_codes!(RunStatus { Draft => "draft", Locked => "locked", Superseded => "superseded" });
 
 impl Store {
+    /// Decides an open request of `wf` (a transfer, a claim, an agreement price) by its id:
+    /// the conditional transition from `open` to `to`, recording who, when and the decision
+    /// text, and its audit entry. Call it inside [`Store::write`] with what the decision writes.
+    pub fn decide_open_request(
+        &mut self,
+        wf: &Workflow,
+        org: &crate::Org,
+        id: i64,
+        to: &str,
+        decision: &str,
+    ) -> Result<(), StoreError> {
+        let actor = self.actor().to_owned();
+        self.transition(
+            wf,
+            &[("id", Val::Int(id)), ("org_id", Val::Int(org.id))],
+            "open",
+            to,
+            &[
+                (wf.decided_by, Val::Text(actor)),
+                (wf.decided_at, Val::Time(chrono::Utc::now())),
+                ("decision", Val::text(decision)),
+            ],
+        )?;
+        self.audit(
+            Some(org.id),
+            to,
+            wf.table,
+            &id.to_string(),
+            Some(serde_json::json!({"status": "open"})),
+            Some(serde_json::json!({"status": to, "decision": decision})),
+        )?;
+        Ok(())
+    }
+
     /// Moves one row of `wf` identified by `key` (column, value pairs) from state `from` to
     /// `to`, setting `set` as well, in one conditional statement. Fails with
     /// [`StoreError::NotFound`] when no row has that key and with [`StoreError::Conflict`]

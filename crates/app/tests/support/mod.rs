@@ -51,3 +51,47 @@ pub fn scratch(dir: &Path, file: &str) -> (String, Option<PgScratch>) {
         _ => (dir.join(file).display().to_string(), None),
     }
 }
+
+/// Exactly one of overlapping requests took effect; every other got a conflict (never a
+/// database error). The winner's index.
+pub fn one_winner<T: std::fmt::Debug>(results: &[Result<T, kejing_app::Error>]) -> usize {
+    let mut winner = None;
+    for (i, r) in results.iter().enumerate() {
+        match r {
+            Ok(_) => {
+                assert!(winner.is_none(), "two took effect: {results:?}");
+                winner = Some(i);
+            }
+            Err(kejing_app::Error::Conflict(_)) => {}
+            Err(e) => panic!("expected a conflict, got {e:?}"),
+        }
+    }
+    winner.unwrap_or_else(|| panic!("none took effect: {results:?}"))
+}
+
+/// Imports each (table, CSV text) into `org` as its administrator, through files in `dir`.
+pub fn import_tables(
+    store: &mut kejing_store::Store,
+    org: &kejing_store::Org,
+    dir: &Path,
+    tables: &[(kejing_io::Table, &str)],
+) {
+    let admin = kejing_app::access::Actor::admin(org, "setup");
+    for (table, text) in tables {
+        let p = dir.join(format!("{}.csv", table.name()));
+        std::fs::write(&p, text).unwrap();
+        kejing_app::imports::import(
+            store,
+            &admin,
+            *table,
+            &p,
+            &kejing_store::ImportOptions {
+                read: kejing_io::ReadOptions::default(),
+                today: None,
+                source: None,
+            },
+            &mut |_, _, _| {},
+        )
+        .unwrap_or_else(|e| panic!("{table:?}: {e}"));
+    }
+}

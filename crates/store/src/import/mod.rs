@@ -264,76 +264,16 @@ impl Store {
             Table::Adjustments => self.import_adjustments(org, path, options, progress)?,
             Table::Tallies => self.import_tallies(org, path, options, progress)?,
             Table::Calendar => self.import_calendar(org, path, options, progress)?,
-            Table::Briefings => self.import_register::<kejing_io::registers::BriefingRec>(
-                org,
-                path,
-                options,
-                progress,
-                |r| r.0,
-            )?,
-            Table::Outings => self.import_register::<kejing_io::registers::OutingRec>(
-                org,
-                path,
-                options,
-                progress,
-                |r| r.0,
-            )?,
-            Table::Visits => self.import_register::<kejing_io::registers::VisitRec>(
-                org,
-                path,
-                options,
-                progress,
-                |r| r.0,
-            )?,
-            Table::WorkLogs => self.import_register::<kejing_io::registers::WorkLogRec>(
-                org,
-                path,
-                options,
-                progress,
-                |r| r.0,
-            )?,
-            Table::Prospects => self.import_register::<kejing_io::registers::ProspectRec>(
-                org,
-                path,
-                options,
-                progress,
-                |r| r.0,
-            )?,
-            Table::CreditRegister => self.import_register::<kejing_io::registers::CreditEntryRec>(
-                org,
-                path,
-                options,
-                progress,
-                |r| r.0,
-            )?,
-            Table::RetailVisits => self.import_register::<kejing_io::registers::RetailVisitRec>(
-                org,
-                path,
-                options,
-                progress,
-                |r| r.0,
-            )?,
-            Table::Reports => self.import_register::<kejing_io::registers::ReportRec>(
-                org,
-                path,
-                options,
-                progress,
-                |r| r.0,
-            )?,
-            Table::Meetings => self.import_register::<kejing_io::registers::MeetingRec>(
-                org,
-                path,
-                options,
-                progress,
-                |r| r.0,
-            )?,
-            Table::ActionItems => self.import_register::<kejing_io::registers::ActionItemRec>(
-                org,
-                path,
-                options,
-                progress,
-                |r| r.0,
-            )?,
+            Table::Briefings
+            | Table::Outings
+            | Table::Visits
+            | Table::WorkLogs
+            | Table::Prospects
+            | Table::CreditRegister
+            | Table::RetailVisits
+            | Table::Meetings
+            | Table::ActionItems
+            | Table::Reports => self.import_register_table(org, table, path, options, progress)?,
         })
     }
 

@@ -12,9 +12,42 @@ use kejing_io::{Record, Table};
 use std::path::Path;
 
 impl Store {
+    /// Imports the register `table` holds (its record type picked here, once for all).
+    pub(super) fn import_register_table(
+        &mut self,
+        org: &Org,
+        table: Table,
+        path: &Path,
+        options: &ImportOptions,
+        progress: Progress<'_>,
+    ) -> Result<(usize, Changes, Vec<String>), ImportError> {
+        macro_rules! by_table {
+            ($($t:ident => $rec:ident),+) => {
+                match table {
+                    $(Table::$t => self.import_register::<$rec>(org, path, options, progress, |r| r.0),)+
+                    other => Err(ImportError::Store(crate::StoreError::Invalid(format!(
+                        "{other} is not a register"
+                    )))),
+                }
+            };
+        }
+        by_table!(
+            Briefings => BriefingRec,
+            Outings => OutingRec,
+            Visits => VisitRec,
+            WorkLogs => WorkLogRec,
+            Prospects => ProspectRec,
+            CreditRegister => CreditEntryRec,
+            RetailVisits => RetailVisitRec,
+            Meetings => MeetingRec,
+            ActionItems => ActionItemRec,
+            Reports => ReportRec
+        )
+    }
+
     /// A register's rows keyed by (manager, the register's key): the manager must be known, the
     /// client too where the row names one, a key twice in the file is a row error.
-    pub(super) fn import_register<T: Record>(
+    fn import_register<T: Record>(
         &mut self,
         org: &Org,
         path: &Path,
