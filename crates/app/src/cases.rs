@@ -41,6 +41,19 @@ pub fn run_case(
     policy: &Policy,
     case: &kejing_engine::policy::Case,
 ) -> std::result::Result<(), Vec<String>> {
+    if let Some(want) = &case.risk {
+        let problems = crate::advice::check_risk_case(policy, case, want);
+        if case.expect.is_empty() && case.assess.is_empty() && case.daily.is_none() {
+            return if problems.is_empty() {
+                Ok(())
+            } else {
+                Err(problems)
+            };
+        }
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+    }
     let data = load_dataset(&Tables::Texts(&case.name, &case.tables)).map_err(|errors| {
         errors
             .iter()

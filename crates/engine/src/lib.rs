@@ -10,6 +10,7 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
 )]
 
+pub mod advice;
 pub mod assess;
 pub mod daily;
 pub mod data;

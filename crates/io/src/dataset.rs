@@ -20,7 +20,7 @@ pub enum Tables<'a> {
 
 /// Reads table `T` if present, handing each record with its source (`file:row`, made only when
 /// asked for) to `f`, which may reject it.
-fn for_each<T: Record>(
+pub(crate) fn for_each<T: Record>(
     tables: &Tables<'_>,
     mut f: impl FnMut(&dyn Fn() -> String, T) -> Result<(), Vec<Reject>>,
 ) -> Result<bool, ReadError> {

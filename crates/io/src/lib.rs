@@ -8,6 +8,7 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
 )]
 
+pub mod advice;
 pub mod dataset;
 pub mod read;
 pub mod records;

@@ -23,6 +23,9 @@ pub struct OrgUnitRec {
     pub name: String,
     pub parent_id: Option<Code>,
     pub kind: Option<UnitKind>,
+    pub telephone: Option<String>,
+    pub fax: Option<String>,
+    pub address: Option<String>,
 }
 
 impl Record for OrgUnitRec {
@@ -42,6 +45,9 @@ impl Record for OrgUnitRec {
             name: name?,
             parent_id,
             kind,
+            telephone: c.text("telephone"),
+            fax: c.text("fax"),
+            address: c.text("address"),
         })
     }
 }

@@ -72,6 +72,9 @@ tables! {
         req("name", &["机构名称", "名称"]),
         opt("parent_id", &["上级机构", "上级机构编号"]),
         opt("kind", &["机构层级", "层级"]),
+        opt("telephone", &["联系电话", "电话"]),
+        opt("fax", &["联系传真", "传真"]),
+        opt("address", &["地址", "网点地址"]),
     ];
     Tracks => "tracks", "类别", 1, [
         req("track", &["类别", "类别代码"]),
@@ -290,6 +293,40 @@ tables! {
         req("kind", &["报表种类", "种类"]),
         req("period", &["期间", "月份"]),
         opt("submitted_at", &["报送时间"]),
+    ];
+    RiskAnswers => "risk_answers", "风险测评", 8, [
+        req("client_id", &["客户编号", "客户号"]),
+        req("answered_on", &["评估日期", "测评日期"]),
+        req("question", &["题号"]),
+        req("answer", &["选项", "答案"]),
+    ];
+    Products => "products", "产品", 0, [
+        req("product_id", &["产品编号", "产品代码"]),
+        req("name", &["产品名称", "名称"]),
+        req("kind", &["类别", "产品类别"]),
+        req("risk_level", &["风险等级", "产品风险等级"]),
+        num(opt("expected_return", &["预期年化收益率", "业绩比较基准"])),
+        num(opt("term_months", &["期限", "期限(月)"])),
+        num(opt("min_amount", &["起购金额"])),
+    ];
+    Finances => "finances", "财务状况", 8, [
+        req("client_id", &["客户编号", "客户号"]),
+        req("as_of", &["日期", "截至日期"]),
+        req("kind", &["类型", "收支资产负债"]),
+        req("category", &["项目"]),
+        num(req("amount", &["年额或余额", "金额"])),
+    ];
+    Goals => "goals", "理财目标", 8, [
+        req("client_id", &["客户编号", "客户号"]),
+        req("goal", &["目标"]),
+        num(req("amount", &["所需金额", "金额"])),
+        req("due_on", &["目标日期"]),
+    ];
+    Holdings => "holdings", "持有产品", 8, [
+        req("client_id", &["客户编号", "客户号"]),
+        req("product_id", &["产品编号", "产品代码"]),
+        num(req("amount", &["金额", "持有金额"])),
+        req("as_of", &["日期", "截至日期"]),
     ];
     Adjustments => "adjustments", "调整", 7, [
         req("period", &["期间"]),

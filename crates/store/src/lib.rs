@@ -10,6 +10,7 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
 )]
 
+pub mod advice;
 pub mod agreements;
 pub mod assessment;
 pub mod assessment_steps;

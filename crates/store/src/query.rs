@@ -170,6 +170,10 @@ impl Store {
                     "SELECT COUNT(*) FROM register_rows WHERE org_id = $1 AND register = '{}'",
                     t.name()
                 ),
+                t if kejing_io::advice::ADVICE_TABLES.contains(&t) => format!(
+                    "SELECT COUNT(*) FROM advice_rows WHERE org_id = $1 AND table_name = '{}'",
+                    t.name()
+                ),
                 other => format!("SELECT COUNT(*) FROM {} WHERE org_id = $1", other.name()),
             };
             let n = self
@@ -205,6 +209,19 @@ impl Store {
                 })
                 .collect());
         }
+        if kejing_io::advice::ADVICE_TABLES.contains(&table) {
+            return Ok(self
+                .advice_cells(org, table, None)?
+                .iter()
+                .map(|r| {
+                    table
+                        .columns()
+                        .iter()
+                        .map(|c| r.get(c.name).cloned().unwrap_or_default())
+                        .collect()
+                })
+                .collect());
+        }
         if table == Table::Calendar {
             return Ok(self
                 .calendar_days(org)?
@@ -220,8 +237,8 @@ impl Store {
         }
         let (sql, types): (&str, &[Ty]) = match table {
             Table::OrgUnits => (
-                "SELECT code, name, parent_code, kind FROM org_units WHERE org_id = $1 ORDER BY code",
-                &[Text, Text, Text, Text],
+                "SELECT code, name, parent_code, kind, telephone, fax, address FROM org_units WHERE org_id = $1 ORDER BY code",
+                &[Text, Text, Text, Text, Text, Text, Text],
             ),
             Table::Tracks => (
                 "SELECT code, name, is_cm FROM tracks WHERE org_id = $1 ORDER BY code",

@@ -547,6 +547,7 @@ impl Policy {
                 assess: r.assess.clone(),
                 reconcile: r.reconcile.clone(),
                 daily: r.daily.clone(),
+                risk: r.risk.clone(),
                 line: l.line(o),
             });
         }
@@ -561,7 +562,12 @@ impl Policy {
             .daily
             .as_ref()
             .and_then(|d| super::daily::load_daily(&mut l, d));
+        let advice = raw
+            .advice
+            .as_ref()
+            .and_then(|a| super::advice::load_advice(&mut l, a));
         let policy = Policy {
+            advice,
             reconciliation,
             daily,
             pays: pays.unwrap_or(Expr::Lit(crate::expr::Value::Bool(true))),

@@ -3,6 +3,7 @@
 //! See `docs/policies.md` for the reference. Loading is pure: the shell reads the file and
 //! hands its text here. Every error names the policy file and line.
 
+mod advice;
 mod approvals;
 mod assessment;
 mod assessment_load;
@@ -23,6 +24,7 @@ mod what_if;
 #[cfg(test)]
 mod tests;
 
+pub use advice::{Advice, AssetClass, Band, Cap, LetterSettings, Question, QuestionOption};
 pub use approvals::{ApprovalStep, StepRole};
 pub use assessment::{
     ASSESSMENT_FUNCTIONS, ASSESSMENT_NAMES, Assessment, Decision, Dimension, GradeRule, RankTies,
@@ -74,6 +76,9 @@ pub struct Case {
     pub reconcile: BTreeMap<String, BTreeMap<String, String>>,
     /// `manager_id,rule,date` of every breach `kejing daily` reports: a daily case.
     pub daily: Option<Vec<String>>,
+    /// `client_id,score,risk_level,assessed_on,valid_until[,status]` of every client `kejing
+    /// risk` reports on the period's last day: a risk-questionnaire case.
+    pub risk: Option<Vec<String>>,
     pub line: usize,
 }
 
@@ -110,4 +115,6 @@ pub struct Policy {
     pub reconciliation: Option<Reconciliation>,
     /// The daily-management rules over the registers (`[daily]`, E1–E7).
     pub daily: Option<Daily>,
+    /// The investment-advice rules: questionnaire, suitability, models (`[advice]`, F1–F2).
+    pub advice: Option<Advice>,
 }

@@ -28,6 +28,7 @@ pub(super) struct RawPolicy {
     pub(super) manager_fields: BTreeMap<String, Spanned<RawManagerField>>,
     pub(super) reconciliation: Option<Spanned<RawReconciliation>>,
     pub(super) daily: Option<Spanned<super::daily::RawDaily>>,
+    pub(super) advice: Option<Spanned<super::advice::RawAdvice>>,
 }
 
 #[derive(Deserialize)]
@@ -198,4 +199,6 @@ pub(super) struct RawCase {
     pub(super) reconcile: BTreeMap<String, BTreeMap<String, String>>,
     /// The breaches `kejing daily` reports: `manager_id,rule,date` each.
     pub(super) daily: Option<Vec<String>>,
+    /// The assessments `kejing risk` reports on the period's last day.
+    pub(super) risk: Option<Vec<String>>,
 }

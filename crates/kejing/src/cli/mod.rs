@@ -5,6 +5,7 @@
 //! (or what to do) and exits with status 1. `serve` and `demo` start the web server and are
 //! run by [`crate::launch`], so this module never imports the web.
 
+mod advice;
 mod agreement;
 mod assess;
 mod claim;
@@ -204,6 +205,37 @@ pub enum Command {
         period: kejing_engine::Period,
         #[arg(long)]
         out: Option<PathBuf>,
+    },
+    /// Every client's risk level from the risk questionnaire (风险测评), as of --on:
+    /// `client_id,score,risk_level,assessed_on,valid_until`.
+    Risk {
+        #[arg(long)]
+        policy: PathBuf,
+        #[arg(long)]
+        data: PathBuf,
+        #[arg(long)]
+        on: chrono::NaiveDate,
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// A client's investment-advice letter (投资理财建议书) as PDF or HTML; refuses a product
+    /// above the client's risk level or an expired assessment (exit 1).
+    Letter {
+        #[arg(long)]
+        policy: PathBuf,
+        #[arg(long)]
+        data: PathBuf,
+        #[arg(long)]
+        client: String,
+        #[arg(long)]
+        on: chrono::NaiveDate,
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long)]
+        manager: Option<String>,
+        /// Products to recommend, `P1,P2` (default: every suitable product of the shelf).
+        #[arg(long)]
+        products: Option<String>,
     },
     /// The outing register (外出登记): register an outing, record its return.
     Outing {
@@ -616,6 +648,29 @@ pub fn dispatch(cli: Cli) -> Result<()> {
             period,
             out,
         } => daily::daily(&g, &policy, data.as_deref(), period, out.as_deref()),
+        Command::Risk {
+            policy,
+            data,
+            on,
+            out,
+        } => advice::risk(&policy, &data, on, out.as_deref()),
+        Command::Letter {
+            policy,
+            data,
+            client,
+            on,
+            out,
+            manager,
+            products,
+        } => advice::letter(
+            &policy,
+            &data,
+            &client,
+            on,
+            &out,
+            manager.as_deref(),
+            products.as_deref(),
+        ),
         Command::Outing { command } => daily::outing(&g, command),
         Command::Log { command } => daily::log(&g, command),
         Command::Record {

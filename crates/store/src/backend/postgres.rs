@@ -63,6 +63,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
         13,
         include_str!("../../migrations/postgres/0013_ownership_claims.sql"),
     ),
+    (
+        14,
+        include_str!("../../migrations/postgres/0014_advice.sql"),
+    ),
 ];
 
 impl Backend for Postgres {

@@ -59,6 +59,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
         13,
         include_str!("../../migrations/sqlite/0013_ownership_claims.sql"),
     ),
+    (14, include_str!("../../migrations/sqlite/0014_advice.sql")),
 ];
 
 impl Backend for Sqlite {

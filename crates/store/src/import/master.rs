@@ -235,6 +235,9 @@ impl Store {
                 ("name", Ty::Text, "name"),
                 ("parent_code", Ty::Text, "parent_id"),
                 ("kind", Ty::Text, "kind"),
+                ("telephone", Ty::Text, "telephone"),
+                ("fax", Ty::Text, "fax"),
+                ("address", Ty::Text, "address"),
             ],
         };
         let known = self.code_map("org_units", org)?;
@@ -246,6 +249,9 @@ impl Store {
                         Val::Text(r.name),
                         Val::opt_text(r.parent_id),
                         Val::opt_text(r.kind.map(|k| k.code())),
+                        Val::opt_text(r.telephone),
+                        Val::opt_text(r.fax),
+                        Val::opt_text(r.address),
                     ],
                 })
             })?;

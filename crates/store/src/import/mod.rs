@@ -6,6 +6,7 @@
 //! `ownership` goes through the ledger's rules; `facts` are upserted by key; `balances`
 //! take a bulk path.
 
+mod advice;
 mod balances;
 mod facts;
 mod managers;
@@ -178,6 +179,7 @@ pub(crate) fn storage_table(t: Table) -> &'static str {
     match t {
         Table::Calendar => "calendar_days",
         t if kejing_io::registers::register_of(t).is_some() => "register_rows",
+        t if kejing_io::advice::ADVICE_TABLES.contains(&t) => "advice_rows",
         t => t.name(),
     }
 }
@@ -274,6 +276,11 @@ impl Store {
             | Table::Meetings
             | Table::ActionItems
             | Table::Reports => self.import_register_table(org, table, path, options, progress)?,
+            Table::RiskAnswers
+            | Table::Products
+            | Table::Finances
+            | Table::Goals
+            | Table::Holdings => self.import_advice_table(org, table, path, options, progress)?,
         })
     }
 

@@ -1,0 +1,200 @@
+//! Investment advice (F1–F2), alike for the CLI and the web: the clients' risk levels
+//! (`kejing risk`), and a letter — checked, filled, laid out — from a data folder or from the
+//! database, where it is kept with its inputs and every refusal is audited.
+
+use crate::{Error, Result};
+use chrono::NaiveDate;
+use kejing_engine::advice::{self, RiskAssessment};
+use kejing_engine::policy::{Advice, Policy};
+use kejing_io::advice::{AdviceFolder, load_advice};
+use kejing_io::dataset::Tables;
+use kejing_letter::{LetterModel, LetterRequest};
+use std::path::Path;
+
+/// The policy's advice rules, or a message saying the policy has none.
+pub fn advice_of(policy: &Policy) -> Result<&Advice> {
+    policy.advice.as_ref().ok_or_else(|| {
+        Error::invalid(format!(
+            "{}: the policy has no [advice] section (questionnaire, bands, suitability); use an advice policy such as policies/ccb-advice",
+            policy.file
+        ))
+    })
+}
+
+fn rows_error(errors: Vec<kejing_io::ReadError>) -> Error {
+    let mut it = errors.into_iter();
+    match (it.next(), it.next()) {
+        (Some(e), None) => Error::Rows(e),
+        (Some(e), Some(f)) => Error::invalid(
+            std::iter::once(e)
+                .chain(std::iter::once(f))
+                .chain(it)
+                .map(|e| e.to_string().trim_end().to_owned())
+                .collect::<Vec<_>>()
+                .join("\n"),
+        ),
+        _ => Error::invalid("the data could not be read"),
+    }
+}
+
+/// The advice tables of a data folder or a case's texts.
+pub fn load(tables: &Tables<'_>) -> Result<AdviceFolder> {
+    load_advice(tables).map_err(rows_error)
+}
+
+/// Every client's assessment on `on` (the latest questionnaire on or before it).
+pub fn risk_levels(
+    advice: &Advice,
+    folder: &AdviceFolder,
+    on: NaiveDate,
+) -> Result<Vec<RiskAssessment>> {
+    advice::assess_all(advice, &folder.data.answers, on).map_err(|errors| {
+        Error::invalid(
+            errors
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("\n"),
+        )
+    })
+}
+
+/// `kejing risk`'s CSV: `client_id,score,risk_level,assessed_on,valid_until`.
+pub fn risk_csv(levels: &[RiskAssessment]) -> String {
+    let mut out = String::from("client_id,score,risk_level,assessed_on,valid_until\n");
+    for r in levels {
+        out.push_str(&risk_line(r));
+        out.push('\n');
+    }
+    out
+}
+
+fn risk_line(r: &RiskAssessment) -> String {
+    format!(
+        "{},{},{},{},{}",
+        r.client, r.score, r.level, r.assessed_on, r.valid_until
+    )
+}
+
+/// A letter made: the content, its HTML and (when asked) its PDF.
+pub struct Letter {
+    pub model: LetterModel,
+    pub html: String,
+    pub pdf: Option<Vec<u8>>,
+}
+
+/// The template of the policy's letter, read from the policy's folder.
+pub fn template_of(policy: &Policy, policy_dir: &Path) -> Result<(String, String)> {
+    let advice = advice_of(policy)?;
+    let settings = advice.letter.as_ref().ok_or_else(|| {
+        Error::invalid(format!(
+            "{}: the policy has no [advice.letter] template",
+            policy.file
+        ))
+    })?;
+    let path = policy_dir.join(&settings.template);
+    let meta = std::fs::metadata(&path).map_err(|e| {
+        Error::invalid(format!(
+            "{}: the letter template {} cannot be read ({e})",
+            policy.file, settings.template
+        ))
+    })?;
+    if meta.len() > kejing_letter::MAX_TEMPLATE as u64 {
+        return Err(Error::invalid(format!(
+            "{}: the letter template is {} bytes; at most {}",
+            settings.template,
+            meta.len(),
+            kejing_letter::MAX_TEMPLATE
+        )));
+    }
+    let text = std::fs::read_to_string(&path).map_err(|e| {
+        Error::invalid(format!(
+            "the letter template {} cannot be read as UTF-8 text ({e})",
+            settings.template
+        ))
+    })?;
+    Ok((settings.template.clone(), text))
+}
+
+/// Makes a letter from the policy, the data and the template; refuses (naming product and
+/// levels, or the dates of an expired assessment) before anything is written.
+pub fn make_letter(
+    policy: &Policy,
+    template: &(String, String),
+    folder: &AdviceFolder,
+    req: &LetterRequest<'_>,
+    with_pdf: bool,
+) -> Result<Letter> {
+    let advice = advice_of(policy)?;
+    let model = kejing_letter::prepare(&policy.name, advice, folder, req).map_err(letter_error)?;
+    let html =
+        kejing_letter::render_html(&template.0, &template.1, &model).map_err(letter_error)?;
+    let pdf = if with_pdf {
+        let title = format!("投资理财建议书 {} {}", model.client.name, model.on);
+        Some(kejing_letter::render_pdf(&html, &title).map_err(letter_error)?)
+    } else {
+        None
+    };
+    Ok(Letter { model, html, pdf })
+}
+
+fn letter_error(e: kejing_letter::LetterError) -> Error {
+    use kejing_letter::LetterError as L;
+    match e {
+        L::UnknownClient(_) | L::UnknownManager(_) => Error::NotFound(e.to_string()),
+        L::Pdf(_) => Error::Internal(e.to_string()),
+        _ => Error::invalid(e.to_string()),
+    }
+}
+
+/// A policy case's risk lines (`client_id,score,risk_level,assessed_on,valid_until[,status]`)
+/// compared with the assessments on the period's last day.
+pub fn check_risk_case(
+    policy: &Policy,
+    case: &kejing_engine::policy::Case,
+    want: &[String],
+) -> Vec<String> {
+    let mut problems = Vec::new();
+    let advice = match advice_of(policy) {
+        Ok(a) => a,
+        Err(e) => return vec![e.to_string()],
+    };
+    let folder = match load(&Tables::Texts(&case.name, &case.tables)) {
+        Ok(f) => f,
+        Err(e) => return vec![e.to_string()],
+    };
+    let on = case.period.last_day();
+    let got = match risk_levels(advice, &folder, on) {
+        Ok(g) => g,
+        Err(e) => return vec![format!("risk: {e}")],
+    };
+    for w in want {
+        let fields: Vec<&str> = w.split(',').map(str::trim).collect();
+        let Some(g) = got
+            .iter()
+            .find(|g| Some(&g.client.as_str()) == fields.first())
+        else {
+            problems.push(format!(
+                "risk: expected {w}, but the client has no assessment"
+            ));
+            continue;
+        };
+        let line = format!("{},{}", risk_line(g), g.status.code());
+        let got_fields: Vec<&str> = line.split(',').collect();
+        if fields.len() < 5 || got_fields[..fields.len().min(6)] != fields[..] {
+            problems.push(format!("risk: expected {w}, got {line}"));
+        }
+    }
+    for g in &got {
+        if !want
+            .iter()
+            .any(|w| w.split(',').next().map(str::trim) == Some(g.client.as_str()))
+        {
+            problems.push(format!(
+                "risk: {} is assessed, but the case does not expect it",
+                risk_line(g)
+            ));
+        }
+    }
+    problems
+}
