@@ -77,6 +77,7 @@ fn risk_line(r: &RiskAssessment) -> String {
 }
 
 /// A letter made: the content, its HTML and (when asked) its PDF.
+#[derive(Debug)]
 pub struct Letter {
     pub model: LetterModel,
     pub html: String,
@@ -197,4 +198,80 @@ pub fn check_risk_case(
         }
     }
     problems
+}
+
+/// A letter made from the database and kept: the client must be owned (on the letter's day)
+/// by a manager in the actor's scope; the letter is stored with its inputs (the whole content
+/// the template was filled with), its HTML, the policy, who made it and when (`letter.generate`
+/// in the audit log). A refusal — an unsuitable product, an expired assessment, bad data — is
+/// audited too (`letter.refuse`), and nothing else is written.
+pub fn generate_stored(
+    store: &mut kejing_store::Store,
+    actor: &crate::access::Actor,
+    policy: &Policy,
+    template: &(String, String),
+    req: &LetterRequest<'_>,
+    with_pdf: bool,
+) -> Result<(i64, Letter)> {
+    actor.require(crate::access::Action::ViewClients)?;
+    store.set_actor(actor.name.clone());
+    let org = actor.org.clone();
+    let owners: Vec<String> = store
+        .client_ownership(&org, None)?
+        .into_iter()
+        .filter(|v| {
+            v.subject.0 == req.client && v.from <= req.on && v.to.is_none_or(|t| t >= req.on)
+        })
+        .map(|v| v.manager)
+        .collect();
+    if actor.scope.is_some() && !owners.iter().any(|m| actor.sees(m)) {
+        return Err(Error::Forbidden(format!(
+            "client {} is not owned by anyone in your scope on {}",
+            req.client, req.on
+        )));
+    }
+    let texts = store.advice_texts(&org, req.client)?;
+    let folder = load(&Tables::Texts("database", &texts))?;
+    let mut req = req.clone();
+    let own_manager;
+    if req.manager.is_none()
+        && let Some(m) = actor
+            .manager
+            .as_deref()
+            .filter(|m| owners.iter().any(|o| o == m))
+    {
+        own_manager = m.to_owned();
+        req.manager = Some(&own_manager);
+    }
+    match make_letter(policy, template, &folder, &req, with_pdf) {
+        Ok(letter) => {
+            let products: Vec<&str> = letter
+                .model
+                .products
+                .iter()
+                .map(|p| p.id.as_str())
+                .collect();
+            let inputs = serde_json::to_value(&letter.model)
+                .map_err(|e| Error::Internal(format!("the letter's inputs: {e}")))?;
+            let id = store.insert_letter(
+                &org,
+                &kejing_store::advice::NewLetter {
+                    client: req.client,
+                    manager: Some(letter.model.manager.id.as_str()).filter(|m| !m.is_empty()),
+                    on: req.on,
+                    policy: &policy.name,
+                    risk_level: &letter.model.risk.level,
+                    products: &products.join(","),
+                    inputs,
+                    html: &letter.html,
+                },
+            )?;
+            Ok((id, letter))
+        }
+        Err(e @ (Error::Invalid(_) | Error::NotFound(_) | Error::Rows(_))) => {
+            store.audit_letter_refusal(&org, req.client, &req.products.join(","), &e.message())?;
+            Err(e)
+        }
+        Err(e) => Err(e),
+    }
 }

@@ -107,7 +107,9 @@ impl Store {
             } else {
                 self.advice_cells(org, t, Some(client))?
             };
-            out.insert(t.name().to_owned(), kejing_io::advice::csv_text(t, &rows));
+            if !rows.is_empty() {
+                out.insert(t.name().to_owned(), kejing_io::advice::csv_text(t, &rows));
+            }
         }
         for t in [
             Table::OrgUnits,
@@ -131,7 +133,9 @@ impl Store {
                         .collect()
                 })
                 .collect();
-            out.insert(t.name().to_owned(), kejing_io::advice::csv_text(t, &cells));
+            if !cells.is_empty() {
+                out.insert(t.name().to_owned(), kejing_io::advice::csv_text(t, &cells));
+            }
         }
         Ok(out)
     }

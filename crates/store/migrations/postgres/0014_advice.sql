@@ -22,13 +22,13 @@ CREATE TABLE letters (
     org_id BIGINT NOT NULL REFERENCES organisations(id),
     client_code TEXT NOT NULL,
     manager TEXT,
-    on_day TEXT NOT NULL,
+    on_day DATE NOT NULL,
     policy TEXT NOT NULL,
     risk_level TEXT NOT NULL,
     products TEXT NOT NULL,
     inputs TEXT NOT NULL,
     html TEXT NOT NULL,
     generated_by TEXT NOT NULL,
-    generated_at TEXT NOT NULL
+    generated_at TIMESTAMPTZ NOT NULL
 );
 CREATE INDEX letters_client ON letters (org_id, client_code, id);
