@@ -213,7 +213,7 @@ pub fn generate_stored(
     req: &LetterRequest<'_>,
     with_pdf: bool,
 ) -> Result<(i64, Letter)> {
-    actor.require(crate::access::Action::ViewClients)?;
+    actor.require(crate::access::Action::KeepRegisters)?;
     store.set_actor(actor.name.clone());
     let org = actor.org.clone();
     let owners: Vec<String> = store
@@ -274,4 +274,218 @@ pub fn generate_stored(
         }
         Err(e) => Err(e),
     }
+}
+
+/// The managers owning `client` on `on`, refused unless one is in the actor's scope.
+fn owners_in_scope(
+    store: &mut kejing_store::Store,
+    actor: &crate::access::Actor,
+    client: &str,
+    on: NaiveDate,
+) -> Result<Vec<String>> {
+    let owners: Vec<String> = store
+        .client_ownership(&actor.org, None)?
+        .into_iter()
+        .filter(|v| v.subject.0 == client && v.from <= on && v.to.is_none_or(|t| t >= on))
+        .map(|v| v.manager)
+        .collect();
+    if actor.scope.is_some() && !owners.iter().any(|m| actor.sees(m)) {
+        return Err(Error::Forbidden(format!(
+            "client {client} is not owned by anyone in your scope on {on}"
+        )));
+    }
+    Ok(owners)
+}
+
+/// Records a client's questionnaire of `answered_on`: every question answered with one of its
+/// options (the error names the question), all rows in one step; answering again the same day
+/// replaces that day's answers. Returns the assessment it gives.
+pub fn record_questionnaire(
+    store: &mut kejing_store::Store,
+    actor: &crate::access::Actor,
+    policy: &Policy,
+    client: &str,
+    answered_on: NaiveDate,
+    answers: &std::collections::BTreeMap<String, String>,
+) -> Result<RiskAssessment> {
+    actor.require(crate::access::Action::KeepRegisters)?;
+    store.set_actor(actor.name.clone());
+    owners_in_scope(store, actor, client, answered_on)?;
+    let rules = advice_of(policy)?;
+    let mut parsed = Vec::new();
+    for (i, (q, o)) in answers.iter().enumerate() {
+        parsed.push(advice::Answer {
+            client: client.to_owned(),
+            answered_on,
+            question: q.clone(),
+            option: o.clone(),
+            source: format!("answer {}", i + 1),
+        });
+    }
+    let assessment = advice::assess_client(rules, &parsed, client, answered_on)
+        .map_err(|e| Error::invalid(e.to_string()))?;
+    let code = kejing_engine::Code::parse(client)
+        .map_err(|e| Error::invalid(format!("client {client:?}: {e}")))?;
+    let rows: Vec<kejing_store::advice::AdviceRowIn> = parsed
+        .iter()
+        .map(|a| {
+            let rec = kejing_io::advice::RiskAnswerRec {
+                client_id: code.clone(),
+                answered_on,
+                question: a.question.clone(),
+                answer: a.option.to_ascii_uppercase(),
+            };
+            use kejing_io::advice::AdviceRow as _;
+            kejing_store::advice::AdviceRowIn {
+                key: rec.key(),
+                client: Some(client.to_owned()),
+                day: Some(answered_on.to_string()),
+                cells: kejing_io::advice::cells_json(&rec),
+            }
+        })
+        .collect();
+    store.put_advice_rows(&actor.org, kejing_io::Table::RiskAnswers, client, &rows)?;
+    Ok(assessment)
+}
+
+/// Records one row of the client's finances or goals entered on a form (column → text),
+/// checked as a file's row would be; a row of the same key (same day, kind and category; same
+/// goal) is replaced.
+pub fn record_profile_row(
+    store: &mut kejing_store::Store,
+    actor: &crate::access::Actor,
+    table: kejing_io::Table,
+    client: &str,
+    on: NaiveDate,
+    cells: &std::collections::BTreeMap<String, String>,
+) -> Result<()> {
+    use kejing_io::advice::{AdviceRow, FinanceRec, GoalRec, cells_json, parse_one};
+    actor.require(crate::access::Action::KeepRegisters)?;
+    store.set_actor(actor.name.clone());
+    owners_in_scope(store, actor, client, on)?;
+    let mut cells = cells.clone();
+    cells.insert("client_id".into(), client.to_owned());
+    let row = match table {
+        kejing_io::Table::Finances => {
+            let r: FinanceRec = parse_one(&cells).map_err(Error::Rows)?;
+            (r.key(), r.day(), cells_json(&r))
+        }
+        kejing_io::Table::Goals => {
+            let r: GoalRec = parse_one(&cells).map_err(Error::Rows)?;
+            if r.due_on < on {
+                return Err(Error::invalid(format!(
+                    "due_on: the goal {:?} is due on {}, before today ({on}); give a later date",
+                    r.goal, r.due_on
+                )));
+            }
+            (r.key(), r.day(), cells_json(&r))
+        }
+        other => {
+            return Err(Error::invalid(format!(
+                "{other}: a profile row is a finances or goals row"
+            )));
+        }
+    };
+    store.put_advice_rows(
+        &actor.org,
+        table,
+        client,
+        &[kejing_store::advice::AdviceRowIn {
+            key: row.0,
+            client: Some(client.to_owned()),
+            day: row.1.map(|d| d.to_string()),
+            cells: row.2,
+        }],
+    )?;
+    Ok(())
+}
+
+/// What a client's advice page shows: the folder of the client's data, the current
+/// assessment (or why there is none), and the shelf with each product allowed or not.
+pub struct ClientAdvice {
+    pub folder: AdviceFolder,
+    pub assessment: std::result::Result<RiskAssessment, String>,
+    /// Product, whether it may be recommended, the reason when not.
+    pub shelf: Vec<(kejing_engine::advice::Product, bool, Option<String>)>,
+    pub plan: Option<kejing_engine::advice::Plan>,
+    pub letters: Vec<kejing_store::advice::StoredLetter>,
+}
+
+pub fn client_advice(
+    store: &mut kejing_store::Store,
+    actor: &crate::access::Actor,
+    policy: &Policy,
+    client: &str,
+    on: NaiveDate,
+) -> Result<ClientAdvice> {
+    actor.require(crate::access::Action::ViewClients)?;
+    owners_in_scope(store, actor, client, on)?;
+    let rules = advice_of(policy)?;
+    let texts = store.advice_texts(&actor.org, client)?;
+    let folder = load(&Tables::Texts("database", &texts))?;
+    let assessment = advice::current_assessment(rules, &folder.data.answers, client, on)
+        .map_err(|e| e.to_string());
+    let shelf = folder
+        .data
+        .products
+        .iter()
+        .map(|p| match &assessment {
+            Ok(a) => match advice::check_suitable(rules, client, a.level, p) {
+                Ok(()) => (p.clone(), true, None),
+                Err(e) => (p.clone(), false, Some(e.to_string())),
+            },
+            Err(e) => (p.clone(), false, Some(e.clone())),
+        })
+        .collect();
+    let plan = assessment
+        .as_ref()
+        .ok()
+        .and_then(|a| advice::plan_for(rules, &folder.data, client, a.level, on).ok());
+    let letters = store.letters(&actor.org, Some(client), 50)?;
+    Ok(ClientAdvice {
+        folder,
+        assessment,
+        shelf,
+        plan,
+        letters,
+    })
+}
+
+/// A kept letter with its HTML, if its client is owned in the actor's scope on its day.
+pub fn stored_letter(
+    store: &mut kejing_store::Store,
+    actor: &crate::access::Actor,
+    id: i64,
+) -> Result<(kejing_store::advice::StoredLetter, String)> {
+    actor.require(crate::access::Action::ViewClients)?;
+    let (l, html) = store
+        .letter(&actor.org, id)?
+        .ok_or_else(|| Error::NotFound(format!("letter {id} does not exist")))?;
+    owners_in_scope(store, actor, &l.client, l.on)?;
+    Ok((l, html))
+}
+
+/// The newest kept letters whose clients are owned in the actor's scope on their day.
+pub fn letters_in_scope(
+    store: &mut kejing_store::Store,
+    actor: &crate::access::Actor,
+    limit: i64,
+) -> Result<Vec<kejing_store::advice::StoredLetter>> {
+    actor.require(crate::access::Action::ViewClients)?;
+    let all = store.letters(&actor.org, None, limit)?;
+    if actor.scope.is_none() {
+        return Ok(all);
+    }
+    let ownership = store.client_ownership(&actor.org, None)?;
+    Ok(all
+        .into_iter()
+        .filter(|l| {
+            ownership.iter().any(|v| {
+                v.subject.0 == l.client
+                    && v.from <= l.on
+                    && v.to.is_none_or(|t| t >= l.on)
+                    && actor.sees(&v.manager)
+            })
+        })
+        .collect())
 }

@@ -64,6 +64,10 @@ pub const SHIPPED: &[(&str, &str)] = &[
         include_str!("../../../policies/bank-performance/policy.toml"),
     ),
     (
+        "ccb-advice",
+        include_str!("../../../policies/ccb-advice/policy.toml"),
+    ),
+    (
         "ccb-team",
         include_str!("../../../policies/ccb-team/policy.toml"),
     ),
@@ -101,7 +105,15 @@ pub const SHIPPED: &[(&str, &str)] = &[
     ),
 ];
 
-/// Writes the shipped policies into `dir` (each `<name>/policy.toml`) and returns it.
+/// Files the shipped policies read beside them (policy, file name, text): letter templates.
+pub const SHIPPED_FILES: &[(&str, &str, &str)] = &[(
+    "ccb-advice",
+    "letter.html",
+    include_str!("../../../policies/ccb-advice/letter.html"),
+)];
+
+/// Writes the shipped policies into `dir` (each `<name>/policy.toml`, with the files it reads)
+/// and returns it.
 pub fn write_shipped(dir: &Path) -> Result<PathBuf> {
     for (name, text) in SHIPPED {
         let d = dir.join(name);
@@ -109,6 +121,11 @@ pub fn write_shipped(dir: &Path) -> Result<PathBuf> {
             .map_err(|e| Error::Internal(format!("creating {}: {e}", d.display())))?;
         std::fs::write(d.join("policy.toml"), text)
             .map_err(|e| Error::Internal(format!("writing {}: {e}", d.display())))?;
+    }
+    for (name, file, text) in SHIPPED_FILES {
+        let p = dir.join(name).join(file);
+        std::fs::write(&p, text)
+            .map_err(|e| Error::Internal(format!("writing {}: {e}", p.display())))?;
     }
     Ok(dir.to_owned())
 }

@@ -515,3 +515,28 @@ pub fn csv_text(table: Table, rows: &[BTreeMap<String, String>]) -> String {
     }
     String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
 }
+
+/// One row of an advice table entered on a form (column → text), read through the same checks
+/// as a file's row; the error names the form's fields.
+pub fn parse_one<T: AdviceRow>(cells: &BTreeMap<String, String>) -> Result<T, ReadError> {
+    let text = csv_text(T::TABLE, std::slice::from_ref(cells));
+    let mut got = None;
+    crate::read::read_records_text::<T>(std::path::Path::new(T::TABLE.name()), &text, |_, r| {
+        got = Some(r);
+        Ok(())
+    })?;
+    got.ok_or_else(|| ReadError::Format {
+        file: std::path::PathBuf::from(T::TABLE.name()),
+        message: "the form has no row".to_owned(),
+    })
+}
+
+/// The cells of a row as the store keeps them (JSON object of column → text).
+pub fn cells_json<T: AdviceRow>(r: &T) -> String {
+    let m: serde_json::Map<String, serde_json::Value> = r
+        .cells()
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), serde_json::Value::String(v)))
+        .collect();
+    serde_json::Value::Object(m).to_string()
+}

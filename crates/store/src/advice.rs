@@ -243,3 +243,55 @@ impl Store {
         Ok(Some((letter_of(r)?, html)))
     }
 }
+
+/// A row of an advice table to keep: its key, client, day and cells (JSON).
+pub struct AdviceRowIn {
+    pub key: String,
+    pub client: Option<String>,
+    pub day: Option<String>,
+    pub cells: String,
+}
+
+impl Store {
+    /// Writes rows of an advice table in one transaction (a row of the same key is replaced:
+    /// the same day's questionnaire answered again), with one audit entry.
+    pub fn put_advice_rows(
+        &mut self,
+        org: &Org,
+        table: Table,
+        subject: &str,
+        rows: &[AdviceRowIn],
+    ) -> Result<(), StoreError> {
+        self.write(org, |s| {
+            for r in rows {
+                let params = [
+                    Val::Int(org.id),
+                    Val::text(table.name()),
+                    Val::text(&r.key),
+                    Val::opt_text(r.client.clone()),
+                    Val::opt_text(r.day.clone()),
+                    Val::text(&r.cells),
+                ];
+                let n = s.conn.exec(
+                    "UPDATE advice_rows SET client_code = $4, day = $5, cells = $6 WHERE org_id = $1 AND table_name = $2 AND row_key = $3",
+                    &params,
+                )?;
+                if n == 0 {
+                    s.conn.exec(
+                        "INSERT INTO advice_rows (org_id, table_name, row_key, client_code, day, cells) VALUES ($1, $2, $3, $4, $5, $6)",
+                        &params,
+                    )?;
+                }
+            }
+            s.audit(
+                Some(org.id),
+                &format!("advice.{}", table.name()),
+                "client",
+                subject,
+                None,
+                Some(serde_json::json!({ "rows": rows.len(), "keys": rows.iter().map(|r| r.key.as_str()).collect::<Vec<_>>() })),
+            )?;
+            Ok(())
+        })
+    }
+}

@@ -30,6 +30,7 @@ pub mod perm;
 
 // The areas: each its view data (`*_data`, shared with the API), handlers, routes and
 // templates. An area uses the kit, never another area.
+pub mod advice;
 pub mod agreements;
 pub mod assessment;
 pub mod audit;
@@ -83,6 +84,7 @@ parts! {
     dashboard,
     managers,
     clients,
+    advice,
     agreements,
     claims,
     daily,
@@ -109,6 +111,7 @@ const TEMPLATE_LISTS: &[&[(&str, &str)]] = &[
     dashboard::TEMPLATES,
     managers::TEMPLATES,
     clients::TEMPLATES,
+    advice::TEMPLATES,
     agreements::TEMPLATES,
     claims::TEMPLATES,
     daily::TEMPLATES,

@@ -166,6 +166,25 @@ pub fn write_data(dir: &Path) {
         "work_logs",
         "manager_id,date,text,signed_by,signed_at,comment,plan_next\nM1,2026-09-01,回访甲公司,,,,\n",
     );
+    // The advice tables: a shelf R1–R5, C1's and C3's questionnaires (C2 after the caps for
+    // C1: 30+ points, so C3; C3 scored C1), C1's finances.
+    write(
+        dir,
+        "products",
+        "product_id,name,kind,risk_level,expected_return,term_months,min_amount\nP1,活期宝,货币基金,R1,1.80,,1\nP3,平衡混合,混合基金,R3,5.00,,1000\nP4,成长股票,股票基金,R4,8.00,,1000\n",
+    );
+    let mut answers = String::from("client_id,answered_on,question,answer\n");
+    for (client, picks) in [("C1", "B C B C C C C C C D"), ("C3", "E A A B A A A A A A")] {
+        for (i, o) in picks.split(' ').enumerate() {
+            answers.push_str(&format!("{client},2026-09-01,q{},{o}\n", i + 1));
+        }
+    }
+    write(dir, "risk_answers", &answers);
+    write(
+        dir,
+        "finances",
+        "client_id,as_of,kind,category,amount\nC1,2026-09-01,income,经营收入,500000\nC1,2026-09-01,expense,经营支出,300000\nC1,2026-09-01,asset,活期存款,3000000\n",
+    );
     write(
         dir,
         "scores",
@@ -196,6 +215,9 @@ pub fn fixture(name: &str) -> Fixture {
         "scores",
         "outings",
         "work_logs",
+        "products",
+        "risk_answers",
+        "finances",
     ] {
         let table = kejing_io::Table::parse(t).unwrap();
         store
@@ -264,6 +286,26 @@ pub fn fixture(name: &str) -> Fixture {
         },
     )
     .unwrap();
+    // Advice letters #1 (C1, M1's client) and #2 (C3, M3's).
+    let advice_dir = policies_dir().join("ccb-advice");
+    let advice = kejing_app::catalogue::load(&advice_dir).unwrap();
+    let template = kejing_app::advice::template_of(&advice, &advice_dir).unwrap();
+    for (client, product) in [("C1", "P3"), ("C3", "P1")] {
+        kejing_app::advice::generate_stored(
+            &mut store,
+            &setup,
+            &advice,
+            &template,
+            &kejing_letter::LetterRequest {
+                client,
+                on: "2026-10-15".parse().unwrap(),
+                manager: None,
+                products: vec![product.into()],
+            },
+            false,
+        )
+        .unwrap();
+    }
     drop(store);
     let app = App::new(Config {
         db: url.clone(),
