@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Fuzzing: runs the four cargo-fuzz targets of fuzz/ one after the other (never two at once),
+# Fuzzing: runs the cargo-fuzz targets of fuzz/ one after the other (never two at once),
 # each for SECONDS (default 60) or 10,000,000 executions, whichever comes first, and prints
 # libFuzzer's final statistics of each.
 # Usage: bench/fuzz.sh [seconds] [target ...]
-#   targets: csv_reader xlsx_reader policy_loader expression (default: all four)
+#   targets: csv_reader xlsx_reader policy_loader expression letter_markup (default: all five)
 # Works on a stable toolchain: RUSTC_BOOTSTRAP=1 lets cargo-fuzz pass its nightly flags, and
 # AddressSanitizer's runtime ships with the stable standard library.
 # New inputs are added to fuzz/corpus/<target>/; a crash is written to fuzz/artifacts/<target>/
@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 SECONDS_EACH=${1:-60}
 shift || true
 TARGETS=("$@")
-[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(csv_reader xlsx_reader policy_loader expression)
+[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(csv_reader xlsx_reader policy_loader expression letter_markup)
 export RUSTC_BOOTSTRAP=1
 export CARGO_BUILD_JOBS=${CARGO_BUILD_JOBS:-1}
 command -v cargo-fuzz > /dev/null || cargo install cargo-fuzz --locked

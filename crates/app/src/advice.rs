@@ -253,13 +253,15 @@ pub fn generate_stored(
                 .collect();
             let inputs = serde_json::to_value(&letter.model)
                 .map_err(|e| Error::Internal(format!("the letter's inputs: {e}")))?;
+            // The policy's name with its file's fingerprint: the version the letter rests on.
+            let version = format!("{}@{}", policy.name, crate::catalogue::policy_hash(policy));
             let id = store.insert_letter(
                 &org,
                 &kejing_store::advice::NewLetter {
                     client: req.client,
                     manager: Some(letter.model.manager.id.as_str()).filter(|m| !m.is_empty()),
                     on: req.on,
-                    policy: &policy.name,
+                    policy: &version,
                     risk_level: &letter.model.risk.level,
                     products: &products.join(","),
                     inputs,

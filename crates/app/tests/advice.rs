@@ -76,6 +76,7 @@ fn a_stored_letter_keeps_its_inputs_and_a_refusal_is_audited() {
         ("A2", "C2", "P1,P2")
     );
     assert_eq!(kept.generated_by, "officer");
+    assert!(kept.policy.starts_with("ccb-advice@"), "{}", kept.policy);
     assert_eq!(html, letter.html);
     assert!(html.contains("李娜") && html.contains("35.29 %"));
 

@@ -360,7 +360,8 @@ pub fn load_advice(tables: &Tables<'_>) -> Result<AdviceFolder, Vec<ReadError>> 
 
 /// A row of an advice table as the store keeps it: its identity (re-importing the same row
 /// changes nothing; a new date is a new version), its client and day, and its cells as the
-/// contract writes them.
+/// contract writes them (decimals without trailing zeros, so that a spreadsheet's number reads
+/// back the same).
 pub trait AdviceRow: Record {
     fn key(&self) -> String;
     fn client(&self) -> Option<String>;
@@ -410,9 +411,12 @@ impl AdviceRow for ProductRec {
             ("name", p.name.clone()),
             ("kind", p.kind.clone()),
             ("risk_level", p.level.to_string()),
-            ("expected_return", opt_text(&p.expected_return)),
+            (
+                "expected_return",
+                opt_text(&p.expected_return.map(|d| d.normalize())),
+            ),
             ("term_months", opt_text(&p.term_months)),
-            ("min_amount", opt_text(&p.min_amount)),
+            ("min_amount", opt_text(&p.min_amount.map(|d| d.normalize()))),
         ]
     }
 }
@@ -450,7 +454,7 @@ impl AdviceRow for FinanceRec {
             ("as_of", f.as_of.to_string()),
             ("kind", kind_code(f.kind).to_owned()),
             ("category", f.category.clone()),
-            ("amount", f.amount.to_string()),
+            ("amount", f.amount.normalize().to_string()),
         ]
     }
 }
@@ -469,7 +473,7 @@ impl AdviceRow for GoalRec {
         vec![
             ("client_id", self.client_id.to_string()),
             ("goal", self.goal.clone()),
-            ("amount", self.amount.to_string()),
+            ("amount", self.amount.normalize().to_string()),
             ("due_on", self.due_on.to_string()),
         ]
     }
@@ -489,7 +493,7 @@ impl AdviceRow for HoldingRec {
         vec![
             ("client_id", self.client_id.to_string()),
             ("product_id", self.product_id.to_string()),
-            ("amount", self.amount.to_string()),
+            ("amount", self.amount.normalize().to_string()),
             ("as_of", self.as_of.to_string()),
         ]
     }

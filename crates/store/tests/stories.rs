@@ -543,6 +543,20 @@ fn every_table_exports_and_reimports_unchanged() {
     env.load(Table::Meetings, "meeting_id,manager_id,kind,held_on,called_at,status,notified_at,chaired_by,minutes\nG1,M1,notice,2026-09-03,2026-09-03 09:00,present,,H1,接待安排\n");
     env.load(Table::ActionItems, "item_id,manager_id,meeting_id,text,due_on,done_on\nA1,M1,G1,准备材料,2026-09-10,2026-09-09\n");
     env.load(Table::Reports, "report_id,manager_id,kind,period,submitted_at\nT1,M1,internal_assessment,2026-09,2026-10-09 10:00\n");
+    env.load(Table::Products, "product_id,name,kind,risk_level,expected_return,term_months,min_amount\nP1,活期宝,货币基金,R1,1.80,,1\nP2,\"稳利, 90 天\",理财产品,R2,2.9,3,10000.00\n");
+    env.load(
+        Table::RiskAnswers,
+        "client_id,answered_on,question,answer\nC1,2026-09-01,q1,B\nC1,2026-09-01,q2,C\n",
+    );
+    env.load(Table::Finances, "client_id,as_of,kind,category,amount\nC1,2026-09-01,收入,工资,180000\nC1,2026-09-01,asset,活期存款,50000.50\n");
+    env.load(
+        Table::Goals,
+        "client_id,goal,amount,due_on\nC1,养老,1000000,2046-01-01\n",
+    );
+    env.load(
+        Table::Holdings,
+        "client_id,product_id,amount,as_of\nC1,P1,30000,2026-09-30\n",
+    );
     let org = env.org.clone();
     for &t in Table::ALL {
         for ext in ["csv", "xlsx"] {

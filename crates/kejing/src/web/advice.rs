@@ -274,9 +274,17 @@ pub async fn letter_html(
 ) -> Result<Response, AppError> {
     let html = stored(&app, &ctx, id).await?;
     let mut res = html.into_response();
-    res.headers_mut().insert(
+    let h = res.headers_mut();
+    h.insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    // The organisation's template styles the letter inline; a letter runs no script.
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'; frame-ancestors 'none'",
+        ),
     );
     Ok(res)
 }

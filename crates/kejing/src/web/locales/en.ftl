@@ -378,3 +378,5 @@ advice-date = Date
 advice-made-by = Made by
 advice-preview = Preview
 advice-save = Save
+advice-unsuitable = { $product } is above what level { $level } may be sold ({ $allowed }): it cannot be recommended
+advice-not-assessed = No valid risk assessment: assess the client first

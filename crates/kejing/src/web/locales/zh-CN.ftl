@@ -378,3 +378,5 @@ advice-date = 日期
 advice-made-by = 生成人
 advice-preview = 预览
 advice-save = 保存
+advice-unsuitable = 产品风险等级 { $product } 高于 { $level } 可购买的 { $allowed }，不能推荐
+advice-not-assessed = 没有有效的风险评估：请先完成风险测评
