@@ -115,13 +115,24 @@ pub fn write_bank(spec: &Spec, dir: &Path) -> Result<Vec<(&'static str, usize)>>
 
     // Org units: head office, branches, sub-branches.
     let branches = (spec.scale as usize).clamp(2, 20);
-    let mut w = csv_file(dir, "org_units", "unit_id,name,parent_id,kind")?;
-    writeln!(w, "HQ,总行,,head")?;
+    // Telephone and fax numbers for the advice letters' branch block (F1).
+    let mut w = csv_file(
+        dir,
+        "org_units",
+        "unit_id,name,parent_id,kind,telephone,fax",
+    )?;
+    writeln!(w, "HQ,总行,,head,0571-87000000,0571-87000001")?;
     let mut subs = Vec::new();
     for b in 1..=branches {
-        writeln!(w, "B{b:02},第{b}分行,HQ,branch")?;
+        writeln!(
+            w,
+            "B{b:02},第{b}分行,HQ,branch,0571-870{b:02}000,0571-870{b:02}001"
+        )?;
         for s in 1..=3 {
-            writeln!(w, "B{b:02}S{s},第{b}分行第{s}支行,B{b:02},sub_branch")?;
+            writeln!(
+                w,
+                "B{b:02}S{s},第{b}分行第{s}支行,B{b:02},sub_branch,0571-870{b:02}{s}10,0571-870{b:02}{s}11"
+            )?;
             subs.push(format!("B{b:02}S{s}"));
         }
     }
@@ -383,6 +394,11 @@ pub fn write_bank(spec: &Spec, dir: &Path) -> Result<Vec<(&'static str, usize)>>
     let _ = last;
     counts.extend(crate::generate_registers::write_registers(
         spec, dir, &corporate, &personal,
+    )?);
+    counts.extend(crate::generate_advice::write_advice(
+        spec,
+        dir,
+        &is_company,
     )?);
     Ok(counts)
 }

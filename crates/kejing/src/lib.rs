@@ -24,6 +24,7 @@ macro_rules! out {
 
 pub mod cli;
 pub mod generate;
+pub mod generate_advice;
 pub mod generate_registers;
 pub mod launch;
 pub mod web;

@@ -349,7 +349,7 @@ fn workbook_sheets(path: &Path) -> Result<Vec<String>> {
 pub fn load_demo(store: &mut Store, scale: u32) -> Result<()> {
     // The folder name carries the generator's version: a folder an older kejing wrote (without
     // the qualification column, say) is not reused.
-    let dir = std::env::temp_dir().join(format!("kejing-demo-v3-{scale}"));
+    let dir = std::env::temp_dir().join(format!("kejing-demo-v4-{scale}"));
     let period: kejing_engine::Period = "2026-09".parse().map_err(|e| anyhow!("{e}"))?;
     let spec = generate::Spec::new(scale, period)?;
     if !dir.join("balances.csv").exists() {
