@@ -491,3 +491,29 @@ pub fn letters_in_scope(
         })
         .collect())
 }
+
+/// Every client's questionnaire answers kept in the database (for `kejing risk` over it).
+pub fn stored_answers(
+    store: &mut kejing_store::Store,
+    actor: &crate::access::Actor,
+) -> Result<AdviceFolder> {
+    actor.require(crate::access::Action::ViewClients)?;
+    let rows = store.advice_cells(&actor.org, kejing_io::Table::RiskAnswers, None)?;
+    let mut texts = std::collections::BTreeMap::new();
+    if !rows.is_empty() {
+        texts.insert(
+            kejing_io::Table::RiskAnswers.name().to_owned(),
+            kejing_io::advice::csv_text(kejing_io::Table::RiskAnswers, &rows),
+        );
+    }
+    let mut folder = load(&Tables::Texts("database", &texts))?;
+    if let Some(scope) = &actor.scope {
+        let ownership = store.client_ownership(&actor.org, None)?;
+        folder.data.answers.retain(|a| {
+            ownership
+                .iter()
+                .any(|v| v.subject.0 == a.client && scope.contains(&v.manager))
+        });
+    }
+    Ok(folder)
+}

@@ -13,7 +13,7 @@
 
 mod common;
 
-use common::policies_dir;
+use common::{policies_dir, scratch_db};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -339,4 +339,62 @@ fn bad_advice_data_is_refused_with_file_row_and_column() {
         "{err}"
     );
     assert!(!pdf.exists());
+}
+
+#[test]
+fn over_the_database_a_letter_is_kept_and_a_refusal_audited() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = scratch_db(dir.path(), "advice_cli");
+    let data = data();
+    let g = ["--db", db.url.as_str(), "--org", "hz"];
+    let run = |args: &[&str]| kejing(&[&g[..], args].concat());
+    assert!(run(&["init"]).status.success());
+    let out = run(&["import", "all", data.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let policy = policy();
+    let out = run(&["risk", "--policy", &policy, "--on", "2026-10-15"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("A4,36,C2,2026-09-01,2027-08-31"));
+    let pdf = dir.path().join("a2.pdf");
+    let args = |products: &str| {
+        vec![
+            "letter".to_owned(),
+            "--policy".into(),
+            policy.clone(),
+            "--client".into(),
+            "A2".into(),
+            "--on".into(),
+            "2026-10-15".into(),
+            "--out".into(),
+            pdf.display().to_string(),
+            "--products".into(),
+            products.to_owned(),
+        ]
+    };
+    let a = args("P1,P2");
+    let out = run(&a.iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("kept as letter 1"));
+    assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF"));
+    let a = args("P4");
+    let out = run(&a.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(out.status.code(), Some(1));
+    let audit = run(&["audit", "--limit", "5"]);
+    let text = String::from_utf8_lossy(&audit.stdout);
+    assert!(
+        text.contains("letter.refuse") && text.contains("letter.generate"),
+        "{text}"
+    );
 }

@@ -2,6 +2,7 @@
 //! and `letter` (the 投资理财建议书 as PDF or HTML), in file mode as the data contract says —
 //! the use cases of `kejing_app::advice`, the same the web calls.
 
+use super::{Global, session};
 use anyhow::{Context, Result, anyhow, bail};
 use chrono::NaiveDate;
 use kejing_app::advice;
@@ -19,11 +20,23 @@ fn folder(dir: &Path) -> Result<kejing_io::advice::AdviceFolder> {
     Ok(advice::load(&Tables::Folder(dir, &options))?)
 }
 
-/// `kejing risk --policy P --data D --on DATE [--out F]`.
-pub fn risk(policy: &Path, data: &Path, on: NaiveDate, out: Option<&Path>) -> Result<()> {
+/// `kejing risk --policy P [--data D] --on DATE [--out F]`.
+pub fn risk(
+    g: &Global,
+    policy: &Path,
+    data: Option<&Path>,
+    on: NaiveDate,
+    out: Option<&Path>,
+) -> Result<()> {
     let policy = load(policy)?;
     let rules = advice::advice_of(&policy)?;
-    let folder = folder(data)?;
+    let folder = match data {
+        Some(d) => folder(d)?,
+        None => {
+            let (mut store, actor) = session(g)?;
+            advice::stored_answers(&mut store, &actor)?
+        }
+    };
     let levels = advice::risk_levels(rules, &folder, on)?;
     let csv = advice::risk_csv(&levels);
     match out {
@@ -51,9 +64,11 @@ pub fn risk(policy: &Path, data: &Path, on: NaiveDate, out: Option<&Path>) -> Re
 
 /// `kejing letter --policy P --data D --client C --on DATE --out F.pdf|F.html
 /// [--manager M] [--products A,B]`.
+#[allow(clippy::too_many_arguments)]
 pub fn letter(
+    g: &Global,
     policy_path: &Path,
-    data: &Path,
+    data: Option<&Path>,
     client: &str,
     on: NaiveDate,
     out: &Path,
@@ -76,7 +91,6 @@ pub fn letter(
     let file = policy_file(policy_path);
     let dir = file.parent().unwrap_or(Path::new("."));
     let template = advice::template_of(&policy, dir)?;
-    let folder = folder(data)?;
     let req = LetterRequest {
         client,
         on,
@@ -90,7 +104,16 @@ pub fn letter(
             })
             .unwrap_or_default(),
     };
-    let letter = advice::make_letter(&policy, &template, &folder, &req, pdf)?;
+    let letter = match data {
+        Some(d) => advice::make_letter(&policy, &template, &folder(d)?, &req, pdf)?,
+        None => {
+            let (mut store, actor) = session(g)?;
+            let (id, letter) =
+                advice::generate_stored(&mut store, &actor, &policy, &template, &req, pdf)?;
+            eprintln!("kept as letter {id} (已保存建议书 {id})");
+            letter
+        }
+    };
     let bytes = match &letter.pdf {
         Some(p) => p.as_slice(),
         None => letter.html.as_bytes(),

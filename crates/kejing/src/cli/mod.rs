@@ -207,24 +207,25 @@ pub enum Command {
         out: Option<PathBuf>,
     },
     /// Every client's risk level from the risk questionnaire (风险测评), as of --on:
-    /// `client_id,score,risk_level,assessed_on,valid_until`.
+    /// `client_id,score,risk_level,assessed_on,valid_until`; from --data, or the database.
     Risk {
         #[arg(long)]
         policy: PathBuf,
         #[arg(long)]
-        data: PathBuf,
+        data: Option<PathBuf>,
         #[arg(long)]
         on: chrono::NaiveDate,
         #[arg(long)]
         out: Option<PathBuf>,
     },
     /// A client's investment-advice letter (投资理财建议书) as PDF or HTML; refuses a product
-    /// above the client's risk level or an expired assessment (exit 1).
+    /// above the client's risk level or an expired assessment (exit 1). From --data, or from
+    /// the database, where the letter is kept and a refusal audited.
     Letter {
         #[arg(long)]
         policy: PathBuf,
         #[arg(long)]
-        data: PathBuf,
+        data: Option<PathBuf>,
         #[arg(long)]
         client: String,
         #[arg(long)]
@@ -653,7 +654,7 @@ pub fn dispatch(cli: Cli) -> Result<()> {
             data,
             on,
             out,
-        } => advice::risk(&policy, &data, on, out.as_deref()),
+        } => advice::risk(&g, &policy, data.as_deref(), on, out.as_deref()),
         Command::Letter {
             policy,
             data,
@@ -663,8 +664,9 @@ pub fn dispatch(cli: Cli) -> Result<()> {
             manager,
             products,
         } => advice::letter(
+            &g,
             &policy,
-            &data,
+            data.as_deref(),
             &client,
             on,
             &out,
