@@ -517,3 +517,25 @@ pub fn stored_answers(
     }
     Ok(folder)
 }
+
+/// The clients in the actor's scope whose assessment is due for re-assessment within the
+/// policy's `remind_days`, or has expired, on `on`: the re-assessment reminder (soonest first).
+pub fn reassessments_due(
+    store: &mut kejing_store::Store,
+    actor: &crate::access::Actor,
+    policy: &Policy,
+    on: NaiveDate,
+) -> Result<Vec<RiskAssessment>> {
+    let rules = advice_of(policy)?;
+    let folder = stored_answers(store, actor)?;
+    let mut due: Vec<RiskAssessment> = risk_levels(rules, &folder, on)?
+        .into_iter()
+        .filter(|a| a.status != kejing_engine::advice::Validity::Valid)
+        .collect();
+    due.sort_by(|a, b| {
+        a.valid_until
+            .cmp(&b.valid_until)
+            .then(a.client.cmp(&b.client))
+    });
+    Ok(due)
+}

@@ -115,6 +115,23 @@ fn a_stored_letter_keeps_its_inputs_and_a_refusal_is_audited() {
     let e = advice::generate_stored(&mut store, &cm, &policy, &template, &req, false).unwrap_err();
     assert!(matches!(e, Error::Forbidden(_)), "{e}");
 
+    // The re-assessment reminder on the letter's day: A3's assessment expired on 2026-05-31.
+    let due = advice::reassessments_due(&mut store, &admin, &policy, on).unwrap();
+    assert_eq!(
+        due.iter()
+            .map(|a| (a.client.as_str(), a.status.code()))
+            .collect::<Vec<_>>(),
+        vec![("A3", "expired")]
+    );
+    // A2's assessment of 2026-08-20 is due a month before 2027-08-19.
+    let later = "2027-08-01".parse().unwrap();
+    let due = advice::reassessments_due(&mut store, &admin, &policy, later).unwrap();
+    assert!(
+        due.iter()
+            .any(|a| a.client == "A2" && a.status.code() == "due"),
+        "{due:?}"
+    );
+
     // The advice tables export as they were imported.
     let rows = store.export_rows(&org, Table::RiskAnswers).unwrap();
     assert_eq!(rows.len(), 40);

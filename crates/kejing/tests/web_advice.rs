@@ -105,6 +105,10 @@ async fn a_customer_manager_assesses_advises_and_keeps_the_letter() {
     assert_eq!(pdf.headers["content-type"], "application/pdf");
     assert!(pdf.body.starts_with("%PDF"));
 
+    // The letters page has the re-assessment reminder (nobody due in the fixture today).
+    let list = cm.call("GET", "/letters", B::None).await;
+    assert!(list.body.contains("id=\"reassess\"") && list.body.contains("待重新评估"));
+
     // Another customer manager (M3) cannot open it.
     let cm3 = session(&r, "cm3").await;
     assert_eq!(cm3.call("GET", &to, B::None).await.status, 403);

@@ -242,20 +242,37 @@ pub async fn post_letter(
 }
 
 /// The letters of clients in the actor's scope.
-pub fn letters_data(s: &mut kejing_store::Store, ctx: &Ctx) -> Result<Value, AppError> {
+pub fn letters_data(
+    s: &mut kejing_store::Store,
+    ctx: &Ctx,
+    policy: Option<&Policy>,
+) -> Result<Value, AppError> {
     let who = ctx.who();
+    let today = s.today();
+    let due: Vec<Value> = match policy {
+        Some(p) => uc::reassessments_due(s, &who, p, today)?
+            .iter()
+            .map(|a| json!({"client": a.client, "level": a.level.to_string(), "assessed_on": a.assessed_on.to_string(), "valid_until": a.valid_until.to_string(), "status": a.status.code()}))
+            .collect(),
+        None => Vec::new(),
+    };
     let all = uc::letters_in_scope(s, &who, 200)?;
     let rows: Vec<Value> = all
         .iter()
         .map(|l| json!({"id": l.id, "client": l.client, "manager": l.manager, "on": l.on.to_string(), "level": l.risk_level, "products": l.products, "by": l.generated_by, "at": l.generated_at}))
         .collect();
-    Ok(json!({ "letters": rows }))
+    Ok(json!({ "letters": rows, "due": due }))
 }
 
 pub async fn letters(State(app): State<App>, ctx: Ctx) -> Result<Response, AppError> {
     ctx.require(Action::ViewClients)?;
     let c = ctx.clone();
-    let data = app.db(&ctx.actor(), move |s| letters_data(s, &c)).await?;
+    let policy = advice_policy(&app).ok().map(|(p, _)| p);
+    let data = app
+        .db(&ctx.actor(), move |s| {
+            letters_data(s, &c, policy.as_deref())
+        })
+        .await?;
     render(&app, &ctx, "letters.html", page_of(data))
 }
 
