@@ -227,3 +227,29 @@ async fn one_address_gets_a_bounded_number_of_sign_in_attempts() {
     let (status, body) = send(&r, from("10.2.2.2", "cm", common::PASSWORD)).await;
     assert_eq!(status, StatusCode::OK, "{body}");
 }
+
+/// The transfer form's receiver starts unchosen (issue 14, D11): submitting it without choosing
+/// is stopped by the browser instead of sending the client to the first manager in the list.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_transfer_receiver_starts_unchosen() {
+    let fx = tokio::task::block_in_place(|| common::fixture("transfer_to"));
+    let r = router(fx.app.clone());
+    let (cookie, _) = admin(&r).await;
+    let (status, page) = send(
+        &r,
+        Request::get("/clients/C1")
+            .header(header::COOKIE, &cookie)
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let select = page.split("<select id=\"to\"").nth(1).unwrap();
+    let select = select.split("</select>").next().unwrap();
+    assert!(select.starts_with(" name=\"to\" required>"), "{select}");
+    assert!(
+        select.contains("<option value=\"\" selected disabled>"),
+        "{select}"
+    );
+    assert_eq!(select.matches(" selected").count(), 1, "{select}");
+}

@@ -382,3 +382,4 @@ advice-unsuitable = { $product } is above what level { $level } may be sold ({ $
 advice-not-assessed = No valid risk assessment: assess the client first
 advice-reassess = Due for re-assessment
 advice-reassess-help = Clients in your scope whose risk assessment expires within the policy's reminder period, or has expired: no letter can be made for them until they answer the questionnaire again.
+transfer-choose = Choose who receives the client

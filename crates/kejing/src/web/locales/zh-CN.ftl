@@ -382,3 +382,4 @@ advice-unsuitable = 产品风险等级 { $product } 高于 { $level } 可购买�
 advice-not-assessed = 没有有效的风险评估：请先完成风险测评
 advice-reassess = 待重新评估
 advice-reassess-help = 您权限范围内风险评估即将到期或已过期的客户：重新完成风险测评之前，不能为其出具建议书。
+transfer-choose = 请选择接收人
