@@ -137,3 +137,63 @@ fn a_stored_letter_keeps_its_inputs_and_a_refusal_is_audited() {
     assert_eq!(rows.len(), 40);
     assert_eq!(rows[0], vec!["A1", "2026-05-10", "q1", "B"]);
 }
+
+/// Two customer managers' devices submit the same client's questionnaire for the same day at
+/// once: each submission is one step, so the day ends with exactly one whole questionnaire
+/// (ten answers, all of one submission), and neither gets a server error.
+#[test]
+fn overlapping_questionnaires_leave_one_whole_set() {
+    let dir = tempfile::tempdir().unwrap();
+    let (url, _pg) = support::scratch(dir.path(), "advice_race.db");
+    let mut store = Store::open(&url).unwrap();
+    store.set_actor("setup");
+    let org = store.ensure_org("bank", "Test Bank").unwrap();
+    let tables: Vec<(Table, String)> = [
+        Table::OrgUnits,
+        Table::Managers,
+        Table::Clients,
+        Table::Ownership,
+    ]
+    .iter()
+    .map(|t| (*t, folder(t.name())))
+    .collect();
+    let refs: Vec<(Table, &str)> = tables.iter().map(|(t, s)| (*t, s.as_str())).collect();
+    support::import_tables(&mut store, &org, dir.path(), &refs);
+    drop(store);
+    let policies = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../policies/ccb-advice");
+    let policy = std::sync::Arc::new(load(&policies).unwrap());
+    let barrier = std::sync::Arc::new(std::sync::Barrier::new(4));
+    let day: chrono::NaiveDate = "2026-10-15".parse().unwrap();
+    let threads: Vec<_> = (0..4)
+        .map(|i| {
+            let (url, org, policy, barrier) =
+                (url.clone(), org.clone(), policy.clone(), barrier.clone());
+            std::thread::spawn(move || {
+                let mut s = Store::open(&url).unwrap();
+                let actor = Actor::admin(&org, &format!("device{i}"));
+                // Device i answers every question with option A, B, C or D.
+                let pick = ["A", "B", "C", "D"][i];
+                let answers: std::collections::BTreeMap<String, String> = (1..=10)
+                    .map(|q| (format!("q{q}"), pick.to_owned()))
+                    .collect();
+                barrier.wait();
+                advice::record_questionnaire(&mut s, &actor, &policy, "A1", day, &answers)
+            })
+        })
+        .collect();
+    let results: Vec<_> = threads.into_iter().map(|t| t.join().unwrap()).collect();
+    for r in &results {
+        assert!(
+            r.is_ok() || matches!(r, Err(Error::Conflict(_))),
+            "neither done nor 'already done': {r:?}"
+        );
+    }
+    let mut store = Store::open(&url).unwrap();
+    let rows = store
+        .advice_cells(&org, Table::RiskAnswers, Some("A1"))
+        .unwrap();
+    assert_eq!(rows.len(), 10, "{rows:?}");
+    let picks: std::collections::BTreeSet<&str> =
+        rows.iter().map(|r| r["answer"].as_str()).collect();
+    assert_eq!(picks.len(), 1, "answers of two submissions mixed: {rows:?}");
+}

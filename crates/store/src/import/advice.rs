@@ -60,9 +60,11 @@ impl Store {
             ])
         })?;
         let rows: Vec<Vec<Val>> = recs.into_iter().map(|(_, v)| v).collect();
-        let total = rows.len() as u64;
-        let written = self.upsert_facts(
-            "advice_rows",
+        let c = self.finish_facts(
+            org,
+            T::TABLE,
+            path,
+            summary.rows,
             &["org_id", "table_name", "row_key"],
             &[
                 ("org_id", Ty::Int),
@@ -72,11 +74,9 @@ impl Store {
                 ("day", Ty::Text),
                 ("cells", Ty::Text),
             ],
-            &rows,
+            rows,
             progress,
         )?;
-        let c = (written, total - written);
-        self.log_import(org, T::TABLE, path, summary.rows, c)?;
         Ok((summary.rows, c, summary.warnings))
     }
 }

@@ -49,7 +49,7 @@ impl Store {
     }
 
     #[allow(clippy::too_many_arguments)] // the layout of one fact table, spelled out at each call
-    fn finish_facts(
+    pub(super) fn finish_facts(
         &mut self,
         org: &Org,
         table: Table,
@@ -62,7 +62,8 @@ impl Store {
     ) -> Result<Changes, ImportError> {
         let total = rows.len() as u64;
         self.transaction(|s| {
-            let written = s.upsert_facts(table.name(), key, cols, &rows, progress)?;
+            let written =
+                s.upsert_facts(super::storage_table(table), key, cols, &rows, progress)?;
             let c = (written, total - written);
             s.log_import(org, table, path, n, c)?;
             Ok::<_, ImportError>(c)

@@ -86,9 +86,11 @@ impl Store {
             ])
         })?;
         let rows: Vec<Vec<Val>> = recs.into_iter().map(|(_, v)| v).collect();
-        let total = rows.len() as u64;
-        let written = self.upsert_facts(
-            "register_rows",
+        let c = self.finish_facts(
+            org,
+            T::TABLE,
+            path,
+            summary.rows,
             &["manager_id", "register", "row_key"],
             &[
                 ("org_id", Ty::Int),
@@ -98,12 +100,9 @@ impl Store {
                 ("day", Ty::Date),
                 ("fields", Ty::Text),
             ],
-            &rows,
+            rows,
             progress,
         )?;
-        let table = T::TABLE;
-        let c = (written, total - written);
-        self.log_import(org, table, path, summary.rows, c)?;
         Ok((summary.rows, c, summary.warnings))
     }
 
@@ -126,9 +125,11 @@ impl Store {
                 ])
             })?;
         let rows: Vec<Vec<Val>> = recs.into_iter().map(|(_, v)| v).collect();
-        let total = rows.len() as u64;
-        let written = self.upsert_facts(
-            "calendar_days",
+        let c = self.finish_facts(
+            org,
+            Table::Calendar,
+            path,
+            summary.rows,
             &["org_id", "day"],
             &[
                 ("org_id", Ty::Int),
@@ -136,11 +137,9 @@ impl Store {
                 ("working", Ty::Bool),
                 ("note", Ty::Text),
             ],
-            &rows,
+            rows,
             progress,
         )?;
-        let c = (written, total - written);
-        self.log_import(org, Table::Calendar, path, summary.rows, c)?;
         Ok((summary.rows, c, summary.warnings))
     }
 }
