@@ -25,6 +25,7 @@ pub mod imports;
 pub mod login;
 pub mod maintenance;
 pub mod reconciliation;
+pub mod run_review;
 pub mod settlement;
 pub mod transfers;
 

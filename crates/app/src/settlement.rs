@@ -1,7 +1,7 @@
 //! Settlement in database mode: a run settles a period over the stored data and stores its
 //! lines, traces and reported measures; corrections of locked earlier periods are added as
-//! lines of this one; a run is approved by locking its period (only the newest run of an
-//! unlocked period can be locked).
+//! lines of this one; a run is submitted, approved by a second user ([`crate::run_review`]),
+//! then its period is locked on it (only the newest, approved run of an unlocked period).
 
 use crate::access::{Action, Actor};
 use crate::catalogue::policy_hash;
@@ -215,8 +215,8 @@ fn resettle_locked(
         .collect())
 }
 
-/// Approves a run by locking its period on it. Only the newest run of an unlocked period; of
-/// two locks at once one takes effect and the other gets a conflict.
+/// Locks the period on an approved run (it is then paid). Only the newest, approved run of an
+/// unlocked period; of two locks at once one takes effect and the other gets a conflict.
 pub fn lock(store: &mut Store, actor: &Actor, run: i64) -> Result<Period> {
     actor.require(Action::LockPeriod)?;
     store.set_actor(actor.name.clone());

@@ -151,6 +151,13 @@ impl Bank {
         .unwrap()
         .id
     }
+
+    /// Submits `run` (as the settler) and approves it (as a second person, the reviewer).
+    fn review(&self, run: i64) {
+        let mut store = self.store("settler");
+        kejing_app::run_review::submit(&mut store, &self.actor("settler"), run).unwrap();
+        kejing_app::run_review::approve(&mut store, &self.actor("reviewer"), run).unwrap();
+    }
 }
 
 /// What a transfer request from `from` to `to` of `client` on `day` says.
@@ -358,12 +365,84 @@ fn two_locks_of_one_period_give_one_lock_and_one_conflict() {
     for round in 0..ROUNDS {
         let b = bank();
         let run = b.settle("2026-09");
+        b.review(run);
         let results = b.race(2, move |s, a, _| settlement::lock(s, a, run));
         support::one_winner(&results);
         let mut s = b.store("check");
         let lock = s.period_lock(&b.org, "2026-09".parse().unwrap()).unwrap();
         assert_eq!(lock.map(|l| l.0), Some(run), "round {round}");
     }
+}
+
+#[test]
+fn overlapping_approvals_of_a_run_give_one_approval_and_conflicts() {
+    for round in 0..ROUNDS {
+        let b = bank();
+        let run = b.settle("2026-09");
+        let mut s = b.store("settler");
+        kejing_app::run_review::submit(&mut s, &b.actor("settler"), run).unwrap();
+        // Four reviewers (reviewer-0 … reviewer-3, none of them the settler) at once.
+        let results = b.race(4, move |s, a, _| kejing_app::run_review::approve(s, a, run));
+        support::one_winner(&results);
+        for r in results.iter().filter_map(|r| r.as_ref().err()) {
+            assert!(matches!(r, Error::Conflict(_)), "round {round}: {r:?}");
+            assert!(r.to_string().contains("already approved by"), "{r}");
+        }
+        let info = s.run_info(&b.org, run).unwrap().unwrap();
+        assert_eq!(info.status, kejing_store::workflow::RunStatus::Approved);
+        assert!(info.approved.unwrap().0.starts_with("reviewer"));
+    }
+}
+
+#[test]
+fn overlapping_submissions_of_a_run_give_one_submission() {
+    let b = bank();
+    let run = b.settle("2026-09");
+    let results = b.race(3, move |s, a, _| kejing_app::run_review::submit(s, a, run));
+    support::one_winner(&results);
+    let mut s = b.store("check");
+    let info = s.run_info(&b.org, run).unwrap().unwrap();
+    assert_eq!(info.status, kejing_store::workflow::RunStatus::Submitted);
+    let filter = kejing_store::audit::AuditFilter {
+        action: Some("run.submit".to_owned()),
+        ..Default::default()
+    };
+    let (rows, _) = s.audit_search(&b.org, &filter, 0, 100).unwrap();
+    assert_eq!(rows.len(), 1, "one audited submission: {rows:?}");
+}
+
+#[test]
+fn no_one_approves_a_run_they_ran_or_submitted_and_only_an_approved_run_locks() {
+    let b = bank();
+    let run = b.settle("2026-09");
+    let mut s = b.store("admin");
+    let err = settlement::lock(&mut s, &b.actor("admin"), run).unwrap_err();
+    assert!(matches!(err, Error::Invalid(_)), "{err:?}");
+    assert!(err.to_string().contains("not approved"), "{err}");
+    let err = kejing_app::run_review::approve(&mut s, &b.actor("reviewer"), run).unwrap_err();
+    assert!(err.to_string().contains("not been submitted"), "{err}");
+    kejing_app::run_review::submit(&mut s, &b.actor("office"), run).unwrap();
+    for own in ["settler", "office"] {
+        let err = kejing_app::run_review::approve(&mut s, &b.actor(own), run).unwrap_err();
+        assert!(matches!(err, Error::Forbidden(_)), "{own}: {err:?}");
+        assert!(err.to_string().contains("someone else"), "{err}");
+    }
+    // A customer manager holds no right to approve runs.
+    let mut cm = b.actor("cm");
+    cm.role = kejing_app::Role::Manager;
+    assert!(matches!(
+        kejing_app::run_review::approve(&mut s, &cm, run).unwrap_err(),
+        Error::Forbidden(_)
+    ));
+    let info = kejing_app::run_review::approve(&mut s, &b.actor("reviewer"), run).unwrap();
+    assert_eq!(info.status, kejing_store::workflow::RunStatus::Approved);
+    assert_eq!(info.submitted.as_ref().unwrap().0, "office");
+    settlement::lock(&mut s, &b.actor("admin"), run).unwrap();
+    let info = s.run_info(&b.org, run).unwrap().unwrap();
+    assert_eq!(info.status, kejing_store::workflow::RunStatus::Locked);
+    assert_eq!(info.locked_by.unwrap().0, "admin");
+    let err = kejing_app::run_review::submit(&mut s, &b.actor("office"), run).unwrap_err();
+    assert!(matches!(err, Error::Conflict(_)), "{err:?}");
 }
 
 #[test]
@@ -379,6 +458,9 @@ fn a_superseded_run_cannot_be_locked() {
     let status = |id| runs.iter().find(|r| r.id == id).unwrap().status;
     assert_eq!(status(old), kejing_store::workflow::RunStatus::Superseded);
     assert_eq!(status(new), kejing_store::workflow::RunStatus::Draft);
+    let err = kejing_app::run_review::approve(&mut s, &b.actor("reviewer"), old).unwrap_err();
+    assert!(err.to_string().contains("superseded"), "{err}");
+    b.review(new);
     settlement::lock(&mut s, &b.actor("admin"), new).unwrap();
     let runs = s.runs(&b.org).unwrap();
     assert_eq!(
@@ -495,6 +577,7 @@ fn the_requester_cannot_decide_their_own_transfer() {
 fn a_transfer_into_a_locked_period_is_refused() {
     let b = bank();
     let run = b.settle("2026-09");
+    b.review(run);
     let mut s = b.store("admin");
     settlement::lock(&mut s, &b.actor("admin"), run).unwrap();
     let err = transfers::request(
@@ -569,6 +652,8 @@ amount = "lookup(salary, manager.grade)"
     let admin = b.actor("admin");
     let mut s = b.store("admin");
     let sep = settlement::run(&mut s, &admin, &p, "2026-09".parse().unwrap()).unwrap();
+    kejing_app::run_review::submit(&mut s, &admin, sep.id).unwrap();
+    kejing_app::run_review::approve(&mut s, &b.actor("reviewer"), sep.id).unwrap();
     settlement::lock(&mut s, &admin, sep.id).unwrap();
     let promotion = b.file(
         "promotion.csv",

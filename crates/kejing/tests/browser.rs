@@ -95,18 +95,54 @@ async fn browser_flows_for_every_role() {
         .unwrap();
     css(&c, "#period").await.send_keys("2026-09").await.unwrap();
     submit(&c, css(&c, "#run-submit").await).await;
-    assert!(text(&c, "#run-status").await.contains("未锁定"));
+    assert!(text(&c, "#run-status").await.contains("草稿"));
     let total = text(&c, "#run-total").await;
     assert!(
         total.contains(','),
         "an amount with thousands separators: {total}"
     );
     shot(&c, "settlement-run").await;
+    // Submitted for review by admin, who then cannot approve it …
+    submit(&c, css(&c, "#submit-run").await).await;
+    assert!(text(&c, "#run-status").await.contains("待复核"));
+    assert!(text(&c, "#run-steps").await.contains("admin"));
+    assert!(text(&c, "#approve-own").await.contains("另一位"));
+    assert!(c.find(Locator::Css("#approve-run")).await.is_err());
+    let run_url = c.current_url().await.unwrap();
+    // … not even by posting the form by hand: refused, with the reason.
+    c.execute(
+        "const f = document.createElement('form'); f.method = 'post'; \
+         f.action = location.pathname + '/approve'; \
+         const t = document.createElement('input'); t.name = '_csrf'; \
+         t.value = document.querySelector('input[name=_csrf]').value; f.appendChild(t); \
+         const n = document.createElement('input'); n.name = '_nonce'; \
+         n.value = 'by-hand-' + Date.now(); f.appendChild(n); \
+         document.body.appendChild(f); f.submit();",
+        vec![],
+    )
+    .await
+    .unwrap();
+    css(&c, "main").await;
+    let refused = text(&c, "main").await;
+    assert!(
+        refused.contains("someone else") || refused.contains("另"),
+        "{refused}"
+    );
+    shot(&c, "settlement-approve-own-refused").await;
+    c.goto(run_url.as_str()).await.unwrap();
+    logout(&c).await;
+    // A second person approves it; then it is locked.
+    login(&c, &base, "reviewer").await;
+    c.goto(run_url.as_str()).await.unwrap();
+    css(&c, "#approve-run").await.click().await.unwrap();
+    c.accept_alert().await.unwrap();
+    css(&c, ".badge.status-approved").await;
+    assert!(text(&c, "#run-steps").await.contains("reviewer"));
     css(&c, "#lock-run").await.click().await.unwrap();
     c.accept_alert().await.unwrap();
-    css(&c, ".badge.locked").await;
-    assert!(text(&c, "#run-status").await.contains("已审批锁定"));
-    let run_url = c.current_url().await.unwrap();
+    css(&c, ".badge.status-locked").await;
+    assert!(text(&c, "#run-status").await.contains("已锁定"));
+    shot(&c, "settlement-run-locked").await;
     logout(&c).await;
 
     // A customer manager opens their statement and drills down to the source rows.
@@ -199,11 +235,7 @@ async fn browser_flows_for_every_role() {
     // Switch to English and back; the choice is kept.
     c.goto(run_url.as_str()).await.unwrap();
     submit(&c, css(&c, "#lang-switch").await).await;
-    assert!(
-        text(&c, "#run-status")
-            .await
-            .contains("Approved and locked")
-    );
+    assert!(text(&c, "#run-status").await.contains("Locked and paid"));
     c.goto(&format!("{base}/")).await.unwrap();
     assert_eq!(text(&c, "h1").await, "Dashboard");
     shot(&c, "dashboard-admin-en").await;

@@ -25,6 +25,13 @@ fn ok(dir: &Path, args: &[&str]) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
+/// Runs kejing expecting a failure; its standard error.
+fn fails(dir: &Path, args: &[&str]) -> String {
+    let out = kejing(dir, args);
+    assert!(!out.status.success(), "kejing {args:?} should have failed");
+    String::from_utf8(out.stderr).unwrap()
+}
+
 #[test]
 fn generate_import_reimport_query_and_export() {
     let tmp = tempfile::tempdir().unwrap();
@@ -375,7 +382,26 @@ fn a_locked_period_never_changes_and_corrections_come_in_the_next_period() {
         august,
         "manager_id,item,amount\nO1,底薪,2000.00\nO1,提成,150.00\nO1,total,2150.00\n"
     );
+    // The run is submitted, approved by a second person, then locked.
+    let refused = fails(dir, &["--db", &db, "lock", "--period", "2013-08"]);
+    assert!(refused.contains("not approved"), "{refused}");
+    ok(
+        dir,
+        &["--db", &db, "--actor", "office", "submit", "--run", "1"],
+    );
+    let own = fails(
+        dir,
+        &["--db", &db, "--actor", "office", "approve", "--run", "1"],
+    );
+    assert!(own.contains("someone else"), "{own}");
+    let approved = ok(
+        dir,
+        &["--db", &db, "--actor", "reviewer", "approve", "--run", "1"],
+    );
+    assert!(approved.contains("approved"), "{approved}");
     ok(dir, &["--db", &db, "lock", "--period", "2013-08"]);
+    let runs = ok(dir, &["--db", &db, "runs"]);
+    assert!(runs.contains("\tlocked"), "{runs}");
 
     // A correction of August's cash received arrives after the lock.
     std::fs::write(

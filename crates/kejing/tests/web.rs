@@ -533,6 +533,15 @@ fn cases(
             f("manager=M2"),
             "RRRAR",
         ),
+        // Approve before submit (web and API): the administrator's approval of a draft is
+        // refused as not submitted (422); once they submitted it they could not approve it.
+        (
+            "POST",
+            "/settlement/runs/{id}/approve",
+            format!("/settlement/runs/{run}/approve"),
+            f(""),
+            "RRRAR",
+        ),
         (
             "POST",
             "/settlement/runs/{id}/lock",
@@ -583,6 +592,28 @@ fn cases(
             format!("/api/runs/{run}"),
             B::None,
             "RAAAA",
+        ),
+        (
+            "POST",
+            "/api/runs/{id}/approve",
+            format!("/api/runs/{run}/approve"),
+            B::None,
+            "RRRAR",
+        ),
+        // Submitted only after both approvals were tried on the draft.
+        (
+            "POST",
+            "/settlement/runs/{id}/submit",
+            format!("/settlement/runs/{run}/submit"),
+            f(""),
+            "RRRAR",
+        ),
+        (
+            "POST",
+            "/api/runs/{id}/submit",
+            format!("/api/runs/{run}/submit"),
+            B::None,
+            "RRRAR",
         ),
         (
             "POST",
@@ -875,7 +906,10 @@ async fn bad_input_gets_a_clear_answer_and_changes_nothing() {
     let run = admin
         .call("GET", &format!("/settlement/runs/{}", fx.run), B::None)
         .await;
-    assert!(run.body.contains("未锁定"), "still open");
+    assert!(
+        run.body.contains("status-draft") && !run.body.contains("已锁定发放"),
+        "still a draft"
+    );
 
     // Another CM's statement: refused and on record.
     let cm3 = session(&r, "cm3").await;

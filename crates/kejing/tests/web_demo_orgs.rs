@@ -99,8 +99,45 @@ async fn the_demo_hotel_and_oil_distributor_settle_in_the_web() {
     let location = settled.headers["location"].to_str().unwrap().to_owned();
     let page = oil_admin.call("GET", &location, B::None).await;
     assert!(page.body.contains("O002"), "{}", page.body);
+    // Submitted by the oil distributor's admin, approved by its second person, then locked.
+    let submitted = oil_admin
+        .call(
+            "POST",
+            &format!("{location}/submit"),
+            B::Form(String::new()),
+        )
+        .await;
+    assert_eq!(
+        submitted.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        submitted.body
+    );
+    let own = oil_admin
+        .call(
+            "POST",
+            &format!("{location}/approve"),
+            B::Form(String::new()),
+        )
+        .await;
+    assert_eq!(own.status, StatusCode::FORBIDDEN, "{}", own.body);
+    let reviewer = session(&r, "oil-reviewer").await;
+    let approved = reviewer
+        .call(
+            "POST",
+            &format!("{location}/approve"),
+            B::Form(String::new()),
+        )
+        .await;
+    assert_eq!(approved.status, StatusCode::SEE_OTHER, "{}", approved.body);
     let locked = oil_admin
         .call("POST", &format!("{location}/lock"), B::Form(String::new()))
         .await;
     assert_eq!(locked.status, StatusCode::SEE_OTHER, "{}", locked.body);
+    let page = oil_admin.call("GET", &location, B::None).await;
+    assert!(page.body.contains("status-locked"), "{}", page.body);
+    assert!(
+        page.body.contains("oil-reviewer"),
+        "the approver is on the run's page"
+    );
 }

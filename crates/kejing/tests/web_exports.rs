@@ -70,10 +70,126 @@ async fn the_payroll_of_an_unlocked_run_says_draft() {
     tokio::task::block_in_place(|| {
         let mut s = kejing_store::Store::open(&fx.url).unwrap();
         let org = s.org("bank").unwrap().unwrap();
-        kejing_app::settlement::lock(&mut s, &kejing_app::Actor::admin(&org, "office"), fx.run)
-            .unwrap();
+        let office = kejing_app::Actor::admin(&org, "office");
+        kejing_app::run_review::submit(&mut s, &office, fx.run).unwrap();
+        kejing_app::run_review::approve(
+            &mut s,
+            &kejing_app::Actor::admin(&org, "reviewer"),
+            fx.run,
+        )
+        .unwrap();
+        kejing_app::settlement::lock(&mut s, &office, fx.run).unwrap();
     });
     let (_, _, locked) = send(&r, payroll()).await;
     let text = cells(&locked).join("|");
     assert!(!text.contains("草稿"), "{text}");
+    read_back(&locked, fx.run);
+}
+
+/// The locked run's workbook read back by calamine (a reader other than the writer): the header
+/// block names the organisation, period, run and approver; amounts are numeric cells; each
+/// unit's subtotal and the total row equal the sums of the rows above them; the signature block
+/// names who prepared, reviewed and approved it; the name column is wide enough for Chinese.
+fn read_back(xlsx: &[u8], run: i64) {
+    use calamine::{Data, Reader};
+    let mut wb = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(xlsx.to_vec())).unwrap();
+    let name = wb.sheet_names()[0].clone();
+    assert_eq!(name, "提成工资表");
+    let range = wb.worksheet_range(&name).unwrap();
+    let rows: Vec<Vec<Data>> = range.rows().map(|r| r.to_vec()).collect();
+    let first = |r: &[Data]| r.first().map(|c| c.to_string()).unwrap_or_default();
+    let head: String = rows[..4]
+        .iter()
+        .map(|r| first(r))
+        .collect::<Vec<_>>()
+        .join("\n");
+    for want in [
+        "提成工资表",
+        "2026-09",
+        &format!("第 {run} 批"),
+        "审批：reviewer",
+        "锁定：office",
+    ] {
+        assert!(head.contains(want), "header block lacks {want:?}:\n{head}");
+    }
+    let header = rows
+        .iter()
+        .position(|r| first(r) == "客户经理编号")
+        .expect("column headers");
+    let total_at = header
+        + 1
+        + rows[header + 1..]
+            .iter()
+            .position(|r| first(r) == "合计")
+            .expect("a total row");
+    let columns = rows[header].len();
+    let fen = |c: &Data| -> Option<i64> {
+        match c {
+            // The cell's shortest decimal text, exactly, in fen.
+            Data::Float(f) => {
+                let cents = f.to_string().parse::<rust_decimal::Decimal>().ok()?
+                    * rust_decimal::Decimal::ONE_HUNDRED;
+                assert!(cents.fract().is_zero(), "{f} has more than two decimals");
+                rust_decimal::prelude::ToPrimitive::to_i64(&cents)
+            }
+            Data::Int(i) => Some(i * 100),
+            _ => None,
+        }
+    };
+    let mut managers = 0;
+    for c in 4..columns {
+        let (mut sum, mut subtotals, mut unit) = (0i64, 0i64, 0i64);
+        for r in &rows[header + 1..total_at] {
+            let v = r.get(c);
+            if first(r).starts_with("小计") {
+                let st = v.and_then(fen).expect("a numeric subtotal");
+                assert_eq!(st, unit, "the subtotal of {} in column {c}", first(r));
+                subtotals += st;
+                unit = 0;
+            } else if let Some(v) = v.filter(|v| !matches!(v, Data::Empty)) {
+                let f = fen(v).unwrap_or_else(|| panic!("amount {v:?} is not a number"));
+                sum += f;
+                unit += f;
+                managers += 1;
+            }
+        }
+        let total = rows[total_at]
+            .get(c)
+            .and_then(fen)
+            .expect("a numeric total");
+        assert_eq!(total, sum, "the total of column {c}");
+        assert_eq!(total, subtotals, "the subtotals of column {c}");
+    }
+    assert!(managers > 0, "amount cells read back");
+    let tail: String = rows[total_at + 1..]
+        .iter()
+        .flat_map(|r| r.iter().map(|c| c.to_string()))
+        .collect::<Vec<_>>()
+        .join("|");
+    for want in ["制表：", "复核：office", "审批：reviewer", "签字"] {
+        assert!(
+            tail.contains(want),
+            "signature block lacks {want:?}: {tail}"
+        );
+    }
+    // The name column's width, from the sheet's XML: wider than four CJK characters.
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(xlsx.to_vec())).unwrap();
+    let mut xml = String::new();
+    std::io::Read::read_to_string(
+        &mut zip.by_name("xl/worksheets/sheet1.xml").unwrap(),
+        &mut xml,
+    )
+    .unwrap();
+    let col2 = xml
+        .split("<col ")
+        .find(|c| c.contains(r#"min="2""#))
+        .expect("a width for the name column");
+    let width: f64 = col2
+        .split(r#"width=""#)
+        .nth(1)
+        .and_then(|w| w.split('"').next())
+        .and_then(|w| w.parse().ok())
+        .unwrap();
+    assert!(width >= 8.0, "name column width {width}");
+    assert!(!xml.contains("<f>"), "amounts are values, not formulas");
 }

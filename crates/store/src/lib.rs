@@ -27,6 +27,7 @@ pub mod login;
 pub mod query;
 pub mod read_models;
 pub mod reconciliation;
+pub mod run_review;
 pub mod settlement;
 pub mod sql;
 pub mod transfers;

@@ -2,7 +2,7 @@
 //! periods. The data set a run reads is in [`crate::dataset`].
 
 use crate::sql::{Cols, Ty, Val};
-use crate::workflow::{RunStatus, or_conflict};
+use crate::workflow::{RunStatus, or_conflict, short_time};
 use crate::{Org, Store, StoreError};
 use chrono::Utc;
 use kejing_engine::{Money, Period};
@@ -29,9 +29,15 @@ pub struct RunInfo {
     pub created_at: String,
     pub actor: String,
     pub locked: bool,
-    /// Draft, locked, or superseded (a newer run of the period exists, or the period was
-    /// locked on another run).
+    /// Draft, submitted, approved, locked, or superseded (a newer run of the period exists, or
+    /// the period was locked on another run).
     pub status: RunStatus,
+    /// Who submitted it for review and when.
+    pub submitted: Option<(String, String)>,
+    /// Who approved it and when.
+    pub approved: Option<(String, String)>,
+    /// Who locked its period on it and when.
+    pub locked_by: Option<(String, String)>,
 }
 
 fn invalid(what: &str) -> StoreError {
@@ -195,7 +201,8 @@ impl Store {
     }
 
     /// Locks a period on a run (default: its newest run). A locked period never changes.
-    /// Only the newest run of an unlocked period can be locked: a superseded run is refused,
+    /// Only the newest, approved run of an unlocked period can be locked: a superseded or
+    /// unapproved run is refused,
     /// and of two locks at once one takes effect and the other gets a conflict naming who
     /// locked it and when. Runs in [`Store::write`] (it joins the caller's transaction).
     pub fn lock_period(
@@ -234,6 +241,18 @@ impl Store {
                     "run #{run} is superseded by run #{newest} of {period}: review and lock that one"
                 )));
             }
+            let approved = s
+                .conn
+                .scalar(
+                    "SELECT approved_by FROM settlement_runs WHERE id = $1",
+                    &[Val::Int(run)],
+                    Ty::Text,
+                )?;
+            if approved.as_str().is_none() {
+                return Err(StoreError::Invalid(format!(
+                    "run #{run} is not approved: submit it for review and have a second user approve it before locking {period}"
+                )));
+            }
             let actor = s.actor().to_owned();
             let inserted = s.conn.exec(
                 "INSERT INTO period_locks (org_id, period, run_id, locked_at, actor) VALUES ($1, $2, $3, $4, $5)",
@@ -270,11 +289,16 @@ impl Store {
     pub fn runs(&mut self, org: &Org) -> Result<Vec<RunInfo>, StoreError> {
         let rows = self.conn.query(
             "SELECT r.id, r.period, r.policy_name, r.policy_hash, CAST(r.created_at AS TEXT), r.actor, p.run_id, \
-                    (SELECT MAX(n.id) FROM settlement_runs n WHERE n.org_id = r.org_id AND n.period = r.period) \
+                    (SELECT MAX(n.id) FROM settlement_runs n WHERE n.org_id = r.org_id AND n.period = r.period), \
+                    r.submitted_by, CAST(r.submitted_at AS TEXT), r.approved_by, CAST(r.approved_at AS TEXT), \
+                    p.actor, CAST(p.locked_at AS TEXT) \
              FROM settlement_runs r LEFT JOIN period_locks p ON p.org_id = r.org_id AND p.period = r.period \
              WHERE r.org_id = $1 ORDER BY r.id DESC",
             &[Val::Int(org.id)],
-            &[Ty::Int, Ty::Text, Ty::Text, Ty::Text, Ty::Text, Ty::Text, Ty::Int, Ty::Int],
+            &[
+                Ty::Int, Ty::Text, Ty::Text, Ty::Text, Ty::Text, Ty::Text, Ty::Int, Ty::Int,
+                Ty::Text, Ty::Text, Ty::Text, Ty::Text, Ty::Text, Ty::Text,
+            ],
         )?;
         rows.into_iter()
             .map(|r| {
@@ -282,12 +306,26 @@ impl Store {
                 let id = c.int(0)?;
                 let locked_on = c.opt_int(6);
                 let newest = c.int(7)?;
+                let step = |by: usize| {
+                    c.opt_text(by).map(|who| {
+                        (
+                            who,
+                            c.opt_text(by + 1)
+                                .map(|t| short_time(&t))
+                                .unwrap_or_default(),
+                        )
+                    })
+                };
+                let (submitted, approved) = (step(8), step(10));
                 let status = match locked_on {
                     Some(l) if l == id => RunStatus::Locked,
                     Some(_) => RunStatus::Superseded,
                     None if newest > id => RunStatus::Superseded,
+                    None if approved.is_some() => RunStatus::Approved,
+                    None if submitted.is_some() => RunStatus::Submitted,
                     None => RunStatus::Draft,
                 };
+                let locked_by = (status == RunStatus::Locked).then(|| step(12)).flatten();
                 Ok(RunInfo {
                     id,
                     period: c.text(1)?,
@@ -297,6 +335,9 @@ impl Store {
                     actor: c.text(5)?,
                     locked: status == RunStatus::Locked,
                     status,
+                    submitted,
+                    approved,
+                    locked_by,
                 })
             })
             .collect()

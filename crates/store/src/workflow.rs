@@ -85,12 +85,15 @@ pub enum ProposalStatus {
     Approved,
 }
 
-/// The states of a settlement run: a draft until its period is locked on it; superseded when a
-/// newer run of the same period exists or the period was locked on another run. Only the
-/// newest draft of an unlocked period can be approved and locked.
+/// The states of a settlement run: a draft, submitted for review, approved by a second user,
+/// then locked (its period locked on it, paid); superseded when a newer run of the same period
+/// exists or the period was locked on another run. Only the newest run of an unlocked period
+/// moves on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RunStatus {
     Draft,
+    Submitted,
+    Approved,
     Locked,
     Superseded,
 }
@@ -113,7 +116,13 @@ status_codes!(TransferStatus { Open => "open", Approved => "approved", Rejected 
 status_codes!(AgreementStatus { Open => "open", Approved => "approved", Rejected => "rejected" });
 status_codes!(DisputeStatus { Open => "open", Accepted => "accepted", Rejected => "rejected" });
 status_codes!(ProposalStatus { Proposed => "proposed", Approved => "approved" });
-status_codes!(RunStatus { Draft => "draft", Locked => "locked", Superseded => "superseded" });
+status_codes!(RunStatus {
+    Draft => "draft",
+    Submitted => "submitted",
+    Approved => "approved",
+    Locked => "locked",
+    Superseded => "superseded",
+});
 
 impl Store {
     /// Decides an open request of `wf` (a transfer, a claim, an agreement price) by its id:
@@ -217,7 +226,7 @@ impl Store {
 }
 
 /// `2026-10-01T09:30:12.123+00:00` → `2026-10-01 09:30:12 UTC` (and PostgreSQL's own form alike).
-fn short_time(t: &str) -> String {
+pub(crate) fn short_time(t: &str) -> String {
     match chrono::DateTime::parse_from_rfc3339(t)
         .or_else(|_| chrono::DateTime::parse_from_str(t, "%Y-%m-%d %H:%M:%S%.f%#z"))
     {

@@ -581,7 +581,7 @@ fn every_table_exports_and_reimports_unchanged() {
 #[test]
 fn both_backends_apply_the_same_migrations() {
     let mut env = env();
-    assert_eq!(env.store.schema_version().unwrap(), 14);
+    assert_eq!(env.store.schema_version().unwrap(), 15);
 }
 
 #[test]

@@ -332,8 +332,19 @@ pub enum Command {
         #[arg(long)]
         other: Option<PathBuf>,
     },
-    /// Lock a settled period: its results never change again; later corrections are settled as
-    /// adjustment lines in the next open period.
+    /// Submit a settlement run for review (复核): a second user then approves it.
+    Submit {
+        #[arg(long)]
+        run: i64,
+    },
+    /// Approve a submitted settlement run: someone other than who ran or submitted it
+    /// (`--as USER` or `--actor NAME`).
+    Approve {
+        #[arg(long)]
+        run: i64,
+    },
+    /// Lock a settled period on its approved run: its results never change again; later
+    /// corrections are settled as adjustment lines in the next open period.
     Lock {
         #[arg(long)]
         period: kejing_engine::Period,
@@ -633,6 +644,8 @@ pub fn dispatch(cli: Cli) -> Result<()> {
         } => pay::explain(&g, policy, data, run, period, &manager, json),
         Command::Dispute { command } => pay::dispute(&g, command),
         Command::Lock { period, run } => pay::lock(&g, period, run),
+        Command::Submit { run } => pay::review(&g, run, false),
+        Command::Approve { run } => pay::review(&g, run, true),
         Command::Runs => pay::runs(&g),
         Command::Compare { a, b } => pay::compare(&g, a, b),
         Command::Simulate {

@@ -27,7 +27,7 @@ pub fn settle(
             }
         }
         eprintln!(
-            "stored as run #{} ({} line(s)); lock it with: kejing lock --period {period} --run {}",
+            "stored as run #{} ({} line(s)); submit it for review with: kejing submit --run {}",
             run.id,
             run.lines.len(),
             run.id
@@ -170,15 +170,46 @@ pub fn lock(g: &Global, period: kejing_engine::Period, run: Option<i64>) -> Resu
     let (mut store, actor) = session(g)?;
     let run = match run {
         Some(run) => {
-            let locked = settlement::lock(&mut store, &actor, run)?;
-            if locked != period {
-                bail!("run #{run} is a run of {locked}, not {period}");
+            // The run must be one of the period, checked before anything is locked.
+            match settlement::runs(&mut store, &actor)?
+                .into_iter()
+                .find(|r| r.id == run)
+            {
+                Some(r) if r.period != period.to_string() => {
+                    bail!("run #{run} is a run of {}, not {period}", r.period)
+                }
+                _ => {}
             }
+            settlement::lock(&mut store, &actor, run)?;
             run
         }
         None => settlement::lock_period(&mut store, &actor, period)?,
     };
     outln!("{period} locked on run #{run}");
+    Ok(())
+}
+
+/// Submits (`approve` false) or approves a run.
+pub fn review(g: &Global, run: i64, approve: bool) -> Result<()> {
+    let (mut store, actor) = session(g)?;
+    let info = if approve {
+        kejing_app::run_review::approve(&mut store, &actor, run)?
+    } else {
+        kejing_app::run_review::submit(&mut store, &actor, run)?
+    };
+    let next = if approve {
+        format!(
+            "lock it with: kejing lock --period {} --run {run}",
+            info.period
+        )
+    } else {
+        format!("someone else approves it with: kejing approve --run {run}")
+    };
+    outln!(
+        "run #{run} of {} is {}; {next}",
+        info.period,
+        info.status.code()
+    );
     Ok(())
 }
 

@@ -111,7 +111,7 @@ pub fn demo_web(store: &mut Store, policies: &Path) -> Result<String> {
         Option<&'a str>,
         Option<&'a str>,
     );
-    let accounts: [Account<'_>; 7] = [
+    let accounts: [Account<'_>; 9] = [
         (
             &bank,
             "admin",
@@ -121,6 +121,15 @@ pub fn demo_web(store: &mut Store, policies: &Path) -> Result<String> {
             None,
         ),
         (&bank, "auditor", "审计 Auditor", "auditor", None, None),
+        // A second person of the performance office: approves the runs the first submits.
+        (
+            &bank,
+            "reviewer",
+            "绩效复核员 Reviewer",
+            "admin",
+            None,
+            None,
+        ),
         (
             &bank,
             "branch",
@@ -139,6 +148,14 @@ pub fn demo_web(store: &mut Store, policies: &Path) -> Result<String> {
         ),
         (&bank, "cm", "张芳 M00001", "manager", Some("M00001"), None),
         (&oil, "oil-admin", "油品公司绩效管理员", "admin", None, None),
+        (
+            &oil,
+            "oil-reviewer",
+            "油品公司绩效复核员",
+            "admin",
+            None,
+            None,
+        ),
         (
             &hotel,
             "hotel-admin",
@@ -165,7 +182,7 @@ pub fn demo_web(store: &mut Store, policies: &Path) -> Result<String> {
     settle(store, &hotel, "hotel-sales", "2013-09")?;
     demo_today(store, &bank)?;
     Ok(format!(
-        "Demo accounts 演示账号 (password 密码 {DEMO_PASSWORD}):\n  admin      绩效管理员 performance office (everything)\n  auditor    审计 auditor (read-only, audit log)\n  branch     支行行长 branch head of B01 第1分行\n  team       团队负责人 team head of B01S3\n  cm         客户经理 customer manager M00001 张芳\n  oil-admin  绩效管理员 of the oil distributor\n  hotel-admin  绩效管理员 of the hotel\n  Daily management 日常管理: /daily (cm), /daily/team (team; ?day=2026-09-16 for the generated month)"
+        "Demo accounts 演示账号 (password 密码 {DEMO_PASSWORD}):\n  admin      绩效管理员 performance office (everything)\n  reviewer   绩效复核员 second person of the office (approves the runs admin submits)\n  auditor    审计 auditor (read-only, audit log)\n  branch     支行行长 branch head of B01 第1分行\n  team       团队负责人 team head of B01S3\n  cm         客户经理 customer manager M00001 张芳\n  oil-admin  绩效管理员 of the oil distributor (oil-reviewer approves its runs)\n  hotel-admin  绩效管理员 of the hotel\n  Daily management 日常管理: /daily (cm), /daily/team (team; ?day=2026-09-16 for the generated month)"
     ))
 }
 

@@ -28,6 +28,8 @@ super::kit::routes! {
     GET "/api/runs" => runs,
     POST "/api/runs" => run,
     GET "/api/runs/{id}" => run_detail,
+    POST "/api/runs/{id}/submit" => submit,
+    POST "/api/runs/{id}/approve" => approve,
     POST "/api/runs/{id}/lock" => lock,
     GET "/api/statements/{run}/{manager}" => statement,
     GET "/api/disputes" => disputes,
@@ -139,6 +141,26 @@ async fn run_detail(
         app.db(&ctx.actor(), move |s| settlement::run_data(s, &c, id, &q))
             .await?,
     ))
+}
+
+async fn submit(State(app): State<App>, ctx: Ctx, Path(id): Path<i64>) -> ApiResult {
+    let c = ctx.clone();
+    let run = app
+        .db(&ctx.actor(), move |s| {
+            settlement::review_do(s, &c, id, false)
+        })
+        .await?;
+    Ok(Json(run))
+}
+
+async fn approve(State(app): State<App>, ctx: Ctx, Path(id): Path<i64>) -> ApiResult {
+    let c = ctx.clone();
+    let run = app
+        .db(&ctx.actor(), move |s| {
+            settlement::review_do(s, &c, id, true)
+        })
+        .await?;
+    Ok(Json(run))
 }
 
 async fn lock(State(app): State<App>, ctx: Ctx, Path(id): Path<i64>) -> ApiResult {
@@ -427,7 +449,9 @@ pub fn openapi_doc() -> Value {
                 "post": {"summary": "Settle a period over the database under a policy of the server's folder",
                     "requestBody": body(json!({"policy": s, "period": s}), &["policy", "period"]), "responses": ok("the new run's id")}},
             "/api/runs/{id}": {"get": {"summary": "A run: each manager in scope, each item and the total", "parameters": [id("id")], "responses": ok("run")}},
-            "/api/runs/{id}/lock": {"post": {"summary": "Approve and lock the run's period", "parameters": [id("id")], "responses": ok("locked")}},
+            "/api/runs/{id}/submit": {"post": {"summary": "Submit a draft run for review", "parameters": [id("id")], "responses": ok("the run with its status and steps")}},
+            "/api/runs/{id}/approve": {"post": {"summary": "Approve a submitted run (not the one who ran or submitted it)", "parameters": [id("id")], "responses": ok("the run with its status and steps")}},
+            "/api/runs/{id}/lock": {"post": {"summary": "Lock the period on its approved run (then paid)", "parameters": [id("id")], "responses": ok("locked")}},
             "/api/statements/{run}/{manager}": {"get": {"summary": "One manager's statement with its explanation (trace) and source rows",
                 "parameters": [id("run"), id("manager")], "responses": ok("statement")}},
             "/api/disputes": {

@@ -26,6 +26,7 @@ pub mod form_fields;
 pub mod i18n;
 pub mod kit;
 pub mod limits;
+pub mod payroll;
 pub mod perm;
 
 // The areas: each its view data (`*_data`, shared with the API), handlers, routes and
@@ -346,7 +347,9 @@ impl From<kejing_app::Error> for AppError {
     fn from(e: kejing_app::Error) -> Self {
         use kejing_app::Error as E;
         match e {
-            E::Forbidden(_) => AppError::forbidden(),
+            // Why it is refused (outside one's scope, one's own request to decide): the user's
+            // own action, so the reason is theirs to see.
+            E::Forbidden(m) => AppError::forbidden().with(m),
             E::NotFound(m) => AppError::not_found().with(m),
             E::Invalid(m) => AppError::bad(m),
             E::Rows(r) => AppError::bad(r.to_string()),

@@ -2,7 +2,6 @@
 //! table as XLSX, and comparing two runs.
 
 use super::auth::Ctx;
-use super::i18n::I18n;
 use super::kit::{
     ListQuery, PER_PAGE, page_of, paginate, period_arg, policy_file, policy_files, render,
 };
@@ -14,7 +13,6 @@ use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use kejing_engine::Money;
 use kejing_store::Store;
-use rust_decimal::Decimal;
 use serde::Deserialize;
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet};
@@ -30,19 +28,32 @@ super::kit::routes! {
     GET "/settlement" => settlement,
     POST "/settlement/run" => run_settlement,
     GET "/settlement/runs/{id}" => run,
+    POST "/settlement/runs/{id}/submit" => submit_run,
+    POST "/settlement/runs/{id}/approve" => approve_run,
     POST "/settlement/runs/{id}/lock" => lock_run,
     GET "/settlement/runs/{id}/payroll.xlsx" => payroll,
     GET "/settlement/compare" => compare,
+}
+
+/// A run as the pages and the API show it: its status and who took each step when.
+pub fn run_json(r: &kejing_store::settlement::RunInfo) -> Value {
+    let step = |s: &Option<(String, String)>| match s {
+        Some((by, at)) => json!({"by": by, "at": at}),
+        None => Value::Null,
+    };
+    json!({
+        "id": r.id, "period": r.period, "policy": r.policy, "policy_hash": r.policy_hash,
+        "created_at": r.created_at, "actor": r.actor, "locked": r.locked,
+        "status": r.status.code(),
+        "submitted": step(&r.submitted), "approved": step(&r.approved), "locked_by": step(&r.locked_by),
+    })
 }
 
 pub fn runs_data(s: &mut Store, ctx: &Ctx) -> Result<Value, AppError> {
     ctx.require(Action::ViewRuns)?;
     let runs = s.runs(&ctx.user.org)?;
     Ok(json!({
-        "runs": runs.iter().map(|r| json!({
-            "id": r.id, "period": r.period, "policy": r.policy, "policy_hash": r.policy_hash,
-            "created_at": r.created_at, "actor": r.actor, "locked": r.locked,
-        })).collect::<Vec<_>>(),
+        "runs": runs.iter().map(run_json).collect::<Vec<_>>(),
     }))
 }
 
@@ -130,9 +141,18 @@ pub fn run_data(s: &mut Store, ctx: &Ctx, run: i64, q: &ListQuery) -> Result<Val
         }
     }
     let (offset, pager) = paginate(rows.len(), q.page);
+    let me = &ctx.user.username;
+    // The one who ran or submitted a run cannot approve it: the page says who must.
+    let own = &info.actor == me || info.submitted.as_ref().is_some_and(|(by, _)| by == me);
+    let newest = s
+        .runs(&org)?
+        .into_iter()
+        .find(|r| r.period == info.period)
+        .map(|r| r.id);
     Ok(json!({
-        "run": {"id": info.id, "period": info.period, "policy": info.policy, "policy_hash": info.policy_hash,
-                "created_at": info.created_at, "actor": info.actor, "locked": info.locked},
+        "run": run_json(&info),
+        "own": own,
+        "newest": newest,
         "items": items,
         "rows": rows.iter().skip(offset).take(PER_PAGE).map(|(m, r)| {
             let (name, unit, grade) = names.get(m).cloned().unwrap_or_default();
@@ -159,6 +179,38 @@ pub async fn run(
         .db(&ctx.actor(), move |s| run_data(s, &c, id, &q))
         .await?;
     render(&app, &ctx, "run.html", page_of(data))
+}
+
+/// Submits a run for review (`approve` false) or approves it.
+pub fn review_do(s: &mut Store, ctx: &Ctx, run: i64, approve: bool) -> Result<Value, AppError> {
+    let info = if approve {
+        kejing_app::run_review::approve(s, &ctx.who(), run)?
+    } else {
+        kejing_app::run_review::submit(s, &ctx.who(), run)?
+    };
+    Ok(run_json(&info))
+}
+
+pub async fn submit_run(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let c = ctx.clone();
+    app.db(&ctx.actor(), move |s| review_do(s, &c, id, false))
+        .await?;
+    Ok(Redirect::to(&format!("/settlement/runs/{id}")).into_response())
+}
+
+pub async fn approve_run(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let c = ctx.clone();
+    app.db(&ctx.actor(), move |s| review_do(s, &c, id, true))
+        .await?;
+    Ok(Redirect::to(&format!("/settlement/runs/{id}")).into_response())
 }
 
 pub fn lock_do(s: &mut Store, ctx: &Ctx, run: i64) -> Result<(), AppError> {
@@ -190,7 +242,7 @@ pub async fn payroll(
         .db(&ctx.actor(), move |s| {
             let q = ListQuery::default();
             let all = run_data_all(s, &c, id, &q)?;
-            payroll_xlsx(&i18n, &lang, &all)
+            super::payroll::payroll_xlsx(&i18n, &lang, &c.user.org.name, &all)
         })
         .await?;
     let mut r = bytes(
@@ -221,73 +273,6 @@ fn run_data_all(s: &mut Store, ctx: &Ctx, run: i64, q: &ListQuery) -> Result<Val
     }
     data["rows"] = Value::Array(rows);
     Ok(data)
-}
-
-fn payroll_xlsx(i18n: &I18n, lang: &str, data: &Value) -> Result<Vec<u8>, AppError> {
-    use rust_xlsxwriter::{Format, Workbook};
-    let xe = |e: rust_xlsxwriter::XlsxError| AppError::internal(format!("writing XLSX: {e}"));
-    let mut wb = Workbook::new();
-    let ws = wb.add_worksheet();
-    ws.set_name(i18n.tr(lang, "payroll-sheet", &[]))
-        .map_err(xe)?;
-    let bold = Format::new().set_bold();
-    let money = Format::new().set_num_format("#,##0.00");
-    let mut headers: Vec<String> = ["col-manager", "col-name", "col-unit", "col-grade"]
-        .iter()
-        .map(|k| i18n.tr(lang, k, &[]))
-        .collect();
-    let items: Vec<String> = data["items"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(|v| v.as_str().map(str::to_owned))
-                .collect()
-        })
-        .unwrap_or_default();
-    headers.extend(items.iter().cloned());
-    headers.push(i18n.tr(lang, "col-total", &[]));
-    for (c, h) in headers.iter().enumerate() {
-        ws.write_with_format(0, c as u16, h.as_str(), &bold)
-            .map_err(xe)?;
-    }
-    let num = |v: &Value| -> Option<Decimal> { v.as_str().and_then(|s| s.parse::<Decimal>().ok()) };
-    let rows = data["rows"].as_array().cloned().unwrap_or_default();
-    for (r, row) in rows.iter().enumerate() {
-        let r = (r + 1) as u32;
-        for (c, k) in ["manager", "name", "unit", "grade"].iter().enumerate() {
-            ws.write(r, c as u16, row[k].as_str().unwrap_or(""))
-                .map_err(xe)?;
-        }
-        let amounts = row["amounts"].as_array().cloned().unwrap_or_default();
-        for (i, a) in amounts.iter().enumerate() {
-            if let Some(d) = num(a) {
-                ws.write_formula_with_format(r, (4 + i) as u16, decimal_cell(d), &money)
-                    .map_err(xe)?;
-            }
-        }
-        if let Some(d) = num(&row["total"]) {
-            ws.write_formula_with_format(r, (4 + items.len()) as u16, decimal_cell(d), &money)
-                .map_err(xe)?;
-        }
-    }
-    // A run that is not locked is not approved for payment: the sheet says so, on screen
-    // below the table and on every printed page.
-    if !data["run"]["locked"].as_bool().unwrap_or(false) {
-        let run = data["run"]["id"].as_i64().unwrap_or(0).to_string();
-        let draft = i18n.tr(lang, "payroll-draft", &[("run", run)]);
-        ws.write_with_format((rows.len() + 2) as u32, 0, draft.as_str(), &bold)
-            .map_err(xe)?;
-        ws.set_header(format!("&C&B{}", draft.replace('&', "&&")));
-    }
-    ws.autofit();
-    wb.save_to_buffer().map_err(xe)
-}
-
-/// A spreadsheet number for an exact amount without going through binary floating point in
-/// our code: a formula of the decimal text, with the same text as its cached result.
-fn decimal_cell(d: Decimal) -> rust_xlsxwriter::Formula {
-    let text = d.normalize().to_string();
-    rust_xlsxwriter::Formula::new(format!("={text}")).set_result(text)
 }
 
 #[derive(Deserialize)]

@@ -21,6 +21,8 @@ pub const USERS: &[(&str, &str, Option<&str>, Option<&str>)] = &[
     ("admin", "admin", None, None),
     ("auditor", "auditor", None, None),
     ("cm3", "manager", Some("M3"), None),
+    // A second person of the performance office, who approves the runs admin submits.
+    ("reviewer", "admin", None, None),
 ];
 
 pub struct Fixture {

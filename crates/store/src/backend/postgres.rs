@@ -67,6 +67,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
         14,
         include_str!("../../migrations/postgres/0014_advice.sql"),
     ),
+    (
+        15,
+        include_str!("../../migrations/postgres/0015_review_and_inbox.sql"),
+    ),
 ];
 
 impl Backend for Postgres {

@@ -60,6 +60,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
         include_str!("../../migrations/sqlite/0013_ownership_claims.sql"),
     ),
     (14, include_str!("../../migrations/sqlite/0014_advice.sql")),
+    (
+        15,
+        include_str!("../../migrations/sqlite/0015_review_and_inbox.sql"),
+    ),
 ];
 
 impl Backend for Sqlite {

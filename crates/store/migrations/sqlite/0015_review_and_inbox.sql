@@ -1,0 +1,29 @@
+-- A settlement run's review (issue 14): a draft is submitted for review, approved by a
+-- different user holding the right, then its period is locked on it. Who and when of each
+-- step are kept on the run. Notices (the inbox) name their recipient by user, by customer
+-- manager or by the right that acts on them (in the scope of the manager they are about); a
+-- user marks a notice read for themself only.
+ALTER TABLE settlement_runs ADD COLUMN submitted_by TEXT;
+ALTER TABLE settlement_runs ADD COLUMN submitted_at TEXT;
+ALTER TABLE settlement_runs ADD COLUMN approved_by TEXT;
+ALTER TABLE settlement_runs ADD COLUMN approved_at TEXT;
+CREATE TABLE notices (
+    id INTEGER PRIMARY KEY,
+    org_id INTEGER NOT NULL REFERENCES organisations(id),
+    kind TEXT NOT NULL,
+    to_user TEXT,
+    to_manager TEXT,
+    to_action TEXT,
+    about_manager TEXT,
+    params TEXT NOT NULL,
+    link TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    actor TEXT NOT NULL
+);
+CREATE INDEX notices_by_org ON notices (org_id, id);
+CREATE TABLE notice_reads (
+    notice_id INTEGER NOT NULL REFERENCES notices(id),
+    username TEXT NOT NULL,
+    read_at TEXT NOT NULL,
+    PRIMARY KEY (notice_id, username)
+);
