@@ -333,11 +333,20 @@ impl Actor {
     }
 
     /// Refuses when the actor decides something they asked for themself.
-    pub fn require_other_than(&self, requester: &str, what: &str) -> Result<()> {
+    /// Refuses the one who asked for `thing` #`id` (a `run`, `transfer`, `dispute`, `claim`,
+    /// `agreement`): someone else must decide it.
+    pub fn require_other_than(&self, requester: &str, thing: &'static str, id: i64) -> Result<()> {
         if requester == self.name {
-            Err(Error::Forbidden(format!(
-                "{what} was asked for by {requester}: someone else must decide it"
-            )))
+            Err(Error::said(
+                crate::error::Kind::Forbidden,
+                "own-request",
+                &[
+                    ("thing", thing.to_owned()),
+                    ("id", id.to_string()),
+                    ("by", requester.to_owned()),
+                ],
+                format!("{thing} #{id} was asked for by {requester}: someone else must decide it"),
+            ))
         } else {
             Ok(())
         }

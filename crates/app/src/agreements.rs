@@ -107,7 +107,7 @@ pub fn decide(
                 actor.name
             )));
         }
-        actor.require_other_than(&r.requested_by, &format!("agreement request #{id}"))?;
+        actor.require_other_than(&r.requested_by, "agreement", id)?;
         let to = if approve {
             AgreementStatus::Approved
         } else {

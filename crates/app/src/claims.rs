@@ -172,7 +172,7 @@ pub fn decide(
         if !actor.sees(&c.manager) {
             return Err(Error::Forbidden(format!("claim #{id} is outside {}'s scope", actor.name)));
         }
-        actor.require_other_than(&c.requested_by, &format!("claim #{id}"))?;
+        actor.require_other_than(&c.requested_by, "claim", id)?;
         let to = if approve { TransferStatus::Approved } else { TransferStatus::Rejected };
         s.decide_claim(&org, id, to, text.trim())?;
         if approve {

@@ -70,7 +70,7 @@ pub fn decide(
             return Err(Error::NotFound(format!("no dispute #{id}")));
         };
         actor.require_manager(&d.manager)?;
-        actor.require_other_than(&d.raised_by, &format!("dispute #{id}"))?;
+        actor.require_other_than(&d.raised_by, "dispute", id)?;
         let accept = match verdict {
             Verdict::Accept { period, amount } => Some((period, amount)),
             Verdict::Reject => None,

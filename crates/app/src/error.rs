@@ -20,7 +20,38 @@ pub enum Error {
     Rows(kejing_io::ReadError),
     /// Something failed that the user cannot fix (a database error); logged with a reference.
     Internal(String),
+    /// One of the above with a stable code and parameters, so that the web says it in the
+    /// user's language (`msg-<code>` in its catalogues); the CLI prints the English text.
+    Said(Kind, Box<Said>),
 }
+
+/// What kind of error a [`Said`] message is (how the caller answers it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Forbidden,
+    NotFound,
+    Invalid,
+    Conflict,
+}
+
+/// A message with a stable code, its parameters, and its English text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Said {
+    pub code: &'static str,
+    pub args: Vec<(&'static str, String)>,
+    pub english: String,
+}
+
+/// Every code a [`Said`] message may carry; the web's catalogues have `msg-<code>` for each in
+/// every language (a test checks).
+pub const CODES: &[&str] = &[
+    "own-request",
+    "run-not-submitted",
+    "run-superseded",
+    "run-locked",
+    "run-done",
+    "run-not-approved",
+];
 
 pub type Result<T> = std::result::Result<T, Error>;
 
@@ -29,8 +60,39 @@ impl Error {
         Error::Invalid(m.into())
     }
 
+    /// An error with a code from [`CODES`], its parameters and its English text.
+    pub fn said(
+        kind: Kind,
+        code: &'static str,
+        args: &[(&'static str, String)],
+        english: impl Into<String>,
+    ) -> Error {
+        debug_assert!(CODES.contains(&code), "{code} is not in CODES");
+        Error::Said(
+            kind,
+            Box::new(Said {
+                code,
+                args: args.to_vec(),
+                english: english.into(),
+            }),
+        )
+    }
+
+    /// The kind of a coded or plain error (`None` for rows and internal errors).
+    pub fn kind(&self) -> Option<Kind> {
+        match self {
+            Error::Forbidden(_) => Some(Kind::Forbidden),
+            Error::NotFound(_) => Some(Kind::NotFound),
+            Error::Invalid(_) => Some(Kind::Invalid),
+            Error::Conflict(_) => Some(Kind::Conflict),
+            Error::Said(k, _) => Some(*k),
+            Error::Rows(_) | Error::Internal(_) => None,
+        }
+    }
+
     pub fn message(&self) -> String {
         match self {
+            Error::Said(_, s) => s.english.clone(),
             Error::Rows(e) => e.to_string(),
             Error::Forbidden(m)
             | Error::NotFound(m)

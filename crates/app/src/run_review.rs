@@ -7,6 +7,7 @@
 //! who and when.
 
 use crate::access::{Action, Actor};
+use crate::error::Kind;
 use crate::{Error, Result};
 use kejing_store::Store;
 use kejing_store::run_review::ReviewStep;
@@ -30,22 +31,53 @@ fn step(store: &mut Store, actor: &Actor, run: i64, step: ReviewStep) -> Result<
     let org = actor.org.clone();
     store.write(&org, |s| {
         let info = current(s, actor, run)?;
+        let period = info.period.clone();
         if info.status == RunStatus::Superseded {
-            return Err(Error::Conflict(format!(
-                "run #{run} of {} is superseded (a newer run of the period exists, or the period is locked on another run): it takes no further step",
-                info.period
-            )));
+            return Err(Error::said(
+                Kind::Conflict,
+                "run-superseded",
+                &[("run", run.to_string()), ("period", period.clone())],
+                format!("run #{run} of {period} is superseded (a newer run of the period exists, or the period is locked on another run): it takes no further step"),
+            ));
         }
         if info.status == RunStatus::Locked {
             let (by, at) = info.locked_by.clone().unwrap_or_default();
-            return Err(Error::Conflict(format!(
-                "run #{run} is already locked by {by} at {at}"
-            )));
+            return Err(Error::said(
+                Kind::Conflict,
+                "run-locked",
+                &[("run", run.to_string()), ("by", by.clone()), ("at", at.clone())],
+                format!("run #{run} is already locked by {by} at {at}"),
+            ));
+        }
+        // A step already taken: who took it and when.
+        let taken = match step {
+            ReviewStep::Submit => info.submitted.clone(),
+            ReviewStep::Approve => info.approved.clone(),
+        };
+        if let Some((by, at)) = taken {
+            let done = match step {
+                ReviewStep::Submit => "submitted",
+                ReviewStep::Approve => "approved",
+            };
+            return Err(Error::said(
+                Kind::Conflict,
+                "run-done",
+                &[("run", run.to_string()), ("step", done.to_owned()), ("by", by.clone()), ("at", at.clone())],
+                format!("run #{run} was already {done} by {by} at {at}"),
+            ));
         }
         if step == ReviewStep::Approve {
-            actor.require_other_than(&info.actor, &format!("run #{run}"))?;
+            if info.submitted.is_none() {
+                return Err(Error::said(
+                    Kind::Invalid,
+                    "run-not-submitted",
+                    &[("run", run.to_string())],
+                    format!("run #{run} has not been submitted for review: submit it first"),
+                ));
+            }
+            actor.require_other_than(&info.actor, "run", run)?;
             if let Some((by, _)) = &info.submitted {
-                actor.require_other_than(by, &format!("run #{run}"))?;
+                actor.require_other_than(by, "run", run)?;
             }
         }
         s.take_review_step(&org, run, step)?;

@@ -11,6 +11,7 @@ use kejing_engine::policy::Policy;
 use kejing_engine::settle::{Prepared, settle_prepared};
 use kejing_engine::{Money, Period};
 use kejing_store::settlement::{RunInfo, StoredLine};
+use kejing_store::workflow::RunStatus;
 use kejing_store::{Org, Store};
 use std::collections::BTreeMap;
 
@@ -231,6 +232,14 @@ pub fn lock(store: &mut Store, actor: &Actor, run: i64) -> Result<Period> {
             .period
             .parse()
             .map_err(|e| Error::Internal(format!("stored period {}: {e}", info.period)))?;
+        if info.approved.is_none() && !info.locked && info.status != RunStatus::Superseded {
+            return Err(Error::said(
+                crate::error::Kind::Invalid,
+                "run-not-approved",
+                &[("run", run.to_string()), ("period", info.period.clone())],
+                format!("run #{run} is not approved: submit it for review and have a second user approve it before locking {period}"),
+            ));
+        }
         s.lock_period(&org, period, Some(run))?;
         Ok(period)
     })

@@ -120,7 +120,7 @@ pub fn decide(
                 actor.name
             )));
         }
-        actor.require_other_than(&t.requested_by, &format!("transfer request #{id}"))?;
+        actor.require_other_than(&t.requested_by, "transfer", id)?;
         let to = match decision {
             Decision::Approve => TransferStatus::Approved,
             Decision::Reject => TransferStatus::Rejected,

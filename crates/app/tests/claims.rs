@@ -7,6 +7,7 @@
 use kejing_app::Error;
 use kejing_app::access::{Actor, Role};
 use kejing_app::claims::{self, ClaimInput};
+use kejing_app::error::Kind;
 use kejing_io::Table;
 use kejing_store::{Org, Store};
 use std::sync::{Arc, Barrier};
@@ -96,7 +97,10 @@ fn rival_claims_are_resolved_by_the_ledger_and_shares_sum_to_one() {
     assert!(va.owners.is_empty() && !va.agreement && !va.returning);
     // The claimant cannot decide their own claim.
     let own = claims::decide(&mut s, &cm(&b.org, "M1"), a, true, "");
-    assert!(matches!(own, Err(Error::Forbidden(_))), "{own:?}");
+    assert!(
+        own.as_ref().err().and_then(Error::kind) == Some(Kind::Forbidden),
+        "{own:?}"
+    );
     claims::decide(&mut s, &head(&b.org, "boss"), a, true, "").unwrap();
     // The rival whole claim cannot be approved now: the ledger says M1 owns C1.
     let e = claims::decide(&mut s, &head(&b.org, "boss"), r, true, "").unwrap_err();
@@ -162,9 +166,9 @@ fn claims_that_are_not_new_clients_are_flagged_and_bad_claims_refused() {
         "{part}"
     );
     let twice = claims::request(&mut s, &cm(&b.org, "M1"), &claim("C2", "M1", None)).unwrap_err();
-    assert!(matches!(twice, Error::Conflict(_)), "{twice:?}");
+    assert!(twice.kind() == Some(Kind::Conflict), "{twice:?}");
     let other = claims::request(&mut s, &cm(&b.org, "M1"), &claim("C1", "M2", None)).unwrap_err();
-    assert!(matches!(other, Error::Forbidden(_)), "{other:?}");
+    assert!(other.kind() == Some(Kind::Forbidden), "{other:?}");
     let mut no_reason = claim("C1", "M1", None);
     no_reason.reason = " ".into();
     assert!(claims::request(&mut s, &cm(&b.org, "M1"), &no_reason).is_err());
@@ -193,7 +197,7 @@ fn ten_heads_approving_one_claim_at_once_approve_it_once() {
         assert_eq!(ok, 1, "{results:?}");
         for r in &results {
             if let Err(e) = r {
-                assert!(matches!(e, Error::Conflict(_)), "{e:?}");
+                assert!(e.kind() == Some(Kind::Conflict), "{e:?}");
             }
         }
         let owners = s

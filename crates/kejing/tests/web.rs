@@ -1008,6 +1008,23 @@ async fn every_message_exists_in_both_languages_and_english_pages_are_english() 
             "status-{status}"
         );
     }
+    // Every coded message of the application layer, in both languages.
+    for code in kejing_app::error::CODES {
+        let key = format!("msg-{code}");
+        assert!(
+            i18n.has(&key).is_empty(),
+            "{key} missing in {:?}",
+            i18n.has(&key)
+        );
+    }
+    for status in ["draft", "submitted", "approved", "locked", "superseded"] {
+        let key = format!("run-status-{status}");
+        assert!(
+            kejing_store::workflow::RunStatus::parse(status).is_some(),
+            "{status}"
+        );
+        assert!(i18n.has(&key).is_empty(), "{key}");
+    }
     for src in kejing::web::template_sources() {
         for part in src.split("t(\"").skip(1) {
             let key = part.split('"').next().unwrap();

@@ -62,7 +62,7 @@ pub fn one_winner<T: std::fmt::Debug>(results: &[Result<T, kejing_app::Error>]) 
                 assert!(winner.is_none(), "two took effect: {results:?}");
                 winner = Some(i);
             }
-            Err(kejing_app::Error::Conflict(_)) => {}
+            Err(e) if e.kind() == Some(kejing_app::error::Kind::Conflict) => {}
             Err(e) => panic!("expected a conflict, got {e:?}"),
         }
     }

@@ -254,7 +254,8 @@ fn demo_today(store: &mut Store, bank: &Org) -> Result<()> {
         ];
         for (register, cells) in rows {
             match kejing_app::daily::record(store, &office, register, m, &cells) {
-                Ok(_) | Err(kejing_app::Error::Conflict(_)) => {}
+                Ok(_) => {}
+                Err(e) if e.kind() == Some(kejing_app::error::Kind::Conflict) => {}
                 Err(e) => return Err(anyhow!("demo {} of {m}: {e}", register.name())),
             }
         }

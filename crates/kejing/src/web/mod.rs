@@ -298,6 +298,9 @@ pub struct AppError {
     pub status: StatusCode,
     pub key: &'static str,
     pub detail: Option<String>,
+    /// The detail as a coded message (`msg-<code>` and its parameters), said in the user's
+    /// language instead of the English detail.
+    pub said: Option<(&'static str, Vec<(&'static str, String)>)>,
 }
 
 impl AppError {
@@ -306,6 +309,7 @@ impl AppError {
             status,
             key,
             detail: None,
+            said: None,
         }
     }
     pub fn with(mut self, detail: impl Into<String>) -> AppError {
@@ -355,6 +359,21 @@ impl From<kejing_app::Error> for AppError {
             E::Rows(r) => AppError::bad(r.to_string()),
             E::Conflict(m) => AppError::conflict(m),
             E::Internal(m) => AppError::internal(m),
+            E::Said(kind, said) => {
+                use kejing_app::error::Kind;
+                let said = *said;
+                let mut e = match kind {
+                    Kind::Forbidden => AppError::forbidden(),
+                    Kind::NotFound => AppError::not_found(),
+                    Kind::Invalid => {
+                        AppError::new(StatusCode::UNPROCESSABLE_ENTITY, "error-invalid")
+                    }
+                    Kind::Conflict => AppError::new(StatusCode::CONFLICT, "error-conflict"),
+                }
+                .with(said.english);
+                e.said = Some((said.code, said.args));
+                e
+            }
         }
     }
 }
@@ -456,12 +475,19 @@ fn render_error(app: &App, lang: &str, err: &AppError, is_api: bool) -> Response
         eprintln!("error {reference}: {}", err.detail.as_deref().unwrap_or(""));
         err.detail = Some(format!("ref {reference}"));
     }
+    // A coded detail in the user's language; the API also gives its code and parameters.
+    if let Some((code, args)) = &err.said {
+        let args: Vec<(&str, String)> = args.iter().map(|(k, v)| (*k, v.clone())).collect();
+        err.detail = Some(app.i18n.tr(lang, &format!("msg-{code}"), &args));
+    }
     let err = &err;
     if is_api {
         let body = serde_json::json!({
             "error": err.key,
             "message": message,
             "detail": err.detail,
+            "code": err.said.as_ref().map(|(c, _)| *c),
+            "params": err.said.as_ref().map(|(_, a)| a.iter().cloned().collect::<std::collections::BTreeMap<_, _>>()),
         });
         return (err.status, axum::Json(body)).into_response();
     }

@@ -413,3 +413,21 @@ advice-not-assessed = No valid risk assessment: assess the client first
 advice-reassess = Due for re-assessment
 advice-reassess-help = Clients in your scope whose risk assessment expires within the policy's reminder period, or has expired: no letter can be made for them until they answer the questionnaire again.
 transfer-choose = Choose who receives the client
+
+## Coded messages of the application layer (kejing_app::error::CODES), with their parameters.
+msg-own-request = { $thing ->
+    [run] Settlement run #{ $id }
+    [transfer] Transfer request #{ $id }
+    [dispute] Dispute #{ $id }
+    [claim] Ownership claim #{ $id }
+    [agreement] Agreement request #{ $id }
+   *[other] #{ $id }
+} was made or asked for by { $by }: another user with the right must decide it.
+msg-run-not-submitted = Run #{ $run } has not been submitted for review: submit it first.
+msg-run-superseded = Run #{ $run } of { $period } is superseded (a newer run of the period exists, or the period is locked on another run): it can no longer be approved or locked.
+msg-run-locked = Run #{ $run } was already locked by { $by } at { $at }.
+msg-run-done = Run #{ $run } was already { $step ->
+    [submitted] submitted for review
+   *[approved] approved
+} by { $by } at { $at }.
+msg-run-not-approved = Run #{ $run } is not approved: submit it for review and have a second user approve it before locking { $period }.

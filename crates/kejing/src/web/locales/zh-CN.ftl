@@ -413,3 +413,21 @@ advice-not-assessed = 没有有效的风险评估：请先完成风险测评
 advice-reassess = 待重新评估
 advice-reassess-help = 您权限范围内风险评估即将到期或已过期的客户：重新完成风险测评之前，不能为其出具建议书。
 transfer-choose = 请选择接收人
+
+## Coded messages of the application layer (kejing_app::error::CODES), with their parameters.
+msg-own-request = { $thing ->
+    [run] 第 { $id } 批结算
+    [transfer] 移交申请 #{ $id }
+    [dispute] 申诉 #{ $id }
+    [claim] 认领申请 #{ $id }
+    [agreement] 协议价申请 #{ $id }
+   *[other] #{ $id }
+} 由 { $by } 经办或提出，须由另一位有权限的人员决定。
+msg-run-not-submitted = 第 { $run } 批结算尚未提交复核：请先提交。
+msg-run-superseded = 第 { $run } 批结算（{ $period }）已被取代（本期有更新的结算，或本期已锁定在另一批上），不能再审批或锁定。
+msg-run-locked = 第 { $run } 批结算已由 { $by } 于 { $at } 锁定。
+msg-run-done = 第 { $run } 批结算已由 { $by } 于 { $at } { $step ->
+    [submitted] 提交复核
+   *[approved] 审批通过
+}。
+msg-run-not-approved = 第 { $run } 批结算尚未审批：请提交复核并由另一人审批后，再锁定 { $period }。
