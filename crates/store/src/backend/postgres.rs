@@ -69,7 +69,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     ),
     (
         15,
-        include_str!("../../migrations/postgres/0015_review_and_inbox.sql"),
+        include_str!("../../migrations/postgres/0015_run_review.sql"),
     ),
 ];
 

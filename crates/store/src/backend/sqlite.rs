@@ -62,7 +62,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (14, include_str!("../../migrations/sqlite/0014_advice.sql")),
     (
         15,
-        include_str!("../../migrations/sqlite/0015_review_and_inbox.sql"),
+        include_str!("../../migrations/sqlite/0015_run_review.sql"),
     ),
 ];
 
