@@ -87,6 +87,15 @@ pub fn approve(
         actor.require_manager(m)?;
     }
     let org = actor.org.clone();
+    // The one who ran the assessment does not approve its proposals (who ran a run never
+    // changes, so this holds inside the approval's transaction too).
+    if let Some(info) = store
+        .assessment_runs(&org)?
+        .into_iter()
+        .find(|r| r.id == run)
+    {
+        actor.require_other_than(&info.actor, "assessment", run)?;
+    }
     Ok(store.approve_assessment(&org, run, managers, effective)?)
 }
 

@@ -545,6 +545,13 @@ reason = "all promoted"
         };
         let mut s = b.store("hr");
         let run = assessment::run(&mut s, &b.actor("hr"), &p, "2026-09".parse().unwrap()).unwrap();
+        if round == 0 {
+            // Who ran the assessment does not approve its proposals.
+            let own = assessment::approve(&mut s, &b.actor("hr"), run, &["M1".to_owned()], None)
+                .unwrap_err();
+            assert_eq!(own.kind(), Some(Kind::Forbidden), "{own:?}");
+            assert!(own.to_string().contains("someone else"), "{own}");
+        }
         let results = b.race(6, move |s, a, _| {
             assessment::approve(s, a, run, &["M1".to_owned()], None)
         });

@@ -322,6 +322,12 @@ async fn browser_rating_and_approval() {
     assert!(text(&c, "#assess-open").await.contains('3'));
     let run_url = c.current_url().await.unwrap();
     shot(&c, "assessment-proposals").await;
+    // admin ran it, so a second person approves its proposals.
+    assert!(text(&c, "#approve-own").await.contains("另一位"));
+    assert!(c.find(Locator::Css("#approve-all")).await.is_err());
+    logout(&c).await;
+    login(&c, &base, "reviewer").await;
+    c.goto(run_url.as_str()).await.unwrap();
     css(&c, "#approve-all").await.click().await.unwrap();
     c.accept_alert().await.unwrap();
     css(&c, "#assess-open").await;

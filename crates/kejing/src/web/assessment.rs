@@ -158,6 +158,8 @@ pub fn assessment_data(
     Ok(json!({
         "run": {"id": info.id, "period": info.period, "policy": info.policy, "scorecard": info.scorecard,
                 "created_at": info.created_at, "actor": info.actor},
+        // Who ran the assessment does not approve its proposals.
+        "may_approve": ctx.can(Action::ApproveAssessment) && info.actor != ctx.user.username,
         "open": open,
         "rows": rows.iter().map(|r| json!({
             "manager": r.manager, "name": names.get(&r.manager), "group": r.group, "rank": r.rank,

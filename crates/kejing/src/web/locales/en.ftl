@@ -211,6 +211,7 @@ assess-run = Assess
 assess-run-label = Assessment #{ $id }
 assess-scorecard = Scorecard
 assess-open = Proposals awaiting approval: { $count }
+assess-approve-own = { $who } ran this assessment: another user with the right must approve its proposals.
 assess-approve-all = Approve all proposals
 assess-approve-confirm = Once approved, grades change from the effective day and the grade history records it. Approve?
 assess-group = Ranked within
@@ -421,6 +422,7 @@ msg-own-request = { $thing ->
     [dispute] Dispute #{ $id }
     [claim] Ownership claim #{ $id }
     [agreement] Agreement request #{ $id }
+    [assessment] The proposals of assessment run #{ $id }
    *[other] #{ $id }
 } was made or asked for by { $by }: another user with the right must decide it.
 msg-run-not-submitted = Run #{ $run } has not been submitted for review: submit it first.

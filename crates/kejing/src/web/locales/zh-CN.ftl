@@ -211,6 +211,7 @@ assess-run = 考核
 assess-run-label = 考核第 { $id } 批
 assess-scorecard = 考核表
 assess-open = 待批准的建议：{ $count } 条
+assess-approve-own = 本次考核由 { $who } 发起，其晋降级建议须由另一位有权限的人员批准。
 assess-approve-all = 批准全部建议
 assess-approve-confirm = 批准后等级自生效日起变更，并记入等级变动历史。确定批准？
 assess-group = 排名分组
@@ -421,6 +422,7 @@ msg-own-request = { $thing ->
     [dispute] 申诉 #{ $id }
     [claim] 认领申请 #{ $id }
     [agreement] 协议价申请 #{ $id }
+    [assessment] 第 { $id } 次考核的晋降级建议
    *[other] #{ $id }
 } 由 { $by } 经办或提出，须由另一位有权限的人员决定。
 msg-run-not-submitted = 第 { $run } 批结算尚未提交复核：请先提交。
