@@ -131,7 +131,6 @@ pub fn payroll_xlsx(i18n: &I18n, lang: &str, org: &str, data: &Value) -> Result<
         .set_align(FormatAlign::Center)
         .set_border_bottom(FormatBorder::Thin);
     let strong = Format::new().set_bold().set_border_top(FormatBorder::Thin);
-    let last_col = (LEAD.len() + items.len()) as u16;
 
     // The header block.
     sh.ws
@@ -298,7 +297,6 @@ pub fn payroll_xlsx(i18n: &I18n, lang: &str, org: &str, data: &Value) -> Result<
     sh.ws.set_print_fit_to_pages(1, 0);
     sh.ws
         .set_footer(tr("payroll-footer", &[("run", run_id)]).replace('&', "&&") + " &R&P / &N");
-    let _ = last_col;
     wb.save_to_buffer().map_err(xe)
 }
 
