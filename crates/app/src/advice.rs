@@ -225,10 +225,7 @@ pub fn generate_stored(
         .map(|v| v.manager)
         .collect();
     if actor.scope.is_some() && !owners.iter().any(|m| actor.sees(m)) {
-        return Err(Error::Forbidden(format!(
-            "client {} is not owned by anyone in your scope on {}",
-            req.client, req.on
-        )));
+        return Err(not_in_scope(req.client, req.on));
     }
     let texts = store.advice_texts(&org, req.client)?;
     let folder = load(&Tables::Texts("database", &texts))?;
@@ -292,9 +289,7 @@ fn owners_in_scope(
         .map(|v| v.manager)
         .collect();
     if actor.scope.is_some() && !owners.iter().any(|m| actor.sees(m)) {
-        return Err(Error::Forbidden(format!(
-            "client {client} is not owned by anyone in your scope on {on}"
-        )));
+        return Err(not_in_scope(client, on));
     }
     Ok(owners)
 }
@@ -538,4 +533,13 @@ pub fn reassessments_due(
             .then(a.client.cmp(&b.client))
     });
     Ok(due)
+}
+
+fn not_in_scope(client: &str, on: NaiveDate) -> Error {
+    Error::said(
+        crate::error::Kind::Forbidden,
+        "client-not-in-scope",
+        &[("client", client.to_owned()), ("on", on.to_string())],
+        format!("client {client} is not owned by anyone in your scope on {on}"),
+    )
 }

@@ -200,7 +200,7 @@ fn check_daily_case(
         .map(|b| {
             (
                 format!("{},{},{}", b.manager, b.rule, b.date),
-                b.detail.clone(),
+                b.detail.to_string(),
             )
         })
         .collect();

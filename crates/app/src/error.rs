@@ -51,6 +51,7 @@ pub const CODES: &[&str] = &[
     "run-locked",
     "run-done",
     "run-not-approved",
+    "client-not-in-scope",
 ];
 
 pub type Result<T> = std::result::Result<T, Error>;

@@ -21,6 +21,7 @@ pub mod ledger;
 pub mod model;
 pub mod money;
 pub mod period;
+pub mod phrase;
 pub mod policy;
 pub mod ratio;
 pub mod registers;

@@ -310,7 +310,7 @@ impl Store {
             let (period, manager, rater) = (c.text(0)?, c.text(1)?, c.text(2)?);
             let (dimension, item) = (c.text(4)?, c.text(5)?);
             d.scores.push(kejing_engine::data::Score {
-                source: format!("scores {period} {manager} rater {rater} {dimension} {item}"),
+                source: format!("scores {period} {manager} {rater} {dimension} {item}"),
                 period: period.parse().map_err(|_| invalid("a score period"))?,
                 manager,
                 rater,

@@ -59,18 +59,30 @@ impl<'r, 'a> AssessEnv<'r, 'a> {
             self.run.a.scorecard_of(f).ok_or_else(|| {
                 format!("average_of({kind:?}): the policy has no {kind} scorecard")
             })?;
-        let mut node = Trace::new(format!("average_of({kind})"), String::new());
+        let mut node = Trace::new(
+            crate::say!("average-label", "average_of({kind})", kind = kind),
+            String::new(),
+        );
         let (mut sum, mut n) = (Decimal::ZERO, 0u32);
         for sp in sub_periods(f, self.period) {
             if !self.manager.in_post(sp.first_day(), sp.last_day()) {
-                node.notes.push(format!("{sp}: not in post; not counted"));
+                node.notes.push(crate::say!(
+                    "not-in-post",
+                    "{period}: not in post; not counted",
+                    period = sp
+                ));
                 continue;
             }
             let (total, _, t) = self
                 .run
                 .scorecard(self.manager, card, sp, self.depth + 1)
                 .map_err(|e| e.0)?;
-            node.notes.push(format!("{sp}: {}", total.normalize()));
+            node.notes.push(crate::say!(
+                "sub-period",
+                "{period}: {total}",
+                period = sp,
+                total = total.normalize()
+            ));
             node.children.push(t);
             sum += total;
             n += 1;
@@ -89,19 +101,27 @@ impl<'r, 'a> AssessEnv<'r, 'a> {
     fn streak(&self, cond: &Expr) -> Result<Value, String> {
         let mut n = 0u32;
         let mut p = self.period;
-        let mut node = Trace::new(format!("streak({cond})"), String::new());
+        let mut node = Trace::new(
+            crate::say!("streak-call-label", "streak({cond})", cond = cond),
+            String::new(),
+        );
         loop {
             let before_hire = self.manager.hired_on.is_some_and(|h| p.last_day() < h);
             let before_data = self.run.ix.first_day.is_none_or(|d| p.last_day() < d);
             if before_hire || before_data {
-                node.notes.push(format!(
-                    "{p}: before {}; not counted",
-                    if before_hire {
-                        "hire"
-                    } else {
-                        "the data starts"
-                    }
-                ));
+                node.notes.push(if before_hire {
+                    crate::say!(
+                        "before-hire",
+                        "{period}: before hire; not counted",
+                        period = p
+                    )
+                } else {
+                    crate::say!(
+                        "before-data",
+                        "{period}: before the data starts; not counted",
+                        period = p
+                    )
+                });
                 break;
             }
             let ctx = Ctx::new(self.run.policy, self.run.ix, self.manager, p);

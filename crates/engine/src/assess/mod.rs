@@ -190,18 +190,18 @@ pub fn assess_prepared(
             None => (1, 1),
         };
         let group = group_of(m);
-        trace.children.push(Trace::new(
-            format!(
-                "rank within {}{}",
-                a.rank_within.as_deref().unwrap_or("everyone"),
-                if group.is_empty() {
-                    String::new()
-                } else {
-                    format!(" {group}")
-                }
+        let label = match a.rank_within.as_deref() {
+            Some(within) => crate::say!(
+                "rank-label",
+                "rank within {within} {group}",
+                within = within,
+                group = group,
             ),
-            format!("{rank} of {size}"),
-        ));
+            None => crate::say!("rank-everyone-label", "rank among everyone"),
+        };
+        trace
+            .children
+            .push(Trace::new(label, format!("{rank} / {size}")));
         let (decision, new_grade, reason, rule_trace) =
             run.decide(m, period, card, total, rank, size, &items)?;
         trace.children.push(rule_trace);

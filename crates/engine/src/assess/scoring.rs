@@ -46,14 +46,18 @@ impl<'a> Run<'a> {
                             format!("item {}, manager {}, {period}: {e}", it.name, m.id),
                         )
                     })?;
-                let mut t = Trace::new(format!("{} = {e}", it.name), v.normalize().to_string());
+                let mut t = Trace::new(
+                    crate::say!("item-label", "{item} = {expr}", item = it.name, expr = e),
+                    v.normalize().to_string(),
+                );
                 t.children = env.ctx.take_trace();
                 t.children.extend(env.notes.borrow_mut().drain(..));
                 let capped = v.min(it.max);
                 if capped != v {
-                    t.notes.push(format!(
-                        "capped at the item's maximum {}",
-                        it.max.normalize()
+                    t.notes.push(crate::say!(
+                        "capped",
+                        "capped at the item's maximum {max}",
+                        max = it.max.normalize()
                     ));
                     t.value = capped.normalize().to_string();
                 }
@@ -62,16 +66,23 @@ impl<'a> Run<'a> {
                 (Decimal::ZERO, Trace::new(it.name.clone(), "0"))
             };
             let mut t = t;
-            t.notes.push(format!(
-                "dimension {}, maximum {}{} (policy line {})",
-                it.dimension,
-                it.max.normalize(),
-                it.standard
-                    .as_ref()
-                    .map(|s| format!("; standard: {s}"))
-                    .unwrap_or_default(),
-                it.line
-            ));
+            t.notes.push(match &it.standard {
+                Some(standard) => crate::say!(
+                    "item-dimension-standard",
+                    "dimension {dimension}, maximum {max}; standard: {standard} (policy line {line})",
+                    dimension = it.dimension,
+                    max = it.max.normalize(),
+                    standard = standard,
+                    line = it.line,
+                ),
+                None => crate::say!(
+                    "item-dimension",
+                    "dimension {dimension}, maximum {max} (policy line {line})",
+                    dimension = it.dimension,
+                    max = it.max.normalize(),
+                    line = it.line,
+                ),
+            });
             root.children.push(t);
             *dims.entry(it.dimension.as_str()).or_default() += v;
             env.items.borrow_mut().insert(it.name.clone(), v);
@@ -103,13 +114,18 @@ impl<'a> Run<'a> {
         let rounded =
             total.round_dp_with_strategy(self.a.decimals, RoundingStrategy::MidpointAwayFromZero);
         root.value = rounded.normalize().to_string();
-        root.notes.push(format!("total = {}", parts.join(" + ")));
+        root.notes.push(crate::say!(
+            "total-of",
+            "total = {parts}",
+            parts = parts.join(" + ")
+        ));
         if rounded != total {
-            root.notes.push(format!(
-                "rounded {} → {} (half up, {} decimals)",
-                total.normalize(),
-                rounded.normalize(),
-                self.a.decimals
+            root.notes.push(crate::say!(
+                "total-rounded",
+                "rounded {from} → {to} (half up, {decimals} decimals)",
+                from = total.normalize(),
+                to = rounded.normalize(),
+                decimals = self.a.decimals,
             ));
         }
         Ok((rounded, items, root))
@@ -170,7 +186,10 @@ impl<'a> Run<'a> {
                 m.id, it.name, it.dimension, self.policy.file, it.line
             )));
         }
-        let mut t = Trace::new(format!("{} (rated)", it.name), String::new());
+        let mut t = Trace::new(
+            crate::say!("rated-label", "{item} (rated)", item = it.name),
+            String::new(),
+        );
         let (mut sum, mut weights) = (Decimal::ZERO, Decimal::ZERO);
         for (rel, list) in &by {
             let w = raters.weights.get(*rel).copied().unwrap_or(Decimal::ZERO);
@@ -178,15 +197,21 @@ impl<'a> Run<'a> {
             sum += w * mean;
             weights += w;
             let mut node = Trace::new(
-                format!("{rel} × {}", w.normalize()),
+                crate::say!(
+                    "relation-label",
+                    "{relation} × {weight}",
+                    relation = rel,
+                    weight = w.normalize()
+                ),
                 mean.normalize().to_string(),
             );
             for s in list {
-                node.notes.push(format!(
-                    "{}: rater {} gave {}",
-                    s.source,
-                    s.rater,
-                    s.score.normalize()
+                node.notes.push(crate::say!(
+                    "rater-gave",
+                    "{source}: rater {rater} gave {score}",
+                    source = s.source,
+                    rater = s.rater,
+                    score = s.score.normalize(),
                 ));
             }
             t.children.push(node);
@@ -200,9 +225,10 @@ impl<'a> Run<'a> {
         }
         let v = sum / weights;
         if weights != Decimal::ONE {
-            t.notes.push(format!(
-                "relations without ratings leave out their weight: Σ weight × mean / {}",
-                weights.normalize()
+            t.notes.push(crate::say!(
+                "weights-left-out",
+                "relations without ratings leave out their weight: Σ weight × mean / {weights}",
+                weights = weights.normalize()
             ));
         }
         t.value = v.normalize().to_string();
@@ -286,7 +312,7 @@ impl<'a> Run<'a> {
             );
         }
         let _ = card;
-        let mut trace = Trace::new("grade rules".to_owned(), String::new());
+        let mut trace = Trace::new(crate::say!("grade-rules", "grade rules"), String::new());
         for r in &self.a.rules {
             if r.period.is_some_and(|f| !f.matches(period)) {
                 continue;
@@ -303,19 +329,25 @@ impl<'a> Run<'a> {
                 )
             })?;
             let mut node = Trace::new(
-                format!("{} when {}", r.decision.code(), r.when),
+                crate::say!(
+                    "rule-label",
+                    "{decision} when {when}",
+                    decision = r.decision.code(),
+                    when = r.when
+                ),
                 if holds { "yes" } else { "no" }.to_owned(),
             );
             node.children = env.ctx.take_trace();
             node.children.extend(env.notes.borrow_mut().drain(..));
-            node.notes.push(format!(
-                "policy line {}{}",
-                r.line,
-                r.reason
-                    .as_ref()
-                    .map(|x| format!(": {x}"))
-                    .unwrap_or_default()
-            ));
+            node.notes.push(match &r.reason {
+                Some(reason) => crate::say!(
+                    "rule-line-reason",
+                    "policy line {line}: {reason}",
+                    line = r.line,
+                    reason = reason
+                ),
+                None => crate::say!("rule-line", "policy line {line}", line = r.line),
+            });
             trace.children.push(node);
             if !holds {
                 continue;
@@ -384,15 +416,11 @@ impl<'a> Run<'a> {
             return Ok((r.decision, to, reason, trace));
         }
         trace.value = "keep".to_owned();
-        trace
-            .notes
-            .push("no rule holds: the grade is kept".to_owned());
-        Ok((
-            Decision::Keep,
-            m.grade.clone(),
-            "保级: no rule holds".to_owned(),
-            trace,
-        ))
+        trace.notes.push(crate::say!(
+            "no-rule-holds",
+            "no rule holds: the grade is kept"
+        ));
+        Ok((Decision::Keep, m.grade.clone(), String::new(), trace))
     }
 }
 

@@ -24,7 +24,7 @@ pub struct Breach {
     pub date: NaiveDate,
     /// The policy's name for the rule.
     pub rule: String,
-    pub detail: String,
+    pub detail: crate::phrase::Phrase,
     /// The row it was found on (`outings.csv:5`), if any.
     pub source: Option<String>,
 }
@@ -325,7 +325,13 @@ impl<'a> RuleRun<'a> {
         parts.join("; ")
     }
 
-    fn push(&self, out: &mut Vec<Breach>, date: NaiveDate, detail: String, source: Option<String>) {
+    fn push(
+        &self,
+        out: &mut Vec<Breach>,
+        date: NaiveDate,
+        detail: crate::phrase::Phrase,
+        source: Option<String>,
+    ) {
         out.push(Breach {
             manager: self.manager.id.clone(),
             date,
@@ -393,7 +399,7 @@ impl<'a> RuleRun<'a> {
                 for row in self.in_days(*from, date, self.first, self.last) {
                     if self.passes(filter, row)? && self.holds(breach, row)? {
                         let day = row.day_of(date).unwrap_or(self.first);
-                        self.push(out, day, self.detail(row), Some(row.source.clone()));
+                        self.push(out, day, self.detail(row).into(), Some(row.source.clone()));
                     }
                 }
             }
@@ -425,8 +431,14 @@ impl<'a> RuleRun<'a> {
                     };
                     if !have.contains(&key) {
                         let day = row.day_of(date).unwrap_or(self.first);
-                        let detail =
-                            format!("{}; no {} with {on} {key}", self.detail(row), needs.name());
+                        let detail = crate::say!(
+                            "daily-no-linked",
+                            "{row}; no {register} with {field} {key}",
+                            row = self.detail(row),
+                            register = needs.name(),
+                            field = on,
+                            key = key,
+                        );
                         self.push(out, day, detail, Some(row.source.clone()));
                     }
                 }
@@ -472,7 +484,12 @@ impl<'a> RuleRun<'a> {
                     self.push(
                         out,
                         first,
-                        format!("no {} row for {span}", register.name()),
+                        crate::say!(
+                            "daily-no-row",
+                            "no {register} row for {span}",
+                            register = register.name(),
+                            span = span
+                        ),
                         None,
                     );
                 }
@@ -513,18 +530,35 @@ impl<'a> RuleRun<'a> {
                     let over = at_most.is_some_and(|b| total > b);
                     if short || over {
                         let bound = if short { at_least } else { at_most };
-                        let detail = format!(
-                            "{first}..{last}: {} {} (at {} {}){}",
-                            from.name(),
-                            total.normalize(),
-                            if short { "least" } else { "most" },
-                            bound.map(|b| b.normalize().to_string()).unwrap_or_default(),
-                            if ids.is_empty() {
-                                String::new()
-                            } else {
-                                format!(": {}", ids.join(", "))
-                            }
-                        );
+                        let bound = bound.map(|b| b.normalize().to_string()).unwrap_or_default();
+                        let rows = if ids.is_empty() {
+                            String::new()
+                        } else {
+                            format!(": {}", ids.join(", "))
+                        };
+                        let detail = if short {
+                            crate::say!(
+                                "daily-count-short",
+                                "{first}..{last}: {register} {total} (at least {bound}){rows}",
+                                first = first,
+                                last = last,
+                                register = from.name(),
+                                total = total.normalize(),
+                                bound = bound,
+                                rows = rows,
+                            )
+                        } else {
+                            crate::say!(
+                                "daily-count-over",
+                                "{first}..{last}: {register} {total} (at most {bound}){rows}",
+                                first = first,
+                                last = last,
+                                register = from.name(),
+                                total = total.normalize(),
+                                bound = bound,
+                                rows = rows,
+                            )
+                        };
                         self.push(out, first, detail, None);
                     }
                 }
@@ -543,7 +577,7 @@ pub fn to_csv_rows(breaches: &[Breach]) -> Vec<[String; 4]> {
                 b.manager.clone(),
                 b.rule.clone(),
                 b.date.to_string(),
-                b.detail.clone(),
+                b.detail.to_string(),
             ]
         })
         .collect()

@@ -31,7 +31,7 @@ pub(super) struct Groups {
 /// A balances measure for every manager: value and, per account, the explanation.
 #[derive(Default)]
 pub(super) struct BalanceResult {
-    pub(super) per_manager: HashMap<String, (Decimal, Vec<String>)>,
+    pub(super) per_manager: HashMap<String, (Decimal, Vec<crate::phrase::Phrase>)>,
 }
 
 /// One pass over the balances of the period: Σ balance × ratio of each owner on each day, per
@@ -201,7 +201,7 @@ pub(super) fn balances_measure(
         });
     }
     let mut totals: Vec<Option<Decimal>> = vec![None; ix.manager_ids.len()];
-    let mut all_notes: HashMap<u32, Vec<String>> = HashMap::new();
+    let mut all_notes: HashMap<u32, Vec<crate::phrase::Phrase>> = HashMap::new();
     for ((index, owners), g) in sums.rows.iter().zip(&groups.of_row) {
         let Some(w) = weights[*g as usize] else {
             continue;
@@ -219,23 +219,21 @@ pub(super) fn balances_measure(
             } else {
                 undivided
             };
-            let shares: Vec<String> = shares
-                .iter()
-                .map(|(r, d)| format!("ratio {r} on {d} day(s)"))
-                .collect();
-            all_notes.entry(*manager).or_default().push(format!(
-                "account {} ({}, {}{}): Σ balance × ratio = {} ({}); weight {} → {}",
-                account.id,
-                account.product,
-                account.currency,
-                account
-                    .rate
-                    .map(|r| format!(", rate {}", r.normalize()))
-                    .unwrap_or_default(),
-                sum.normalize(),
-                shares.join(", "),
-                w.normalize(),
-                value.normalize()
+            let shares: Vec<String> = shares.iter().map(|(r, d)| format!("{r} · {d}")).collect();
+            let rate = account
+                .rate
+                .map_or_else(|| "none".to_owned(), |r| r.normalize().to_string());
+            all_notes.entry(*manager).or_default().push(crate::say!(
+                "account-line",
+                "account {account} ({product}, {currency}, rate {rate}): Σ balance × ratio = {sum} (ratio · days {shares}); weight {weight} → {value}",
+                account = account.id,
+                product = account.product,
+                currency = account.currency,
+                rate = rate,
+                sum = sum.normalize(),
+                shares = shares.join("; "),
+                weight = w.normalize(),
+                value = value.normalize(),
             ));
         }
     }

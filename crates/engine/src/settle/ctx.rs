@@ -99,19 +99,24 @@ impl<'a> Ctx<'a> {
                     .get(&self.manager.id)
                     .cloned()
                     .unwrap_or_default();
-                let mut t = Trace::new(
-                    format!(
-                        "{name} (balances {}..{}{})",
-                        period.first_day(),
-                        period.last_day(),
-                        if *daily_average {
-                            ", daily average"
-                        } else {
-                            ""
-                        }
-                    ),
-                    value.normalize().to_string(),
-                );
+                let label = if *daily_average {
+                    crate::say!(
+                        "balances-average-label",
+                        "{name} (balances {first}..{last}, daily average)",
+                        name = name,
+                        first = period.first_day(),
+                        last = period.last_day(),
+                    )
+                } else {
+                    crate::say!(
+                        "balances-label",
+                        "{name} (balances {first}..{last})",
+                        name = name,
+                        first = period.first_day(),
+                        last = period.last_day(),
+                    )
+                };
+                let mut t = Trace::new(label, value.normalize().to_string());
                 t.notes = notes;
                 self.note(name, t);
                 Ok(Value::Num(value))
@@ -125,13 +130,21 @@ impl<'a> Ctx<'a> {
                 let (value, note) = match (found, default) {
                     (Some(t), _) => (
                         t.target,
-                        format!("targets: {} {} {}", t.manager, t.period, t.measure),
+                        crate::say!(
+                            "target-row",
+                            "targets: {manager} {period} {measure}",
+                            manager = t.manager,
+                            period = t.period,
+                            measure = t.measure,
+                        ),
                     ),
                     (None, Some(d)) => (
                         *d,
-                        format!(
-                            "no row in targets; default of measure {name} (policy line {})",
-                            m.line
+                        crate::say!(
+                            "target-default",
+                            "no row in targets; default of measure {name} (policy line {line})",
+                            name = name,
+                            line = m.line,
                         ),
                     ),
                     (None, None) => {
@@ -142,7 +155,12 @@ impl<'a> Ctx<'a> {
                     }
                 };
                 let mut t = Trace::new(
-                    format!("{name} (target {measure})"),
+                    crate::say!(
+                        "target-label",
+                        "{name} (target {measure})",
+                        name = name,
+                        measure = measure
+                    ),
                     value.normalize().to_string(),
                 );
                 t.notes.push(note);
@@ -189,7 +207,12 @@ impl<'a> Ctx<'a> {
                         None => Decimal::ONE,
                     };
                     total = total.checked_add(v).ok_or("sum out of range")?;
-                    notes.push(format!("{label} → {}", v.normalize()));
+                    notes.push(crate::say!(
+                        "row-value",
+                        "{row} → {value}",
+                        row = label,
+                        value = v.normalize()
+                    ));
                     Ok(())
                 };
                 match source {
@@ -212,7 +235,7 @@ impl<'a> Ctx<'a> {
                                 manager: self.manager,
                                 policy: self.policy,
                             };
-                            visit(&env, format!("{} {} client {}", f.source, f.date, f.client))
+                            visit(&env, format!("{} {} {}", f.source, f.date, f.client))
                                 .map_err(|e| format!("{}: {e}", f.source))?;
                         }
                     }
@@ -275,27 +298,39 @@ impl<'a> Ctx<'a> {
                                 manager: self.manager,
                                 policy: self.policy,
                             };
-                            visit(&env, format!("{} booking {}", b.source, b.id))
+                            visit(&env, format!("{} {}", b.source, b.id))
                                 .map_err(|e| format!("{}: {e}", b.source))?;
                         }
                     }
                 }
-                let mut t = Trace::new(
-                    format!(
-                        "{name} ({} {}{})",
-                        source.name(),
-                        if first == chrono::NaiveDate::MIN {
-                            format!("..{last}")
-                        } else {
-                            format!("{first}..{last}")
-                        },
-                        only.map(|c| format!(", client {c}")).unwrap_or_default()
+                let span = if first == chrono::NaiveDate::MIN {
+                    format!("..{last}")
+                } else {
+                    format!("{first}..{last}")
+                };
+                let label = match only {
+                    Some(c) => crate::say!(
+                        "rows-client-label",
+                        "{name} ({source} {span}, client {client})",
+                        name = name,
+                        source = source.name(),
+                        span = span,
+                        client = c,
                     ),
-                    total.normalize().to_string(),
-                );
+                    None => crate::say!(
+                        "rows-label",
+                        "{name} ({source} {span})",
+                        name = name,
+                        source = source.name(),
+                        span = span,
+                    ),
+                };
+                let mut t = Trace::new(label, total.normalize().to_string());
                 if excluded > 0 {
-                    notes.push(format!(
-                        "{excluded} row(s) of the period left out by the where condition"
+                    notes.push(crate::say!(
+                        "rows-excluded",
+                        "{count} row(s) of the period left out by the where condition",
+                        count = excluded
                     ));
                 }
                 t.notes = notes;
@@ -348,12 +383,15 @@ impl Env for Ctx<'_> {
                 )
             })?;
             let mut t = Trace::new(
-                format!("{first} (parameter)"),
+                crate::say!("parameter-label", "{name} (parameter)", name = first),
                 d.value.normalize().to_string(),
             );
-            t.notes.push(format!(
-                "in effect from {} ({}; policy line {})",
-                d.from, d.reference, d.line
+            t.notes.push(crate::say!(
+                "parameter-effective",
+                "in effect from {from} ({reference}; policy line {line})",
+                from = d.from,
+                reference = d.reference,
+                line = d.line,
             ));
             self.note(first, t);
             Value::Num(d.value)
@@ -369,7 +407,15 @@ impl Env for Ctx<'_> {
                 .into_iter()
                 .map(|(_, t)| t)
                 .collect();
-            let mut t = Trace::new(format!("{first} = {}", v.expr), value.to_string());
+            let mut t = Trace::new(
+                crate::say!(
+                    "value-label",
+                    "{name} = {expr}",
+                    name = first,
+                    expr = v.expr
+                ),
+                value.to_string(),
+            );
             t.children = children;
             self.note(first, t);
             value
@@ -423,15 +469,21 @@ impl Env for Ctx<'_> {
                 .find(|r| r.contains(x))
                 .ok_or_else(|| format!("tiers {table}: no tier contains {}", x.normalize()))?;
             let mut tr = Trace::new(
-                format!("tier {table}({})", x.normalize()),
+                crate::say!(
+                    "tier-label",
+                    "tier {table}({x})",
+                    table = table,
+                    x = x.normalize()
+                ),
                 row.value.normalize().to_string(),
             );
-            tr.notes.push(format!(
-                "tier {} (policy line {}), table in effect from {} ({})",
-                row.describe(),
-                row.line,
-                version.from,
-                version.reference
+            tr.notes.push(crate::say!(
+                "tier-row",
+                "tier {row} (policy line {line}), table in effect from {from} ({reference})",
+                row = row.describe(),
+                line = row.line,
+                from = version.from,
+                reference = version.reference,
             ));
             self.note(&format!("tier:{table}:{x}"), tr);
             Ok(Value::Num(row.value))

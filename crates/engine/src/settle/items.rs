@@ -32,7 +32,9 @@ pub(super) fn threshold(
     (measure, at_least, award, per_client, new_from, returning_after): ThresholdSpec<'_>,
 ) -> Result<Vec<(String, Decimal, Trace)>, SettleError> {
     let what = format!("item {}", item.name);
-    let check = |ctx: &Ctx<'_>, label: String| -> Result<Option<(Decimal, Trace)>, SettleError> {
+    let check = |ctx: &Ctx<'_>,
+                 label: crate::phrase::Phrase|
+     -> Result<Option<(Decimal, Trace)>, SettleError> {
         let previous = Ctx {
             period: period.previous(),
             ..Ctx::new(policy, ix, m, period.previous())
@@ -51,20 +53,26 @@ pub(super) fn threshold(
             .as_num()
             .map_err(SettleError)?;
         let mut t = Trace::new(label, String::new());
-        t.notes.push(format!(
-            "{measure}: {} at the end of {}, {} at the end of {}; threshold {at_least} = {}",
-            before.normalize(),
-            period.previous(),
-            now.normalize(),
-            period,
-            limit.normalize()
+        t.notes.push(crate::say!(
+            "threshold",
+            "{measure}: {before} at the end of {previous}, {now} at the end of {period}; threshold {at_least} = {limit}",
+            measure = measure,
+            before = before.normalize(),
+            previous = period.previous(),
+            now = now.normalize(),
+            period = period,
+            at_least = at_least,
+            limit = limit.normalize(),
         ));
         t.children = ctx.take_trace();
         if now >= limit && before < limit {
             let a = ctx.eval(award, &what)?.as_num().map_err(SettleError)?;
-            t.notes.push(format!(
-                "first reached in {period}: award {award} = {}",
-                a.normalize()
+            t.notes.push(crate::say!(
+                "award-first-reached",
+                "first reached in {period}: award {award} = {amount}",
+                period = period,
+                award = award,
+                amount = a.normalize(),
             ));
             t.children.extend(ctx.take_trace());
             Ok(Some((a, t)))
@@ -74,7 +82,7 @@ pub(super) fn threshold(
     };
     if !per_client {
         let ctx = Ctx::new(policy, ix, m, period);
-        return Ok(check(&ctx, item.name.clone())?
+        return Ok(check(&ctx, item.name.clone().into())?
             .map(|(a, t)| vec![(item.name.clone(), a, t)])
             .unwrap_or_default());
     }
@@ -155,13 +163,15 @@ pub(super) fn threshold(
                 .windows(2)
                 .find(|w| (w[1] - w[0]).num_days() > i64::from(limit))
             {
-                let mut t = Trace::new(format!("{} · client {} {}", item.name, c.id, c.name), "0");
-                t.notes.push(format!(
-                    "returning client: no {} from {} to {} ({} days, more than {limit}); not a new client",
-                    source.name(),
-                    w[0],
-                    w[1],
-                    (w[1] - w[0]).num_days()
+                let mut t = Trace::new(client_label(&item.name, &c.id, &c.name), "0");
+                t.notes.push(crate::say!(
+                    "returning-client",
+                    "returning client: no {source} from {from} to {to} ({days} days, more than {limit}); not a new client",
+                    source = source.name(),
+                    from = w[0],
+                    to = w[1],
+                    days = (w[1] - w[0]).num_days(),
+                    limit = limit,
                 ));
                 out.push((item.name.clone(), Decimal::ZERO, t));
                 continue;
@@ -171,16 +181,16 @@ pub(super) fn threshold(
             only_client: Some(c),
             ..Ctx::new(policy, ix, m, period)
         };
-        if let Some((a, mut t)) =
-            check(&ctx, format!("{} · client {} {}", item.name, c.id, c.name))?
-        {
-            t.notes.push(format!(
-                "new client: first {} row on {first_day} by {}{}",
-                source.name(),
-                m.id,
-                new_from
+        if let Some((a, mut t)) = check(&ctx, client_label(&item.name, &c.id, &c.name))? {
+            t.notes.push(crate::say!(
+                "new-client",
+                "new client: first {source} row on {first_day} by {manager}{since}",
+                source = source.name(),
+                first_day = first_day,
+                manager = m.id,
+                since = new_from
                     .map(|d| format!(", on or after {d}"))
-                    .unwrap_or_default()
+                    .unwrap_or_default(),
             ));
             out.push((item.name.clone(), a, t));
         }
@@ -200,19 +210,32 @@ pub(super) fn streak(
 ) -> Result<(u32, Trace), SettleError> {
     let mut n = 0u32;
     let mut p = period;
-    let mut trace = Trace::new(format!("{} when {when}", item.name), String::new());
+    let mut trace = Trace::new(
+        crate::say!(
+            "streak-label",
+            "{item} when {when}",
+            item = item.name,
+            when = when
+        ),
+        String::new(),
+    );
     loop {
         let before_hire = m.hired_on.is_some_and(|h| p.last_day() < h);
         let before_data = ix.first_day.is_none_or(|d| p.last_day() < d);
         if before_hire || before_data {
-            trace.notes.push(format!(
-                "{p}: before {}; not counted",
-                if before_hire {
-                    "hire"
-                } else {
-                    "the data starts"
-                }
-            ));
+            trace.notes.push(if before_hire {
+                crate::say!(
+                    "before-hire",
+                    "{period}: before hire; not counted",
+                    period = p
+                )
+            } else {
+                crate::say!(
+                    "before-data",
+                    "{period}: before the data starts; not counted",
+                    period = p
+                )
+            });
             break;
         }
         let ctx = Ctx::new(policy, ix, m, p);
@@ -275,15 +298,23 @@ pub(super) fn rank_awards(
         };
         for (j, (id, v)) in group.iter().map(|g| (&g.0, g.1)).enumerate() {
             let mut t = Trace::new(
-                format!("{item}: place {} by {by}", place + 1),
+                crate::say!(
+                    "place-label",
+                    "{item}: place {place} by {by}",
+                    item = item,
+                    place = place + 1,
+                    by = by
+                ),
                 shares[j].normalize().to_string(),
             );
-            t.notes.push(format!("score {}", v.normalize()));
+            t.notes
+                .push(crate::say!("score", "score {score}", score = v.normalize()));
             if k > 1 {
-                t.notes.push(format!(
-                    "tied with {} other(s); ties = {}",
-                    k - 1,
-                    if ties == Ties::All { "all" } else { "share" }
+                t.notes.push(crate::say!(
+                    "tied",
+                    "tied with {others} other(s); ties = {ties}",
+                    others = k - 1,
+                    ties = if ties == Ties::All { "all" } else { "share" },
                 ));
             }
             out.push((id.clone(), (shares[j], t)));
@@ -292,4 +323,15 @@ pub(super) fn rank_awards(
         i += k;
     }
     out
+}
+
+/// "item · client id name", as the trace labels a per-client award.
+fn client_label(item: &str, id: &str, name: &str) -> crate::phrase::Phrase {
+    crate::say!(
+        "client-label",
+        "{item} · client {client} {name}",
+        item = item,
+        client = id,
+        name = name
+    )
 }

@@ -17,6 +17,7 @@ pub use run::{Prepared, settle, settle_prepared};
 
 use crate::money::Money;
 use crate::period::Period;
+use crate::phrase::Phrase;
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 use std::fmt;
@@ -24,15 +25,15 @@ use std::fmt;
 /// One step of an explanation: what was computed, its value, where it came from.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct Trace {
-    pub label: String,
+    pub label: Phrase,
     pub value: String,
     /// Parameter references, source rows, roundings.
-    pub notes: Vec<String>,
+    pub notes: Vec<Phrase>,
     pub children: Vec<Trace>,
 }
 
 impl Trace {
-    pub(crate) fn new(label: impl Into<String>, value: impl Into<String>) -> Trace {
+    pub(crate) fn new(label: impl Into<Phrase>, value: impl Into<String>) -> Trace {
         Trace {
             label: label.into(),
             value: value.into(),

@@ -203,14 +203,23 @@ pub(super) fn lookup_call(
     let (value, how) = match (version.value.get(&key), t.default) {
         (Some(v), _) => (
             *v,
-            format!(
-                "{key:?} in table in effect from {} ({}; policy line {})",
-                version.from, version.reference, version.line
+            crate::say!(
+                "lookup-row",
+                "{key} in table in effect from {from} ({reference}; policy line {line})",
+                key = format!("{key:?}"),
+                from = version.from,
+                reference = version.reference,
+                line = version.line,
             ),
         ),
         (None, Some(d)) => (
             d,
-            format!("{key:?} is not listed; default {}", d.normalize()),
+            crate::say!(
+                "lookup-default",
+                "{key} is not listed; default {default}",
+                key = format!("{key:?}"),
+                default = d.normalize(),
+            ),
         ),
         (None, None) => {
             let keys: Vec<&str> = version.value.keys().map(String::as_str).collect();
@@ -221,7 +230,12 @@ pub(super) fn lookup_call(
         }
     };
     let mut trace = Trace::new(
-        format!("lookup {table}({key})"),
+        crate::say!(
+            "lookup-label",
+            "lookup {table}({key})",
+            table = table,
+            key = key
+        ),
         value.normalize().to_string(),
     );
     trace.notes.push(how);

@@ -8,6 +8,7 @@ use crate::data::{DataSet, Manager};
 use crate::expr::{Env, Value};
 use crate::money::Money;
 use crate::period::Period;
+use crate::phrase::Phrase;
 use crate::policy::{Frequency, Item, ItemKind, Policy};
 use rust_decimal::Decimal;
 use std::collections::{BTreeMap, HashMap};
@@ -155,7 +156,7 @@ pub fn settle_prepared(
         }
     }
     for m in &in_post {
-        let mut root = Trace::new(format!("{} {} · {}", m.id, m.name, period), String::new());
+        let mut root = Trace::new(format!("{} {} · {period}", m.id, m.name), String::new());
         let mut total = Money::ZERO;
         for (i, item) in policy.items.iter().enumerate() {
             let Some(p) = item_period(item, period) else {
@@ -183,18 +184,25 @@ pub fn settle_prepared(
                             })?,
                         };
                         let mut t = Trace::new(
-                            format!("{} = {}", item.name, amount),
+                            crate::say!(
+                                "item-label",
+                                "{item} = {expr}",
+                                item = item.name,
+                                expr = amount
+                            ),
                             v.normalize().to_string(),
                         );
                         if let Some(w) = when {
-                            t.notes.push(format!("when {w}: yes"));
+                            t.notes
+                                .push(crate::say!("when-yes", "when {when}: yes", when = w));
                         }
                         t.children = ctx.take_trace();
                         vec![(item.name.clone(), v, t)]
                     } else {
                         let mut t = Trace::new(item.name.clone(), "0".to_owned());
                         if let Some(w) = when {
-                            t.notes.push(format!("when {w}: no"));
+                            t.notes
+                                .push(crate::say!("when-no", "when {when}: no", when = w));
                         }
                         t.children = ctx.take_trace();
                         vec![(item.name.clone(), Decimal::ZERO, t)]
@@ -203,8 +211,14 @@ pub fn settle_prepared(
                 ItemKind::Streak { when, step } => {
                     let (n, t) = streak(policy, ix, m, p, item, when)?;
                     if n == 0 {
-                        let mut t2 =
-                            Trace::new(format!("{} (streak of 0 periods)", item.name), "0");
+                        let mut t2 = Trace::new(
+                            crate::say!(
+                                "streak-zero",
+                                "{item} (streak of 0 periods)",
+                                item = item.name
+                            ),
+                            "0",
+                        );
                         t2.children = vec![t];
                         vec![(item.name.clone(), Decimal::ZERO, t2)]
                     } else {
@@ -214,7 +228,13 @@ pub fn settle_prepared(
                             .map_err(SettleError)?;
                         let v = Decimal::from(n) * step_value;
                         let mut t2 = Trace::new(
-                            format!("{} = {n} × {step}", item.name),
+                            crate::say!(
+                                "streak-item-label",
+                                "{item} = {n} × {step}",
+                                item = item.name,
+                                n = n,
+                                step = step
+                            ),
                             v.normalize().to_string(),
                         );
                         t2.children = vec![t];
@@ -253,16 +273,18 @@ pub fn settle_prepared(
                     .iter()
                     .filter(|a| a.manager == m.id && a.period == period)
                     .map(|a| {
-                        let mut t =
-                            Trace::new(format!("{} (adjustment)", a.item), a.amount.to_string());
-                        t.notes.push(format!(
+                        let mut t = Trace::new(
+                            crate::say!("adjustment-label", "{item} (adjustment)", item = a.item),
+                            a.amount.to_string(),
+                        );
+                        t.notes.push(Phrase::Plain(format!(
                             "{}{}",
                             a.source,
                             a.reason
                                 .as_ref()
                                 .map(|r| format!(": {r}"))
                                 .unwrap_or_default()
-                        ));
+                        )));
                         (a.item.clone(), a.amount.to_decimal(), t)
                     })
                     .collect(),
@@ -274,11 +296,15 @@ pub fn settle_prepared(
                     v
                 };
                 if rounded != v.normalize() {
-                    t.notes.push(format!(
-                        "rounded {} → {} ({})",
-                        v.normalize(),
-                        rounded,
-                        policy.rounding
+                    let rule = policy.rounding.to_string();
+                    let (mode, step) = rule.split_once(' ').unwrap_or((rule.as_str(), ""));
+                    t.notes.push(crate::say!(
+                        "rounded",
+                        "rounded {from} → {to} ({mode} {step})",
+                        from = v.normalize(),
+                        to = rounded,
+                        mode = mode,
+                        step = step,
                     ));
                 }
                 let amount = Money::try_from_decimal(rounded).map_err(|e| {

@@ -103,7 +103,7 @@ pub fn daily(
             field(&b.manager),
             field(&b.rule),
             b.date,
-            field(&b.detail)
+            field(&b.detail.to_string())
         ));
     }
     match out {

@@ -78,7 +78,7 @@ pub fn advice_data(
             "scored": a.scored.to_string(), "capped_by": a.capped_by,
             "assessed_on": a.assessed_on.to_string(), "valid_until": a.valid_until.to_string(),
             "status": a.status.code(),
-            "allowed": kejing_engine::advice::allowed(rules, a.level).iter().map(|l| l.to_string()).collect::<Vec<_>>().join("、"),
+            "allowed": kejing_engine::advice::allowed(rules, a.level).iter().map(|l| l.to_string()).collect::<Vec<_>>(),
             "answers": a.answers,
         }),
         Err(why) => json!({ "ok": false, "why": why }),

@@ -263,10 +263,12 @@ pub async fn scorecard(
     State(app): State<App>,
     ctx: Ctx,
     Path((id, manager)): Path<(i64, String)>,
+    Query(precision): Query<super::kit::Precision>,
 ) -> Result<Response, AppError> {
     ctx.require(Action::ViewAssessments)?;
     ctx.require_manager(&manager)?;
     let org = ctx.user.org.clone();
+    let exact = precision.exact();
     let data = app
         .db(&ctx.actor(), move |s| {
             let Some(info) = s.assessment_runs(&org)?.into_iter().find(|r| r.id == id) else {
@@ -291,6 +293,7 @@ pub async fn scorecard(
                       "effective_on": row.effective_on.map(|d| d.to_string())},
                 "items": row.items,
                 "trace": trace,
+                "exact": exact,
             }))
         })
         .await?;

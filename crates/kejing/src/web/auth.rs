@@ -463,10 +463,26 @@ pub struct LoginForm {
     pub next: Option<String>,
 }
 
+/// The login page's language: asked for (`?lang=`), else the one chosen before (the cookie),
+/// else the browser's first (`Accept-Language`), else Chinese.
 fn page_lang(headers: &HeaderMap, asked: Option<&str>) -> String {
+    let browser = || {
+        let first = headers
+            .get(header::ACCEPT_LANGUAGE)?
+            .to_str()
+            .ok()?
+            .split(',')
+            .next()?
+            .split(';')
+            .next()?
+            .trim()
+            .to_owned();
+        (!first.is_empty() && first != "*").then(|| i18n::normalise(&first))
+    };
     asked
         .map(i18n::normalise)
         .or_else(|| cookie(headers, "kejing_lang").map(|l| i18n::normalise(&l)))
+        .or_else(browser)
         .unwrap_or_else(|| i18n::DEFAULT.to_owned())
 }
 

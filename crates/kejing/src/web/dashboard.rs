@@ -108,7 +108,7 @@ pub fn dashboard_data(
             "completion": completion_of(&me),
             "trend": trend.iter().map(|(p, m)| json!({"period": p, "pay": m.to_string()})).collect::<Vec<_>>(),
             "chart": charts::bars(
-                "trend",
+                &app.i18n.tr(&ctx.lang, "dash-trend", &[]),
                 &trend.iter().map(|(p, m)| (p.clone(), m.fen())).collect::<Vec<_>>(),
                 fmt::money,
             ),
@@ -193,7 +193,12 @@ pub fn dashboard_data(
             "pager": pager,
             "count": team.len(),
             "total": Money::from_fen(sum).to_string(),
-            "chart": charts::histogram("distribution", &values, 10, fmt::money),
+            "chart": charts::histogram(
+                &app.i18n.tr(&ctx.lang, "dash-distribution", &[]),
+                &values,
+                10,
+                fmt::money,
+            ),
         });
     }
     Ok(out)

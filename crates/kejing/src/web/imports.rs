@@ -125,6 +125,7 @@ pub async fn upload(
     result["file"] = json!(name);
     result["table"] = json!(t.name());
     result["table_zh"] = json!(t.zh());
+    result["table_name"] = json!(t.name());
     if result["ok"] != json!(true) {
         let _ = std::fs::remove_file(&path);
         let _ = std::fs::remove_file(app.config.uploads.join(format!("{id}.json")));
@@ -180,6 +181,7 @@ pub async fn commit_import(
     result["file"] = meta["file"].clone();
     result["table"] = json!(t.name());
     result["table_zh"] = json!(t.zh());
+    result["table_name"] = json!(t.name());
     render(
         &app,
         &ctx,

@@ -40,6 +40,32 @@ pub fn templates(
         env.add_template(name, src)
             .map_err(|e| anyhow::anyhow!("template {name}: {e}"))?;
     }
+    // label("prefix-", code[, "other-prefix-"]): the code's label in the page's language (dots
+    // in the code become dashes), else the code itself.
+    let labels = i18n.clone();
+    env.add_function(
+        "label",
+        move |state: &JState, prefix: String, code: String, other: Option<String>| -> String {
+            let lang = state
+                .lookup("lang")
+                .and_then(|l| l.as_str().map(str::to_owned))
+                .unwrap_or_else(|| super::i18n::DEFAULT.to_owned());
+            let code_key = code.replace('.', "-");
+            std::iter::once(prefix)
+                .chain(other)
+                .map(|p| format!("{p}{code_key}"))
+                .find(|k| labels.has(k).is_empty())
+                .map_or(code, |k| labels.tr(&lang, &k, &[]))
+        },
+    );
+    let phrases = i18n.clone();
+    env.add_function("say", move |state: &JState, phrase: JValue| {
+        super::phrases::say(&phrases, state, &phrase)
+    });
+    let values = i18n.clone();
+    env.add_function("trace_value", move |state: &JState, value: JValue| {
+        super::phrases::trace_value(&values, state, &value)
+    });
     env.add_function(
         "t",
         move |state: &JState, key: String, kwargs: Kwargs| -> Result<String, minijinja::Error> {
@@ -253,4 +279,18 @@ pub const fn flatten<const N: usize>(
     }
     assert!(k == N, "flatten: N is not the lists' total");
     out
+}
+
+/// `?exact=1`: a trace's numbers with every decimal, not the four a reader usually needs.
+#[derive(Debug, Default, Deserialize)]
+pub struct Precision {
+    pub exact: Option<String>,
+}
+
+impl Precision {
+    pub fn exact(&self) -> bool {
+        self.exact
+            .as_deref()
+            .is_some_and(|v| !v.is_empty() && v != "0")
+    }
 }

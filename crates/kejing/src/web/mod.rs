@@ -28,6 +28,7 @@ pub mod kit;
 pub mod limits;
 pub mod payroll;
 pub mod perm;
+pub mod phrases;
 
 // The areas: each its view data (`*_data`, shared with the API), handlers, routes and
 // templates. An area uses the kit, never another area.

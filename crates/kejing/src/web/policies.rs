@@ -43,11 +43,13 @@ fn policy_view(app: &App, name: &str, tests: Option<Value>) -> Result<Value, App
     let text = std::fs::read_to_string(&file)
         .map_err(|e| AppError::internal(format!("{}: {e}", file.display())))?;
     let check = match kejing_app::catalogue::load(&file) {
-        Ok(p) => json!({"ok": true, "summary": format!(
-            "{} · {} · {} parameter(s), {} tier table(s), {} measure(s), {} value(s), {} item(s), {} case(s)",
-            p.name, p.frequency.name(), p.parameters.len(), p.tiers.len(), p.measures.len(),
-            p.values.len(), p.items.len(), p.cases.len())}),
-        Err(e) => json!({"ok": false, "error": format!("{e:#}")}),
+        Ok(p) => json!({"ok": true, "name": p.name, "frequency": p.frequency.name(),
+            "parameters": p.parameters.len(), "tiers": p.tiers.len(), "measures": p.measures.len(),
+            "values": p.values.len(), "items": p.items.len(), "cases": p.cases.len()}),
+        // The message names the file within the policies folder, never the server's path.
+        Err(e) => json!({"ok": false, "error": format!("{e:#}")
+            .replace(&format!("{}/", app.config.policies.display()), "")
+            .replace(&app.config.policies.display().to_string(), "")}),
     };
     Ok(json!({
         "name": name,

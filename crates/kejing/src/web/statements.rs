@@ -2,11 +2,11 @@
 //! and the disputes raised on statement lines and their decisions.
 
 use super::auth::Ctx;
-use super::kit::{DecideForm, page_of, period_arg, render};
+use super::kit::{DecideForm, Precision, page_of, period_arg, render};
 use super::perm::Action;
 use super::{App, AppError};
 use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use kejing_engine::Money;
 use kejing_store::Store;
@@ -66,7 +66,11 @@ pub fn statement_data(
         "lines": lines.iter().map(|(item, amount, note)| {
             // Where the item is explained: the first top-level node of the trace named after it.
             let anchor = trace.as_ref().and_then(|t| t["children"].as_array()).and_then(|c| {
-                c.iter().position(|n| n["label"].as_str().is_some_and(|l| l.starts_with(item.as_str())))
+                c.iter().position(|n| {
+                    let label = &n["label"];
+                    label["args"]["item"].as_str() == Some(item.as_str())
+                        || label.as_str().is_some_and(|l| l.starts_with(item.as_str()))
+                })
             });
             json!({"item": item, "amount": amount.to_string(), "note": note, "anchor": anchor})
         }).collect::<Vec<_>>(),
@@ -80,11 +84,13 @@ pub async fn statement(
     State(app): State<App>,
     ctx: Ctx,
     Path((run, manager)): Path<(i64, String)>,
+    Query(precision): Query<Precision>,
 ) -> Result<Response, AppError> {
     let c = ctx.clone();
-    let data = app
+    let mut data = app
         .db(&ctx.actor(), move |s| statement_data(s, &c, run, &manager))
         .await?;
+    data["exact"] = precision.exact().into();
     render(&app, &ctx, "statement.html", page_of(data))
 }
 

@@ -5,6 +5,7 @@
 #![allow(dead_code)]
 
 pub mod chromium;
+pub mod route_cases;
 pub mod web_session;
 
 use kejing::web::{App, Config};

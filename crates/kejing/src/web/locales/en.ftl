@@ -192,7 +192,12 @@ dispute-adjust-period = Adjust in period
 dispute-adjust-amount = Adjustment (yuan)
 disputes-help = A customer manager may dispute any line of their own statement; an accepted dispute is paid as an adjustment in the open period named.
 whatif-help = Change parameters and settle again on today's data: the impact per customer manager and in total. Nothing is written.
-whatif-changes = Changes (one per line, e.g. incremental_rate=0.12, or tier.TABLE.N=VALUE)
+whatif-changes = Parameter changes (one a line)
+whatif-changes-example = for example
+whatif-changes-or = or
+whatif-table = TABLE
+whatif-row = N
+whatif-value = VALUE
 whatif-run = Simulate
 whatif-parameters = Parameters you can change
 whatif-result = What-if for { $period }
@@ -305,7 +310,7 @@ daily-expected-back = Expected back
 daily-back = I am back
 daily-register-outing = Register an outing
 daily-purpose = Purpose
-daily-duty = I am today's duty manager (坐班)
+daily-duty = I am today's duty manager
 daily-visit-record = Visit record
 daily-outing = Outing
 daily-person = Person met
@@ -433,3 +438,175 @@ msg-run-done = Run #{ $run } was already { $step ->
    *[approved] approved
 } by { $by } at { $at }.
 msg-run-not-approved = Run #{ $run } is not approved: submit it for review and have a second user approve it before locking { $period }.
+
+## How it was computed (the engine's trace codes; argument names in crates/engine/src/phrase.rs)
+trace-account-line = account { $account } ({ $product }, { $currency }{ $rate ->
+    [none] {""}
+   *[other] , rate { $rate }
+  }): Σ balance × ratio = { $sum } (ratio · days { $shares }); weight { $weight } → { $value }
+trace-adjustment-label = { $item } (adjustment)
+trace-average-label = average of the { $kind } scores
+trace-award-first-reached = first reached in { $period }: award { $award } = { $amount }
+trace-balances-average-label = { $name } (balances { $first } to { $last }, daily average)
+trace-balances-label = { $name } (balances { $first } to { $last })
+trace-before-data = { $period }: before the data starts; not counted
+trace-before-hire = { $period }: before hire; not counted
+trace-capped = capped at the item's maximum { $max }
+trace-client-label = { $item } · client { $client } { $name }
+trace-grade-rules = grade rules
+trace-item-dimension = dimension { $dimension }, maximum { $max } (policy line { $line })
+trace-item-dimension-standard = dimension { $dimension }, maximum { $max }; standard: { $standard } (policy line { $line })
+trace-item-label = { $item } = { $expr }
+trace-lookup-default = { $key } is not listed; default { $default }
+trace-lookup-label = lookup { $table }({ $key })
+trace-lookup-row = { $key } in the table in effect from { $from } ({ $reference }; policy line { $line })
+trace-new-client = new client: first { $source } row on { $first_day } by { $manager }{ $since }
+trace-no-rule-holds = no rule holds: the grade is kept
+trace-not-in-post = { $period }: not in post; not counted
+trace-parameter-effective = in effect from { $from } ({ $reference }; policy line { $line })
+trace-parameter-label = { $name } (parameter)
+trace-place-label = { $item }: place { $place } by { $by }
+trace-rank-everyone-label = rank among everyone
+trace-rank-label = rank within { $within } { $group }
+trace-rated-label = { $item } (rated)
+trace-rater-gave = { $source }: rater { $rater } gave { $score }
+trace-relation-label = { $relation } × { $weight }
+trace-returning-client = returning client: no { $source } from { $from } to { $to } ({ $days } days, more than { $limit }); not a new client
+trace-rounded = rounded { $from } → { $to } ({ $mode ->
+    [half_up] half up
+    [half_even] half to even
+    [down] down
+    [up] up
+   *[other] { $mode }
+  }, step { $step })
+trace-row-value = { $row } → { $value }
+trace-rows-client-label = { $name } ({ $source } { $span }, client { $client })
+trace-rows-excluded = { $count } row(s) of the period left out by the where condition
+trace-rows-label = { $name } ({ $source } { $span })
+trace-rule-label = { $decision ->
+    [promote] promote
+    [demote] demote
+    [keep] keep
+    [confirm] confirm
+    [dismiss] dismiss
+   *[other] { $decision }
+  } when { $when }
+trace-rule-line = policy line { $line }
+trace-rule-line-reason = policy line { $line }: { $reason }
+trace-score = score { $score }
+trace-streak-call-label = periods in a row with { $cond }
+trace-streak-item-label = { $item } = { $n } × { $step }
+trace-streak-label = { $item } when { $when }
+trace-streak-zero = { $item } (streak of 0 periods)
+trace-sub-period = { $period }: { $total }
+trace-target-default = no row in targets; default of measure { $name } (policy line { $line })
+trace-target-label = { $name } (target { $measure })
+trace-target-row = targets: { $manager } { $period } { $measure }
+trace-threshold = { $measure }: { $before } at the end of { $previous }, { $now } at the end of { $period }; threshold { $at_least } = { $limit }
+trace-tied = tied with { $others } other(s); { $ties ->
+    [all] each gets the full award
+   *[share] the award is shared
+  }
+trace-tier-label = tier { $table }({ $x })
+trace-tier-row = tier { $row } (policy line { $line }), table in effect from { $from } ({ $reference })
+trace-total-of = total = { $parts }
+trace-total-rounded = rounded { $from } → { $to } (half up, { $decimals } decimals)
+trace-value-label = { $name } = { $expr }
+trace-weights-left-out = relations without ratings leave out their weight: Σ weight × mean / { $weights }
+trace-when-no = when { $when }: no
+trace-when-yes = when { $when }: yes
+trace-yes = yes
+trace-no = no
+trace-show-exact = Show full precision
+trace-show-short = Show usual precision
+
+## Data tables (the data contract's table names)
+table-org_units = Organisation units
+table-tracks = Tracks
+table-grades = Grades
+table-managers = Customer managers
+table-clients = Clients
+table-accounts = Accounts
+table-ownership = Ownership
+table-balances = Balances
+table-targets = Targets
+table-sales = Deliveries
+table-payments = Payments received
+table-bookings = Bookings
+table-scores = Ratings
+table-tallies = Own tallies
+table-calendar = Working calendar
+table-briefings = Morning briefings
+table-outings = Outings
+table-visits = Visit records
+table-work_logs = Work logs
+table-prospects = Prospects
+table-credit_register = Credit register
+table-retail_visits = Retail visits
+table-meetings = Meetings
+table-action_items = Action items
+table-reports = Report submissions
+table-risk_answers = Risk questionnaires
+table-products = Products
+table-finances = Finances
+table-goals = Financial goals
+table-holdings = Holdings
+table-adjustments = Adjustments
+
+## Audit log: actions and entities
+audit-action-add = added
+audit-action-approve = approved
+audit-action-assess = assessed
+audit-action-close = closed
+audit-action-create = created
+audit-action-import = imported
+audit-action-lock = locked
+audit-action-login = signed in
+audit-action-logout = signed out
+audit-action-password = changed the password
+audit-action-raise = raised
+audit-action-rate = rated
+audit-action-register = registered
+audit-action-request = requested
+audit-action-settle = settled
+audit-action-sign = signed
+audit-action-unlock = unlocked
+audit-action-update = updated
+audit-action-override_reconciliation = overrode a reconciliation
+audit-action-letter-generate = generated a letter
+audit-action-letter-refuse = refused a letter
+audit-action-run-submit = submitted for review
+audit-action-run-approve = approved the run
+audit-action-accepted = accepted
+audit-action-rejected = rejected
+audit-action-approved = approved
+audit-action-withdrawn = withdrawn
+audit-action-cancelled = cancelled
+entity-agreement = agreement price
+entity-agreement_requests = agreement-price request
+entity-assessment_results = assessment result
+entity-assessment_runs = assessment run
+entity-assessment_steps = assessment approval
+entity-claim = claim
+entity-client = client
+entity-disputes = dispute
+entity-letter = letter
+entity-organisations = organisation
+entity-period_locks = period lock
+entity-reconciliation_overrides = reconciliation override
+entity-run = settlement run
+entity-settlement_runs = settlement run
+entity-transfer_requests = transfer request
+entity-ownership_claims = ownership claim
+entity-users = user
+list-sep = { ", " }
+msg-client-not-in-scope = Client { $client } is not owned by anyone in your scope on { $on }.
+trace-daily-count-over = { $first } to { $last }: { $register } { $total } (at most { $bound }){ $rows }
+trace-daily-count-short = { $first } to { $last }: { $register } { $total } (at least { $bound }){ $rows }
+trace-daily-no-linked = { $row }; no { $register } with { $field } { $key }
+trace-daily-no-row = no { $register } row for { $span }
+frequency-monthly = monthly
+frequency-quarterly = quarterly
+frequency-half_yearly = half-yearly
+frequency-annual = annual
+policy-summary = { $parameters } parameter(s), { $tiers } tier table(s), { $measures } measure(s), { $values } value(s), { $items } item(s), { $cases } test case(s)

@@ -192,7 +192,12 @@ dispute-adjust-period = 调整计入期间
 dispute-adjust-amount = 调整金额（元）
 disputes-help = 客户经理可对本人薪酬明细中的任一项提出申诉；受理后调整金额计入指定的未锁定期间。
 whatif-help = 修改参数，在现有数据上重新测算，对比每位客户经理与总额的影响。不会写入任何数据。
-whatif-changes = 参数修改（每行一个，如 incremental_rate=0.12，或 tier.表名.序号=值）
+whatif-changes = 参数修改（每行一个）
+whatif-changes-example = 例如
+whatif-changes-or = 或
+whatif-table = 表名
+whatif-row = 序号
+whatif-value = 值
 whatif-run = 测算
 whatif-parameters = 可修改的参数
 whatif-result = { $period } 测算结果
@@ -433,3 +438,175 @@ msg-run-done = 第 { $run } 批结算已由 { $by } 于 { $at } { $step ->
    *[approved] 审批通过
 }。
 msg-run-not-approved = 第 { $run } 批结算尚未审批：请提交复核并由另一人审批后，再锁定 { $period }。
+
+## 计算说明（引擎的 trace 代码；参数名见 crates/engine/src/phrase.rs）
+trace-account-line = 账户 { $account }（{ $product }，{ $currency }{ $rate ->
+    [none] {""}
+   *[other] ，利率 { $rate }
+  }）：Σ 余额 × 分配比例 = { $sum }（分配比例 · 天数 { $shares }）；权数 { $weight } → { $value }
+trace-adjustment-label = { $item }（调整）
+trace-average-label = { $kind } 平均
+trace-award-first-reached = { $period } 首次达到：奖励 { $award } = { $amount }
+trace-balances-average-label = { $name }（余额 { $first } 至 { $last }，日均）
+trace-balances-label = { $name }（余额 { $first } 至 { $last }）
+trace-before-data = { $period }：数据开始之前，不计
+trace-before-hire = { $period }：入职之前，不计
+trace-capped = 以本项满分 { $max } 为限
+trace-client-label = { $item } · 客户 { $client } { $name }
+trace-grade-rules = 等级规则
+trace-item-dimension = 维度 { $dimension }，满分 { $max }（政策第 { $line } 行）
+trace-item-dimension-standard = 维度 { $dimension }，满分 { $max }；标准：{ $standard }（政策第 { $line } 行）
+trace-item-label = { $item } = { $expr }
+trace-lookup-default = { $key } 未列出；取默认值 { $default }
+trace-lookup-label = 查表 { $table }（{ $key }）
+trace-lookup-row = { $key } 见 { $from } 起生效的表（{ $reference }；政策第 { $line } 行）
+trace-new-client = 新客户：{ $first_day } 首笔{ $source }记录，归 { $manager }{ $since }
+trace-no-rule-holds = 没有规则成立：保持原等级
+trace-not-in-post = { $period }：不在岗，不计
+trace-parameter-effective = { $from } 起生效（{ $reference }；政策第 { $line } 行）
+trace-parameter-label = { $name }（参数）
+trace-place-label = { $item }：按 { $by } 排第 { $place } 名
+trace-rank-everyone-label = 全体排名
+trace-rank-label = { $within } { $group } 内排名
+trace-rated-label = { $item }（评分）
+trace-rater-gave = { $source }：评分人 { $rater } 评 { $score } 分
+trace-relation-label = { $relation } × { $weight }
+trace-returning-client = 回头客户：{ $from } 至 { $to } 无{ $source }记录（{ $days } 天，超过 { $limit } 天），不算新客户
+trace-rounded = 舍入 { $from } → { $to }（{ $mode ->
+    [half_up] 四舍五入
+    [half_even] 银行家舍入
+    [down] 舍去
+    [up] 进一
+   *[other] { $mode }
+  }，精度 { $step }）
+trace-row-value = { $row } → { $value }
+trace-rows-client-label = { $name }（{ $source } { $span }，客户 { $client }）
+trace-rows-excluded = 本期有 { $count } 行因 where 条件未计入
+trace-rows-label = { $name }（{ $source } { $span }）
+trace-rule-label = { $decision ->
+    [promote] 晋级
+    [demote] 降级
+    [keep] 保级
+    [confirm] 转正
+    [dismiss] 解聘
+   *[other] { $decision }
+  }，条件 { $when }
+trace-rule-line = 政策第 { $line } 行
+trace-rule-line-reason = 政策第 { $line } 行：{ $reason }
+trace-score = 得分 { $score }
+trace-streak-call-label = 连续满足 { $cond } 的期数
+trace-streak-item-label = { $item } = { $n } × { $step }
+trace-streak-label = { $item }：连续满足 { $when }
+trace-streak-zero = { $item }（连续 0 期）
+trace-sub-period = { $period }：{ $total }
+trace-target-default = 目标表中无此行；取指标 { $name } 的默认值（政策第 { $line } 行）
+trace-target-label = { $name }（目标 { $measure }）
+trace-target-row = 目标表：{ $manager } { $period } { $measure }
+trace-threshold = { $measure }：{ $previous } 末为 { $before }，{ $period } 末为 { $now }；门槛 { $at_least } = { $limit }
+trace-tied = 与另外 { $others } 人并列；并列规则 { $ties ->
+    [all] 各得全额
+   *[share] 平分
+  }
+trace-tier-label = 分档 { $table }（{ $x }）
+trace-tier-row = 档位 { $row }（政策第 { $line } 行），{ $from } 起生效的表（{ $reference }）
+trace-total-of = 总分 = { $parts }
+trace-total-rounded = 四舍五入 { $from } → { $to }（保留 { $decimals } 位小数）
+trace-value-label = { $name } = { $expr }
+trace-weights-left-out = 无评分的关系不计权数：Σ 权数 × 平均分 / { $weights }
+trace-when-no = 条件 { $when }：不成立
+trace-when-yes = 条件 { $when }：成立
+trace-yes = 是
+trace-no = 否
+trace-show-exact = 显示完整精度
+trace-show-short = 显示常用精度
+
+## 数据表（数据约定的表名）
+table-org_units = 机构
+table-tracks = 类别
+table-grades = 等级
+table-managers = 客户经理
+table-clients = 客户
+table-accounts = 账户
+table-ownership = 管户
+table-balances = 余额
+table-targets = 目标
+table-sales = 发货
+table-payments = 回款
+table-bookings = 预订
+table-scores = 评分
+table-tallies = 自建统计
+table-calendar = 工作日历
+table-briefings = 晨会
+table-outings = 外出登记
+table-visits = 走访记录
+table-work_logs = 工作日志
+table-prospects = 潜在客户
+table-credit_register = 信贷业务登记
+table-retail_visits = 零售户走访
+table-meetings = 会议
+table-action_items = 会议事项
+table-reports = 报表报送
+table-risk_answers = 风险测评
+table-products = 产品
+table-finances = 财务状况
+table-goals = 理财目标
+table-holdings = 持有产品
+table-adjustments = 调整
+
+## 审计日志：动作与对象
+audit-action-add = 添加
+audit-action-approve = 审批
+audit-action-assess = 考核
+audit-action-close = 关闭
+audit-action-create = 创建
+audit-action-import = 导入
+audit-action-lock = 锁定
+audit-action-login = 登录
+audit-action-logout = 退出
+audit-action-password = 修改密码
+audit-action-raise = 提出
+audit-action-rate = 评分
+audit-action-register = 登记
+audit-action-request = 申请
+audit-action-settle = 结算
+audit-action-sign = 签阅
+audit-action-unlock = 解锁
+audit-action-update = 修改
+audit-action-override_reconciliation = 核对差异放行
+audit-action-letter-generate = 生成建议书
+audit-action-letter-refuse = 拒绝生成建议书
+audit-action-run-submit = 提交复核
+audit-action-run-approve = 审批结算
+audit-action-accepted = 受理
+audit-action-rejected = 驳回
+audit-action-approved = 批准
+audit-action-withdrawn = 撤回
+audit-action-cancelled = 取消
+entity-agreement = 协议价
+entity-agreement_requests = 协议价申请
+entity-assessment_results = 考核结果
+entity-assessment_runs = 考核批次
+entity-assessment_steps = 考核审批
+entity-claim = 认领
+entity-client = 客户
+entity-disputes = 异议
+entity-letter = 建议书
+entity-organisations = 机构
+entity-period_locks = 期间锁定
+entity-reconciliation_overrides = 核对放行
+entity-run = 结算批次
+entity-settlement_runs = 结算批次
+entity-transfer_requests = 移交申请
+entity-ownership_claims = 认领申请
+entity-users = 用户
+list-sep = { "、" }
+msg-client-not-in-scope = 客户 { $client } 在 { $on } 不归您管辖范围内的任何客户经理管户。
+trace-daily-count-over = { $first } 至 { $last }：{ $register } { $total }（至多 { $bound }）{ $rows }
+trace-daily-count-short = { $first } 至 { $last }：{ $register } { $total }（至少 { $bound }）{ $rows }
+trace-daily-no-linked = { $row }；没有 { $field } 为 { $key } 的{ $register }记录
+trace-daily-no-row = { $span } 没有{ $register }记录
+frequency-monthly = 按月
+frequency-quarterly = 按季
+frequency-half_yearly = 按半年
+frequency-annual = 按年
+policy-summary = 参数 { $parameters } 个，分档表 { $tiers } 张，指标 { $measures } 个，取值 { $values } 个，薪酬项 { $items } 个，测试用例 { $cases } 个
