@@ -109,19 +109,7 @@ impl<'r, 'a> AssessEnv<'r, 'a> {
             let before_hire = self.manager.hired_on.is_some_and(|h| p.last_day() < h);
             let before_data = self.run.ix.first_day.is_none_or(|d| p.last_day() < d);
             if before_hire || before_data {
-                node.notes.push(if before_hire {
-                    crate::say!(
-                        "before-hire",
-                        "{period}: before hire; not counted",
-                        period = p
-                    )
-                } else {
-                    crate::say!(
-                        "before-data",
-                        "{period}: before the data starts; not counted",
-                        period = p
-                    )
-                });
+                node.notes.push(crate::settle::not_counted(p, before_hire));
                 break;
             }
             let ctx = Ctx::new(self.run.policy, self.run.ix, self.manager, p);

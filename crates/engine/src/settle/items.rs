@@ -223,19 +223,7 @@ pub(super) fn streak(
         let before_hire = m.hired_on.is_some_and(|h| p.last_day() < h);
         let before_data = ix.first_day.is_none_or(|d| p.last_day() < d);
         if before_hire || before_data {
-            trace.notes.push(if before_hire {
-                crate::say!(
-                    "before-hire",
-                    "{period}: before hire; not counted",
-                    period = p
-                )
-            } else {
-                crate::say!(
-                    "before-data",
-                    "{period}: before the data starts; not counted",
-                    period = p
-                )
-            });
+            trace.notes.push(super::not_counted(p, before_hire));
             break;
         }
         let ctx = Ctx::new(policy, ix, m, p);

@@ -61,6 +61,23 @@ impl Trace {
     }
 }
 
+/// Why a period of a streak is not counted: before the manager's hire, or before the data.
+pub(crate) fn not_counted(period: Period, before_hire: bool) -> Phrase {
+    if before_hire {
+        crate::say!(
+            "before-hire",
+            "{period}: before hire; not counted",
+            period = period
+        )
+    } else {
+        crate::say!(
+            "before-data",
+            "{period}: before the data starts; not counted",
+            period = period
+        )
+    }
+}
+
 /// A pay line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Line {
