@@ -216,7 +216,8 @@ fn without_written(seg: &str, written: &[String]) -> String {
             let after = s[end..].chars().next();
             let first = w.chars().next();
             let last = w.chars().next_back();
-            let whole = !(alnum(first) && alnum(before)) && !(alnum(last) && alnum(after));
+            let glued = (alnum(first) && alnum(before)) || (alnum(last) && alnum(after));
+            let whole = !glued;
             if whole {
                 s.replace_range(at..end, " ");
                 from = at + 1;
