@@ -96,6 +96,8 @@ pub enum Action {
     KeepRegisters,
     /// Sign a customer manager's work log (the head, E3).
     SignLog,
+    /// Choose which policies of the folder the organisation uses (the performance office).
+    AdoptPolicy,
 }
 
 impl Action {
@@ -126,6 +128,7 @@ impl Action {
         Action::ViewDaily,
         Action::KeepRegisters,
         Action::SignLog,
+        Action::AdoptPolicy,
     ];
 
     pub fn code(self) -> &'static str {
@@ -156,6 +159,7 @@ impl Action {
             Action::ViewDaily => "view_daily",
             Action::KeepRegisters => "keep_registers",
             Action::SignLog => "sign_log",
+            Action::AdoptPolicy => "adopt_policy",
         }
     }
 }

@@ -52,6 +52,12 @@ pub const CODES: &[&str] = &[
     "run-done",
     "run-not-approved",
     "client-not-in-scope",
+    "policy-already-adopted",
+    "policy-not-adopted",
+    "period-missing",
+    "period-invalid",
+    "period-wrong-frequency",
+    "policy-unknown",
 ];
 
 pub type Result<T> = std::result::Result<T, Error>;

@@ -12,6 +12,7 @@
 )]
 
 pub mod access;
+pub mod adoption;
 pub mod advice;
 pub mod agreements;
 pub mod assessment;

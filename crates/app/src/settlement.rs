@@ -33,6 +33,7 @@ pub struct Run {
 /// difference from what was locked is paid as a `更正 <period> <item>` line of this run.
 pub fn run(store: &mut Store, actor: &Actor, policy: &Policy, period: Period) -> Result<Run> {
     actor.require(Action::RunSettlement)?;
+    check_frequency(policy, period)?;
     store.set_actor(actor.name.clone());
     let org = actor.org.clone();
     // Computed over one snapshot, outside the write lock (a settlement may take seconds).
@@ -251,4 +252,69 @@ pub fn lock_period(store: &mut Store, actor: &Actor, period: Period) -> Result<i
     store.set_actor(actor.name.clone());
     let org = actor.org.clone();
     Ok(store.lock_period(&org, period, None)?)
+}
+
+/// A period of the policy's frequency written as `text` (a form's field, a command's
+/// argument), or a coded error saying what to write.
+pub fn period_for(policy: &Policy, text: &str) -> Result<Period> {
+    if text.trim().is_empty() {
+        let example = example_period(policy.frequency);
+        return Err(Error::said(
+            crate::error::Kind::Invalid,
+            "period-missing",
+            &[("example", example.to_owned())],
+            format!("give a period, such as {example}"),
+        ));
+    }
+    let period = text.trim().parse::<Period>().map_err(|_| {
+        Error::said(
+            crate::error::Kind::Invalid,
+            "period-invalid",
+            &[
+                ("value", text.trim().to_owned()),
+                ("example", example_period(policy.frequency).to_owned()),
+            ],
+            format!(
+                "{:?} is not a period: write it as {}",
+                text.trim(),
+                example_period(policy.frequency)
+            ),
+        )
+    })?;
+    check_frequency(policy, period)?;
+    Ok(period)
+}
+
+/// Refuses a period of another frequency than the policy's, saying which it settles.
+pub fn check_frequency(policy: &Policy, period: Period) -> Result<()> {
+    if policy.frequency.matches(period) {
+        return Ok(());
+    }
+    let example = example_period(policy.frequency);
+    Err(Error::said(
+        crate::error::Kind::Invalid,
+        "period-wrong-frequency",
+        &[
+            ("policy", policy.name.clone()),
+            ("frequency", policy.frequency.name().to_owned()),
+            ("example", example.to_owned()),
+            ("value", period.to_string()),
+        ],
+        format!(
+            "policy {} settles {} periods; give a period such as {example}, not {period}",
+            policy.name,
+            policy.frequency.name()
+        ),
+    ))
+}
+
+/// A period of the frequency, as an example of how to write one.
+pub fn example_period(f: kejing_engine::policy::Frequency) -> &'static str {
+    use kejing_engine::policy::Frequency;
+    match f {
+        Frequency::Monthly => "2026-09",
+        Frequency::Quarterly => "2026-Q3",
+        Frequency::HalfYearly => "2026-H2",
+        Frequency::Annual => "2026",
+    }
 }

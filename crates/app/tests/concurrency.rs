@@ -447,6 +447,51 @@ fn no_one_approves_a_run_they_ran_or_submitted_and_only_an_approved_run_locks() 
 }
 
 #[test]
+fn overlapping_adoptions_of_a_policy_adopt_it_once_and_drops_drop_it_once() {
+    use kejing_app::adoption;
+    let b = bank();
+    let results = b.race(4, |s, a, _| {
+        adoption::set_adopted(s, a, "cixi-deposits", true)
+    });
+    support::one_winner(&results);
+    for r in results.iter().filter_map(|r| r.as_ref().err()) {
+        assert!(r.to_string().contains("already adopted"), "{r}");
+    }
+    let mut s = b.store("check");
+    let now = adoption::adopted(&mut s, &b.actor("check")).unwrap();
+    assert_eq!(now.len(), 1, "{now:?}");
+    assert_eq!(now[0].policy, "cixi-deposits");
+    assert!(now[0].adopted_by.starts_with("reviewer-"), "{now:?}");
+    let results = b.race(3, |s, a, _| {
+        adoption::set_adopted(s, a, "cixi-deposits", false)
+    });
+    support::one_winner(&results);
+    assert!(
+        adoption::adopted(&mut s, &b.actor("check"))
+            .unwrap()
+            .is_empty()
+    );
+    let filter = kejing_store::audit::AuditFilter {
+        action: Some("policy.".to_owned()),
+        ..Default::default()
+    };
+    let (rows, _) = s.audit_search(&b.org, &filter, 0, 100).unwrap();
+    assert_eq!(
+        rows.len(),
+        2,
+        "one adoption and one drop on record: {rows:?}"
+    );
+    // Only the performance office chooses the policies.
+    let cm = Actor {
+        role: kejing_app::Role::Manager,
+        manager: Some("M1".to_owned()),
+        ..b.actor("M1-user")
+    };
+    let e = adoption::set_adopted(&mut s, &cm, "cixi-deposits", true).unwrap_err();
+    assert_eq!(e.kind(), Some(Kind::Forbidden), "{e:?}");
+}
+
+#[test]
 fn a_superseded_run_cannot_be_locked() {
     let b = bank();
     let old = b.settle("2026-09");

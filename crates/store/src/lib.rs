@@ -24,6 +24,7 @@ pub mod dataset;
 pub mod disputes;
 pub mod import;
 pub mod login;
+pub mod org_policies;
 pub mod query;
 pub mod read_models;
 pub mod reconciliation;

@@ -405,6 +405,50 @@ impl Store {
     }
 }
 
+impl Store {
+    /// The first and last day the organisation's facts cover (sales, payments, bookings,
+    /// balances, targets, scores), or `None` without facts: what the pages offer periods
+    /// from. Each part is an indexed lookup; balances are read for the organisation's first
+    /// and last account only (an account's balances cover the data's days).
+    pub fn data_span(&mut self, org: &Org) -> Result<Option<(NaiveDate, NaiveDate)>, StoreError> {
+        const PARTS: [&str; 6] = [
+            "SELECT CAST(MIN(day) AS TEXT), CAST(MAX(day) AS TEXT) FROM sales WHERE org_id = $1",
+            "SELECT CAST(MIN(day) AS TEXT), CAST(MAX(day) AS TEXT) FROM payments WHERE org_id = $1",
+            "SELECT CAST(MIN(arrival_at) AS TEXT), CAST(MAX(arrival_at) AS TEXT) FROM bookings WHERE org_id = $1",
+            "SELECT CAST(MIN(day) AS TEXT), CAST(MAX(day) AS TEXT) FROM balances WHERE account_id IN \
+             ((SELECT MIN(id) FROM accounts WHERE org_id = $1), (SELECT MAX(id) FROM accounts WHERE org_id = $1))",
+            "SELECT MIN(period), MAX(period) FROM targets WHERE org_id = $1",
+            "SELECT MIN(period), MAX(period) FROM scores WHERE org_id = $1",
+        ];
+        let mut span: Option<(NaiveDate, NaiveDate)> = None;
+        for sql in PARTS {
+            let rows = self
+                .conn
+                .query(sql, &[Val::Int(org.id)], &[Ty::Text, Ty::Text])?;
+            let Some(r) = rows.first() else { continue };
+            let c = Cols::new("data_span", r);
+            let first = c.opt_text(0).and_then(|t| day_or_period(&t, true));
+            let last = c.opt_text(1).and_then(|t| day_or_period(&t, false));
+            if let (Some(a), Some(b)) = (first, last) {
+                span = Some(match span {
+                    None => (a, b),
+                    Some((x, y)) => (x.min(a), y.max(b)),
+                });
+            }
+        }
+        Ok(span)
+    }
+}
+
+/// A day (`2026-09-30`, or the day of a timestamp), or a period's first (`first`) or last day.
+fn day_or_period(t: &str, first: bool) -> Option<NaiveDate> {
+    if let Some(d) = t.get(..10).and_then(|d| d.parse::<NaiveDate>().ok()) {
+        return Some(d);
+    }
+    let p = t.parse::<kejing_engine::Period>().ok()?;
+    Some(if first { p.first_day() } else { p.last_day() })
+}
+
 /// A `LIKE` pattern (escape `!`) matching any text that contains `t`, ignoring ASCII case.
 fn like_pattern(t: &str) -> String {
     let mut p = String::from("%");

@@ -169,6 +169,36 @@ pub fn demo_web(store: &mut Store, policies: &Path) -> Result<String> {
         add_user(store, o, user, name, role, manager, unit, DEMO_PASSWORD)?;
     }
     store.set_actor("demo");
+    // Each organisation uses its own policies (the pages list only these).
+    let uses: [(&Org, &[&str]); 3] = [
+        (
+            &bank,
+            &[
+                "abc-grades",
+                "bank-11-tiers",
+                "bank-grades",
+                "bank-performance",
+                "ccb-advice",
+                "ccb-team",
+                "cixi-deposits",
+                "rcc-review",
+                "rcc-selection",
+                "selection-round",
+            ],
+        ),
+        (&oil, &["oil-distributor"]),
+        (&hotel, &["hotel-sales"]),
+    ];
+    for (o, names) in uses {
+        let have: Vec<String> = store
+            .adopted_policies(o)?
+            .into_iter()
+            .map(|p| p.policy)
+            .collect();
+        for name in names.iter().filter(|n| !have.iter().any(|h| h == *n)) {
+            store.set_policy_adopted(o, name, true)?;
+        }
+    }
     let settle = |store: &mut Store, o: &Org, policy: &str, period: &str| -> Result<()> {
         let period: kejing_engine::Period = period.parse().map_err(|e| anyhow!("{e}"))?;
         if store.latest_run(o, period)?.is_none() {

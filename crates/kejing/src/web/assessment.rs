@@ -56,7 +56,12 @@ pub async fn assessments(State(app): State<App>, ctx: Ctx) -> Result<Response, A
     let runs = app
         .db(&ctx.actor(), move |s| Ok(s.assessment_runs(&org)?))
         .await?;
-    let policies: Vec<String> = assessment_policies(&app).into_iter().map(|p| p.0).collect();
+    let policies: Vec<String> =
+        super::kit::offered_policies(&app, &ctx, |p| p.assessment.is_some())
+            .await?
+            .into_iter()
+            .map(|o| o.name)
+            .collect();
     render(
         &app,
         &ctx,
@@ -329,7 +334,12 @@ async fn rate_context(
     error: Option<String>,
     notice: Option<String>,
 ) -> Result<Value, AppError> {
-    let policies = assessment_policies(app);
+    let policies: Vec<(String, PathBuf, Policy)> =
+        super::kit::offered_policies(app, ctx, |p| p.assessment.is_some())
+            .await?
+            .into_iter()
+            .map(|o| (o.name, o.file, (*o.policy).clone()))
+            .collect();
     let policy_name = q
         .policy
         .clone()

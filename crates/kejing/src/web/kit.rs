@@ -149,9 +149,27 @@ pub(crate) fn paginate(total: usize, page: Option<usize>) -> (usize, Value) {
 
 /// A period from a form field, or a clear error.
 pub fn period_arg(s: &str) -> Result<Period, AppError> {
-    s.trim()
-        .parse::<Period>()
-        .map_err(|e| AppError::bad(format!("{s:?}: {e}")))
+    let t = s.trim();
+    let example = "2026-09, 2026-Q3, 2026-H2, 2026";
+    let e = if t.is_empty() {
+        kejing_app::Error::said(
+            kejing_app::error::Kind::Invalid,
+            "period-missing",
+            &[("example", example.to_owned())],
+            format!("give a period, such as {example}"),
+        )
+    } else {
+        match t.parse::<Period>() {
+            Ok(p) => return Ok(p),
+            Err(_) => kejing_app::Error::said(
+                kejing_app::error::Kind::Invalid,
+                "period-invalid",
+                &[("value", t.to_owned()), ("example", example.to_owned())],
+                format!("{t:?} is not a period: write it as {example}"),
+            ),
+        }
+    };
+    Err(AppError::from(e).at("period"))
 }
 
 // ---------------------------------------------------------------- forms and queries
@@ -223,6 +241,81 @@ pub(crate) fn cached_policy(
     Ok(p)
 }
 
+/// A policy of the folder a page offers.
+pub(crate) struct Offered {
+    pub name: String,
+    pub file: PathBuf,
+    pub policy: Arc<kejing_engine::policy::Policy>,
+}
+
+/// The policies of the folder a page offers: those it can run (`fits`) among the ones the
+/// organisation adopted, or among all of them when it adopted none; policies that do not load
+/// are left out (the policies page shows why).
+pub(crate) async fn offered_policies(
+    app: &App,
+    ctx: &Ctx,
+    fits: fn(&kejing_engine::policy::Policy) -> bool,
+) -> Result<Vec<Offered>, AppError> {
+    let who = ctx.who();
+    let adopted: Vec<String> = app
+        .db(&ctx.actor(), move |s| {
+            Ok(kejing_app::adoption::adopted(s, &who)?
+                .into_iter()
+                .map(|p| p.policy)
+                .collect())
+        })
+        .await?;
+    Ok(policy_files(&app.config.policies)
+        .into_iter()
+        .filter(|(n, _)| adopted.is_empty() || adopted.contains(n))
+        .filter_map(|(name, file)| {
+            let policy = cached_policy(app, &file).ok()?;
+            fits(&policy).then_some(Offered { name, file, policy })
+        })
+        .collect())
+}
+
+/// The periods of `frequency` a form offers, newest first: those the data covers (`span`)
+/// and those named in `known` (periods already run), at most 36.
+pub(crate) fn offered_periods(
+    frequency: kejing_engine::policy::Frequency,
+    span: Option<(chrono::NaiveDate, chrono::NaiveDate)>,
+    known: &[String],
+) -> Vec<String> {
+    let mut out: std::collections::BTreeSet<Period> = known
+        .iter()
+        .filter_map(|k| k.parse::<Period>().ok())
+        .filter(|p| frequency.matches(*p))
+        .collect();
+    if let Some((first, last)) = span {
+        let mut p = frequency.period_of(last);
+        while p.last_day() >= first && out.len() < 36 {
+            out.insert(p);
+            p = p.previous();
+        }
+    }
+    out.into_iter()
+        .rev()
+        .take(36)
+        .map(|p| p.to_string())
+        .collect()
+}
+
+/// An inline error of a form: the field it is about (none: the form as a whole) and what the
+/// user reads, in their language.
+pub(crate) fn form_error(app: &App, ctx: &Ctx, err: &AppError) -> Value {
+    json!({"field": err.field, "message": err.text(&app.i18n, &ctx.lang)})
+}
+
+/// Whether a form's failure is shown on the form (input the user can correct, a step someone
+/// else took) rather than on an error page.
+pub(crate) fn shown_on_form(err: &AppError) -> bool {
+    matches!(
+        err.status,
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY | axum::http::StatusCode::CONFLICT
+    )
+}
+
 /// The file of the folder's policy `name`, or not found.
 pub(crate) fn policy_file(app: &App, name: &str) -> Result<PathBuf, AppError> {
     policy_files(&app.config.policies)
@@ -292,5 +385,36 @@ impl Precision {
         self.exact
             .as_deref()
             .is_some_and(|v| !v.is_empty() && v != "0")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::offered_periods;
+    use kejing_engine::policy::Frequency;
+
+    #[test]
+    fn a_form_offers_the_periods_of_the_policys_frequency_that_the_data_covers() {
+        let day = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
+        let span = Some((day("2026-05-20"), day("2026-09-30")));
+        assert_eq!(
+            offered_periods(
+                Frequency::Quarterly,
+                span,
+                &["2025-Q4".into(), "2026-09".into()]
+            ),
+            vec!["2026-Q3", "2026-Q2", "2025-Q4"]
+        );
+        assert_eq!(
+            offered_periods(Frequency::Monthly, span, &[]),
+            vec!["2026-09", "2026-08", "2026-07", "2026-06", "2026-05"]
+        );
+        assert_eq!(offered_periods(Frequency::Annual, span, &[]), vec!["2026"]);
+        assert!(offered_periods(Frequency::HalfYearly, None, &[]).is_empty());
+        // Ten years of data: the newest 36 months.
+        let long = Some((day("2016-01-01"), day("2026-09-30")));
+        let months = offered_periods(Frequency::Monthly, long, &["2010-01".into()]);
+        assert_eq!(months.len(), 36);
+        assert_eq!(months[0], "2026-09");
     }
 }

@@ -302,6 +302,8 @@ pub struct AppError {
     /// The detail as a coded message (`msg-<code>` and its parameters), said in the user's
     /// language instead of the English detail.
     pub said: Option<(&'static str, Vec<(&'static str, String)>)>,
+    /// The form field the error is about, where a form shows it next to that field.
+    pub field: Option<&'static str>,
 }
 
 impl AppError {
@@ -311,6 +313,24 @@ impl AppError {
             key,
             detail: None,
             said: None,
+            field: None,
+        }
+    }
+    /// The error is about form field `field`.
+    pub fn at(mut self, field: &'static str) -> AppError {
+        self.field = Some(field);
+        self
+    }
+    /// The message the user reads, in `lang`: the coded detail through the catalogue, else
+    /// the detail, else the error's own words.
+    pub fn text(&self, i18n: &i18n::I18n, lang: &str) -> String {
+        if let Some((code, args)) = &self.said {
+            let args: Vec<(&str, String)> = args.iter().map(|(k, v)| (*k, v.clone())).collect();
+            return i18n.tr(lang, &format!("msg-{code}"), &args);
+        }
+        match &self.detail {
+            Some(d) if self.status != StatusCode::INTERNAL_SERVER_ERROR => d.clone(),
+            _ => i18n.tr(lang, self.key, &[]),
         }
     }
     pub fn with(mut self, detail: impl Into<String>) -> AppError {

@@ -52,11 +52,11 @@ pub fn number(s: &str, exact: bool) -> String {
     if exact {
         return fmt::decimal(d, 28);
     }
-    let short = fmt::decimal(d, 4);
+    // Cut (not rounded) at four decimals, so that "…" reads as "and more digits".
     if d.normalize().scale() > 4 {
-        format!("{short}…")
+        format!("{}…", fmt::decimal(d.trunc_with_scale(4), 4))
     } else {
-        short
+        fmt::decimal(d, 4)
     }
 }
 

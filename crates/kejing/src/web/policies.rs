@@ -5,8 +5,10 @@ use super::auth::Ctx;
 use super::kit::{page_of, policy_file, policy_files, render};
 use super::perm::Action;
 use super::{App, AppError};
+use axum::Form;
 use axum::extract::{Path, State};
-use axum::response::Response;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
 use serde_json::{Value, json};
 
 /// The templates of this area.
@@ -19,23 +21,72 @@ super::kit::routes! {
     GET "/policies" => policies,
     GET "/policies/{name}" => policy,
     POST "/policies/{name}/test" => test_policy,
+    POST "/policies/{name}/adopt" => adopt_policy,
 }
 
-pub fn policies_data(app: &App) -> Value {
+pub fn policies_data(app: &App, adopted: &[kejing_app::adoption::AdoptedPolicy]) -> Value {
     let rows: Vec<Value> = policy_files(&app.config.policies)
         .into_iter()
-        .map(|(name, file)| match kejing_app::catalogue::load(&file) {
-            Ok(p) => json!({"name": name, "ok": true, "title": p.title, "frequency": p.frequency.name(),
-                            "items": p.items.len(), "cases": p.cases.len(), "parameters": p.parameters.len()}),
-            Err(e) => json!({"name": name, "ok": false, "error": format!("{e:#}")}),
+        .map(|(name, file)| {
+            let use_ = adopted.iter().find(|a| a.policy == name).map(|a| json!({"by": a.adopted_by, "at": a.adopted_at}));
+            match kejing_app::catalogue::load(&file) {
+                Ok(p) => json!({"name": name, "ok": true, "title": p.title, "frequency": p.frequency.name(),
+                                "items": p.items.len(), "cases": p.cases.len(), "parameters": p.parameters.len(),
+                                "adopted": use_}),
+                Err(e) => json!({"name": name, "ok": false, "adopted": use_,
+                                 "error": without_folder(app, &format!("{e:#}"))}),
+            }
         })
         .collect();
-    json!({ "rows": rows, "folder": app.config.policies.display().to_string() })
+    json!({ "rows": rows, "adopted": adopted.len() })
+}
+
+/// A message without the server's path of the policies folder (it names the file within it).
+fn without_folder(app: &App, message: &str) -> String {
+    let folder = app.config.policies.display().to_string();
+    message
+        .replace(&format!("{folder}/"), "")
+        .replace(&folder, "")
 }
 
 pub async fn policies(State(app): State<App>, ctx: Ctx) -> Result<Response, AppError> {
     ctx.require(Action::ViewPolicies)?;
-    render(&app, &ctx, "policies.html", page_of(policies_data(&app)))
+    let who = ctx.who();
+    let adopted = app
+        .db(&ctx.actor(), move |s| {
+            Ok(kejing_app::adoption::adopted(s, &who)?)
+        })
+        .await?;
+    render(
+        &app,
+        &ctx,
+        "policies.html",
+        page_of(policies_data(&app, &adopted)),
+    )
+}
+
+#[derive(Deserialize)]
+pub struct AdoptForm {
+    /// `1`: the organisation uses the policy; `0`: it no longer does.
+    pub adopt: String,
+}
+
+/// Adopts a policy of the folder for the organisation, or drops it.
+pub async fn adopt_policy(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(name): Path<String>,
+    Form(f): Form<AdoptForm>,
+) -> Result<Response, AppError> {
+    ctx.require(Action::AdoptPolicy)?;
+    policy_file(&app, &name)?;
+    let adopt = f.adopt == "1";
+    let who = ctx.who();
+    app.db(&ctx.actor(), move |s| {
+        Ok(kejing_app::adoption::set_adopted(s, &who, &name, adopt)?)
+    })
+    .await?;
+    Ok(Redirect::to("/policies").into_response())
 }
 
 fn policy_view(app: &App, name: &str, tests: Option<Value>) -> Result<Value, AppError> {
@@ -47,9 +98,7 @@ fn policy_view(app: &App, name: &str, tests: Option<Value>) -> Result<Value, App
             "parameters": p.parameters.len(), "tiers": p.tiers.len(), "measures": p.measures.len(),
             "values": p.values.len(), "items": p.items.len(), "cases": p.cases.len()}),
         // The message names the file within the policies folder, never the server's path.
-        Err(e) => json!({"ok": false, "error": format!("{e:#}")
-            .replace(&format!("{}/", app.config.policies.display()), "")
-            .replace(&app.config.policies.display().to_string(), "")}),
+        Err(e) => json!({"ok": false, "error": without_folder(app, &format!("{e:#}"))}),
     };
     Ok(json!({
         "name": name,

@@ -2,9 +2,7 @@
 //! table as XLSX, and comparing two runs.
 
 use super::auth::Ctx;
-use super::kit::{
-    ListQuery, PER_PAGE, page_of, paginate, period_arg, policy_file, policy_files, render,
-};
+use super::kit::{ListQuery, PER_PAGE, page_of, paginate, policy_file, render};
 use super::perm::Action;
 use super::{App, AppError, bytes};
 use axum::Form;
@@ -58,15 +56,76 @@ pub fn runs_data(s: &mut Store, ctx: &Ctx) -> Result<Value, AppError> {
 }
 
 pub async fn settlement(State(app): State<App>, ctx: Ctx) -> Result<Response, AppError> {
+    settlement_page(&app, &ctx, None, None).await
+}
+
+/// Whether a policy settles pay (it has items): what the settlement form offers.
+fn settles_pay(p: &kejing_engine::policy::Policy) -> bool {
+    !p.items.is_empty()
+}
+
+/// The settlement page; after a refused form, with its input kept and the error beside the
+/// field it is about (answered with the error's status).
+async fn settlement_page(
+    app: &App,
+    ctx: &Ctx,
+    form: Option<&RunForm>,
+    error: Option<&AppError>,
+) -> Result<Response, AppError> {
     let c = ctx.clone();
-    let mut data = app.db(&ctx.actor(), move |s| runs_data(s, &c)).await?;
-    data["policies"] = json!(
-        policy_files(&app.config.policies)
-            .into_iter()
-            .map(|(n, _)| n)
-            .collect::<Vec<_>>()
-    );
-    render(&app, &ctx, "settlement.html", page_of(data))
+    let (mut data, span) = app
+        .db(&ctx.actor(), move |s| {
+            let data = runs_data(s, &c)?;
+            let span = if c.can(Action::RunSettlement) {
+                s.data_span(&c.user.org)?
+            } else {
+                None
+            };
+            Ok((data, span))
+        })
+        .await?;
+    let offered = if ctx.can(Action::RunSettlement) {
+        super::kit::offered_policies(app, ctx, settles_pay).await?
+    } else {
+        Vec::new()
+    };
+    let run_periods = |name: &str| -> Vec<String> {
+        data["runs"]
+            .as_array()
+            .map(|rs| {
+                rs.iter()
+                    .filter(|r| r["policy"] == name)
+                    .filter_map(|r| r["period"].as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let policies: Vec<Value> = offered
+        .iter()
+        .map(|o| {
+            let f = o.policy.frequency;
+            json!({
+                "name": o.name, "title": o.policy.title, "frequency": f.name(),
+                "example": kejing_app::settlement::example_period(f),
+                "periods": super::kit::offered_periods(f, span, &run_periods(&o.name)),
+            })
+        })
+        .collect();
+    let chosen = form
+        .and_then(|f| policies.iter().position(|p| p["name"] == f.policy.as_str()))
+        .unwrap_or(0);
+    data["chosen"] = policies.get(chosen).cloned().unwrap_or_else(|| json!({}));
+    data["policies"] = json!(policies);
+    data["form"] = json!({
+        "policy": form.map(|f| f.policy.as_str()),
+        "period": form.map(|f| f.period.as_str()).unwrap_or(""),
+    });
+    data["error"] = error.map_or_else(|| json!({}), |e| super::kit::form_error(app, ctx, e));
+    let mut r = render(app, ctx, "settlement.html", page_of(data))?;
+    if let Some(e) = error {
+        *r.status_mut() = e.status;
+    }
+    Ok(r)
 }
 
 #[derive(Deserialize)]
@@ -75,14 +134,28 @@ pub struct RunForm {
     pub period: String,
 }
 
-/// Settles a period over the database under a policy of the folder; the new run's id.
+/// Settles a period over the database under a policy of the folder; the new run's id. A
+/// policy the folder lacks, or a period not of the policy's frequency, is refused with the
+/// field it is about.
 pub async fn run_settlement_do(app: &App, ctx: &Ctx, f: RunForm) -> Result<i64, AppError> {
     ctx.require(Action::RunSettlement)?;
-    let period = period_arg(&f.period)?;
-    let file = policy_file(app, &f.policy)?;
+    let file = policy_file(app, &f.policy).map_err(|_| {
+        AppError::from(kejing_app::Error::said(
+            kejing_app::error::Kind::Invalid,
+            "policy-unknown",
+            &[("policy", f.policy.clone())],
+            format!(
+                "the policies folder has no policy {:?}: choose one of the list",
+                f.policy
+            ),
+        ))
+        .at("policy")
+    })?;
+    let policy = super::kit::cached_policy(app, &file)?;
+    let period = kejing_app::settlement::period_for(&policy, &f.period)
+        .map_err(|e| AppError::from(e).at("period"))?;
     let who = ctx.who();
     app.db(&ctx.actor(), move |s| {
-        let policy = kejing_app::catalogue::load(&file)?;
         Ok(kejing_app::settlement::run(s, &who, &policy, period)?.id)
     })
     .await
@@ -93,8 +166,17 @@ pub async fn run_settlement(
     ctx: Ctx,
     Form(f): Form<RunForm>,
 ) -> Result<Response, AppError> {
-    let run = run_settlement_do(&app, &ctx, f).await?;
-    Ok(Redirect::to(&format!("/settlement/runs/{run}")).into_response())
+    let kept = RunForm {
+        policy: f.policy.clone(),
+        period: f.period.clone(),
+    };
+    match run_settlement_do(&app, &ctx, f).await {
+        Ok(run) => Ok(Redirect::to(&format!("/settlement/runs/{run}")).into_response()),
+        Err(e) if super::kit::shown_on_form(&e) => {
+            settlement_page(&app, &ctx, Some(&kept), Some(&e)).await
+        }
+        Err(e) => Err(e),
+    }
 }
 
 /// A run: per manager in scope, each item and the total; sortable, paginated.

@@ -2,14 +2,13 @@
 //! manager and in total; nothing is written.
 
 use super::auth::Ctx;
-use super::kit::{page_of, period_arg, policy_file, policy_files, render};
+use super::kit::{page_of, period_arg, policy_file, render};
 use super::perm::Action;
 use super::{App, AppError};
 use axum::Form;
 use axum::extract::State;
 use axum::response::Response;
 use kejing_engine::Money;
-use minijinja::value::Value as JValue;
 use serde::Deserialize;
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet};
@@ -32,22 +31,30 @@ pub struct WhatIfForm {
 
 pub async fn whatif_do(app: &App, ctx: &Ctx, f: WhatIfForm) -> Result<Value, AppError> {
     ctx.require(Action::WhatIf)?;
-    let period = period_arg(&f.period)?;
-    let file = policy_file(app, &f.policy)?;
+    let file = policy_file(app, &f.policy).map_err(|e| e.at("policy"))?;
+    let current = (*super::kit::cached_policy(app, &file)?).clone();
+    period_arg(&f.period)?;
+    let period = kejing_app::settlement::period_for(&current, &f.period)
+        .map_err(|e| AppError::from(e).at("period"))?;
+    let mut changed = current.clone();
+    let mut applied = Vec::new();
+    for line in f.changes.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        changed = changed
+            .with_override(line)
+            .map_err(|e| AppError::bad(e).at("changes"))?;
+        applied.push(line.to_owned());
+    }
+    if applied.is_empty() {
+        return Err(AppError::new(
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+            "whatif-no-changes",
+        )
+        .at("changes"));
+    }
     let org = ctx.user.org.clone();
     let c = ctx.clone();
     app.db(&ctx.actor(), move |s| {
         use kejing_engine::settle::{Prepared, settle_prepared};
-        let current = kejing_app::catalogue::load(&file)?;
-        let mut changed = current.clone();
-        let mut applied = Vec::new();
-        for line in f.changes.lines().map(str::trim).filter(|l| !l.is_empty()) {
-            changed = changed.with_override(line).map_err(AppError::bad)?;
-            applied.push(line.to_owned());
-        }
-        if applied.is_empty() {
-            return Err(AppError::bad("say what changes: one NAME=VALUE per line"));
-        }
         let data = s.load_dataset(&org)?;
         let prepared = Prepared::new(&data).map_err(|e| AppError::bad(e.to_string()))?;
         prepared.explain_accounts(false);
@@ -84,36 +91,48 @@ pub async fn whatif_do(app: &App, ctx: &Ctx, f: WhatIfForm) -> Result<Value, App
     .await
 }
 
-fn whatif_context(app: &App, form: &WhatIfForm, result: Option<Value>) -> JValue {
-    let policies: Vec<Value> = policy_files(&app.config.policies)
+/// Whether a policy can be simulated: it settles pay.
+fn simulates(p: &kejing_engine::policy::Policy) -> bool {
+    !p.items.is_empty()
+}
+
+async fn whatif_page_with(
+    app: &App,
+    ctx: &Ctx,
+    form: &WhatIfForm,
+    result: Option<Value>,
+    error: Option<&AppError>,
+) -> Result<Response, AppError> {
+    let policies: Vec<Value> = super::kit::offered_policies(app, ctx, simulates)
+        .await?
         .into_iter()
-        .map(|(name, file)| {
-            let params: Vec<Value> = kejing_app::catalogue::load(&file)
-                .map(|p| {
-                    p.parameters
-                        .iter()
-                        .map(|(k, v)| json!({"name": k, "label": v.label}))
-                        .collect()
-                })
-                .unwrap_or_default();
-            json!({"name": name, "parameters": params})
+        .map(|o| {
+            let params: Vec<Value> = o
+                .policy
+                .parameters
+                .iter()
+                .map(|(k, v)| json!({"name": k, "label": v.label}))
+                .collect();
+            json!({"name": o.name, "title": o.policy.title, "parameters": params,
+                   "example": kejing_app::settlement::example_period(o.policy.frequency)})
         })
         .collect();
-    page_of(json!({
+    let data = json!({
         "policies": policies,
         "form": {"policy": form.policy, "period": form.period, "changes": form.changes},
         "result": result,
-    }))
+        "error": error.map_or_else(|| json!({}), |e| super::kit::form_error(app, ctx, e)),
+    });
+    let mut r = render(app, ctx, "whatif.html", page_of(data))?;
+    if let Some(e) = error {
+        *r.status_mut() = e.status;
+    }
+    Ok(r)
 }
 
 pub async fn whatif_page(State(app): State<App>, ctx: Ctx) -> Result<Response, AppError> {
     ctx.require(Action::WhatIf)?;
-    render(
-        &app,
-        &ctx,
-        "whatif.html",
-        whatif_context(&app, &WhatIfForm::default(), None),
-    )
+    whatif_page_with(&app, &ctx, &WhatIfForm::default(), None, None).await
 }
 
 pub async fn whatif(
@@ -126,11 +145,11 @@ pub async fn whatif(
         period: f.period.clone(),
         changes: f.changes.clone(),
     };
-    let result = whatif_do(&app, &ctx, f).await?;
-    render(
-        &app,
-        &ctx,
-        "whatif.html",
-        whatif_context(&app, &form, Some(result)),
-    )
+    match whatif_do(&app, &ctx, f).await {
+        Ok(result) => whatif_page_with(&app, &ctx, &form, Some(result), None).await,
+        Err(e) if super::kit::shown_on_form(&e) => {
+            whatif_page_with(&app, &ctx, &form, None, Some(&e)).await
+        }
+        Err(e) => Err(e),
+    }
 }

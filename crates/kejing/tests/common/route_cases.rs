@@ -441,6 +441,15 @@ pub fn cases(
             f(""),
             "RRRAA",
         ),
+        // Dropping a policy the organisation does not use: refused for all but the office,
+        // which is told it was not in use (nothing changes).
+        (
+            "POST",
+            "/policies/{name}/adopt",
+            "/policies/cixi-deposits/adopt".into(),
+            f("adopt=0"),
+            "RRRAR",
+        ),
         (
             "GET",
             "/audit",

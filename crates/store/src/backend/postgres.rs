@@ -71,6 +71,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
         15,
         include_str!("../../migrations/postgres/0015_run_review.sql"),
     ),
+    (
+        16,
+        include_str!("../../migrations/postgres/0016_org_policies.sql"),
+    ),
 ];
 
 impl Backend for Postgres {

@@ -205,7 +205,6 @@ whatif-summary = { $changed } of { $count } managers affected (largest impact fi
 whatif-current = Current
 whatif-simulated = Simulated
 whatif-nothing-written = The simulation was not saved.
-policies-folder = Policy folder: { $folder }
 policy-valid = Valid
 policy-run-tests = Run test cases
 policy-tests = Tests: { $passed } passed, { $failed } failed
@@ -610,3 +609,25 @@ frequency-quarterly = quarterly
 frequency-half_yearly = half-yearly
 frequency-annual = annual
 policy-summary = { $parameters } parameter(s), { $tiers } tier table(s), { $measures } measure(s), { $values } value(s), { $items } item(s), { $cases } test case(s)
+msg-period-missing = Give a period, such as { $example }.
+msg-period-invalid = “{ $value }” is not a period: write it as { $example }.
+msg-period-wrong-frequency = Policy { $policy } settles { $frequency ->
+    [monthly] monthly
+    [quarterly] quarterly
+    [half_yearly] half-yearly
+   *[annual] annual
+} periods: give a period such as { $example }, not { $value }.
+msg-policy-unknown = The policies folder has no policy “{ $policy }”: choose one from the list.
+msg-policy-already-adopted = Policy { $policy } was already adopted for this organisation by { $by } at { $at }.
+msg-policy-not-adopted = Policy { $policy } is not in use by this organisation (someone may have dropped it already).
+settle-no-policies = This organisation has no policy that settles pay: choose the policies it uses on the Policies page.
+audit-action-policy-adopt = adopted a policy
+audit-action-policy-drop = dropped a policy
+entity-org_policies = policies in use
+col-adopted = In use here
+policy-adopt = Adopt
+policy-drop = Drop
+policy-adopted-by = adopted by { $by } at { $at }
+policies-adopted-none = This organisation has not chosen its policies yet, so every page lists all policies of the folder. Once some are adopted, settlement, assessment and what-if list only those.
+policies-adopted-some = Settlement, assessment and what-if list only the policies this organisation uses ({ $n }).
+whatif-no-changes = Say what changes: one NAME=VALUE per line.

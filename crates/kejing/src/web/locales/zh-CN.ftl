@@ -205,7 +205,6 @@ whatif-summary = { $count } 人中 { $changed } 人受影响（按影响大小�
 whatif-current = 现行
 whatif-simulated = 测算
 whatif-nothing-written = 测算结果未保存。
-policies-folder = 政策目录：{ $folder }
 policy-valid = 校验通过
 policy-run-tests = 运行测试用例
 policy-tests = 测试：{ $passed } 通过，{ $failed } 失败
@@ -610,3 +609,25 @@ frequency-quarterly = 按季
 frequency-half_yearly = 按半年
 frequency-annual = 按年
 policy-summary = 参数 { $parameters } 个，分档表 { $tiers } 张，指标 { $measures } 个，取值 { $values } 个，薪酬项 { $items } 个，测试用例 { $cases } 个
+msg-period-missing = 请填写期间，例如 { $example }。
+msg-period-invalid = “{ $value }”不是期间：请写成 { $example } 这样的形式。
+msg-period-wrong-frequency = 制度 { $policy } { $frequency ->
+    [monthly] 按月
+    [quarterly] 按季
+    [half_yearly] 按半年
+   *[annual] 按年
+} 结算，请填写如 { $example } 的期间，而不是 { $value }。
+msg-policy-unknown = 制度目录中没有制度“{ $policy }”：请从列表中选择。
+msg-policy-already-adopted = 制度 { $policy } 已由 { $by } 于 { $at } 设为本机构使用。
+msg-policy-not-adopted = 制度 { $policy } 本机构未在使用（可能已被他人停用）。
+settle-no-policies = 本机构没有可结算的制度：请在“制度”页选定本机构使用的制度。
+audit-action-policy-adopt = 采用制度
+audit-action-policy-drop = 停用制度
+entity-org_policies = 本机构使用的制度
+col-adopted = 本机构使用
+policy-adopt = 采用
+policy-drop = 停用
+policy-adopted-by = { $by } 于 { $at } 采用
+policies-adopted-none = 本机构尚未选定使用的制度，各页面列出目录中的全部制度。采用后，结算、考核、测算等页面只列出本机构使用的制度。
+policies-adopted-some = 结算、考核、测算等页面只列出本机构使用的制度（共 { $n } 个）。
+whatif-no-changes = 请写出要改变的参数：每行一个 名称=数值。

@@ -14,6 +14,20 @@ document.addEventListener("DOMContentLoaded", function () {
       }, 0);
     });
   });
+  // A policy's periods: the period field's suggestions follow the chosen policy.
+  document.querySelectorAll("select[data-periods-for]").forEach(function (sel) {
+    var input = document.getElementById(sel.getAttribute("data-periods-for"));
+    var list = input && input.list;
+    if (!list) { return; }
+    sel.addEventListener("change", function () {
+      var o = sel.options[sel.selectedIndex];
+      list.textContent = "";
+      (o.getAttribute("data-periods") || "").split(" ").forEach(function (p) {
+        if (p) { var opt = document.createElement("option"); opt.value = p; list.appendChild(opt); }
+      });
+      input.placeholder = o.getAttribute("data-example") || "";
+    });
+  });
   document.querySelectorAll("a[data-back]").forEach(function (a) {
     a.addEventListener("click", function (e) {
       if (window.history.length > 1) { e.preventDefault(); window.history.back(); }
