@@ -234,6 +234,7 @@ async fn browser_flows_for_every_role() {
 
     // Switch to English and back; the choice is kept.
     c.goto(run_url.as_str()).await.unwrap();
+    common::chromium::open_menu(&c).await;
     submit(&c, css(&c, "#lang-switch").await).await;
     assert!(text(&c, "#run-status").await.contains("Locked and paid"));
     c.goto(&format!("{base}/")).await.unwrap();
@@ -254,6 +255,7 @@ async fn browser_flows_for_every_role() {
     submit(&c, css(&c, "#whatif-submit").await).await;
     assert!(text(&c, "#whatif-result").await.contains("Simulated"));
     shot(&c, "whatif-en").await;
+    common::chromium::open_menu(&c).await;
     submit(&c, css(&c, "#lang-switch").await).await;
     assert!(text(&c, "h1").await.contains("模拟测算"));
     logout(&c).await;

@@ -122,6 +122,7 @@ async fn an_outing_on_a_phone_a_late_return_for_the_head_and_a_signed_log() {
         .await
         .unwrap();
     // In English.
+    common::chromium::open_menu(&c).await;
     submit(&c, css(&c, "#lang-switch").await).await;
     assert!(text(&c, "h1").await.contains("Team's day"));
     assert!(text(&c, "#m-M1").await.contains("signed"));

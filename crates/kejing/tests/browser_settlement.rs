@@ -119,6 +119,7 @@ async fn a_wrong_period_is_said_beside_the_field_and_the_input_stays() {
     c.set_window_size(1366, 900).await.unwrap();
     login(&c, &base, "admin").await;
     c.goto(&format!("{base}/settlement")).await.unwrap();
+    common::chromium::open_menu(&c).await;
     submit(&c, css(&c, "#lang-switch").await).await;
     c.goto(&format!("{base}/settlement")).await.unwrap();
     css(&c, "#policy")

@@ -42,8 +42,9 @@ async fn a_customer_manager_assesses_advises_and_keeps_the_letter() {
     );
     assert!(
         page.body
-            .contains("above what client C1&#x27;s level C2 allows")
-            || page.body.contains("above what client C1's level C2 allows")
+            .contains("产品风险等级 R3 高于 C2 可购买的 R1、R2，不能推荐"),
+        "{}",
+        page.body
     );
 
     // A request made by hand for P4 is refused naming both levels; nothing is kept.

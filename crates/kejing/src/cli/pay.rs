@@ -284,14 +284,19 @@ fn render_json_trace(t: &serde_json::Value, depth: usize) -> String {
     let pad = "  ".repeat(depth);
     let mut out = format!(
         "{pad}{} = {}\n",
-        t["label"].as_str().unwrap_or(""),
+        phrase_text(&t["label"]),
         t["value"].as_str().unwrap_or("")
     );
     for n in t["notes"].as_array().into_iter().flatten() {
-        out.push_str(&format!("{pad}    · {}\n", n.as_str().unwrap_or("")));
+        out.push_str(&format!("{pad}    · {}\n", phrase_text(n)));
     }
     for c in t["children"].as_array().into_iter().flatten() {
         out.push_str(&render_json_trace(c, depth + 1));
     }
     out
+}
+
+/// A stored phrase in English: the text itself, or a coded phrase's `en`.
+fn phrase_text(v: &serde_json::Value) -> &str {
+    v.as_str().or_else(|| v["en"].as_str()).unwrap_or("")
 }

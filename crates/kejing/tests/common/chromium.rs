@@ -133,7 +133,18 @@ pub async fn login(c: &Client, base: &str, user: &str) {
     css(c, "#logout").await;
 }
 
+/// Opens the phone's menu when the navigation is folded away (a narrow window).
+pub async fn open_menu(c: &Client) {
+    if let Ok(t) = c.find(Locator::Css("#nav-toggle")).await
+        && t.is_displayed().await.unwrap_or(false)
+        && t.attr("aria-expanded").await.ok().flatten().as_deref() == Some("false")
+    {
+        t.click().await.unwrap();
+    }
+}
+
 pub async fn logout(c: &Client) {
+    open_menu(c).await;
     submit(c, css(c, "#logout").await).await;
     css(c, "#login-submit").await;
 }

@@ -14,6 +14,7 @@ nav-whatif = What-if
 nav-policies = Policies
 nav-audit = Audit log
 nav-password = Password
+nav-menu = Menu
 nav-logout = Log out
 role-manager = Customer manager
 role-team_head = Team head

@@ -14,6 +14,7 @@ nav-whatif = 模拟测算
 nav-policies = 政策
 nav-audit = 审计日志
 nav-password = 修改密码
+nav-menu = 菜单
 nav-logout = 退出
 role-manager = 客户经理
 role-team_head = 团队负责人

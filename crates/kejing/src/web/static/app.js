@@ -1,5 +1,15 @@
 // kejing: a little hand-written script. Every page works without it.
+document.documentElement.classList.add("js");
 document.addEventListener("DOMContentLoaded", function () {
+  // The phone's menu: the navigation folds away behind one button.
+  var toggle = document.getElementById("nav-toggle");
+  var header = toggle && toggle.closest("header");
+  if (toggle && header) {
+    toggle.addEventListener("click", function () {
+      var open = header.classList.toggle("nav-open");
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    });
+  }
   // Ask before an irreversible action (approve and lock).
   document.querySelectorAll("form[data-confirm]").forEach(function (f) {
     f.addEventListener("submit", function (e) {
