@@ -130,7 +130,7 @@ fn draw(
                 esc(&fmt(*v))
             ));
         }
-        if (points.len() - 1 - i) % every == 0 {
+        if (points.len() - 1 - i).is_multiple_of(every) {
             s.push_str(&format!(
                 "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" class=\"axis\" font-size=\"{TEXT}\">{}</text>",
                 x + bar / 2,
