@@ -58,6 +58,7 @@ pub const CODES: &[&str] = &[
     "period-invalid",
     "period-wrong-frequency",
     "policy-unknown",
+    "amount-invalid",
 ];
 
 pub type Result<T> = std::result::Result<T, Error>;

@@ -23,6 +23,7 @@ pub mod daily;
 pub mod disputes;
 pub mod error;
 pub mod imports;
+pub mod inbox;
 pub mod login;
 pub mod maintenance;
 pub mod reconciliation;

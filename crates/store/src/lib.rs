@@ -23,6 +23,7 @@ pub mod daily;
 pub mod dataset;
 pub mod disputes;
 pub mod import;
+pub mod inbox;
 pub mod login;
 pub mod org_policies;
 pub mod query;

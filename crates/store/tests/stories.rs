@@ -581,10 +581,10 @@ fn every_table_exports_and_reimports_unchanged() {
 #[test]
 fn both_backends_apply_the_same_migrations() {
     let mut env = env();
-    // Every migration of the backend applied: the newest is 16 (the policies in use).
+    // Every migration of the backend applied: the newest is 17 (inbox read marks).
     let newest = env.store.backend().migrations().last().map(|m| m.0);
-    assert_eq!(newest, Some(16));
-    assert_eq!(env.store.schema_version().unwrap(), 16);
+    assert_eq!(newest, Some(17));
+    assert_eq!(env.store.schema_version().unwrap(), 17);
 }
 
 #[test]

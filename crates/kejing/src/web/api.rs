@@ -187,8 +187,10 @@ async fn statement(
 async fn disputes(State(app): State<App>, ctx: Ctx) -> ApiResult {
     let c = ctx.clone();
     Ok(Json(
-        app.db(&ctx.actor(), move |s| statements::disputes_data(s, &c))
-            .await?,
+        app.db(&ctx.actor(), move |s| {
+            statements::disputes_data(s, &c, &statements::DisputesQuery::default())
+        })
+        .await?,
     ))
 }
 

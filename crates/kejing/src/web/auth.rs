@@ -103,6 +103,8 @@ pub struct Ctx {
     pub scope: Option<Arc<BTreeSet<String>>>,
     /// The data version when the request began (keys the caches).
     pub version: i64,
+    /// How many tasks and unread notices wait in the user's inbox (pages only).
+    pub inbox: Option<usize>,
 }
 
 impl Ctx {
@@ -207,7 +209,15 @@ pub async fn check(app: &App, req: Request, slot: &LangSlot) -> Result<Request, 
         ));
     };
     let hash = sha256_hex(&token);
-    // One trip to the database: the session, its user, and the managers they may see.
+    let page_view = !changing
+        && bearer.is_none()
+        && !path.starts_with("/api/")
+        && !path.starts_with("/static/")
+        && !path.ends_with(".xlsx")
+        && !path.ends_with(".csv")
+        && !path.ends_with("/pdf");
+    // One trip to the database: the session, its user, the managers they may see and, for a
+    // page, their inbox's count.
     let found = {
         let (hash, app2) = (hash.clone(), app.clone());
         app.db("web", move |s| {
@@ -225,11 +235,24 @@ pub async fn check(app: &App, req: Request, slot: &LangSlot) -> Result<Request, 
                 AppError::internal(format!("user {} has no known role", user.username))
             })?;
             let scope = scope_of(&app2, s, &user, role, version)?;
-            Ok(Some(Ok((user, csrf, role, scope, version))))
+            // A page's navigation counts the inbox; the API, files and forms do not.
+            let inbox = if page_view {
+                let actor = kejing_app::Actor {
+                    name: user.username.clone(),
+                    org: user.org.clone(),
+                    role,
+                    scope: scope.clone(),
+                    manager: user.manager_code.clone(),
+                };
+                Some(kejing_app::inbox::inbox(s, &actor)?.count())
+            } else {
+                None
+            };
+            Ok(Some(Ok((user, csrf, role, scope, version, inbox))))
         })
         .await?
     };
-    let (user, csrf, role, scope, version) = match found {
+    let (user, csrf, role, scope, version, inbox) = match found {
         None => {
             return Err(AppError::new(
                 StatusCode::UNAUTHORIZED,
@@ -251,6 +274,7 @@ pub async fn check(app: &App, req: Request, slot: &LangSlot) -> Result<Request, 
         bearer: bearer.is_some(),
         scope,
         version,
+        inbox,
     };
     if let Some(bytes) = &body
         && !ctx.bearer

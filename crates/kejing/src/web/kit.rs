@@ -68,17 +68,31 @@ pub fn templates(
     });
     env.add_function(
         "t",
-        move |state: &JState, key: String, kwargs: Kwargs| -> Result<String, minijinja::Error> {
+        move |state: &JState,
+              key: String,
+              given: Option<JValue>,
+              kwargs: Kwargs|
+              -> Result<String, minijinja::Error> {
             let lang = state
                 .lookup("lang")
                 .and_then(|l| l.as_str().map(str::to_owned))
                 .unwrap_or_else(|| super::i18n::DEFAULT.to_owned());
             let mut args = Vec::new();
+            // t(key, map): the arguments from a map (an entry's), then any named ones.
+            if let Some(map) = given.filter(|m| m.kind() == minijinja::value::ValueKind::Map) {
+                for k in map.try_iter()? {
+                    let v = map.get_item(&k)?;
+                    if let Some(name) = k.as_str() {
+                        args.push((name.to_owned(), v.to_string()));
+                    }
+                }
+            }
             for k in kwargs.args() {
                 let v: JValue = kwargs.get(k)?;
-                args.push((k, v.to_string()));
+                args.push((k.to_owned(), v.to_string()));
             }
-            let pairs: Vec<(&str, String)> = args.iter().map(|(k, v)| (*k, v.clone())).collect();
+            let pairs: Vec<(&str, String)> =
+                args.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
             Ok(i18n.tr(&lang, &key, &pairs))
         },
     );
@@ -120,6 +134,7 @@ pub fn render(app: &App, ctx: &Ctx, name: &str, extra: JValue) -> Result<Respons
             "org": ctx.user.org.name,
         }),
         can => can,
+        inbox_count => ctx.inbox,
     };
     let body = app
         .templates
@@ -186,7 +201,7 @@ pub struct ListQuery {
 }
 
 /// The decision on a request (a transfer, a dispute).
-#[derive(Deserialize)]
+#[derive(Deserialize, Clone)]
 pub struct DecideForm {
     pub approve: String,
     #[serde(default)]

@@ -42,6 +42,7 @@ pub mod daily;
 pub mod daily_api;
 pub mod dashboard;
 pub mod imports;
+pub mod inbox;
 pub mod managers;
 pub mod policies;
 pub mod reconciliation;
@@ -92,6 +93,7 @@ parts! {
     daily,
     daily_api,
     imports,
+    inbox,
     settlement,
     reconciliation,
     statements,
@@ -118,6 +120,7 @@ const TEMPLATE_LISTS: &[&[(&str, &str)]] = &[
     claims::TEMPLATES,
     daily::TEMPLATES,
     imports::TEMPLATES,
+    inbox::TEMPLATES,
     settlement::TEMPLATES,
     reconciliation::TEMPLATES,
     statements::TEMPLATES,

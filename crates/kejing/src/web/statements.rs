@@ -97,30 +97,81 @@ pub async fn statement(
 // ---------------------------------------------------------------- disputes
 
 fn money_of(s: &str) -> Result<Money, AppError> {
-    Money::parse(s.trim()).map_err(|e| AppError::bad(format!("{s:?}: {e}")))
+    Money::parse(s.trim()).map_err(|_| {
+        AppError::from(kejing_app::Error::said(
+            kejing_app::error::Kind::Invalid,
+            "amount-invalid",
+            &[("value", s.trim().to_owned())],
+            format!("{:?} is not an amount: write yuan with at most two decimals, such as 100 or -25.50", s.trim()),
+        ))
+        .at("amount")
+    })
 }
 
-pub fn disputes_data(s: &mut Store, ctx: &Ctx) -> Result<Value, AppError> {
+/// Which disputes the page lists: by status (`open`, `accepted`, `rejected`; all when empty).
+#[derive(Deserialize, Default)]
+pub struct DisputesQuery {
+    pub status: Option<String>,
+}
+
+pub fn disputes_data(s: &mut Store, ctx: &Ctx, q: &DisputesQuery) -> Result<Value, AppError> {
     if !(ctx.can(Action::ViewStatement)) {
         return Err(AppError::forbidden());
     }
+    let status = q.status.clone().filter(|s| !s.is_empty());
     let rows: Vec<Value> = s
         .disputes(&ctx.user.org)?
         .into_iter()
         .filter(|d| ctx.sees(&d.manager))
+        .filter(|d| status.as_ref().is_none_or(|s| *s == d.status))
         .map(|d| json!({
             "id": d.id, "run": d.run, "manager": d.manager, "item": d.item, "reason": d.reason,
             "raised_by": d.raised_by, "status": d.status, "reviewer": d.reviewer, "decision": d.decision,
             "adjustment": d.adjustment.as_ref().map(|(p, m)| json!({"period": p, "amount": m.to_string()})),
         }))
         .collect();
-    Ok(json!({ "rows": rows }))
+    Ok(json!({ "rows": rows, "status": status }))
 }
 
-pub async fn disputes(State(app): State<App>, ctx: Ctx) -> Result<Response, AppError> {
+pub async fn disputes(
+    State(app): State<App>,
+    ctx: Ctx,
+    Query(q): Query<DisputesQuery>,
+) -> Result<Response, AppError> {
+    disputes_page(&app, &ctx, &q, None).await
+}
+
+/// The disputes page; after a refused decision, with its input kept and the reason beside the
+/// field, on the dispute's row.
+async fn disputes_page(
+    app: &App,
+    ctx: &Ctx,
+    q: &DisputesQuery,
+    failed: Option<(i64, &DecideForm, &AppError)>,
+) -> Result<Response, AppError> {
     let c = ctx.clone();
-    let data = app.db(&ctx.actor(), move |s| disputes_data(s, &c)).await?;
-    render(&app, &ctx, "disputes.html", page_of(data))
+    let q2 = DisputesQuery {
+        status: q.status.clone(),
+    };
+    let mut data = app
+        .db(&ctx.actor(), move |s| disputes_data(s, &c, &q2))
+        .await?;
+    data["failed"] = match failed {
+        Some((id, f, e)) => {
+            let mut v = super::kit::form_error(app, ctx, e);
+            v["id"] = json!(id);
+            v["decision"] = json!(f.decision);
+            v["period"] = json!(f.period);
+            v["amount"] = json!(f.amount);
+            v
+        }
+        None => json!({}),
+    };
+    let mut r = render(app, ctx, "disputes.html", page_of(data))?;
+    if let Some((_, _, e)) = failed {
+        *r.status_mut() = e.status;
+    }
+    Ok(r)
 }
 
 #[derive(Deserialize)]
@@ -178,8 +229,15 @@ pub async fn decide_dispute(
     Path(id): Path<i64>,
     Form(f): Form<DecideForm>,
 ) -> Result<Response, AppError> {
-    let c = ctx.clone();
-    app.db(&ctx.actor(), move |s| decide_dispute_do(s, &c, id, &f))
-        .await?;
-    Ok(Redirect::to("/disputes").into_response())
+    let (c, kept) = (ctx.clone(), f.clone());
+    match app
+        .db(&ctx.actor(), move |s| decide_dispute_do(s, &c, id, &f))
+        .await
+    {
+        Ok(()) => Ok(Redirect::to("/disputes").into_response()),
+        Err(e) if super::kit::shown_on_form(&e) => {
+            disputes_page(&app, &ctx, &DisputesQuery::default(), Some((id, &kept, &e))).await
+        }
+        Err(e) => Err(e),
+    }
 }

@@ -392,6 +392,14 @@ pub fn cases(
             B::None,
             "RRRAA",
         ),
+        ("GET", "/inbox", "/inbox".into(), B::None, "AAAAA"),
+        (
+            "POST",
+            "/inbox/read",
+            "/inbox/read".into(),
+            f("key="),
+            "AAAAA",
+        ),
         ("GET", "/disputes", "/disputes".into(), B::None, "AAAAA"),
         (
             "POST",

@@ -75,6 +75,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
         16,
         include_str!("../../migrations/postgres/0016_org_policies.sql"),
     ),
+    (
+        17,
+        include_str!("../../migrations/postgres/0017_inbox_reads.sql"),
+    ),
 ];
 
 impl Backend for Postgres {

@@ -68,6 +68,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
         16,
         include_str!("../../migrations/sqlite/0016_org_policies.sql"),
     ),
+    (
+        17,
+        include_str!("../../migrations/sqlite/0017_inbox_reads.sql"),
+    ),
 ];
 
 impl Backend for Sqlite {
