@@ -598,6 +598,49 @@ fn a_locked_period_never_changes_and_corrections_come_in_the_next_period() {
 }
 
 #[test]
+fn the_office_chooses_the_policies_its_organisation_uses() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let guard = test_db(dir, "adopt");
+    let db = guard.url.clone();
+    let cli = |args: &[&str]| -> Vec<String> {
+        ["--db", db.as_str(), "--org", "bank"]
+            .iter()
+            .chain(args)
+            .map(|s| (*s).to_owned())
+            .collect()
+    };
+    let run = |args: &[&str]| {
+        ok(
+            dir,
+            &cli(args).iter().map(String::as_str).collect::<Vec<_>>(),
+        )
+    };
+    run(&["init"]);
+    assert!(run(&["policy", "adopted"]).contains("no policy adopted"));
+    assert!(run(&["policy", "adopt", "cixi-deposits"]).contains("policy cixi-deposits adopted"));
+    let listed = run(&["policy", "adopted"]);
+    assert!(listed.starts_with("cixi-deposits\t"), "{listed}");
+    let again = fails(
+        dir,
+        &cli(&["policy", "adopt", "cixi-deposits"])
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>(),
+    );
+    assert!(again.contains("already adopted"), "{again}");
+    assert!(run(&["policy", "drop", "cixi-deposits"]).contains("dropped"));
+    let gone = fails(
+        dir,
+        &cli(&["policy", "drop", "cixi-deposits"])
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>(),
+    );
+    assert!(gone.contains("not adopted"), "{gone}");
+}
+
+#[test]
 fn a_transfer_is_requested_and_decided_from_the_command_line_by_two_people() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();

@@ -41,7 +41,8 @@ impl Store {
         manager: Option<&str>,
     ) -> Result<Vec<InboxRow>, StoreError> {
         let me = Val::text(username);
-        let code = Val::text(manager.unwrap_or("\u{0}"));
+        // Manager codes are never empty: "" matches no manager's rows.
+        let code = Val::text(manager.unwrap_or(""));
         let mut out = Vec::new();
         for r in self.conn.query(
             "SELECT d.id, d.status, CAST(d.decided_at AS TEXT), COALESCE(d.reviewer, ''), d.manager, d.run_id, d.item, \
@@ -245,7 +246,7 @@ impl Store {
             });
         }
         for r in self.conn.query(
-            "SELECT a.id, a.created_at, a.actor, a.period, COUNT(*) FROM assessment_runs a \
+            "SELECT a.id, CAST(a.created_at AS TEXT), a.actor, a.period, COUNT(*) FROM assessment_runs a \
              JOIN assessment_results x ON x.run_id = a.id \
              WHERE a.org_id = $1 AND x.status = 'proposed' GROUP BY a.id, a.created_at, a.actor, a.period ORDER BY a.id LIMIT 100",
             &[o],

@@ -79,8 +79,34 @@ pub fn approve(
     Ok(())
 }
 
-pub fn policy(command: PolicyCommand) -> Result<()> {
+pub fn policy(g: &Global, command: PolicyCommand) -> Result<()> {
     match command {
+        PolicyCommand::Adopt { name } => {
+            let (mut store, actor) = session(g)?;
+            kejing_app::adoption::set_adopted(&mut store, &actor, &name, true)?;
+            outln!("{}: policy {name} adopted", actor.org.code);
+            Ok(())
+        }
+        PolicyCommand::Drop { name } => {
+            let (mut store, actor) = session(g)?;
+            kejing_app::adoption::set_adopted(&mut store, &actor, &name, false)?;
+            outln!("{}: policy {name} dropped", actor.org.code);
+            Ok(())
+        }
+        PolicyCommand::Adopted => {
+            let (mut store, actor) = session(g)?;
+            let adopted = kejing_app::adoption::adopted(&mut store, &actor)?;
+            if adopted.is_empty() {
+                outln!(
+                    "{}: no policy adopted (the pages list every policy of the folder)",
+                    actor.org.code
+                );
+            }
+            for p in adopted {
+                outln!("{}\t{}\t{}", p.policy, p.adopted_by, p.adopted_at);
+            }
+            Ok(())
+        }
         PolicyCommand::Test { path } => files::test(&path),
         PolicyCommand::Check { path } => {
             let p = load(&path)?;

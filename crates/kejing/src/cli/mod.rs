@@ -573,6 +573,13 @@ pub enum PolicyCommand {
     },
     /// Check a policy file and print what it defines.
     Check { path: PathBuf },
+    /// Adopt a policy (its folder's name) for the organisation (`--org`): the web's pages list
+    /// only the adopted ones once any is.
+    Adopt { name: String },
+    /// Stop using a policy in the organisation.
+    Drop { name: String },
+    /// The policies the organisation uses, who adopted each and when.
+    Adopted,
 }
 
 /// Parses the command line.
@@ -655,7 +662,7 @@ pub fn dispatch(cli: Cli) -> Result<()> {
             set,
             other,
         } => pay::simulate(&policy, &data, period, &set, other.as_deref()),
-        Command::Policy { command } => assess::policy(command),
+        Command::Policy { command } => assess::policy(&g, command),
         Command::Daily {
             policy,
             data,
