@@ -12,6 +12,7 @@ use kejing_engine::Money;
 use kejing_store::Store;
 use serde::Deserialize;
 use serde_json::{Value, json};
+use std::collections::BTreeMap;
 
 /// The templates of this area.
 pub const TEMPLATES: &[(&str, &str)] = &[
@@ -46,7 +47,25 @@ pub fn statement_data(
     if lines.is_empty() {
         return Err(AppError::not_found());
     }
-    let trace = s.run_trace(run, manager)?;
+    let mut trace = s.run_trace(run, manager)?;
+    if let Some(t) = trace.as_mut() {
+        super::statement_view::group_accounts(t, 0);
+    }
+    // The same lines of the period before (its current run), to show the change.
+    let previous: BTreeMap<String, Money> = match info.period.parse::<kejing_engine::Period>() {
+        Ok(p) => {
+            let before = p.previous().to_string();
+            match s.current_runs(&org)?.into_iter().find(|r| r.0 == before) {
+                Some((_, prev_run, _)) => s
+                    .manager_lines(prev_run, manager)?
+                    .into_iter()
+                    .map(|(item, amount, _)| (item, amount))
+                    .collect(),
+                None => BTreeMap::new(),
+            }
+        }
+        Err(_) => BTreeMap::new(),
+    };
     let name = s
         .manager_rows(&org)?
         .into_iter()
@@ -58,6 +77,21 @@ pub fn statement_data(
         .line_disputes(&org, run, manager, 50)?
         .into_iter()
         .map(|d| json!({"id": d.id, "item": d.item, "reason": d.reason, "status": d.status, "decision": d.decision}))
+        .collect();
+    // Target attainment: each measure with a target this period, as a gauge.
+    let measured = s.run_measures(run, Some(manager))?;
+    let attainment: Vec<Value> = s
+        .period_targets(&org, &info.period, Some(manager))?
+        .into_iter()
+        .filter_map(|((_, measure), target)| {
+            let actual = *measured.get(&(manager.to_owned(), measure.clone()))?;
+            if target.is_zero() {
+                return None;
+            }
+            let percent = (actual * rust_decimal::Decimal::ONE_HUNDRED / target).round_dp(1);
+            Some(json!({"measure": measure, "actual": actual.normalize().to_string(),
+                        "target": target.normalize().to_string(), "percent": percent.normalize().to_string()}))
+        })
         .collect();
     let own = ctx.user.manager_code.as_deref() == Some(manager) && ctx.can(Action::RaiseDispute);
     Ok(json!({
@@ -72,9 +106,14 @@ pub fn statement_data(
                         || label.as_str().is_some_and(|l| l.starts_with(item.as_str()))
                 })
             });
-            json!({"item": item, "amount": amount.to_string(), "note": note, "anchor": anchor})
+            let before = previous.get(item);
+            json!({"item": item, "amount": amount.to_string(), "note": note, "anchor": anchor,
+                   "previous": before.map(|m| m.to_string()),
+                   "change": before.and_then(|b| amount.checked_sub(*b)).map(|m| m.to_string())})
         }).collect::<Vec<_>>(),
         "trace": trace,
+        "attainment": attainment,
+        "has_previous": !previous.is_empty(),
         "disputes": disputes,
         "can_dispute": own,
     }))
@@ -91,7 +130,92 @@ pub async fn statement(
         .db(&ctx.actor(), move |s| statement_data(s, &c, run, &manager))
         .await?;
     data["exact"] = precision.exact().into();
+    plain_paths(&app, &ctx, &mut data, precision.exact());
     render(&app, &ctx, "statement.html", page_of(data))
+}
+
+/// Each line's path from the data to the pay in words: its formula with every name replaced by
+/// the policy's words for it and its value (`data.lines[i].path`).
+fn plain_paths(app: &App, ctx: &Ctx, data: &mut Value, exact: bool) {
+    let policy = data["run"]["policy"].as_str().and_then(|n| {
+        super::kit::policy_files(&app.config.policies)
+            .into_iter()
+            .find(|(name, _)| name == n)
+            .and_then(|(_, f)| super::kit::cached_policy(app, &f).ok())
+    });
+    let label_of = |name: &str| -> Option<String> {
+        let p = policy.as_ref()?;
+        p.parameters
+            .get(name)
+            .and_then(|x| x.label.clone())
+            .or_else(|| p.measures.get(name).and_then(|m| m.label.clone()))
+    };
+    let days = data["run"]["period"]
+        .as_str()
+        .and_then(|p| p.parse::<kejing_engine::Period>().ok())
+        .map(|p| p.days().to_string());
+    let nodes: Vec<Value> = data["trace"]["children"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let Some(lines) = data["lines"].as_array_mut() else {
+        return;
+    };
+    for line in lines {
+        let Some(node) = line["anchor"].as_u64().and_then(|i| nodes.get(i as usize)) else {
+            continue;
+        };
+        let Some(expr) = node["label"]["args"]["expr"].as_str() else {
+            continue;
+        };
+        let period_days = days.as_ref().map(|d| {
+            let w = app.i18n.tr(&ctx.lang, "statement-period-days", &[]);
+            super::statement_view::said(&w, d, exact)
+        });
+        let words = words_of(node, 0, &label_of, &ctx.lang, exact, period_days.as_deref());
+        line["path"] = json!(super::statement_view::plain_path(expr, &words));
+    }
+}
+
+/// The words for each name a trace node's formula uses: a parameter or measure by the policy's
+/// label and its value; a value (a named formula) by its own formula in words, three levels
+/// down at most.
+fn words_of(
+    node: &Value,
+    depth: usize,
+    label_of: &dyn Fn(&str) -> Option<String>,
+    lang: &str,
+    exact: bool,
+    period_days: Option<&str>,
+) -> BTreeMap<String, String> {
+    use super::statement_view::{label_words, plain_path, said};
+    let mut words = BTreeMap::new();
+    if let Some(d) = period_days {
+        words.insert("period.days".to_owned(), d.to_owned());
+    }
+    for c in node["children"].as_array().into_iter().flatten() {
+        let (Some(name), Some(value)) = (c["label"]["args"]["name"].as_str(), c["value"].as_str())
+        else {
+            continue;
+        };
+        let text = match c["label"]["args"]["expr"].as_str() {
+            Some(expr) if c["label"]["code"] == "value-label" && depth < 3 => {
+                let inner = words_of(c, depth + 1, label_of, lang, exact, period_days);
+                format!(
+                    "[{} = {}]",
+                    plain_path(expr, &inner),
+                    super::phrases::number(value, exact)
+                )
+            }
+            _ => said(
+                &label_words(name, label_of(name).as_deref(), lang),
+                value,
+                exact,
+            ),
+        };
+        words.insert(name.to_owned(), text);
+    }
+    words
 }
 
 // ---------------------------------------------------------------- disputes

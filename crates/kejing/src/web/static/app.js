@@ -38,6 +38,35 @@ document.addEventListener("DOMContentLoaded", function () {
       input.placeholder = o.getAttribute("data-example") || "";
     });
   });
+  // Print: every explanation opened on paper, as it was on screen afterwards.
+  var closed = [];
+  window.addEventListener("beforeprint", function () {
+    closed = Array.from(document.querySelectorAll("details:not([open])"));
+    closed.forEach(function (d) { d.open = true; });
+  });
+  window.addEventListener("afterprint", function () {
+    closed.forEach(function (d) { d.open = false; });
+  });
+  document.querySelectorAll("[data-print]").forEach(function (b) {
+    b.addEventListener("click", function () { window.print(); });
+  });
+  // Find an account among a measure's source lines.
+  document.querySelectorAll("input[data-filter-accounts]").forEach(function (input) {
+    var box = input.closest(".accounts");
+    input.addEventListener("input", function () {
+      var q = input.value.trim().toLowerCase();
+      box.querySelectorAll("details.account-group").forEach(function (g) {
+        var shown = 0;
+        g.querySelectorAll("li").forEach(function (li) {
+          var hit = !q || li.textContent.toLowerCase().indexOf(q) >= 0;
+          li.hidden = !hit;
+          if (hit) { shown += 1; }
+        });
+        g.hidden = q && shown === 0;
+        if (q && shown > 0) { g.open = true; }
+      });
+    });
+  });
   document.querySelectorAll("a[data-back]").forEach(function (a) {
     a.addEventListener("click", function (e) {
       if (window.history.length > 1) { e.preventDefault(); window.history.back(); }
