@@ -59,6 +59,12 @@ pub const CODES: &[&str] = &[
     "period-wrong-frequency",
     "policy-unknown",
     "amount-invalid",
+    "rate-no-scorecard",
+    "rate-not-allowed",
+    "rate-unknown-item",
+    "score-out-of-range",
+    "score-invalid",
+    "rate-period-approved",
 ];
 
 pub type Result<T> = std::result::Result<T, Error>;

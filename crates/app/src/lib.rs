@@ -26,6 +26,7 @@ pub mod imports;
 pub mod inbox;
 pub mod login;
 pub mod maintenance;
+pub mod rating;
 pub mod reconciliation;
 pub mod run_review;
 pub mod settlement;

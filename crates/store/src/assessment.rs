@@ -440,6 +440,91 @@ impl Store {
         })
     }
 
+    /// Withdraws a rater's score of an item (audited with the score it had); whether there was one.
+    pub fn withdraw_score(
+        &mut self,
+        org: &Org,
+        period: &str,
+        manager: &str,
+        rater: &str,
+        dimension: &str,
+        item: &str,
+    ) -> Result<bool, StoreError> {
+        self.transaction(|s| {
+            let before = s.rater_scores(org, period, manager, rater)?;
+            let Some(score) = before.get(&(dimension.to_owned(), item.to_owned())) else {
+                return Ok(false);
+            };
+            let n = s.conn.exec(
+                "DELETE FROM scores WHERE org_id = $1 AND period = $2 AND rater = $3 AND dimension = $4 AND item = $5 \
+                 AND manager_id = (SELECT id FROM managers WHERE org_id = $1 AND code = $6)",
+                &[
+                    Val::Int(org.id),
+                    Val::text(period),
+                    Val::text(rater),
+                    Val::text(dimension),
+                    Val::text(item),
+                    Val::text(manager),
+                ],
+            )?;
+            if n == 1 {
+                s.audit(
+                    Some(org.id),
+                    "rate.withdraw",
+                    "scores",
+                    &format!("{period} {manager} {rater} {dimension}/{item}"),
+                    Some(serde_json::json!({"score": score.normalize().to_string()})),
+                    None,
+                )?;
+            }
+            Ok(n == 1)
+        })
+    }
+
+    /// Who approved an assessment result of `period`, and when, if any is approved: its scores
+    /// are then settled and no longer change.
+    pub fn approved_assessment(
+        &mut self,
+        org: &Org,
+        period: &str,
+    ) -> Result<Option<(String, String)>, StoreError> {
+        let rows = self.conn.query(
+            "SELECT COALESCE(x.approved_by, ''), COALESCE(CAST(x.approved_at AS TEXT), '') FROM assessment_results x \
+             JOIN assessment_runs a ON a.id = x.run_id WHERE a.org_id = $1 AND a.period = $2 AND x.status = 'approved' LIMIT 1",
+            &[Val::Int(org.id), Val::text(period)],
+            &[Ty::Text, Ty::Text],
+        )?;
+        rows.first()
+            .map(|r| {
+                let c = Cols::new("assessment_results", r);
+                Ok((c.text(0)?, crate::workflow::short_time(&c.text(1)?)))
+            })
+            .transpose()
+            .map_err(|e: DbError| StoreError::from(e))
+    }
+
+    /// Every score a rater gave for a period: (manager, dimension, item) → score.
+    pub fn rater_grid(
+        &mut self,
+        org: &Org,
+        period: &str,
+        rater: &str,
+    ) -> Result<std::collections::BTreeMap<(String, String, String), Decimal>, StoreError> {
+        let rows = self.conn.query(
+            "SELECT m.code, s.dimension, s.item, CAST(s.score AS TEXT) FROM scores s JOIN managers m ON m.id = s.manager_id \
+             WHERE s.org_id = $1 AND s.period = $2 AND s.rater = $3",
+            &[Val::Int(org.id), Val::text(period), Val::text(rater)],
+            &[Ty::Text, Ty::Text, Ty::Text, Ty::Dec],
+        )?;
+        Ok(rows
+            .iter()
+            .map(|r| {
+                let c = Cols::new("scores", r);
+                Ok(((c.text(0)?, c.text(1)?, c.text(2)?), c.dec(3)?))
+            })
+            .collect::<Result<_, DbError>>()?)
+    }
+
     /// Scores a rater gave a manager for a period: (dimension, item) → score.
     pub fn rater_scores(
         &mut self,

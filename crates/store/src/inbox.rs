@@ -309,6 +309,17 @@ impl Store {
                     ],
                 )?;
             }
+            // On record, and a new data version: the inbox counts cached by it are renewed.
+            if n > 0 {
+                s.audit(
+                    Some(org.id),
+                    "inbox.read",
+                    "inbox_reads",
+                    username,
+                    None,
+                    Some(serde_json::json!({"notices": n})),
+                )?;
+            }
             Ok(n)
         })
     }

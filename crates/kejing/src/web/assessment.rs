@@ -3,15 +3,12 @@
 
 use super::auth::Ctx;
 use super::kit::{page_of, period_arg, policy_files, render};
-use super::perm::{Action, Role};
+use super::perm::Action;
 use super::{App, AppError};
 use axum::Form;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use kejing_engine::policy::Policy;
-use kejing_store::assessment::NewScore;
-use rust_decimal::Decimal;
 use serde::Deserialize;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
@@ -25,7 +22,6 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ),
     ("assessment.html", include_str!("templates/assessment.html")),
     ("scorecard.html", include_str!("templates/scorecard.html")),
-    ("rate.html", include_str!("templates/rate.html")),
 ];
 
 super::kit::routes! {
@@ -35,8 +31,6 @@ super::kit::routes! {
     POST "/assessments/{id}/approve" => approve,
     POST "/assessments/{id}/sign" => sign,
     GET "/assessments/{id}/{manager}" => scorecard,
-    GET "/rate" => rate_page,
-    POST "/rate" => rate,
 }
 
 /// The policies of the folder that have an [assessment].
@@ -303,209 +297,4 @@ pub async fn scorecard(
         })
         .await?;
     render(&app, &ctx, "scorecard.html", page_of(data))
-}
-
-#[derive(Deserialize, Default)]
-pub struct RateQuery {
-    pub policy: Option<String>,
-    pub period: Option<String>,
-    pub manager: Option<String>,
-}
-
-/// Who rates as what: a customer manager rates themself (self); heads and the office rate
-/// as the superior.
-fn rater_of(ctx: &Ctx, manager: &str) -> (String, &'static str) {
-    let id = ctx
-        .user
-        .manager_code
-        .clone()
-        .unwrap_or_else(|| ctx.user.username.clone());
-    if ctx.user.manager_code.as_deref() == Some(manager) {
-        (id, "self")
-    } else {
-        (id, "superior")
-    }
-}
-
-async fn rate_context(
-    app: &App,
-    ctx: &Ctx,
-    q: &RateQuery,
-    error: Option<String>,
-    notice: Option<String>,
-) -> Result<Value, AppError> {
-    let policies: Vec<(String, PathBuf, Policy)> =
-        super::kit::offered_policies(app, ctx, |p| p.assessment.is_some())
-            .await?
-            .into_iter()
-            .map(|o| (o.name, o.file, (*o.policy).clone()))
-            .collect();
-    let policy_name = q
-        .policy
-        .clone()
-        .or_else(|| policies.first().map(|p| p.0.clone()))
-        .unwrap_or_default();
-    let org = ctx.user.org.clone();
-    let c = ctx.clone();
-    let managers: Vec<Value> = app
-        .db(&ctx.actor(), move |s| {
-            Ok(s.manager_rows(&org)?
-                .into_iter()
-                .filter(|m| c.sees(&m.code))
-                .filter(|m| {
-                    c.role != Role::Manager
-                        || c.user.manager_code.as_deref() == Some(m.code.as_str())
-                })
-                .map(|m| json!({"code": m.code, "name": m.name}))
-                .collect())
-        })
-        .await?;
-    let mut out = json!({
-        "policies": policies.iter().map(|p| p.0.clone()).collect::<Vec<_>>(),
-        "managers": managers,
-        "form": {"policy": policy_name, "period": q.period.clone().unwrap_or_default(), "manager": q.manager.clone().unwrap_or_default()},
-        "error": error, "notice": notice,
-    });
-    let (Some(period), Some(manager)) = (
-        q.period.as_deref().filter(|p| !p.is_empty()),
-        q.manager.as_deref().filter(|m| !m.is_empty()),
-    ) else {
-        return Ok(out);
-    };
-    ctx.require_manager(manager)?;
-    let period = period_arg(period)?;
-    let Some((_, _, policy)) = policies.into_iter().find(|p| p.0 == policy_name) else {
-        return Err(AppError::bad(format!(
-            "{policy_name}: no such policy with an [assessment]"
-        )));
-    };
-    let Some(card) = policy
-        .assessment
-        .as_ref()
-        .and_then(|a| a.scorecard_for(period))
-    else {
-        return Err(AppError::bad(format!(
-            "{policy_name} has no scorecard for a period like {period}"
-        )));
-    };
-    let (rater, relation) = rater_of(ctx, manager);
-    let org = ctx.user.org.clone();
-    let (p, m, r) = (period.to_string(), manager.to_owned(), rater.clone());
-    let given = app
-        .db(&ctx.actor(), move |s| Ok(s.rater_scores(&org, &p, &m, &r)?))
-        .await?;
-    out["scorecard"] = json!(card.name);
-    out["rater"] = json!(rater);
-    out["relation"] = json!(relation);
-    out["items"] = json!(card
-        .items
-        .iter()
-        .filter(|i| i.rated)
-        .map(|i| json!({
-            "key": format!("{}|{}", i.dimension, i.name),
-            "dimension": i.dimension, "item": i.name, "max": i.max.normalize().to_string(),
-            "standard": i.standard,
-            "given": given.get(&(i.dimension.clone(), i.name.clone())).map(|d| d.normalize().to_string()),
-        }))
-        .collect::<Vec<_>>());
-    Ok(out)
-}
-
-pub async fn rate_page(
-    State(app): State<App>,
-    ctx: Ctx,
-    Query(q): Query<RateQuery>,
-) -> Result<Response, AppError> {
-    ctx.require(Action::RateScores)?;
-    let data = rate_context(&app, &ctx, &q, None, None).await?;
-    render(&app, &ctx, "rate.html", page_of(data))
-}
-
-/// Saves the scores of the rating form: every field `s:<dimension>|<item>` with a value, each
-/// within 0 and the item's maximum; nothing is saved if one is not.
-pub async fn rate(
-    State(app): State<App>,
-    ctx: Ctx,
-    Form(fields): Form<Vec<(String, String)>>,
-) -> Result<Response, AppError> {
-    ctx.require(Action::RateScores)?;
-    let get = |k: &str| {
-        fields
-            .iter()
-            .find(|(n, _)| n == k)
-            .map(|(_, v)| v.trim().to_owned())
-            .unwrap_or_default()
-    };
-    let q = RateQuery {
-        policy: Some(get("policy")),
-        period: Some(get("period")),
-        manager: Some(get("manager")),
-    };
-    let manager = get("manager");
-    ctx.require_manager(&manager)?;
-    let period = period_arg(&get("period"))?;
-    let policies = assessment_policies(&app);
-    let Some((_, _, policy)) = policies.into_iter().find(|p| p.0 == get("policy")) else {
-        return Err(AppError::bad("choose a policy with an [assessment]"));
-    };
-    let Some(card) = policy
-        .assessment
-        .as_ref()
-        .and_then(|a| a.scorecard_for(period))
-    else {
-        return Err(AppError::bad(format!(
-            "no scorecard for a period like {period}"
-        )));
-    };
-    let (rater, relation) = rater_of(&ctx, &manager);
-    let mut scores = Vec::new();
-    let mut problems = Vec::new();
-    for it in card.items.iter().filter(|i| i.rated) {
-        let v = get(&format!("s:{}|{}", it.dimension, it.name));
-        if v.is_empty() {
-            continue;
-        }
-        match kejing_engine::parse_decimal(&v) {
-            Ok(d) if d >= Decimal::ZERO && d <= it.max => scores.push(NewScore {
-                period: period.to_string(),
-                manager: manager.clone(),
-                rater: rater.clone(),
-                relation: relation.to_owned(),
-                dimension: it.dimension.clone(),
-                item: it.name.clone(),
-                score: d,
-            }),
-            Ok(d) => problems.push(format!(
-                "{}: {} is outside 0…{}",
-                it.name,
-                d.normalize(),
-                it.max.normalize()
-            )),
-            Err(e) => problems.push(format!("{}: {v:?}: {e}", it.name)),
-        }
-    }
-    if !problems.is_empty() || scores.is_empty() {
-        let msg = if problems.is_empty() {
-            app.i18n.tr(&ctx.lang, "rate-nothing", &[])
-        } else {
-            format!(
-                "{} {}",
-                app.i18n.tr(&ctx.lang, "rate-invalid", &[]),
-                problems.join("; ")
-            )
-        };
-        let data = rate_context(&app, &ctx, &q, Some(msg), None).await?;
-        let mut r = render(&app, &ctx, "rate.html", page_of(data))?;
-        *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-        return Ok(r);
-    }
-    let org = ctx.user.org.clone();
-    let n = app
-        .db(&ctx.actor(), move |s| Ok(s.save_scores(&org, &scores)?))
-        .await?;
-    let notice = app
-        .i18n
-        .tr(&ctx.lang, "rate-saved", &[("count", n.to_string())]);
-    let data = rate_context(&app, &ctx, &q, None, Some(notice)).await?;
-    render(&app, &ctx, "rate.html", page_of(data))
 }

@@ -244,7 +244,7 @@ pub async fn check(app: &App, req: Request, slot: &LangSlot) -> Result<Request, 
                     scope: scope.clone(),
                     manager: user.manager_code.clone(),
                 };
-                Some(kejing_app::inbox::inbox(s, &actor)?.count())
+                Some(super::cache::Reads::at(&app2, s, version).inbox_count(&actor)?)
             } else {
                 None
             };

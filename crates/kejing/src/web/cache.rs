@@ -24,6 +24,9 @@ pub struct Cache {
     targets: HashMap<(i64, String), Arc<Measures>>,
     totals: HashMap<i64, Arc<BTreeMap<String, Money>>>,
     measures: HashMap<i64, Arc<Measures>>,
+    /// The inbox count of a user (organisation, user name) at this data version; marking a
+    /// notice read is audited, so it moves the version too.
+    inbox: HashMap<(i64, String), usize>,
 }
 
 /// Cached reads through one store.
@@ -49,6 +52,7 @@ impl<'a> Reads<'a> {
             c.scopes.clear();
             c.runs.clear();
             c.targets.clear();
+            c.inbox.clear();
             // Runs are immutable, but keep the memory bounded.
             if c.totals.len() > 256 {
                 c.totals.clear();
@@ -148,6 +152,22 @@ impl<'a> Reads<'a> {
             c.measures.insert(run, r);
         });
         Ok(v)
+    }
+
+    /// How many tasks and unread notices wait in the actor's inbox.
+    pub fn inbox_count(&mut self, actor: &kejing_app::Actor) -> Result<usize, AppError> {
+        let key = (actor.org.id, actor.name.clone());
+        if let Some(n) = self.get(|c| &c.inbox, &key) {
+            return Ok(n);
+        }
+        let n = kejing_app::inbox::inbox(self.s, actor)?.count();
+        self.put(|c| {
+            if c.inbox.len() > 10_000 {
+                c.inbox.clear();
+            }
+            c.inbox.insert(key, n);
+        });
+        Ok(n)
     }
 
     pub fn targets(&mut self, org: &Org, period: &str) -> Result<Arc<Measures>, AppError> {

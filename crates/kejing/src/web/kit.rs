@@ -259,7 +259,6 @@ pub(crate) fn cached_policy(
 /// A policy of the folder a page offers.
 pub(crate) struct Offered {
     pub name: String,
-    pub file: PathBuf,
     pub policy: Arc<kejing_engine::policy::Policy>,
 }
 
@@ -285,7 +284,7 @@ pub(crate) async fn offered_policies(
         .filter(|(n, _)| adopted.is_empty() || adopted.contains(n))
         .filter_map(|(name, file)| {
             let policy = cached_policy(app, &file).ok()?;
-            fits(&policy).then_some(Offered { name, file, policy })
+            fits(&policy).then_some(Offered { name, policy })
         })
         .collect())
 }

@@ -46,6 +46,7 @@ pub mod imports;
 pub mod inbox;
 pub mod managers;
 pub mod policies;
+pub mod rating;
 pub mod reconciliation;
 pub mod settlement;
 pub mod statements;
@@ -102,6 +103,7 @@ parts! {
     policies,
     audit,
     assessment,
+    rating,
     assets,
     api,
 }
@@ -129,6 +131,7 @@ const TEMPLATE_LISTS: &[&[(&str, &str)]] = &[
     policies::TEMPLATES,
     audit::TEMPLATES,
     assessment::TEMPLATES,
+    rating::TEMPLATES,
 ];
 
 /// Every template of the application (name, source): the kit's, the login's and the areas'.

@@ -528,7 +528,27 @@ pub fn cases(
             B::None,
             "AAAAR",
         ),
-        ("POST", "/rate", "/rate".into(), rate("M1", "36"), "AAAAR"),
+        // bank-grades has superiors' ratings only: M1's customer manager does not rate themself.
+        ("POST", "/rate", "/rate".into(), rate("M1", "36"), "RAAAR"),
+        (
+            "GET",
+            "/rate/grid",
+            "/rate/grid?policy=bank-grades&period=2026-Q3".into(),
+            B::None,
+            "AAAAR",
+        ),
+        (
+            "POST",
+            "/rate/grid",
+            "/rate/grid".into(),
+            {
+                let key: String =
+                    form_urlencoded::byte_serialize("g:M1|综合|职业操守与服务".as_bytes())
+                        .collect();
+                B::Form(format!("policy=bank-grades&period=2026-Q3&{key}=35"))
+            },
+            "RAAAR",
+        ),
         ("POST", "/rate", "/rate".into(), rate("M3", "36"), "RRRAR"),
         (
             "POST",

@@ -242,7 +242,8 @@ relation-subordinate = subordinate
 rate-title = Rate
 rate-as = { $scorecard }: rating as { $rater } ({ $relation })
 rate-save = Save scores
-rate-saved = { $count } score(s) saved.
+rate-saved = Saved { $count } scores.
+rate-withdrawn = Withdrew { $count } scores.
 rate-invalid = Some scores are not valid; nothing was saved:
 rate-nothing = No score was entered.
 rate-no-items = This scorecard has no items for raters.
@@ -662,3 +663,23 @@ statement-find-account = Find an account
 statement-accounts = { $n } accounts
 statement-subtotal = subtotal
 statement-period-days = days in the period
+rate-grid-link = Rating grid: score everyone you rate at once
+rate-grid-title = Rating grid
+rate-grid-help = One row per person rated, one column per item; empty a saved score to withdraw it. Once the assessment is approved, scores no longer change.
+rate-progress = Rated { $done } / { $total }
+rate-not-yours = This policy has no { $relation } rating: you do not rate yourself.
+rate-approved = The assessment of this period was approved by { $by } at { $at }: scores no longer change.
+rate-grid-empty = You rate no one under this policy.
+msg-rate-no-scorecard = Policy { $policy } has no scorecard for a period like { $period }.
+msg-rate-not-allowed = Policy { $policy } has no { $relation ->
+    [self] self-rating
+    [superior] superior's rating
+   *[other] { $relation } rating
+}: you may not rate { $manager }.
+msg-rate-unknown-item = “{ $item }” is not an item raters score on scorecard { $scorecard }.
+msg-score-out-of-range = { $item } of { $manager }: { $value } is outside 0…{ $max }.
+msg-score-invalid = { $item }: “{ $value }” is not a score.
+msg-rate-period-approved = The assessment of { $period } was approved by { $by } at { $at }: its scores no longer change.
+audit-action-inbox-read = marked notices read
+audit-action-rate-withdraw = withdrew a score
+entity-inbox_reads = inbox read marks

@@ -243,6 +243,7 @@ rate-title = 评分
 rate-as = { $scorecard }：以 { $rater }（{ $relation }）身份评分
 rate-save = 保存评分
 rate-saved = 已保存 { $count } 项评分。
+rate-withdrawn = 已撤回 { $count } 项评分。
 rate-invalid = 评分有误，未保存：
 rate-nothing = 没有填写任何评分。
 rate-no-items = 该考核表没有需要评分人打分的项目。
@@ -662,3 +663,23 @@ statement-find-account = 查找账户
 statement-accounts = { $n } 个账户
 statement-subtotal = 小计
 statement-period-days = 本期天数
+rate-grid-link = 评分表：一次为所有可评对象打分
+rate-grid-title = 评分表
+rate-grid-help = 每行一位被评人，每列一个评分项；清空已保存的分数即撤回。考核审批后不再能改。
+rate-progress = 已评 { $done } / { $total }
+rate-not-yours = 该政策不设{ $relation }：您不能为自己评分。
+rate-approved = 本期考核已由 { $by } 于 { $at } 审批，评分不再能改。
+rate-grid-empty = 您在本政策下没有可评分的对象。
+msg-rate-no-scorecard = 制度 { $policy } 没有适用于 { $period } 这类期间的考核表。
+msg-rate-not-allowed = 制度 { $policy } 不设{ $relation ->
+    [self] 自评
+    [superior] 上级评分
+   *[other] { $relation }评分
+}：您不能为 { $manager } 评分。
+msg-rate-unknown-item = “{ $item }”不是考核表 { $scorecard } 中由评分人打分的项目。
+msg-score-out-of-range = { $manager } 的“{ $item }”：{ $value } 超出 0…{ $max }。
+msg-score-invalid = “{ $item }”：“{ $value }”不是分数。
+msg-rate-period-approved = { $period } 的考核已由 { $by } 于 { $at } 审批，评分不再能改。
+audit-action-inbox-read = 标为已读
+audit-action-rate-withdraw = 撤回评分
+entity-inbox_reads = 收件箱已读标记
