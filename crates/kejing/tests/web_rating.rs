@@ -146,3 +146,36 @@ async fn a_head_rates_the_team_in_one_grid_corrects_and_withdraws() {
     assert_eq!(res.status, 409, "{}", res.body);
     assert!(res.body.contains("的考核已由 reviewer"), "{}", res.body);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_office_approves_the_ticked_proposals_with_one_effective_day() {
+    let fx = tokio::task::block_in_place(|| common::fixture("bulk_approve"));
+    let r = router(fx.app.clone());
+    let reviewer = session(&r, "reviewer").await;
+    let url = format!("/assessments/{}", fx.assessment);
+    let all = reviewer.call("GET", &url, B::None).await.body;
+    let rows = |page: &str| page.matches("<tr").count() - 1;
+    let changed = reviewer
+        .call("GET", &format!("{url}?changes=1"), B::None)
+        .await
+        .body;
+    assert!(changed.contains("只看有变化的（"), "{changed}");
+    assert!(rows(&changed) <= rows(&all), "the filter keeps a subset");
+    assert!(all.contains("form=\"approve-selected\""), "{all}");
+    assert!(all.contains("data-confirm="), "approval asks first: {all}");
+    // Tick two: only those are approved, from the one day given.
+    let res = reviewer
+        .call(
+            "POST",
+            &format!("{url}/approve"),
+            B::Form("manager=M1&manager=M2&effective_on=2026-10-01".into()),
+        )
+        .await;
+    assert_eq!(res.status, 303, "{}", res.body);
+    let after = reviewer.call("GET", &url, B::None).await.body;
+    assert_eq!(
+        after.matches("已批准，2026-10-01 起生效").count(),
+        2,
+        "{after}"
+    );
+}

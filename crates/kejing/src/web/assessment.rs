@@ -171,15 +171,36 @@ pub fn assessment_data(
     }))
 }
 
+/// `?changes=1`: only the proposals that change a grade or a status.
+#[derive(Deserialize, Default)]
+pub struct AssessmentQuery {
+    pub changes: Option<String>,
+}
+
 pub async fn assessment(
     State(app): State<App>,
     ctx: Ctx,
     Path(id): Path<i64>,
+    Query(q): Query<AssessmentQuery>,
 ) -> Result<Response, AppError> {
     let c = ctx.clone();
-    let data = app
+    let mut data = app
         .db(&ctx.actor(), move |s| assessment_data(s, &c, id))
         .await?;
+    let changes_only = q
+        .changes
+        .as_deref()
+        .is_some_and(|v| !v.is_empty() && v != "0");
+    let rows = data["rows"].as_array().cloned().unwrap_or_default();
+    data["changed"] = json!(rows.iter().filter(|r| r["changes"] == true).count());
+    data["changes_only"] = json!(changes_only);
+    if changes_only {
+        data["rows"] = json!(
+            rows.into_iter()
+                .filter(|r| r["changes"] == true)
+                .collect::<Vec<_>>()
+        );
+    }
     render(&app, &ctx, "assessment.html", page_of(data))
 }
 
@@ -217,12 +238,25 @@ pub async fn approve_do(app: &App, ctx: &Ctx, id: i64, f: ApproveForm) -> Result
     .await
 }
 
+/// Approves from the page: every proposal (no `manager`), or the ticked ones (one `manager`
+/// field each), with one effective day.
 pub async fn approve(
     State(app): State<App>,
     ctx: Ctx,
     Path(id): Path<i64>,
-    Form(f): Form<ApproveForm>,
+    Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
+    let pick = |name: &str| -> Vec<String> {
+        fields
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .collect()
+    };
+    let f = ApproveForm {
+        manager: pick("manager").join(","),
+        effective_on: pick("effective_on").concat(),
+    };
     approve_do(&app, &ctx, id, f).await?;
     Ok(Redirect::to(&format!("/assessments/{id}")).into_response())
 }

@@ -27,6 +27,8 @@ pub struct Cache {
     /// The inbox count of a user (organisation, user name) at this data version; marking a
     /// notice read is audited, so it moves the version too.
     inbox: HashMap<(i64, String), usize>,
+    /// The words a run's policy gives its measures (by run id: a run's policy never changes).
+    labels: HashMap<i64, Arc<BTreeMap<String, String>>>,
 }
 
 /// Cached reads through one store.
@@ -57,6 +59,7 @@ impl<'a> Reads<'a> {
             if c.totals.len() > 256 {
                 c.totals.clear();
                 c.measures.clear();
+                c.labels.clear();
             }
         }
         Reads { app, s }
@@ -150,6 +153,38 @@ impl<'a> Reads<'a> {
         let r = v.clone();
         self.put(|c| {
             c.measures.insert(run, r);
+        });
+        Ok(v)
+    }
+
+    /// The labels of the measures of run `run`'s policy (read once per run).
+    pub fn measure_labels(
+        &mut self,
+        org: &Org,
+        run: i64,
+    ) -> Result<Arc<BTreeMap<String, String>>, AppError> {
+        if let Some(v) = self.get(|c| &c.labels, &run) {
+            return Ok(v);
+        }
+        let policy_name = self.s.run_info(org, run)?.map(|r| r.policy);
+        let labels: BTreeMap<String, String> = policy_name
+            .and_then(|n| {
+                super::kit::policy_files(&self.app.config.policies)
+                    .into_iter()
+                    .find(|(name, _)| *name == n)
+            })
+            .and_then(|(_, f)| super::kit::cached_policy(self.app, &f).ok())
+            .map(|p| {
+                p.measures
+                    .iter()
+                    .filter_map(|(name, m)| Some((name.clone(), m.label.clone()?)))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let v = Arc::new(labels);
+        let r = v.clone();
+        self.put(|c| {
+            c.labels.insert(run, r);
         });
         Ok(v)
     }

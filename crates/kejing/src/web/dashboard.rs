@@ -76,21 +76,7 @@ pub fn dashboard_data(
     let measures = reads.measures(run)?;
     let targets = reads.targets(&org, &period)?;
     // Measures by the words the policy gives them (its label), not their code.
-    let policy_name = reads.s.run_info(&org, run)?.map(|r| r.policy);
-    let labels: BTreeMap<String, String> = policy_name
-        .and_then(|n| {
-            super::kit::policy_files(&app.config.policies)
-                .into_iter()
-                .find(|(name, _)| *name == n)
-        })
-        .and_then(|(_, f)| super::kit::cached_policy(app, &f).ok())
-        .map(|p| {
-            p.measures
-                .iter()
-                .filter_map(|(name, m)| Some((name.clone(), m.label.clone()?)))
-                .collect()
-        })
-        .unwrap_or_default();
+    let labels = reads.measure_labels(&org, run)?;
     let completion_of = |m: &str| -> Value {
         targets
             .range((m.to_owned(), String::new())..)
