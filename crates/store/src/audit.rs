@@ -12,6 +12,15 @@ pub struct AuditFilter {
     pub action: Option<String>,
     pub entity: Option<String>,
     pub key: Option<String>,
+    /// Entries on or after this day (UTC).
+    pub from: Option<chrono::NaiveDate>,
+    /// Entries on or before this day (UTC).
+    pub to: Option<chrono::NaiveDate>,
+}
+
+/// The first instant of a day, UTC.
+fn day_start(d: chrono::NaiveDate) -> chrono::DateTime<chrono::Utc> {
+    d.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc()
 }
 
 fn opt(s: &Option<String>) -> Option<&str> {
@@ -48,7 +57,7 @@ impl Store {
         let rows = self.conn.query(
             &format!("SELECT {AUDIT_COLS} \
              FROM audit_log WHERE org_id = $1 AND actor LIKE $2 AND action LIKE $3 AND entity LIKE $4 AND entity_key LIKE $5 \
-             ORDER BY id DESC LIMIT $6 OFFSET $7"),
+             AND at >= $8 AND at < $9 ORDER BY id DESC LIMIT $6 OFFSET $7"),
             &[
                 Val::Int(org.id),
                 like(opt(&f.actor)),
@@ -57,6 +66,11 @@ impl Store {
                 like(opt(&f.key)),
                 Val::Int(limit + 1),
                 Val::Int(offset.max(0)),
+                Val::Time(day_start(f.from.unwrap_or(chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default()))),
+                Val::Time(day_start(
+                    f.to.and_then(|d| d.succ_opt())
+                        .unwrap_or(chrono::NaiveDate::from_ymd_opt(9999, 12, 31).unwrap_or_default()),
+                )),
             ],
             AUDIT_TYS,
         )?;

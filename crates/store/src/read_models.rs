@@ -140,8 +140,11 @@ impl Store {
         }
         if let Some(t) = text.map(str::trim).filter(|t| !t.is_empty()) {
             let n = bind(&mut params, Val::text(like_pattern(t)));
+            // An account number finds its client (exactly, through the unique key).
+            let a = bind(&mut params, Val::text(t));
             filter.push_str(&format!(
-                " AND (LOWER(c.code) LIKE {n} ESCAPE '!' OR LOWER(c.name) LIKE {n} ESCAPE '!')"
+                " AND (LOWER(c.code) LIKE {n} ESCAPE '!' OR LOWER(c.name) LIKE {n} ESCAPE '!' \
+                 OR c.id IN (SELECT a.client_id FROM accounts a WHERE a.org_id = $1 AND a.code = {a}))"
             ));
         }
         let total = self.conn.query(

@@ -24,7 +24,20 @@ pub struct AuditQuery {
     pub action: Option<String>,
     pub entity: Option<String>,
     pub key: Option<String>,
+    /// The first and last day (YYYY-MM-DD, UTC).
+    pub from: Option<String>,
+    pub to: Option<String>,
     pub page: Option<usize>,
+}
+
+/// A day of the filter, or a clear error naming the field.
+fn day_of(v: &Option<String>, field: &'static str) -> Result<Option<chrono::NaiveDate>, AppError> {
+    match v.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+        None => Ok(None),
+        Some(d) => chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
+            .map(Some)
+            .map_err(|_| AppError::bad(format!("{d:?}: write the date as YYYY-MM-DD")).at(field)),
+    }
 }
 
 pub fn audit_data(s: &mut Store, ctx: &Ctx, q: &AuditQuery) -> Result<Value, AppError> {
@@ -35,6 +48,8 @@ pub fn audit_data(s: &mut Store, ctx: &Ctx, q: &AuditQuery) -> Result<Value, App
         action: q.action.clone(),
         entity: q.entity.clone(),
         key: q.key.clone(),
+        from: day_of(&q.from, "from")?,
+        to: day_of(&q.to, "to")?,
     };
     let (rows, more) = s.audit_search(
         &ctx.user.org,
@@ -48,7 +63,7 @@ pub fn audit_data(s: &mut Store, ctx: &Ctx, q: &AuditQuery) -> Result<Value, App
             "before": e.before.as_ref().map(|j| j.to_string()), "after": e.after.as_ref().map(|j| j.to_string()),
         })).collect::<Vec<_>>(),
         "page": page, "prev": (page > 1).then(|| page - 1), "next": more.then_some(page + 1),
-        "filter": {"actor": q.actor, "action": q.action, "entity": q.entity, "key": q.key},
+        "filter": {"actor": q.actor, "action": q.action, "entity": q.entity, "key": q.key, "from": q.from, "to": q.to},
     }))
 }
 

@@ -688,3 +688,5 @@ assess-changes-only = Changes only ({ $n })
 assess-approve-selected = Approve the ticked proposals
 assess-approve-selected-confirm = Approve the ticked proposals from the effective day given? Their grade changes go into the history.
 assess-tick = tick
+audit-from = From
+audit-to = To

@@ -688,3 +688,5 @@ assess-changes-only = 只看有变化的（{ $n }）
 assess-approve-selected = 批准勾选的建议
 assess-approve-selected-confirm = 以所填生效日批准勾选的建议？批准后等级变动写入履历。
 assess-tick = 勾选
+audit-from = 自
+audit-to = 至
