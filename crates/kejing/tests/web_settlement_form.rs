@@ -223,3 +223,31 @@ async fn the_lists_offer_the_policies_the_organisation_uses_and_the_periods_they
         "{audit}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_file_that_cannot_be_read_is_said_without_the_servers_path_and_keeps_the_table() {
+    let fx = tokio::task::block_in_place(|| common::fixture("import_header"));
+    let r = router(fx.app.clone());
+    let s = session(&r, "admin").await;
+    let res = s
+        .call(
+            "POST",
+            "/imports",
+            B::Multipart("targets", "who,what\nM1,3\n".to_owned()),
+        )
+        .await;
+    assert_eq!(res.status.as_u16(), 422, "{}", res.body);
+    assert!(
+        res.body.contains("targets.csv 无法读取，未写入任何数据"),
+        "{}",
+        res.body
+    );
+    assert!(!res.body.contains("有 0 行错误"), "{}", res.body);
+    let uploads = fx.dir.path().join("uploads").display().to_string();
+    assert!(!res.body.contains(&uploads), "no server path: {}", res.body);
+    assert!(
+        res.body.contains("<option value=\"targets\" selected>"),
+        "the table stays chosen: {}",
+        res.body
+    );
+}

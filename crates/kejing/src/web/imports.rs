@@ -121,6 +121,11 @@ pub async fn upload(
             Ok(preview_import(s, &org, t, &p, false))
         })
         .await?;
+    // The message names the file as the user chose it, never where the server keeps it.
+    if let Some(m) = result["message"].as_str() {
+        let m = m.replace(&path.display().to_string(), &name);
+        result["message"] = json!(m);
+    }
     result["id"] = json!(id);
     result["file"] = json!(name);
     result["table"] = json!(t.name());

@@ -690,3 +690,4 @@ assess-approve-selected-confirm = Approve the ticked proposals from the effectiv
 assess-tick = tick
 audit-from = From
 audit-to = To
+import-file-bad = { $file } cannot be read; nothing was written:

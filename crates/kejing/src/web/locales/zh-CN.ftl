@@ -690,3 +690,4 @@ assess-approve-selected-confirm = 以所填生效日批准勾选的建议？批�
 assess-tick = 勾选
 audit-from = 自
 audit-to = 至
+import-file-bad = { $file } 无法读取，未写入任何数据：
