@@ -251,3 +251,52 @@ async fn a_file_that_cannot_be_read_is_said_without_the_servers_path_and_keeps_t
         res.body
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn what_if_changes_a_parameter_by_a_percentage_and_shows_units_and_grades() {
+    let fx = tokio::task::block_in_place(|| common::fixture("whatif_percent"));
+    let r = router(fx.app.clone());
+    let s = session(&r, "admin").await;
+    let page = s.call("GET", "/whatif", B::None).await.body;
+    let params = page
+        .split("id=\"params-cixi-deposits\"")
+        .nth(1)
+        .and_then(|t| t.split("</table>").next())
+        .unwrap_or_else(|| panic!("{page}"));
+    assert!(params.contains("<code>incremental_rate</code>"), "{params}");
+    assert!(params.contains(">0.1<"), "the value in effect: {params}");
+    let res = s
+        .call(
+            "POST",
+            "/whatif",
+            B::Form(
+                "policy=cixi-deposits&period=2026-09&changes=incremental_rate%3D%2B20%25".into(),
+            ),
+        )
+        .await;
+    assert_eq!(res.status.as_u16(), 200, "{}", res.body);
+    assert!(
+        res.body
+            .contains("incremental_rate=+20% → incremental_rate=0.12"),
+        "{}",
+        res.body
+    );
+    assert!(res.body.contains("id=\"whatif-by_unit\""), "{}", res.body);
+    assert!(res.body.contains("id=\"whatif-by_grade\""), "{}", res.body);
+    assert!(res.body.contains("<svg class=\"chart\""), "{}", res.body);
+    // A percentage without a sign is said beside the changes, which stay.
+    let res = s
+        .call(
+            "POST",
+            "/whatif",
+            B::Form("policy=cixi-deposits&period=2026-09&changes=incremental_rate%3D20%25".into()),
+        )
+        .await;
+    assert_eq!(res.status.as_u16(), 422, "{}", res.body);
+    assert!(res.body.contains("id=\"changes-error\""), "{}", res.body);
+    assert!(
+        res.body.contains(">incremental_rate=20%</textarea>"),
+        "{}",
+        res.body
+    );
+}

@@ -39,10 +39,16 @@ pub async fn whatif_do(app: &App, ctx: &Ctx, f: WhatIfForm) -> Result<Value, App
     let mut changed = current.clone();
     let mut applied = Vec::new();
     for line in f.changes.lines().map(str::trim).filter(|l| !l.is_empty()) {
-        changed = changed
-            .with_override(line)
+        let setting = by_percent(&current, line, period.last_day())
             .map_err(|e| AppError::bad(e).at("changes"))?;
-        applied.push(line.to_owned());
+        changed = changed
+            .with_override(&setting)
+            .map_err(|e| AppError::bad(e).at("changes"))?;
+        applied.push(if setting == line {
+            line.to_owned()
+        } else {
+            format!("{line} → {setting}")
+        });
     }
     if applied.is_empty() {
         return Err(AppError::new(
@@ -78,7 +84,30 @@ pub async fn whatif_do(app: &App, ctx: &Ctx, f: WhatIfForm) -> Result<Value, App
             rows.push((m.clone(), x, y));
         }
         rows.sort_by(|p, q| (q.2 - q.1).abs().cmp(&(p.2 - p.1).abs()).then(p.0.cmp(&q.0)));
+        // The impact by unit and by grade: people, current, simulated, difference (fen).
+        let who: BTreeMap<String, (String, String)> = s
+            .manager_rows(&org)?
+            .into_iter()
+            .map(|m| (m.code, (m.org_unit, m.grade)))
+            .collect();
+        let group = |pick: fn(&(String, String)) -> &String| -> Vec<Value> {
+            let mut g: BTreeMap<String, (usize, i64, i64)> = BTreeMap::new();
+            for (m, x, y) in &rows {
+                let key = who.get(m).map(|w| pick(w).clone()).unwrap_or_default();
+                let e = g.entry(key).or_default();
+                e.0 += 1;
+                e.1 += x;
+                e.2 += y;
+            }
+            g.into_iter()
+                .map(|(k, (n, x, y))| json!({"key": k, "count": n, "a": Money::from_fen(x).to_string(),
+                    "b": Money::from_fen(y).to_string(), "diff": Money::from_fen(y - x).to_string(), "diff_fen": y - x}))
+                .collect()
+        };
+        let by_unit = group(|w| &w.0);
+        let by_grade = group(|w| &w.1);
         Ok(json!({
+            "by_unit": by_unit, "by_grade": by_grade,
             "policy": f.policy, "period": period.to_string(), "changes": applied,
             "changed": changed_n, "count": rows.len(),
             "total_a": Money::from_fen(sa).to_string(), "total_b": Money::from_fen(sb).to_string(),
@@ -89,6 +118,37 @@ pub async fn whatif_do(app: &App, ctx: &Ctx, f: WhatIfForm) -> Result<Value, App
         }))
     })
     .await
+}
+
+/// A change by a percentage of a parameter's value in effect on `day` (`NAME=+10%`,
+/// `NAME=-2.5%`) as the absolute setting `NAME=VALUE` (exact, not rounded); any other line as
+/// it is.
+fn by_percent(
+    policy: &kejing_engine::policy::Policy,
+    line: &str,
+    day: chrono::NaiveDate,
+) -> Result<String, String> {
+    let Some((name, change)) = line.split_once('=') else {
+        return Ok(line.to_owned());
+    };
+    let change = change.trim();
+    let Some(pct) = change.strip_suffix('%') else {
+        return Ok(line.to_owned());
+    };
+    let (name, pct) = (name.trim(), pct.trim());
+    if !(pct.starts_with('+') || pct.starts_with('-')) {
+        return Err(format!(
+            "{line:?}: a change by a percentage has a sign, e.g. {name}=+10% or {name}=-5%"
+        ));
+    }
+    let pct = kejing_engine::parse_decimal(pct.trim_start_matches('+'))
+        .map_err(|e| format!("{line:?}: {e}"))?;
+    let p = policy.parameters.get(name).ok_or_else(|| {
+        format!("{line:?}: a percentage changes a parameter, and {name} is not one")
+    })?;
+    let now = p.series.at(day).map_err(|e| format!("{name} {e}"))?.value;
+    let value = now + now * pct / rust_decimal::Decimal::ONE_HUNDRED;
+    Ok(format!("{name}={}", value.normalize()))
 }
 
 /// Whether a policy can be simulated: it settles pay.
@@ -107,16 +167,49 @@ async fn whatif_page_with(
         .await?
         .into_iter()
         .map(|o| {
+            let day = form
+                .period
+                .trim()
+                .parse::<kejing_engine::Period>()
+                .map(|p| p.last_day())
+                .unwrap_or_else(|_| chrono::Utc::now().date_naive());
             let params: Vec<Value> = o
                 .policy
                 .parameters
                 .iter()
-                .map(|(k, v)| json!({"name": k, "label": v.label}))
+                .map(|(k, v)| {
+                    let now = v.series.at(day).ok();
+                    json!({"name": k, "label": v.label,
+                           "value": now.map(|d| d.value.normalize().to_string()),
+                           "from": now.map(|d| d.from.to_string()),
+                           "min": v.min.map(|m| m.normalize().to_string()),
+                           "max": v.max.map(|m| m.normalize().to_string())})
+                })
                 .collect();
             json!({"name": o.name, "title": o.policy.title, "parameters": params,
                    "example": kejing_app::settlement::example_period(o.policy.frequency)})
         })
         .collect();
+    let mut result = result;
+    if let Some(r) = result.as_mut() {
+        let points: Vec<(String, i64)> = r["by_unit"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .take(24)
+            .map(|u| {
+                (
+                    u["key"].as_str().unwrap_or("").to_owned(),
+                    u["diff_fen"].as_i64().unwrap_or(0),
+                )
+            })
+            .collect();
+        r["chart"] = json!(super::charts::bars(
+            &app.i18n.tr(&ctx.lang, "whatif-by-unit", &[]),
+            &points,
+            super::fmt::money,
+        ));
+    }
     let data = json!({
         "policies": policies,
         "form": {"policy": form.policy, "period": form.period, "changes": form.changes},

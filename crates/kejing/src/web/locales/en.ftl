@@ -691,3 +691,10 @@ assess-tick = tick
 audit-from = From
 audit-to = To
 import-file-bad = { $file } cannot be read; nothing was written:
+dash-trend-few = Only { $n } settled period so far: each period settled adds a bar here.
+whatif-percent-help = Change a parameter by value (NAME=VALUE) or by a signed percentage:
+whatif-parameter = Parameter
+whatif-current-value = Current value
+whatif-range = Allowed range
+whatif-by-unit = Change by unit
+whatif-people = People

@@ -691,3 +691,10 @@ assess-tick = 勾选
 audit-from = 自
 audit-to = 至
 import-file-bad = { $file } 无法读取，未写入任何数据：
+dash-trend-few = 目前只有 { $n } 期结算：每结算一期，这里多一根柱。
+whatif-percent-help = 可按数值改（名称=数值），也可按百分比改参数（带正负号）：
+whatif-parameter = 参数
+whatif-current-value = 现行值
+whatif-range = 允许范围
+whatif-by-unit = 按机构的变化
+whatif-people = 人数
