@@ -173,7 +173,11 @@ async fn team_data_now(app: &App, ctx: &Ctx, q: DayQuery) -> Result<Value, AppEr
     let (name, policy) = chosen_policy(app, q.policy.as_deref())?;
     let who = ctx.who();
     let signs = ctx.can(Action::SignLog);
-    let names: Vec<String> = daily_policies(app).into_iter().map(|(n, _)| n).collect();
+    let names: Vec<String> = super::kit::offered_policies(app, ctx, |p| p.daily.is_some())
+        .await?
+        .into_iter()
+        .map(|o| o.name)
+        .collect();
     app.db(&ctx.actor(), move |s| {
         let day = day_arg(q.day.as_deref(), s.today())?;
         let t = uc::team_day(s, &who, policy.as_deref(), day)?;

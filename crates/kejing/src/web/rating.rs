@@ -310,7 +310,7 @@ async fn grid_context(
     let policy = offered[i].policy.clone();
     let who = ctx.who();
     let org = ctx.user.org.clone();
-    let (c, p) = (ctx.clone(), period.to_string());
+    let p = period.to_string();
     let pol = policy.clone();
     let (ratees, given, approved) = app
         .db(&ctx.actor(), move |s| {
@@ -323,7 +323,6 @@ async fn grid_context(
             let (rater, _) = rating::rater_of(&who, "");
             let given = s.rater_grid(&org, &p, &rater)?;
             let approved = s.approved_assessment(&org, &p)?;
-            let _ = &c;
             Ok((ratees, given, approved))
         })
         .await?;

@@ -3,7 +3,7 @@
 //! and the override an approver may record with a reason (audited, once per month).
 
 use super::auth::Ctx;
-use super::kit::{page_of, period_arg, policy_file, policy_files, render};
+use super::kit::{page_of, period_arg, policy_file, render};
 use super::perm::Action;
 use super::{App, AppError};
 use axum::Form;
@@ -26,15 +26,6 @@ super::kit::routes! {
 pub struct MonthQuery {
     pub policy: Option<String>,
     pub period: Option<String>,
-}
-
-/// The policies of the folder that reconcile, by name.
-fn reconciling(app: &App) -> Vec<String> {
-    policy_files(&app.config.policies)
-        .into_iter()
-        .filter(|(_, f)| kejing_app::catalogue::load(f).is_ok_and(|p| p.reconciliation.is_some()))
-        .map(|(n, _)| n)
-        .collect()
 }
 
 /// A month's reconciliation under a policy of the folder (`{"none": true}` for a policy
@@ -61,7 +52,13 @@ pub async fn page(
     Query(q): Query<MonthQuery>,
 ) -> Result<Response, AppError> {
     ctx.require(Action::ViewRuns)?;
-    let policies = reconciling(&app);
+    // The organisation's policies that reconcile (all that do, until it adopts any).
+    let policies: Vec<String> =
+        super::kit::offered_policies(&app, &ctx, |p| p.reconciliation.is_some())
+            .await?
+            .into_iter()
+            .map(|o| o.name)
+            .collect();
     let mut data = json!({
         "policies": policies,
         "policy": q.policy.clone().or_else(|| policies.first().cloned()),

@@ -208,7 +208,26 @@ pub fn run_data(s: &mut Store, ctx: &Ctx, run: i64, q: &ListQuery) -> Result<Val
             .or_default();
         *e = e.checked_add(l.amount).unwrap_or(*e);
     }
-    let mut rows: Vec<(String, BTreeMap<String, Money>)> = per.into_iter().collect();
+    // Review by manager (code or name) and by unit (with the units below it).
+    let text =
+        q.q.as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(str::to_lowercase);
+    let units: Option<std::collections::BTreeSet<String>> =
+        match q.unit.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
+            Some(u) => Some(s.unit_subtree(&org, u)?.into_iter().collect()),
+            None => None,
+        };
+    let mut rows: Vec<(String, BTreeMap<String, Money>)> = per
+        .into_iter()
+        .filter(|(m, _)| {
+            let (name, unit, _) = names.get(m).cloned().unwrap_or_default();
+            text.as_ref()
+                .is_none_or(|t| m.to_lowercase().contains(t) || name.to_lowercase().contains(t))
+                && units.as_ref().is_none_or(|us| us.contains(&unit))
+        })
+        .collect();
     let sort = q.sort.as_deref().unwrap_or("manager");
     if sort == "total" {
         rows.sort_by(|a, b| a.1.get("total").cmp(&b.1.get("total")).then(a.0.cmp(&b.0)));
@@ -247,6 +266,7 @@ pub fn run_data(s: &mut Store, ctx: &Ctx, run: i64, q: &ListQuery) -> Result<Val
         "count": rows.len(),
         "pager": pager,
         "sort": sort, "dir": q.dir.as_deref().unwrap_or("asc"),
+        "filter": {"q": q.q.clone().unwrap_or_default(), "unit": q.unit.clone().unwrap_or_default()},
     }))
 }
 
@@ -348,6 +368,8 @@ fn run_data_all(s: &mut Store, ctx: &Ctx, run: i64, q: &ListQuery) -> Result<Val
             page: Some(p),
             sort: q.sort.clone(),
             dir: q.dir.clone(),
+            q: q.q.clone(),
+            unit: q.unit.clone(),
             ..ListQuery::default()
         };
         let more = run_data(s, ctx, run, &q2)?;
