@@ -9,19 +9,14 @@
 
 mod common;
 
-use common::chromium::{browser, css, login, logout, shot, submit, text};
+use common::chromium::{css, login, logout, open, shot, submit, text};
 use fantoccini::Locator;
 use std::time::Duration;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn browser_flows_for_every_role() {
     let fx = tokio::task::block_in_place(|| common::fixture("browser"));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let app = kejing::web::router(fx.app.clone());
-    tokio::spawn(async move { axum::serve(listener, app).await });
-    let profile = fx.dir.path().join("chromium-profile");
-    let (_driver, c) = browser(&profile).await;
+    let (base, _driver, c) = open(&fx).await;
 
     // Every role logs in and reaches its dashboard.
     for (user, role_zh) in [
@@ -272,12 +267,7 @@ async fn browser_flows_for_every_role() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn browser_rating_and_approval() {
     let fx = tokio::task::block_in_place(|| common::fixture("browser_assess"));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let app = kejing::web::router(fx.app.clone());
-    tokio::spawn(async move { axum::serve(listener, app).await });
-    let profile = fx.dir.path().join("chromium-profile");
-    let (_driver, c) = browser(&profile).await;
+    let (base, _driver, c) = open(&fx).await;
 
     // A team head rates a customer manager; the form shows each item's standard and maximum.
     login(&c, &base, "team").await;

@@ -6,17 +6,12 @@
 
 mod common;
 
-use common::chromium::{browser, css, login, logout, shot, submit, text};
+use common::chromium::{css, login, logout, open, shot, submit, text};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_letter_from_the_questionnaire_to_the_pdf() {
     let fx = tokio::task::block_in_place(|| common::fixture("browser_advice"));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let app = kejing::web::router(fx.app.clone());
-    tokio::spawn(async move { axum::serve(listener, app).await });
-    let profile = fx.dir.path().join("chromium-profile");
-    let (_driver, c) = browser(&profile).await;
+    let (base, _driver, c) = open(&fx).await;
 
     c.set_window_size(390, 844).await.unwrap();
     login(&c, &base, "cm").await;

@@ -5,17 +5,12 @@
 
 mod common;
 
-use common::chromium::{browser, css, login, logout, open_menu, shot, submit, text};
+use common::chromium::{css, login, logout, open, open_menu, shot, submit, text};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_customer_manager_hears_that_their_dispute_was_accepted() {
     let fx = tokio::task::block_in_place(|| common::fixture("browser_inbox"));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let app = kejing::web::router(fx.app.clone());
-    tokio::spawn(async move { axum::serve(listener, app).await });
-    let profile = fx.dir.path().join("chromium-profile");
-    let (_driver, c) = browser(&profile).await;
+    let (base, _driver, c) = open(&fx).await;
     let id = fx.dispute;
 
     // The office, on a desktop: the dispute waits in its inbox; it decides on the disputes page.

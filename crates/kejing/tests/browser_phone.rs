@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::chromium::{browser, css, login, logout, shot, submit};
+use common::chromium::{css, login, logout, open, shot, submit};
 use fantoccini::{Client, Locator};
 
 /// Facts of the page's layout as the browser has them.
@@ -33,12 +33,7 @@ async fn layout(c: &Client) -> serde_json::Value {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn on_a_phone_the_navigation_folds_away_and_charts_stay_readable() {
     let fx = tokio::task::block_in_place(|| common::fixture("browser_phone"));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let app = kejing::web::router(fx.app.clone());
-    tokio::spawn(async move { axum::serve(listener, app).await });
-    let profile = fx.dir.path().join("chromium-profile");
-    let (_driver, c) = browser(&profile).await;
+    let (base, _driver, c) = open(&fx).await;
 
     c.set_window_size(390, 844).await.unwrap();
     for user in ["admin", "cm"] {

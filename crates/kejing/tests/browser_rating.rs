@@ -4,17 +4,12 @@
 
 mod common;
 
-use common::chromium::{browser, css, login, shot, submit, text};
+use common::chromium::{css, login, open, shot, submit, text};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_team_head_rates_the_team_in_the_grid() {
     let fx = tokio::task::block_in_place(|| common::fixture("browser_rating"));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let app = kejing::web::router(fx.app.clone());
-    tokio::spawn(async move { axum::serve(listener, app).await });
-    let profile = fx.dir.path().join("chromium-profile");
-    let (_driver, c) = browser(&profile).await;
+    let (base, _driver, c) = open(&fx).await;
 
     c.set_window_size(1366, 900).await.unwrap();
     login(&c, &base, "team").await;

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::chromium::{browser, css, login, shot, submit, text};
+use common::chromium::{css, login, open, shot, submit, text};
 use fantoccini::Client;
 
 /// The period field's value, its suggestions and the error beside it, as the browser has them.
@@ -29,12 +29,7 @@ async fn period_field(c: &Client) -> serde_json::Value {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_wrong_period_is_said_beside_the_field_and_the_input_stays() {
     let fx = tokio::task::block_in_place(|| common::fixture("browser_settle_form"));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let app = kejing::web::router(fx.app.clone());
-    tokio::spawn(async move { axum::serve(listener, app).await });
-    let profile = fx.dir.path().join("chromium-profile");
-    let (_driver, c) = browser(&profile).await;
+    let (base, _driver, c) = open(&fx).await;
 
     for (width, height, name) in [(1366, 900, "desktop"), (390, 844, "phone")] {
         c.set_window_size(width, height).await.unwrap();

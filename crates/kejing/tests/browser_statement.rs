@@ -6,17 +6,12 @@
 
 mod common;
 
-use common::chromium::{browser, css, login, logout, shot, text};
+use common::chromium::{css, login, logout, open, shot, text};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_customer_manager_reads_opens_and_prints_a_statement() {
     let fx = tokio::task::block_in_place(|| common::fixture("browser_statement"));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let app = kejing::web::router(fx.app.clone());
-    tokio::spawn(async move { axum::serve(listener, app).await });
-    let profile = fx.dir.path().join("chromium-profile");
-    let (_driver, c) = browser(&profile).await;
+    let (base, _driver, c) = open(&fx).await;
     let url = format!("{base}/statements/{}/M1", fx.run);
 
     for (width, height, name) in [(1366, 900, "desktop"), (390, 844, "phone")] {

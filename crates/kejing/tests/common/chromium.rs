@@ -41,6 +41,17 @@ pub async fn shot(c: &Client, name: &str) {
     std::fs::write(shots().join(format!("{name}.png")), png).unwrap();
 }
 
+/// Serves the fixture's application on a free port and opens a browser with a profile of its
+/// own: the base URL, the driver (kept while it lives) and the client.
+pub async fn open(fx: &super::Fixture) -> (String, Driver, Client) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let app = kejing::web::router(fx.app.clone());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    let (driver, c) = browser(&fx.dir.path().join("chromium-profile")).await;
+    (base, driver, c)
+}
+
 pub async fn browser(profile: &Path) -> (Driver, Client) {
     for exe in [CHROMIUM, CHROMEDRIVER] {
         assert!(
