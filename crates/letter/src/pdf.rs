@@ -599,6 +599,17 @@ fn paint(c: Color) -> krilla::paint::Paint {
 /// Lays the blocks out on A4 pages and writes the PDF, with `title` in its metadata and
 /// `footer` (e.g. the privacy notice) beside the page number on every page.
 pub fn write_pdf(blocks: &[Block], title: &str, footer: &str) -> Result<Vec<u8>, PdfError> {
+    write_pdf_paged(blocks, title, footer, &|i, n| format!("第 {i} 页 / 共 {n} 页"))
+}
+
+/// [`write_pdf`] with the page number in the reader's words: `page_label(i, n)` for page `i`
+/// of `n`.
+pub fn write_pdf_paged(
+    blocks: &[Block],
+    title: &str,
+    footer: &str,
+    page_label: &dyn Fn(usize, usize) -> String,
+) -> Result<Vec<u8>, PdfError> {
     let m = Metrics {
         regular: ttf_parser::Face::parse(REGULAR, 0).map_err(|_| PdfError::Font)?,
         bold: ttf_parser::Face::parse(BOLD, 0).map_err(|_| PdfError::Font)?,
@@ -628,7 +639,7 @@ pub fn write_pdf(blocks: &[Block], title: &str, footer: &str) -> Result<Vec<u8>,
         let mut page = doc.start_page_with(size.clone());
         let mut s = page.surface();
         s.push_transform(&Transform::from_scale(0.001, 0.001));
-        let foot = format!("{footer}    第 {} 页 / 共 {n} 页", i + 1);
+        let foot = format!("{footer}    {}", page_label(i + 1, n));
         let fw = l.m.width(&foot, false, SMALL);
         let footer_op = Op::Text {
             x: PAGE_W - MARGIN_X - fw,

@@ -29,6 +29,7 @@ pub mod limits;
 pub mod payroll;
 pub mod perm;
 pub mod phrases;
+pub mod statement_pdf;
 pub mod statement_view;
 
 // The areas: each its view data (`*_data`, shared with the API), handlers, routes and

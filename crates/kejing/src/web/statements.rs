@@ -7,6 +7,7 @@ use super::perm::Action;
 use super::{App, AppError};
 use axum::Form;
 use axum::extract::{Path, Query, State};
+use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use kejing_engine::Money;
 use kejing_store::Store;
@@ -22,6 +23,7 @@ pub const TEMPLATES: &[(&str, &str)] = &[
 
 super::kit::routes! {
     GET "/statements/{run}/{manager}" => statement,
+    GET "/statements/{run}/{manager}/pdf" => statement_pdf,
     GET "/disputes" => disputes,
     POST "/disputes" => raise_dispute,
     POST "/disputes/{id}/decide" => decide_dispute,
@@ -95,7 +97,7 @@ pub fn statement_data(
         .collect();
     let own = ctx.user.manager_code.as_deref() == Some(manager) && ctx.can(Action::RaiseDispute);
     Ok(json!({
-        "run": {"id": info.id, "period": info.period, "policy": info.policy, "locked": info.locked},
+        "run": super::settlement::run_json(&info),
         "manager": manager, "name": name,
         "lines": lines.iter().map(|(item, amount, note)| {
             // Where the item is explained: the first top-level node of the trace named after it.
@@ -134,6 +136,59 @@ pub async fn statement(
     render(&app, &ctx, "statement.html", page_of(data))
 }
 
+/// The statement as a PDF in the reader's language (laid out on a database worker, as many at
+/// once as there are database turns).
+pub async fn statement_pdf(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path((run, manager)): Path<(i64, String)>,
+) -> Result<Response, AppError> {
+    let c = ctx.clone();
+    let code = manager.clone();
+    let mut data = app
+        .db(&ctx.actor(), move |s| statement_data(s, &c, run, &code))
+        .await?;
+    plain_paths(&app, &ctx, &mut data, false);
+    let (i18n, lang, org) = (app.i18n.clone(), ctx.lang.clone(), ctx.user.org.name.clone());
+    let by = ctx.user.username.clone();
+    let at = chrono::Utc::now().format("%Y-%m-%d %H:%M UTC").to_string();
+    let pdf = app
+        .db(&ctx.actor(), move |_| {
+            let stamp = super::statement_pdf::Stamp {
+                organisation: &org,
+                by: &by,
+                at: &at,
+            };
+            super::statement_pdf::statement_pdf(&i18n, &lang, &data, &stamp)
+        })
+        .await?;
+    let mut res = pdf.into_response();
+    let h = res.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/pdf"),
+    );
+    let file = format!("statement-{run}-{}.pdf", safe_file_part(&manager));
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{file}\"")) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    Ok(res)
+}
+
+/// A manager code as part of a file name: letters, digits, `-` and `_`, the rest as `_`.
+fn safe_file_part(s: &str) -> String {
+    s.chars()
+        .take(64)
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
 /// Each line's path from the data to the pay in words: its formula with every name replaced by
 /// the policy's words for it and its value (`data.lines[i].path`).
 fn plain_paths(app: &App, ctx: &Ctx, data: &mut Value, exact: bool) {
@@ -150,6 +205,16 @@ fn plain_paths(app: &App, ctx: &Ctx, data: &mut Value, exact: bool) {
             .and_then(|x| x.label.clone())
             .or_else(|| p.measures.get(name).and_then(|m| m.label.clone()))
     };
+    // Each measure with a target by the policy's words for it.
+    for a in data["attainment"].as_array_mut().into_iter().flatten() {
+        if let Some(m) = a["measure"].as_str().map(str::to_owned) {
+            a["label"] = json!(super::statement_view::label_words(
+                &m,
+                label_of(&m).as_deref(),
+                &ctx.lang
+            ));
+        }
+    }
     let days = data["run"]["period"]
         .as_str()
         .and_then(|p| p.parse::<kejing_engine::Period>().ok())

@@ -392,6 +392,20 @@ pub fn cases(
             B::None,
             "RRRAA",
         ),
+        (
+            "GET",
+            "/statements/{run}/{manager}/pdf",
+            format!("/statements/{run}/M1/pdf"),
+            B::None,
+            "AAAAA",
+        ),
+        (
+            "GET",
+            "/statements/{run}/{manager}/pdf",
+            format!("/statements/{run}/M3/pdf"),
+            B::None,
+            "RRRAA",
+        ),
         ("GET", "/inbox", "/inbox".into(), B::None, "AAAAA"),
         (
             "POST",

@@ -11,6 +11,8 @@ pub struct Reply {
     pub status: StatusCode,
     pub headers: axum::http::HeaderMap,
     pub body: String,
+    /// The body as it came (a PDF, a workbook).
+    pub bytes: Vec<u8>,
 }
 
 pub async fn send(r: &Router, req: Request<Body>) -> Reply {
@@ -22,6 +24,7 @@ pub async fn send(r: &Router, req: Request<Body>) -> Reply {
         status,
         headers,
         body: String::from_utf8_lossy(&bytes).into_owned(),
+        bytes: bytes.to_vec(),
     }
 }
 

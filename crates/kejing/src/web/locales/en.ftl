@@ -698,3 +698,19 @@ whatif-current-value = Current value
 whatif-range = Allowed range
 whatif-by-unit = Change by unit
 whatif-people = People
+
+## The statement as a PDF
+statement-pdf = Download PDF
+statement-pdf-head = { $organisation } · period { $period } · settlement run #{ $run } · policy { $policy } · status: { $status }
+statement-pdf-approved = Approved by { $by } ({ $at })
+statement-pdf-draft = DRAFT: settlement run #{ $run } is not approved and locked yet; the locked run's amounts are the ones paid.
+statement-pdf-lines = Pay items
+statement-pdf-accounts = Source accounts by product
+statement-pdf-count = Accounts
+statement-pdf-generated = Generated { $at } by { $by }. Amounts in yuan.
+statement-pdf-page = page { $page } of { $pages }
+col-measure = Measure
+col-actual = Actual
+col-target = Target
+col-completion = Attainment
+col-product = Product

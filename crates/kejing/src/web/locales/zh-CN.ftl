@@ -698,3 +698,19 @@ whatif-current-value = 现行值
 whatif-range = 允许范围
 whatif-by-unit = 按机构的变化
 whatif-people = 人数
+
+## The statement as a PDF
+statement-pdf = 下载 PDF
+statement-pdf-head = { $organisation } · 期间 { $period } · 第 { $run } 次结算 · 政策 { $policy } · 状态：{ $status }
+statement-pdf-approved = 审批：{ $by }（{ $at }）
+statement-pdf-draft = 草稿：第 { $run } 次结算尚未审批锁定，金额以锁定后的结算为准。
+statement-pdf-lines = 薪酬项目
+statement-pdf-accounts = 来源账户（按产品）
+statement-pdf-count = 账户数
+statement-pdf-generated = 生成于 { $at }，操作人 { $by }。金额单位：元。
+statement-pdf-page = 第 { $page } 页 / 共 { $pages } 页
+col-measure = 指标
+col-actual = 实际
+col-target = 目标
+col-completion = 完成率
+col-product = 产品
