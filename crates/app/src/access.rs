@@ -98,6 +98,8 @@ pub enum Action {
     SignLog,
     /// Choose which policies of the folder the organisation uses (the performance office).
     AdoptPolicy,
+    /// Keep a what-if simulation as a named scenario, and delete one's own.
+    SaveScenario,
 }
 
 impl Action {
@@ -129,6 +131,7 @@ impl Action {
         Action::KeepRegisters,
         Action::SignLog,
         Action::AdoptPolicy,
+        Action::SaveScenario,
     ];
 
     pub fn code(self) -> &'static str {
@@ -160,6 +163,7 @@ impl Action {
             Action::KeepRegisters => "keep_registers",
             Action::SignLog => "sign_log",
             Action::AdoptPolicy => "adopt_policy",
+            Action::SaveScenario => "save_scenario",
         }
     }
 }
@@ -195,6 +199,7 @@ pub fn allowed(role: Role, action: Action) -> bool {
                 | ViewRuns
                 | ViewStatement
                 | WhatIf
+                | SaveScenario
                 | ViewAssessments
                 | RateScores
                 | ViewDaily
@@ -310,12 +315,21 @@ impl Actor {
         if self.can(action) {
             Ok(())
         } else {
-            Err(Error::Forbidden(format!(
-                "{} ({}) may not {}",
-                self.name,
-                self.role.code(),
-                action.code()
-            )))
+            Err(Error::said(
+                crate::error::Kind::Forbidden,
+                "not-allowed",
+                &[
+                    ("user", self.name.clone()),
+                    ("role", self.role.code().to_owned()),
+                    ("action", action.code().to_owned()),
+                ],
+                format!(
+                    "{} ({}) may not {}",
+                    self.name,
+                    self.role.code(),
+                    action.code()
+                ),
+            ))
         }
     }
 

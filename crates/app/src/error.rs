@@ -65,6 +65,11 @@ pub const CODES: &[&str] = &[
     "score-out-of-range",
     "score-invalid",
     "rate-period-approved",
+    "not-allowed",
+    "scenario-gone",
+    "scenario-name-invalid",
+    "scenario-name-taken",
+    "scenario-not-yours",
 ];
 
 pub type Result<T> = std::result::Result<T, Error>;

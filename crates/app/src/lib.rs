@@ -29,6 +29,7 @@ pub mod maintenance;
 pub mod rating;
 pub mod reconciliation;
 pub mod run_review;
+pub mod scenarios;
 pub mod settlement;
 pub mod transfers;
 

@@ -207,25 +207,25 @@ fn only_the_cms_head_signs_and_a_bad_form_writes_nothing() {
     let admin = Actor::admin(&t.org, "office");
     assert!(matches!(
         daily::sign_log(&mut s, &admin, "M1", day, &sig),
-        Err(Error::Forbidden(_))
+        Err(ref e) if e.kind() == Some(kejing_app::error::Kind::Forbidden)
     ));
     let cm = actor(&t.org, "liming", Role::Manager, Some("M1"));
     assert!(matches!(
         daily::sign_log(&mut s, &cm, "M1", day, &sig),
-        Err(Error::Forbidden(_))
+        Err(ref e) if e.kind() == Some(kejing_app::error::Kind::Forbidden)
     ));
     let mut other = actor(&t.org, "other-head", Role::TeamHead, None);
     other.scope = Some(Arc::new(["M2".to_owned()].into()));
     assert!(matches!(
         daily::sign_log(&mut s, &other, "M1", day, &sig),
-        Err(Error::Forbidden(_))
+        Err(ref e) if e.kind() == Some(kejing_app::error::Kind::Forbidden)
     ));
     // A head who is also a CM cannot sign their own log.
     let mut own = actor(&t.org, "wangfang", Role::TeamHead, None);
     own.manager = Some("M1".into());
     assert!(matches!(
         daily::sign_log(&mut s, &own, "M1", day, &sig),
-        Err(Error::Forbidden(_))
+        Err(ref e) if e.kind() == Some(kejing_app::error::Kind::Forbidden)
     ));
     // A return before the outing left, an outing for a colleague, a time without a date: each
     // refused naming the field, nothing written.
@@ -240,7 +240,7 @@ fn only_the_cms_head_signs_and_a_bad_form_writes_nothing() {
     let cells = BTreeMap::from([("left_at".to_owned(), "2026-11-04 09:00".to_owned())]);
     assert!(matches!(
         daily::register_outing(&mut s, &cm, "M2", cells),
-        Err(Error::Forbidden(_))
+        Err(ref e) if e.kind() == Some(kejing_app::error::Kind::Forbidden)
     ));
     let cells = BTreeMap::from([("left_at".to_owned(), "09:00".to_owned())]);
     let e = daily::register_outing(&mut s, &cm, "M1", cells).unwrap_err();

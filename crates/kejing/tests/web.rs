@@ -15,7 +15,14 @@ use std::collections::BTreeSet;
 async fn role_matrix_covers_every_route() {
     let fx = tokio::task::block_in_place(|| common::fixture("matrix"));
     let r = router(fx.app.clone());
-    let all = cases(fx.run, fx.transfer, fx.dispute, fx.assessment, fx.agreement);
+    let all = cases(
+        fx.run,
+        fx.transfer,
+        fx.dispute,
+        fx.assessment,
+        fx.agreement,
+        fx.scenarios,
+    );
     // The matrix names every route the application has, and no other.
     let covered: BTreeSet<(&str, &str)> = all
         .iter()
@@ -27,9 +34,14 @@ async fn role_matrix_covers_every_route() {
     let mut checked = 0;
     for (i, role) in ROLES.iter().enumerate() {
         let s = session(&r, role).await;
-        for (method, _, path, body, expect) in
-            cases(fx.run, fx.transfer, fx.dispute, fx.assessment, fx.agreement)
-        {
+        for (method, _, path, body, expect) in cases(
+            fx.run,
+            fx.transfer,
+            fx.dispute,
+            fx.assessment,
+            fx.agreement,
+            fx.scenarios,
+        ) {
             let allowed = expect.as_bytes()[i] == b'A';
             let res = s.call(method, &path, body).await;
             let st = res.status.as_u16();

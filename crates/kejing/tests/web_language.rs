@@ -174,6 +174,9 @@ fn written_by_the_organisation(data: &std::path::Path) -> Vec<String> {
             "协议价 九折",
             "营业执照已核",
             "共同营销",
+            // The fixture's what-if scenarios, named by the office.
+            "比例 0.2",
+            "支行测算",
             "setup",
             "fixture",
             "中文",
@@ -275,6 +278,7 @@ fn is_page(path: &str) -> bool {
         || path == "/healthz"
         || path.contains("/payroll.xlsx")
         || path.ends_with("/pdf")
+        || path.ends_with("/xlsx")
         || path.ends_with(".csv")
         || path.contains("format=csv")
         || path.contains("/export"))
@@ -295,9 +299,14 @@ async fn every_page_speaks_one_language_for_every_role() {
                 .call("POST", "/lang", B::Form(format!("lang={lang}")))
                 .await;
             assert_eq!(switched.status, StatusCode::SEE_OTHER);
-            for (method, _, path, _, _) in
-                cases(fx.run, fx.transfer, fx.dispute, fx.assessment, fx.agreement)
-            {
+            for (method, _, path, _, _) in cases(
+                fx.run,
+                fx.transfer,
+                fx.dispute,
+                fx.assessment,
+                fx.agreement,
+                fx.scenarios,
+            ) {
                 if method != "GET" || !is_page(&path) {
                     continue;
                 }

@@ -54,7 +54,11 @@ fn keep(pdf: &[u8], name: &str) {
         .arg(&png)
         .output()
         .expect("pdftoppm (poppler-utils)");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 async fn pdf(s: &Session, path: &str, name: &str) -> (String, String) {
@@ -94,7 +98,12 @@ async fn a_cm_downloads_their_statement_as_a_pdf_that_says_what_the_page_says() 
     let total = page_total(&page.body);
     assert!(total.contains('.'), "{total}");
 
-    let (text, _) = pdf(&cm, &format!("/statements/{run}/M1/pdf"), "statement-pdf-draft").await;
+    let (text, _) = pdf(
+        &cm,
+        &format!("/statements/{run}/M1/pdf"),
+        "statement-pdf-draft",
+    )
+    .await;
     let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
     for want in [
         "薪酬明细 M1",
@@ -131,9 +140,20 @@ async fn a_cm_downloads_their_statement_as_a_pdf_that_says_what_the_page_says() 
     // In English, the same statement in English words.
     let res = cm.call("POST", "/lang", B::Form("lang=en".into())).await;
     assert!(res.status.is_redirection() || res.status.is_success());
-    let (en, _) = pdf(&cm, &format!("/statements/{run}/M1/pdf"), "statement-pdf-en").await;
+    let (en, _) = pdf(
+        &cm,
+        &format!("/statements/{run}/M1/pdf"),
+        "statement-pdf-en",
+    )
+    .await;
     let en_flat: String = en.split_whitespace().collect::<Vec<_>>().join(" ");
-    for want in ["Statement M1", "DRAFT", "page 1 of", total.as_str(), "by cm"] {
+    for want in [
+        "Statement M1",
+        "DRAFT",
+        "page 1 of",
+        total.as_str(),
+        "by cm",
+    ] {
         assert!(en_flat.contains(want), "{want:?} not in the PDF:\n{en}");
     }
     assert!(!en_flat.contains("草稿"), "{en}");
@@ -165,7 +185,12 @@ async fn a_cm_downloads_their_statement_as_a_pdf_that_says_what_the_page_says() 
     }
     let res = cm.call("POST", "/lang", B::Form("lang=zh-CN".into())).await;
     assert!(res.status.is_redirection() || res.status.is_success());
-    let (locked, _) = pdf(&cm, &format!("/statements/{run}/M1/pdf"), "statement-pdf-locked").await;
+    let (locked, _) = pdf(
+        &cm,
+        &format!("/statements/{run}/M1/pdf"),
+        "statement-pdf-locked",
+    )
+    .await;
     let locked: String = locked.split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(!locked.contains("草稿"), "{locked}");
     assert!(locked.contains("审批：reviewer"), "{locked}");

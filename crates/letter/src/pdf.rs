@@ -599,7 +599,9 @@ fn paint(c: Color) -> krilla::paint::Paint {
 /// Lays the blocks out on A4 pages and writes the PDF, with `title` in its metadata and
 /// `footer` (e.g. the privacy notice) beside the page number on every page.
 pub fn write_pdf(blocks: &[Block], title: &str, footer: &str) -> Result<Vec<u8>, PdfError> {
-    write_pdf_paged(blocks, title, footer, &|i, n| format!("第 {i} 页 / 共 {n} 页"))
+    write_pdf_paged(blocks, title, footer, &|i, n| {
+        format!("第 {i} 页 / 共 {n} 页")
+    })
 }
 
 /// [`write_pdf`] with the page number in the reader's words: `page_label(i, n)` for page `i`

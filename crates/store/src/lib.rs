@@ -30,6 +30,7 @@ pub mod query;
 pub mod read_models;
 pub mod reconciliation;
 pub mod run_review;
+pub mod scenarios;
 pub mod settlement;
 pub mod sql;
 pub mod transfers;

@@ -29,6 +29,7 @@ pub mod limits;
 pub mod payroll;
 pub mod perm;
 pub mod phrases;
+pub mod scenarios;
 pub mod statement_pdf;
 pub mod statement_view;
 
@@ -101,6 +102,7 @@ parts! {
     reconciliation,
     statements,
     whatif,
+    scenarios,
     policies,
     audit,
     assessment,

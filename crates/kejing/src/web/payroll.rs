@@ -28,12 +28,12 @@ fn text_width(s: &str) -> usize {
 /// An amount as a spreadsheet number. The file format keeps numbers as IEEE doubles; an amount
 /// of up to 15 significant digits converts exactly (its shortest decimal form is the same
 /// text), which is checked here; a longer one is written as its exact text instead.
-enum Cell {
+pub(super) enum Cell {
     Number(f64),
     Text(String),
 }
 
-fn amount_cell(d: Decimal) -> Cell {
+pub(super) fn amount_cell(d: Decimal) -> Cell {
     use rust_decimal::prelude::ToPrimitive;
     let exact = d.round_dp(2).normalize();
     match exact.to_f64() {

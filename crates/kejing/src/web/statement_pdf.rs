@@ -70,7 +70,10 @@ fn account_nodes<'a>(node: &'a Value, depth: usize, out: &mut Vec<&'a Value>) {
     if depth > 64 {
         return;
     }
-    if node["account_groups"].as_array().is_some_and(|g| !g.is_empty()) {
+    if node["account_groups"]
+        .as_array()
+        .is_some_and(|g| !g.is_empty())
+    {
         out.push(node);
     }
     for c in node["children"].as_array().into_iter().flatten() {
@@ -110,10 +113,7 @@ pub fn statement_blocks(i18n: &I18n, lang: &str, data: &Value, stamp: &Stamp<'_>
         out.push(para(
             tr(
                 "statement-pdf-approved",
-                &[
-                    ("by", by.to_owned()),
-                    ("at", text(&run["approved"]["at"])),
-                ],
+                &[("by", by.to_owned()), ("at", text(&run["approved"]["at"]))],
             ),
             Style {
                 small: true,

@@ -149,7 +149,11 @@ pub async fn statement_pdf(
         .db(&ctx.actor(), move |s| statement_data(s, &c, run, &code))
         .await?;
     plain_paths(&app, &ctx, &mut data, false);
-    let (i18n, lang, org) = (app.i18n.clone(), ctx.lang.clone(), ctx.user.org.name.clone());
+    let (i18n, lang, org) = (
+        app.i18n.clone(),
+        ctx.lang.clone(),
+        ctx.user.org.name.clone(),
+    );
     let by = ctx.user.username.clone();
     let at = chrono::Utc::now().format("%Y-%m-%d %H:%M UTC").to_string();
     let pdf = app

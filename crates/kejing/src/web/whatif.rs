@@ -112,7 +112,7 @@ pub async fn whatif_do(app: &App, ctx: &Ctx, f: WhatIfForm) -> Result<Value, App
             "changed": changed_n, "count": rows.len(),
             "total_a": Money::from_fen(sa).to_string(), "total_b": Money::from_fen(sb).to_string(),
             "total_diff": Money::from_fen(sb - sa).to_string(),
-            "rows": rows.iter().take(200).map(|(m, x, y)| json!({
+            "rows": rows.iter().map(|(m, x, y)| json!({
                 "manager": m, "a": Money::from_fen(*x).to_string(), "b": Money::from_fen(*y).to_string(),
                 "diff": Money::from_fen(y - x).to_string()})).collect::<Vec<_>>(),
         }))
@@ -156,7 +156,9 @@ fn simulates(p: &kejing_engine::policy::Policy) -> bool {
     !p.items.is_empty()
 }
 
-async fn whatif_page_with(
+/// The what-if page: the form, the policies' parameters, a result (just computed or a saved
+/// scenario's), the error beside its field, and the scenarios the organisation saved.
+pub(super) async fn whatif_page_with(
     app: &App,
     ctx: &Ctx,
     form: &WhatIfForm,
@@ -210,7 +212,23 @@ async fn whatif_page_with(
             super::fmt::money,
         ));
     }
+    let saved: Vec<Value> = {
+        let who = ctx.who();
+        app.db(&ctx.actor(), move |s| {
+            Ok(kejing_app::scenarios::list(s, &who)?)
+        })
+        .await?
+        .into_iter()
+        .map(|x| {
+            json!({"id": x.id, "name": x.name, "policy": x.policy, "period": x.period,
+                            "changes": x.changes, "total_diff": x.total_diff,
+                            "by": x.created_by, "at": x.created_at})
+        })
+        .collect()
+    };
     let data = json!({
+        "saved": saved,
+        "can_save": ctx.can(Action::SaveScenario),
         "policies": policies,
         "form": {"policy": form.policy, "period": form.period, "changes": form.changes},
         "result": result,

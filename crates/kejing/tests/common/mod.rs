@@ -37,6 +37,8 @@ pub struct Fixture {
     pub assessment: i64,
     /// An open agreement-price request for C3, asked by the setup user.
     pub agreement: i64,
+    /// What-if scenarios: one saved by the setup user, one by `branch`.
+    pub scenarios: (i64, i64),
     _db: ScratchDb,
 }
 
@@ -309,6 +311,34 @@ pub fn fixture(name: &str) -> Fixture {
         )
         .unwrap();
     }
+    // Two saved what-if scenarios (a result as the what-if page computes it).
+    let result = serde_json::json!({
+        "policy": "cixi-deposits", "period": "2026-09", "changes": ["incremental_rate=0.2"],
+        "changed": 1, "count": 1, "total_a": "100.00", "total_b": "120.00", "total_diff": "20.00",
+        "rows": [{"manager": "M1", "a": "100.00", "b": "120.00", "diff": "20.00"}],
+        "by_unit": [{"key": "B01S1", "count": 1, "a": "100.00", "b": "120.00", "diff": "20.00", "diff_fen": 2000}],
+        "by_grade": [{"key": "一级", "count": 1, "a": "100.00", "b": "120.00", "diff": "20.00", "diff_fen": 2000}],
+    })
+    .to_string();
+    let mut scenario = |who: &kejing_app::Actor, name: &str| {
+        kejing_app::scenarios::save(
+            &mut store,
+            who,
+            &kejing_app::scenarios::NewScenario {
+                name,
+                policy: "cixi-deposits",
+                period: "2026-09",
+                changes: "incremental_rate=0.2",
+                total_diff: "20.00",
+                result: &result,
+            },
+        )
+        .unwrap()
+    };
+    let mut branch = setup.clone();
+    branch.name = "branch".into();
+    branch.role = kejing_app::Role::BranchHead;
+    let scenarios = (scenario(&setup, "比例 0.2"), scenario(&branch, "支行测算"));
     drop(store);
     let app = App::new(Config {
         db: url.clone(),
@@ -326,6 +356,7 @@ pub fn fixture(name: &str) -> Fixture {
         dispute,
         assessment,
         agreement,
+        scenarios,
         _db: db,
     }
 }

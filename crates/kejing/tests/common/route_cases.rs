@@ -14,6 +14,7 @@ pub fn cases(
     dispute: i64,
     assessment: i64,
     agreement: i64,
+    scenarios: (i64, i64),
 ) -> Vec<(&'static str, &'static str, String, B, &'static str)> {
     let f = |s: &str| B::Form(s.to_owned());
     let rate = |m: &str, v: &str| {
@@ -405,6 +406,37 @@ pub fn cases(
             format!("/statements/{run}/M3/pdf"),
             B::None,
             "RRRAA",
+        ),
+        (
+            "POST",
+            "/whatif/scenarios",
+            "/whatif/scenarios".into(),
+            f(
+                "name=%E4%B8%8A%E8%B0%83&policy=cixi-deposits&period=2026-09&changes=incremental_rate%3D%2B10%25",
+            ),
+            "RRAAR",
+        ),
+        (
+            "GET",
+            "/whatif/scenarios/{id}",
+            format!("/whatif/scenarios/{}", scenarios.0),
+            B::None,
+            "RRAAA",
+        ),
+        (
+            "GET",
+            "/whatif/scenarios/{id}/xlsx",
+            format!("/whatif/scenarios/{}/xlsx", scenarios.0),
+            B::None,
+            "RRAAA",
+        ),
+        // The branch head deletes their own; the office is then told it is gone.
+        (
+            "POST",
+            "/whatif/scenarios/{id}/delete",
+            format!("/whatif/scenarios/{}/delete", scenarios.1),
+            f(""),
+            "RRAAR",
         ),
         ("GET", "/inbox", "/inbox".into(), B::None, "AAAAA"),
         (

@@ -72,6 +72,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
         17,
         include_str!("../../migrations/sqlite/0017_inbox_reads.sql"),
     ),
+    (
+        18,
+        include_str!("../../migrations/sqlite/0018_whatif_scenarios.sql"),
+    ),
 ];
 
 impl Backend for Sqlite {
