@@ -114,3 +114,37 @@ async fn a_customer_manager_assesses_advises_and_keeps_the_letter() {
     let cm3 = session(&r, "cm3").await;
     assert_eq!(cm3.call("GET", &to, B::None).await.status, 403);
 }
+
+/// The letters follow the policies the organisation uses: one that adopted only a pay policy
+/// writes no letter by the folder's advice policy, and is told why; adopting the advice policy
+/// brings the letters back.
+#[tokio::test(flavor = "multi_thread")]
+async fn letters_are_written_by_an_adopted_advice_policy_only() {
+    let fx = tokio::task::block_in_place(|| common::fixture("advice_adopted"));
+    let r = router(fx.app.clone());
+    let admin = session(&r, "admin").await;
+    let adopt = |name: &'static str| {
+        let admin = &admin;
+        async move {
+            let res = admin
+                .call(
+                    "POST",
+                    &format!("/policies/{name}/adopt"),
+                    B::Form("adopt=1".into()),
+                )
+                .await;
+            assert!(res.status.is_redirection(), "{}", res.body);
+        }
+    };
+    adopt("cixi-deposits").await;
+    let page = admin.call("GET", "/clients/C1/advice", B::None).await;
+    assert_eq!(page.status, 422, "{}", page.body);
+    assert!(
+        page.body.contains("没有带建议书模板的投资建议政策"),
+        "{}",
+        page.body
+    );
+    adopt("ccb-advice").await;
+    let page = admin.call("GET", "/clients/C1/advice", B::None).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+}

@@ -5,7 +5,7 @@
 //! `kejing_app::advice`, the same the CLI runs.
 
 use super::auth::Ctx;
-use super::kit::{cached_policy, page_of, policy_files, render};
+use super::kit::{page_of, render};
 use super::perm::Action;
 use super::{App, AppError};
 use axum::extract::{Path, RawForm, State};
@@ -33,20 +33,27 @@ super::kit::routes! {
     GET "/letters/{id}/pdf" => letter_pdf,
 }
 
-/// The first policy of the folder with advice rules and a letter template, with its folder.
-fn advice_policy(app: &App) -> Result<(Arc<Policy>, std::path::PathBuf), AppError> {
-    for (_, file) in policy_files(&app.config.policies) {
-        let Ok(p) = cached_policy(app, &file) else {
-            continue;
-        };
-        if p.advice.as_ref().is_some_and(|a| a.letter.is_some()) {
-            let dir = file.parent().map(|d| d.to_owned()).unwrap_or_default();
-            return Ok((p, dir));
-        }
-    }
-    Err(AppError::bad(
-        "no policy of the folder has [advice] with a letter template (e.g. ccb-advice)",
-    ))
+/// Whether a policy writes letters: it has advice rules with a letter template.
+fn writes_letters(p: &Policy) -> bool {
+    p.advice.as_ref().is_some_and(|a| a.letter.is_some())
+}
+
+/// The policy the organisation writes letters by — the first it adopted with advice rules and
+/// a letter template (of the whole folder when it adopted none) — with its folder.
+async fn advice_policy(
+    app: &App,
+    ctx: &Ctx,
+) -> Result<(Arc<Policy>, std::path::PathBuf), AppError> {
+    let offered = super::kit::offered_policies(app, ctx, writes_letters).await?;
+    let Some(first) = offered.into_iter().next() else {
+        return Err(AppError::new(
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+            "advice-no-policy",
+        ));
+    };
+    let file = super::kit::policy_file(app, &first.name)?;
+    let dir = file.parent().map(|d| d.to_owned()).unwrap_or_default();
+    Ok((first.policy, dir))
 }
 
 fn money(d: rust_decimal::Decimal) -> String {
@@ -140,7 +147,7 @@ pub async fn advice_page(
     Path(code): Path<String>,
 ) -> Result<Response, AppError> {
     ctx.require(Action::ViewClients)?;
-    let (policy, _) = advice_policy(&app)?;
+    let (policy, _) = advice_policy(&app, &ctx).await?;
     let c = ctx.clone();
     let data = app
         .db(&ctx.actor(), move |s| advice_data(s, &c, &policy, &code))
@@ -161,7 +168,7 @@ pub async fn post_risk(
     RawForm(body): RawForm,
 ) -> Result<Response, AppError> {
     ctx.require(Action::KeepRegisters)?;
-    let (policy, _) = advice_policy(&app)?;
+    let (policy, _) = advice_policy(&app, &ctx).await?;
     let answers: BTreeMap<String, String> = form_pairs(&body).into_iter().collect();
     let who = ctx.who();
     let c = code.clone();
@@ -213,7 +220,7 @@ pub async fn post_letter(
     RawForm(body): RawForm,
 ) -> Result<Response, AppError> {
     ctx.require(Action::KeepRegisters)?;
-    let (policy, dir) = advice_policy(&app)?;
+    let (policy, dir) = advice_policy(&app, &ctx).await?;
     let template = uc::template_of(&policy, &dir)?;
     let products: Vec<String> = form_pairs(&body)
         .into_iter()
@@ -267,7 +274,7 @@ pub fn letters_data(
 pub async fn letters(State(app): State<App>, ctx: Ctx) -> Result<Response, AppError> {
     ctx.require(Action::ViewClients)?;
     let c = ctx.clone();
-    let policy = advice_policy(&app).ok().map(|(p, _)| p);
+    let policy = advice_policy(&app, &ctx).await.ok().map(|(p, _)| p);
     let data = app
         .db(&ctx.actor(), move |s| {
             letters_data(s, &c, policy.as_deref())

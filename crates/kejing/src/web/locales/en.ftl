@@ -737,3 +737,4 @@ msg-scenario-name-invalid = Give the scenario a name of 1 to { $max } characters
 msg-scenario-name-taken = A scenario named “{ $name }” is already saved (by { $by } at { $at }); choose another name.
 msg-scenario-not-yours = Scenario #{ $id } was saved by { $by }; only they or an administrator can delete it.
 msg-not-allowed = { $user }'s role may not do this.
+advice-no-policy = None of the policies your organisation uses has investment advice with a letter template ([advice] and [advice.letter], e.g. ccb-advice): the performance office adopts one on the Policies page.

@@ -737,3 +737,4 @@ msg-scenario-name-invalid = 请为方案起一个 1 至 { $max } 个字的名称
 msg-scenario-name-taken = 已有名为「{ $name }」的方案（由 { $by } 于 { $at } 保存），请换一个名称。
 msg-scenario-not-yours = 方案 #{ $id } 由 { $by } 保存，只有本人或绩效管理员可以删除。
 msg-not-allowed = { $user } 的角色无权进行此操作。
+advice-no-policy = 本机构使用的政策中没有带建议书模板的投资建议政策（[advice] 与 [advice.letter]，如 ccb-advice）：请绩效管理员在“政策”页采用一个。
