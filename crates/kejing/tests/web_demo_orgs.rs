@@ -140,4 +140,9 @@ async fn the_demo_hotel_and_oil_distributor_settle_in_the_web() {
         page.body.contains("oil-reviewer"),
         "the approver is on the run's page"
     );
+    // The dashboard's completion: the targets (rows of `quantity`) against the quantity paid
+    // for, the measure the policy says attains them (D15) — a percentage, not "—".
+    let dash = oil_admin.call("GET", "/?period=2013-08", B::None).await;
+    let done = dash.body.matches("%</td></tr>").count();
+    assert!(done >= 3, "every salesman's completion: {}", dash.body);
 }

@@ -198,6 +198,7 @@ impl Policy {
                 Some(MeasureKind::Target {
                     measure: target.clone(),
                     default,
+                    against: r.against.clone(),
                 })
             } else if r.from.as_deref() == Some("balances") {
                 let weight = match &r.weight {
@@ -605,6 +606,19 @@ impl Policy {
                         format!("report names {name:?}, which is neither a measure nor a value of this policy"),
                     );
                 }
+            }
+        }
+        for (name, m) in &raw.measures {
+            let Some(a) = &m.get_ref().against else {
+                continue;
+            };
+            let o = m.span().start;
+            if m.get_ref().target.is_none() {
+                l.err(o, format!("measure {name}: against = {a:?} says which measure attains a target; it goes with target = \"…\""));
+            } else if !policy.measures.contains_key(a) && !policy.values.contains_key(a) {
+                l.err(o, format!("measure {name}: against = {a:?} is neither a measure nor a value of this policy"));
+            } else if !policy.report.contains(a) {
+                l.err(o, format!("measure {name}: against = {a:?} is not reported; add it to [policy] report, where the dashboard finds it"));
             }
         }
         policy.check_names(&mut l);

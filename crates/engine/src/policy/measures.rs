@@ -115,6 +115,10 @@ pub enum MeasureKind {
     Target {
         measure: String,
         default: Option<Decimal>,
+        /// The measure the target is attained by, when it is not the target's own name (the
+        /// oil distributor's `quantity` targets are met by `paid_quantity`): what the
+        /// dashboard's and the statement's completion compare against the target.
+        against: Option<String>,
     },
     /// Balances of the accounts that pass `filter`, each day attributed to the accounts'
     /// owners by their ratios on that day (account level over client level), times the
@@ -150,4 +154,22 @@ pub struct Value {
     pub name: String,
     pub expr: Expr,
     pub line: usize,
+}
+
+impl super::Policy {
+    /// Each target (its name in the targets table) and the measure that attains it, for the
+    /// targets whose measure says `against = "…"`.
+    pub fn attained_by(&self) -> std::collections::BTreeMap<String, String> {
+        self.measures
+            .values()
+            .filter_map(|m| match &m.kind {
+                MeasureKind::Target {
+                    measure,
+                    against: Some(a),
+                    ..
+                } => Some((measure.clone(), a.clone())),
+                _ => None,
+            })
+            .collect()
+    }
 }

@@ -137,6 +137,8 @@ pub(super) struct RawMeasure {
     pub(super) filter: Option<Spanned<String>>,
     pub(super) window: Option<String>,
     pub(super) target: Option<String>,
+    /// With `target`: the measure that attains it (see `MeasureKind::Target`).
+    pub(super) against: Option<String>,
     pub(super) default: Option<String>,
     pub(super) weight: Option<Spanned<String>>,
     pub(super) average: Option<String>,

@@ -169,3 +169,33 @@ fn a_parameter_outside_its_declared_bounds_is_refused_where_it_is_written() {
         "{errors:?}"
     );
 }
+
+#[test]
+fn a_target_says_which_reported_measure_attains_it() {
+    let with = |against: &str, report: &str| {
+        OK.replace(
+            "[measures.qty_target]\ntarget = \"quantity\"",
+            &format!("[measures.qty_target]\ntarget = \"quantity\"\nagainst = \"{against}\""),
+        )
+        .replace(
+            "frequency = \"monthly\"",
+            &format!("frequency = \"monthly\"\nreport = [{report}]"),
+        )
+    };
+    let p = Policy::load("t.toml", &with("paid", "\"paid\"")).unwrap();
+    assert_eq!(
+        p.attained_by(),
+        [("quantity".to_owned(), "paid".to_owned())].into()
+    );
+    assert!(Policy::load("t.toml", OK).unwrap().attained_by().is_empty());
+    let e = errors(&with("nothing", "\"paid\""));
+    assert!(
+        e.contains("p.toml:25: measure qty_target: against = \"nothing\" is neither"),
+        "{e}"
+    );
+    let e = errors(&with("paid", ""));
+    assert!(
+        e.contains("is not reported; add it to [policy] report"),
+        "{e}"
+    );
+}

@@ -121,7 +121,9 @@ impl<'a> Ctx<'a> {
                 self.note(name, t);
                 Ok(Value::Num(value))
             }
-            MeasureKind::Target { measure, default } => {
+            MeasureKind::Target {
+                measure, default, ..
+            } => {
                 let found = self
                     .ix
                     .targets

@@ -175,10 +175,10 @@ async fn statement(
     ctx: Ctx,
     Path((run, manager)): Path<(i64, String)>,
 ) -> ApiResult {
-    let c = ctx.clone();
+    let (c, a) = (ctx.clone(), app.clone());
     Ok(Json(
         app.db(&ctx.actor(), move |s| {
-            statements::statement_data(s, &c, run, &manager)
+            statements::statement_data(&a, s, &c, run, &manager)
         })
         .await?,
     ))

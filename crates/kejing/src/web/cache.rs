@@ -15,6 +15,14 @@ type Measures = BTreeMap<(String, String), Decimal>;
 /// Each period with the run it is paid on and whether it is locked.
 type CurrentRuns = Vec<(String, i64, bool)>;
 
+/// What a run's policy says of its measures: their labels, and for each target (by its name in
+/// the targets table) the measure that attains it when that is another (`against`).
+#[derive(Debug, Default)]
+pub struct MeasureWords {
+    pub labels: BTreeMap<String, String>,
+    pub attained_by: BTreeMap<String, String>,
+}
+
 #[derive(Default)]
 pub struct Cache {
     version: i64,
@@ -28,7 +36,7 @@ pub struct Cache {
     /// notice read is audited, so it moves the version too.
     inbox: HashMap<(i64, String), usize>,
     /// The words a run's policy gives its measures (by run id: a run's policy never changes).
-    labels: HashMap<i64, Arc<BTreeMap<String, String>>>,
+    labels: HashMap<i64, Arc<MeasureWords>>,
 }
 
 /// Cached reads through one store.
@@ -157,31 +165,30 @@ impl<'a> Reads<'a> {
         Ok(v)
     }
 
-    /// The labels of the measures of run `run`'s policy (read once per run).
-    pub fn measure_labels(
-        &mut self,
-        org: &Org,
-        run: i64,
-    ) -> Result<Arc<BTreeMap<String, String>>, AppError> {
+    /// The labels of the measures of run `run`'s policy and which measure attains each target
+    /// (read once per run).
+    pub fn measure_labels(&mut self, org: &Org, run: i64) -> Result<Arc<MeasureWords>, AppError> {
         if let Some(v) = self.get(|c| &c.labels, &run) {
             return Ok(v);
         }
         let policy_name = self.s.run_info(org, run)?.map(|r| r.policy);
-        let labels: BTreeMap<String, String> = policy_name
+        let words = policy_name
             .and_then(|n| {
                 super::kit::policy_files(&self.app.config.policies)
                     .into_iter()
                     .find(|(name, _)| *name == n)
             })
             .and_then(|(_, f)| super::kit::cached_policy(self.app, &f).ok())
-            .map(|p| {
-                p.measures
+            .map(|p| MeasureWords {
+                labels: p
+                    .measures
                     .iter()
                     .filter_map(|(name, m)| Some((name.clone(), m.label.clone()?)))
-                    .collect()
+                    .collect(),
+                attained_by: p.attained_by(),
             })
             .unwrap_or_default();
-        let v = Arc::new(labels);
+        let v = Arc::new(words);
         let r = v.clone();
         self.put(|c| {
             c.labels.insert(run, r);

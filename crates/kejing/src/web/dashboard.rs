@@ -81,11 +81,13 @@ pub fn dashboard_data(
         targets
             .range((m.to_owned(), String::new())..)
             .take_while(|((mm, _), _)| mm == m)
-            .find_map(|((_, measure), t)| {
+            .find_map(|((_, target), t)| {
+                // The target's own measure, or the one the policy says attains it.
+                let measure = labels.attained_by.get(target).unwrap_or(target);
                 measures.get(&(m.to_owned(), measure.clone())).map(|a| {
                     let mut c = completion(Some(*a), Some(*t));
                     c["measure"] = json!(measure);
-                    c["label"] = json!(labels.get(measure).unwrap_or(measure));
+                    c["label"] = json!(labels.labels.get(measure).unwrap_or(measure));
                     c
                 })
             })

@@ -32,6 +32,7 @@ super::kit::routes! {
 /// One CM's statement on a run: each line, the explanation tree with its source rows, and the
 /// disputes on it.
 pub fn statement_data(
+    app: &App,
     s: &mut Store,
     ctx: &Ctx,
     run: i64,
@@ -82,10 +83,18 @@ pub fn statement_data(
         .collect();
     // Target attainment: each measure with a target this period, as a gauge.
     let measured = s.run_measures(run, Some(manager))?;
+    // A target is attained by its own measure, or by the one the policy names (`against`).
+    let attained_by = super::kit::policy_files(&app.config.policies)
+        .into_iter()
+        .find(|(n, _)| *n == info.policy)
+        .and_then(|(_, f)| super::kit::cached_policy(app, &f).ok())
+        .map(|p| p.attained_by())
+        .unwrap_or_default();
     let attainment: Vec<Value> = s
         .period_targets(&org, &info.period, Some(manager))?
         .into_iter()
-        .filter_map(|((_, measure), target)| {
+        .filter_map(|((_, target_name), target)| {
+            let measure = attained_by.get(&target_name).cloned().unwrap_or(target_name);
             let actual = *measured.get(&(manager.to_owned(), measure.clone()))?;
             if target.is_zero() {
                 return None;
@@ -128,8 +137,11 @@ pub async fn statement(
     Query(precision): Query<Precision>,
 ) -> Result<Response, AppError> {
     let c = ctx.clone();
+    let a = app.clone();
     let mut data = app
-        .db(&ctx.actor(), move |s| statement_data(s, &c, run, &manager))
+        .db(&ctx.actor(), move |s| {
+            statement_data(&a, s, &c, run, &manager)
+        })
         .await?;
     data["exact"] = precision.exact().into();
     plain_paths(&app, &ctx, &mut data, precision.exact());
@@ -145,8 +157,9 @@ pub async fn statement_pdf(
 ) -> Result<Response, AppError> {
     let c = ctx.clone();
     let code = manager.clone();
+    let a = app.clone();
     let mut data = app
-        .db(&ctx.actor(), move |s| statement_data(s, &c, run, &code))
+        .db(&ctx.actor(), move |s| statement_data(&a, s, &c, run, &code))
         .await?;
     plain_paths(&app, &ctx, &mut data, false);
     let (i18n, lang, org) = (
