@@ -183,20 +183,39 @@ pub fn decide(
             if share == Ratio::ONE {
                 if !owners.is_empty() {
                     let who: Vec<String> = owners.iter().map(|(m, r)| format!("{m} {}", r.value().normalize())).collect();
-                    return Err(Error::Conflict(format!(
-                        "client {} is owned on {} by {} since this claim was made (another claim was approved first): reject claim #{id}, or the claimant asks for a share",
-                        c.client,
-                        c.effective_on,
-                        who.join(", ")
-                    )));
+                    return Err(Error::said(
+                        crate::error::Kind::Conflict,
+                        "claim-owned-meanwhile",
+                        &[
+                            ("client", c.client.clone()),
+                            ("on", c.effective_on.to_string()),
+                            ("owners", who.join(", ")),
+                            ("id", id.to_string()),
+                        ],
+                        format!(
+                            "client {} is owned on {} by {} since this claim was made (another claim was approved first): reject claim #{id}, or the claimant asks for a share",
+                            c.client,
+                            c.effective_on,
+                            who.join(", ")
+                        ),
+                    ));
                 }
                 shares.insert(c.manager.clone(), Decimal::ONE);
             } else {
                 if owners.is_empty() {
-                    return Err(Error::Conflict(format!(
-                        "nobody owns client {} on {} any more: reject claim #{id} and claim the whole client",
-                        c.client, c.effective_on
-                    )));
+                    return Err(Error::said(
+                        crate::error::Kind::Conflict,
+                        "claim-nobody-owns",
+                        &[
+                            ("client", c.client.clone()),
+                            ("on", c.effective_on.to_string()),
+                            ("id", id.to_string()),
+                        ],
+                        format!(
+                            "nobody owns client {} on {} any more: reject claim #{id} and claim the whole client",
+                            c.client, c.effective_on
+                        ),
+                    ));
                 }
                 let rest = Decimal::ONE - share.value();
                 for (m, r) in owners {

@@ -161,10 +161,17 @@ pub fn record_return(
     store.write(&org, |s| {
         let row = stored(s, actor, Register::Outings, manager, outing_id)?;
         if let Value::DateTime(t) = row.row.get("returned_at") {
-            return Err(Error::Conflict(format!(
-                "outing {outing_id} of {manager} was already recorded back at {} / 已登记返回",
-                t.format("%Y-%m-%d %H:%M")
-            )));
+            let at = t.format("%Y-%m-%d %H:%M").to_string();
+            return Err(Error::said(
+                crate::error::Kind::Conflict,
+                "outing-returned",
+                &[
+                    ("outing", outing_id.to_string()),
+                    ("manager", manager.to_owned()),
+                    ("at", at.clone()),
+                ],
+                format!("outing {outing_id} of {manager} was already recorded back at {at}"),
+            ));
         }
         let mut fields = row.row.fields.clone();
         fields.insert("returned_at".into(), Value::DateTime(at));
@@ -221,9 +228,17 @@ pub fn sign_log(
                 Value::DateTime(t) => t.format("%Y-%m-%d %H:%M").to_string(),
                 _ => String::new(),
             };
-            return Err(Error::Conflict(format!(
-                "the log of {manager} for {date} was already signed by {by} at {when} / 已签阅"
-            )));
+            return Err(Error::said(
+                crate::error::Kind::Conflict,
+                "log-signed",
+                &[
+                    ("manager", manager.to_owned()),
+                    ("date", date.to_string()),
+                    ("by", by.to_string()),
+                    ("at", when.clone()),
+                ],
+                format!("the log of {manager} for {date} was already signed by {by} at {when}"),
+            ));
         }
         let mut fields = row.row.fields.clone();
         let signer = actor.manager.clone().unwrap_or_else(|| actor.name.clone());

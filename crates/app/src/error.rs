@@ -66,6 +66,28 @@ pub const CODES: &[&str] = &[
     "score-invalid",
     "rate-period-approved",
     "not-allowed",
+    "done-at-same-moment",
+    "decided-already",
+    "request-open",
+    "line-disputed",
+    "proposal-decided",
+    "step-signed",
+    "step-signed-meanwhile",
+    "proposals-none-open",
+    "reconciliation-overridden",
+    "register-exists",
+    "register-changed",
+    "request-open-now",
+    "line-disputed-now",
+    "adjustment-exists",
+    "reconciliation-overridden-now",
+    "period-locked-now",
+    "owner-changed",
+    "claim-owned-meanwhile",
+    "claim-nobody-owns",
+    "outing-returned",
+    "log-signed",
+    "period-locked-meanwhile",
     "scenario-gone",
     "scenario-name-invalid",
     "scenario-name-taken",
@@ -135,13 +157,26 @@ impl From<StoreError> for Error {
         match e {
             StoreError::Invalid(m) => Error::Invalid(m),
             StoreError::Conflict(m) => Error::Conflict(m),
+            StoreError::Taken(t) => Error::Said(
+                Kind::Conflict,
+                Box::new(Said {
+                    code: t.code,
+                    args: t.args,
+                    english: t.english,
+                }),
+            ),
             StoreError::NotFound(m) => Error::NotFound(m),
             // Two requests that did the same thing at once: the database's unique keys let
             // one through; the other was already done.
-            StoreError::Db(e) if e.is_unique_violation() => Error::Conflict(format!(
-                "this was done by someone else at the same moment; reload to see it ({})",
-                e.message
-            )),
+            StoreError::Db(e) if e.is_unique_violation() => Error::said(
+                Kind::Conflict,
+                "done-at-same-moment",
+                &[],
+                format!(
+                    "this was done by someone else at the same moment; reload to see it ({})",
+                    e.message
+                ),
+            ),
             StoreError::Db(e) => Error::Internal(e.to_string()),
         }
     }

@@ -46,8 +46,11 @@ pub fn run(store: &mut Store, actor: &Actor, policy: &Policy, period: Period) ->
             return Err(locked_error(period, run));
         }
         if s.locked_periods(&org)? != locked_seen {
-            return Err(Error::Conflict(
-                "a period was locked while this run was computed: run the settlement again".into(),
+            return Err(Error::said(
+                crate::error::Kind::Conflict,
+                "period-locked-meanwhile",
+                &[],
+                "a period was locked while this run was computed: run the settlement again",
             ));
         }
         Ok::<_, Error>(s.save_run(

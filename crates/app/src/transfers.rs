@@ -161,10 +161,19 @@ pub(crate) fn refuse_locked(s: &mut Store, org: &Org, day: NaiveDate) -> Result<
 fn apply(s: &mut Store, org: &Org, t: &Transfer) -> Result<()> {
     let owners = s.owners_on(org, &t.client, None, t.effective_on)?;
     if !owners.iter().any(|(m, _)| m == &t.from_manager) {
-        return Err(Error::Conflict(format!(
-            "{} no longer owns client {} on {}: the ownership changed since the request",
-            t.from_manager, t.client, t.effective_on
-        )));
+        return Err(Error::said(
+            crate::error::Kind::Conflict,
+            "owner-changed",
+            &[
+                ("manager", t.from_manager.clone()),
+                ("client", t.client.clone()),
+                ("on", t.effective_on.to_string()),
+            ],
+            format!(
+                "{} no longer owns client {} on {}: the ownership changed since the request",
+                t.from_manager, t.client, t.effective_on
+            ),
+        ));
     }
     let mut shares: BTreeMap<String, Decimal> = BTreeMap::new();
     for (m, r) in owners {

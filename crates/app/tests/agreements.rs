@@ -221,7 +221,10 @@ fn decisions_of_one_agreement_request_at_once_take_effect_once() {
                     assert!(winner.is_none(), "round {round}: two took effect");
                     winner = Some(i);
                 }
-                Err(Error::Conflict(m)) => assert!(m.contains("already decided"), "{m}"),
+                Err(e) if e.kind() == Some(kejing_app::error::Kind::Conflict) => {
+                    let m = e.to_string();
+                    assert!(m.contains("already decided"), "{m}")
+                }
                 Err(e) => panic!("round {round}: expected a conflict, got {e:?}"),
             }
         }

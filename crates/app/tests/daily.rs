@@ -133,7 +133,9 @@ fn twelve_heads_signing_one_log_at_once_sign_it_once() {
         );
         let w = support::one_winner(&results);
         for r in &results {
-            if let Err(Error::Conflict(m)) = r {
+            if let Err(e) = r {
+                assert_eq!(e.kind(), Some(kejing_app::error::Kind::Conflict), "{e:?}");
+                let m = e.to_string();
                 assert!(m.contains(&format!("already signed by head-{w}")), "{m}");
             }
         }

@@ -260,7 +260,8 @@ fn many_overrides_of_one_month_at_once_record_one() {
             .enumerate()
             .filter_map(|(i, r)| match r {
                 Ok(_) => Some(i),
-                Err(Error::Conflict(m)) => {
+                Err(e) if e.kind() == Some(kejing_app::error::Kind::Conflict) => {
+                    let m = e.to_string();
                     assert!(m.contains("already overridden"), "{m}");
                     None
                 }

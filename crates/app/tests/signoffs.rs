@@ -211,7 +211,8 @@ fn signatures_of_one_step_at_once_record_one() {
             .enumerate()
             .filter_map(|(i, r)| match r {
                 Ok(_) => Some(i),
-                Err(Error::Conflict(m)) => {
+                Err(e) if e.kind() == Some(kejing_app::error::Kind::Conflict) => {
+                    let m = e.to_string();
                     assert!(
                         m.contains("already signed") || m.contains("meanwhile"),
                         "{m}"

@@ -4,7 +4,7 @@
 //! The decision is a conditional transition (see [`crate::workflow`]).
 
 use crate::sql::{Cols, DbError, Ty, Val};
-use crate::workflow::{AGREEMENT, AgreementStatus, or_conflict};
+use crate::workflow::{AGREEMENT, AgreementStatus, or_taken};
 use crate::{Org, Store, StoreError};
 use chrono::Utc;
 
@@ -89,10 +89,21 @@ impl Store {
         investigation: &str,
     ) -> Result<i64, StoreError> {
         if let Some(open) = self.open_agreement_request(org, client)? {
-            return Err(StoreError::Conflict(format!(
-                "client {client} already has an open agreement request #{} (asked by {} at {}): decide that one first",
-                open.id, open.requested_by, open.requested_at
-            )));
+            return Err(StoreError::taken(
+                "request-open",
+                &[
+                    ("kind", "agreement".to_owned()),
+                    ("client", client.to_owned()),
+                    ("manager", String::new()),
+                    ("id", open.id.to_string()),
+                    ("by", open.requested_by.clone()),
+                    ("at", open.requested_at.clone()),
+                ],
+                format!(
+                    "client {client} already has an open agreement request #{} (asked by {} at {}): decide that one first",
+                    open.id, open.requested_by, open.requested_at
+                ),
+            ));
         }
         let actor = self.actor().to_owned();
         let inserted = self.conn.insert_id(
@@ -109,9 +120,20 @@ impl Store {
                 Val::Time(Utc::now()),
             ],
         );
-        let id = or_conflict(inserted, || {
-            format!("client {client} already has an open agreement request: decide that one first")
-        })?;
+        let id = or_taken(
+            inserted,
+            "request-open-now",
+            &[
+                ("kind", "agreement".to_owned()),
+                ("client", client.to_owned()),
+                ("manager", String::new()),
+            ],
+            || {
+                format!(
+                    "client {client} already has an open agreement request: decide that one first"
+                )
+            },
+        )?;
         self.audit(
             Some(org.id),
             "request",

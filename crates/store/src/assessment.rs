@@ -277,14 +277,18 @@ impl Store {
                 .filter(|r| r.status == "proposed")
                 .collect();
             if pending.is_empty() {
-                return Err(StoreError::Conflict(format!(
-                    "assessment run #{run} has no open proposal{}: already approved",
-                    if managers.is_empty() {
-                        String::new()
-                    } else {
-                        format!(" for {}", managers.join(", "))
-                    }
-                )));
+                return Err(StoreError::taken(
+                    "proposals-none-open",
+                    &[("run", run.to_string()), ("managers", managers.join("、"))],
+                    format!(
+                        "assessment run #{run} has no open proposal{}: already approved",
+                        if managers.is_empty() {
+                            String::new()
+                        } else {
+                            format!(" for {}", managers.join(", "))
+                        }
+                    ),
+                ));
             }
             let actor = s.actor().to_owned();
             s.require_signed_off(run, &pending, &actor)?;

@@ -75,9 +75,15 @@ impl Store {
                     StoreError::NotFound(format!("assessment run #{run} has no result for {manager}"))
                 })?;
             if status != "proposed" {
-                return Err(StoreError::Conflict(format!(
-                    "the proposal of {manager} in run #{run} is {status} already"
-                )));
+                return Err(StoreError::taken(
+                    "proposal-decided",
+                    &[
+                        ("manager", manager.to_owned()),
+                        ("run", run.to_string()),
+                        ("status", status.clone()),
+                    ],
+                    format!("the proposal of {manager} in run #{run} is {status} already"),
+                ));
             }
             let steps = s.assessment_steps(run, Some(manager))?;
             let Some(this) = steps.iter().find(|x| x.step == step) else {
@@ -88,10 +94,17 @@ impl Store {
                 )));
             };
             if let Some(by) = &this.signed_by {
-                return Err(StoreError::Conflict(format!(
-                    "step {step} of {manager}'s proposal was already signed by {by} at {}",
-                    this.signed_at.clone().unwrap_or_default()
-                )));
+                let at = this.signed_at.clone().unwrap_or_default();
+                return Err(StoreError::taken(
+                    "step-signed",
+                    &[
+                        ("step", step.to_owned()),
+                        ("manager", manager.to_owned()),
+                        ("by", by.clone()),
+                        ("at", at.clone()),
+                    ],
+                    format!("step {step} of {manager}'s proposal was already signed by {by} at {at}"),
+                ));
             }
             if let Some(before) = steps
                 .iter()
@@ -125,9 +138,11 @@ impl Store {
                 ],
             )?;
             if changed != 1 {
-                return Err(StoreError::Conflict(format!(
-                    "step {step} of {manager}'s proposal was signed by someone else meanwhile"
-                )));
+                return Err(StoreError::taken(
+                    "step-signed-meanwhile",
+                    &[("step", step.to_owned()), ("manager", manager.to_owned())],
+                    format!("step {step} of {manager}'s proposal was signed by someone else meanwhile"),
+                ));
             }
             s.audit(
                 Some(org.id),

@@ -3,7 +3,7 @@
 //! [`crate::workflow`]) and an approval writes the ledger in the same transaction.
 
 use crate::sql::{Cols, DbError, Ty, Val};
-use crate::workflow::{CLAIM, TransferStatus, or_conflict};
+use crate::workflow::{CLAIM, TransferStatus, or_taken};
 use crate::{Org, Store, StoreError};
 use chrono::{NaiveDate, Utc};
 
@@ -77,10 +77,21 @@ impl Store {
             .into_iter()
             .find(|o| o.status == "open" && o.client == c.client && o.manager == c.manager)
         {
-            return Err(StoreError::Conflict(format!(
-                "{} already has an open claim #{} on client {} (asked by {} at {}) / 已有待审批的认领申请",
-                c.manager, open.id, c.client, open.requested_by, open.requested_at
-            )));
+            return Err(StoreError::taken(
+                "request-open",
+                &[
+                    ("kind", "claim".to_owned()),
+                    ("client", c.client.to_owned()),
+                    ("manager", c.manager.to_owned()),
+                    ("id", open.id.to_string()),
+                    ("by", open.requested_by.clone()),
+                    ("at", open.requested_at.clone()),
+                ],
+                format!(
+                    "{} already has an open claim #{} on client {} (asked by {} at {})",
+                    c.manager, open.id, c.client, open.requested_by, open.requested_at
+                ),
+            ));
         }
         let actor = self.actor().to_owned();
         let inserted = self.conn.insert_id(
@@ -98,12 +109,21 @@ impl Store {
                 Val::Time(Utc::now()),
             ],
         );
-        let id = or_conflict(inserted, || {
-            format!(
-                "{} already has an open claim on client {}",
-                c.manager, c.client
-            )
-        })?;
+        let id = or_taken(
+            inserted,
+            "request-open-now",
+            &[
+                ("kind", "claim".to_owned()),
+                ("client", c.client.to_owned()),
+                ("manager", c.manager.to_owned()),
+            ],
+            || {
+                format!(
+                    "{} already has an open claim on client {}",
+                    c.manager, c.client
+                )
+            },
+        )?;
         self.audit(
             Some(org.id),
             "claim",

@@ -192,11 +192,15 @@ impl Store {
             .register_row(org, row.register, &row.manager, &key)?
             .is_some()
         {
-            return Err(StoreError::Conflict(format!(
-                "{} already has {} {key} / 已有该记录",
-                row.manager,
-                row.register.key()
-            )));
+            return Err(StoreError::taken(
+                "register-exists",
+                &[
+                    ("manager", row.manager.clone()),
+                    ("register", row.register.key().to_owned()),
+                    ("key", key.clone()),
+                ],
+                format!("{} already has {} {key}", row.manager, row.register.key()),
+            ));
         }
         let day = day_of(row)?;
         let json = fields_json(row.register, &row.fields);
@@ -255,12 +259,20 @@ impl Store {
             ],
         )?;
         if n != 1 {
-            return Err(StoreError::Conflict(format!(
-                "{} {} of {} was changed by someone else a moment ago; reload and look again / 该记录刚被他人修改，请刷新后查看",
-                reg.key(),
-                before.row.key(),
-                before.row.manager
-            )));
+            return Err(StoreError::taken(
+                "register-changed",
+                &[
+                    ("register", reg.key().to_owned()),
+                    ("key", before.row.key()),
+                    ("manager", before.row.manager.clone()),
+                ],
+                format!(
+                    "{} {} of {} was changed by someone else a moment ago; reload and look again",
+                    reg.key(),
+                    before.row.key(),
+                    before.row.manager
+                ),
+            ));
         }
         let old: serde_json::Value =
             serde_json::from_str(&fields_json(reg, &before.row.fields)).unwrap_or_default();

@@ -3,7 +3,7 @@
 //! open period, in the same transaction.
 
 use crate::sql::{Cols, Ty, Val};
-use crate::workflow::{DISPUTE, DisputeStatus, or_conflict};
+use crate::workflow::{DISPUTE, DisputeStatus, or_taken};
 use crate::{Org, Store, StoreError};
 use chrono::Utc;
 use kejing_engine::{Money, Period};
@@ -96,11 +96,20 @@ impl Store {
             )?;
             if let Some(o) = open.first() {
                 let c = Cols::new("disputes", o);
-                return Err(StoreError::Conflict(format!(
-                    "line {item:?} of {manager} on run #{run} is already disputed (#{}, raised by {}): wait for its decision",
-                    c.int(0)?,
-                    c.text(1)?
-                )));
+                let (id, by) = (c.int(0)?, c.text(1)?);
+                return Err(StoreError::taken(
+                    "line-disputed",
+                    &[
+                        ("item", item.to_owned()),
+                        ("manager", manager.to_owned()),
+                        ("run", run.to_string()),
+                        ("id", id.to_string()),
+                        ("by", by.clone()),
+                    ],
+                    format!(
+                        "line {item:?} of {manager} on run #{run} is already disputed (#{id}, raised by {by}): wait for its decision"
+                    ),
+                ));
             }
             let actor = s.actor().to_owned();
             let inserted = s.conn.insert_id(
@@ -117,7 +126,11 @@ impl Store {
                     Val::Time(Utc::now()),
                 ],
             );
-            let id = or_conflict(inserted, || format!(
+            let id = or_taken(inserted, "line-disputed-now", &[
+                        ("item", item.to_owned()),
+                        ("manager", manager.to_owned()),
+                        ("run", run.to_string()),
+                    ], || format!(
                         "line {item:?} of {manager} on run #{run} is already disputed: wait for its decision"
                     ))?;
             s.audit(
@@ -215,7 +228,7 @@ impl Store {
                         Val::text(decision),
                     ],
                 );
-                or_conflict(inserted, || format!(
+                or_taken(inserted, "adjustment-exists", &[("id", id.to_string())], || format!(
                             "dispute #{id} already has its adjustment"
                         ))?;
             }

@@ -55,6 +55,28 @@ pub enum StoreError {
     Conflict(String),
     /// What the request names does not exist (in this organisation).
     NotFound(String),
+    /// A [`StoreError::Conflict`] with a stable code and its parameters, so that the caller
+    /// says it in the user's language (the application layer's `Said`); `english` is the text.
+    Taken(Box<Taken>),
+}
+
+/// A coded conflict: someone else did or decided it first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Taken {
+    pub code: &'static str,
+    pub args: Vec<(&'static str, String)>,
+    pub english: String,
+}
+
+impl StoreError {
+    /// A coded conflict (see [`StoreError::Taken`]).
+    pub fn taken(code: &'static str, args: &[(&'static str, String)], english: String) -> Self {
+        StoreError::Taken(Box::new(Taken {
+            code,
+            args: args.to_vec(),
+            english,
+        }))
+    }
 }
 
 impl fmt::Display for StoreError {
@@ -64,6 +86,7 @@ impl fmt::Display for StoreError {
             StoreError::Invalid(m) | StoreError::Conflict(m) | StoreError::NotFound(m) => {
                 f.write_str(m)
             }
+            StoreError::Taken(t) => f.write_str(&t.english),
         }
     }
 }

@@ -4,7 +4,7 @@
 //! (`kejing_engine::settle::reconcile`).
 
 use crate::sql::{Cols, Ty, Val};
-use crate::workflow::or_conflict;
+use crate::workflow::or_taken;
 use crate::{Org, Store, StoreError};
 use chrono::Utc;
 use kejing_engine::Period;
@@ -94,7 +94,7 @@ impl Store {
                     Val::Time(Utc::now()),
                 ],
             );
-            or_conflict(inserted, || {
+            or_taken(inserted, "reconciliation-overridden-now", &[("period", period.to_string())], || {
                 format!("the reconciliation of {period} was overridden already by someone else")
             })?;
             s.audit(
@@ -117,8 +117,17 @@ impl Store {
 }
 
 fn already(period: Period, o: &ReconciliationOverride) -> StoreError {
-    StoreError::Conflict(format!(
-        "the reconciliation of {period} was already overridden by {} at {}: {}",
-        o.decided_by, o.decided_at, o.reason
-    ))
+    StoreError::taken(
+        "reconciliation-overridden",
+        &[
+            ("period", period.to_string()),
+            ("by", o.decided_by.clone()),
+            ("at", o.decided_at.clone()),
+            ("reason", o.reason.clone()),
+        ],
+        format!(
+            "the reconciliation of {period} was already overridden by {} at {}: {}",
+            o.decided_by, o.decided_at, o.reason
+        ),
+    )
 }

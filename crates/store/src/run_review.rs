@@ -92,11 +92,23 @@ impl Store {
                 "there is no settlement run #{run}"
             ))),
             Some(r) => match r[0].as_str() {
-                Some(who) => Err(StoreError::Conflict(format!(
-                    "run #{run} was already {} by {who} at {}",
-                    step.done(),
-                    r[1].as_str().map(short_time).unwrap_or_default()
-                ))),
+                Some(who) => {
+                    let at = r[1].as_str().map(short_time).unwrap_or_default();
+                    let code = match step {
+                        ReviewStep::Submit => "submitted",
+                        ReviewStep::Approve => "approved",
+                    };
+                    Err(StoreError::taken(
+                        "run-done",
+                        &[
+                            ("run", run.to_string()),
+                            ("step", code.to_owned()),
+                            ("by", who.to_owned()),
+                            ("at", at.clone()),
+                        ],
+                        format!("run #{run} was already {} by {who} at {at}", step.done()),
+                    ))
+                }
                 None => Err(StoreError::Invalid(format!(
                     "run #{run} has not been submitted for review: submit it first"
                 ))),

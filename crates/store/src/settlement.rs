@@ -2,7 +2,7 @@
 //! periods. The data set a run reads is in [`crate::dataset`].
 
 use crate::sql::{Cols, Ty, Val};
-use crate::workflow::{RunStatus, or_conflict, short_time};
+use crate::workflow::{RunStatus, or_taken, short_time};
 use crate::{Org, Store, StoreError};
 use chrono::Utc;
 use kejing_engine::{Money, Period};
@@ -213,9 +213,12 @@ impl Store {
     ) -> Result<i64, StoreError> {
         self.write(org, |s| {
             if let Some((r, by, at)) = s.period_lock(org, period)? {
-                return Err(StoreError::Conflict(format!(
-                    "{period} is already locked on run #{r} by {by} at {at}"
-                )));
+                let english = format!("{period} is already locked on run #{r} by {by} at {at}");
+                return Err(StoreError::taken(
+                    "run-locked",
+                    &[("run", r.to_string()), ("by", by), ("at", at)],
+                    english,
+                ));
             }
             let newest = s.latest_run(org, period)?.ok_or_else(|| {
                 StoreError::Invalid(format!(
@@ -237,9 +240,13 @@ impl Store {
                 )));
             }
             if run != newest {
-                return Err(StoreError::Conflict(format!(
-                    "run #{run} is superseded by run #{newest} of {period}: review and lock that one"
-                )));
+                return Err(StoreError::taken(
+                    "run-superseded",
+                    &[("run", run.to_string()), ("period", period.to_string())],
+                    format!(
+                        "run #{run} is superseded by run #{newest} of {period}: review and lock that one"
+                    ),
+                ));
             }
             let approved = s
                 .conn
@@ -258,7 +265,7 @@ impl Store {
                 "INSERT INTO period_locks (org_id, period, run_id, locked_at, actor) VALUES ($1, $2, $3, $4, $5)",
                 &[Val::Int(org.id), Val::text(period.to_string()), Val::Int(run), Val::Time(Utc::now()), Val::Text(actor)],
             );
-            or_conflict(inserted, || format!(
+            or_taken(inserted, "period-locked-now", &[("period", period.to_string())], || format!(
                         "{period} was locked by someone else at the same moment"
                     ))?;
             s.audit(Some(org.id), "lock", "period_locks", &period.to_string(), None, Some(serde_json::json!({"run": run})))?;

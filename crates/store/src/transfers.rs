@@ -2,7 +2,7 @@
 //! decisions. The decision is a conditional transition (see [`crate::workflow`]).
 
 use crate::sql::{Cols, DbError, Ty, Val};
-use crate::workflow::{TRANSFER, TransferStatus, or_conflict};
+use crate::workflow::{TRANSFER, TransferStatus, or_taken};
 use crate::{Org, Store, StoreError};
 use chrono::{NaiveDate, Utc};
 
@@ -72,10 +72,21 @@ impl Store {
     /// and reported as a conflict naming the open one.
     pub fn insert_transfer(&mut self, org: &Org, t: &NewTransfer<'_>) -> Result<i64, StoreError> {
         if let Some(open) = self.open_transfer(org, t.client)? {
-            return Err(StoreError::Conflict(format!(
-                "client {} already has an open transfer request #{} (asked by {} at {}): decide that one first",
-                t.client, open.id, open.requested_by, open.requested_at
-            )));
+            return Err(StoreError::taken(
+                "request-open",
+                &[
+                    ("kind", "transfer".to_owned()),
+                    ("client", t.client.to_owned()),
+                    ("manager", String::new()),
+                    ("id", open.id.to_string()),
+                    ("by", open.requested_by.clone()),
+                    ("at", open.requested_at.clone()),
+                ],
+                format!(
+                    "client {} already has an open transfer request #{} (asked by {} at {}): decide that one first",
+                    t.client, open.id, open.requested_by, open.requested_at
+                ),
+            ));
         }
         let actor = self.actor().to_owned();
         let inserted = self.conn.insert_id(
@@ -93,12 +104,21 @@ impl Store {
                 Val::Time(Utc::now()),
             ],
         );
-        let id = or_conflict(inserted, || {
-            format!(
-                "client {} already has an open transfer request: decide that one first",
-                t.client
-            )
-        })?;
+        let id = or_taken(
+            inserted,
+            "request-open-now",
+            &[
+                ("kind", "transfer".to_owned()),
+                ("client", t.client.to_owned()),
+                ("manager", String::new()),
+            ],
+            || {
+                format!(
+                    "client {} already has an open transfer request: decide that one first",
+                    t.client
+                )
+            },
+        )?;
         self.audit(
             Some(org.id),
             "request",

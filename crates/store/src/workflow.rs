@@ -218,10 +218,21 @@ impl Store {
         // Who and when may be NULL (rows closed by a migration): shown as "?" and empty.
         let by = c.opt_text(1).unwrap_or_else(|| "?".to_owned());
         let at = c.opt_text(2).map(|t| short_time(&t)).unwrap_or_default();
-        Err(StoreError::Conflict(format!(
+        let english = format!(
             "{} #{key_text} was already decided ({status}) by {by} at {at}",
             wf.what
-        )))
+        );
+        Err(StoreError::taken(
+            "decided-already",
+            &[
+                ("table", wf.table.to_owned()),
+                ("key", key_text.clone()),
+                ("status", status),
+                ("by", by),
+                ("at", at),
+            ],
+            english,
+        ))
     }
 }
 
@@ -235,6 +246,22 @@ pub(crate) fn short_time(t: &str) -> String {
             .format("%Y-%m-%d %H:%M:%S UTC")
             .to_string(),
         Err(_) => t.to_owned(),
+    }
+}
+
+/// A write that a unique key may refuse because someone did the same at the same moment: the
+/// refusal becomes a coded conflict ([`StoreError::taken`]) with `code`, `args` and the English
+/// `message`; any other error stays what it is.
+pub fn or_taken<T>(
+    written: Result<T, crate::sql::DbError>,
+    code: &'static str,
+    args: &[(&'static str, String)],
+    message: impl FnOnce() -> String,
+) -> Result<T, StoreError> {
+    match written {
+        Ok(v) => Ok(v),
+        Err(e) if e.is_unique_violation() => Err(StoreError::taken(code, args, message())),
+        Err(e) => Err(e.into()),
     }
 }
 

@@ -370,8 +370,11 @@ impl From<StoreError> for AppError {
         match e {
             StoreError::Invalid(m) => AppError::bad(m),
             StoreError::Conflict(m) => AppError::conflict(m),
+            StoreError::Taken(t) => AppError::from(kejing_app::Error::from(StoreError::Taken(t))),
             StoreError::NotFound(m) => AppError::not_found().with(m),
-            StoreError::Db(e) if e.is_unique_violation() => AppError::conflict(e.message),
+            StoreError::Db(e) if e.is_unique_violation() => {
+                AppError::from(kejing_app::Error::from(StoreError::Db(e)))
+            }
             StoreError::Db(e) => AppError::internal(e.to_string()),
         }
     }

@@ -738,3 +738,53 @@ msg-scenario-name-taken = A scenario named “{ $name }” is already saved (by 
 msg-scenario-not-yours = Scenario #{ $id } was saved by { $by }; only they or an administrator can delete it.
 msg-not-allowed = { $user }'s role may not do this.
 advice-no-policy = None of the policies your organisation uses has investment advice with a letter template ([advice] and [advice.letter], e.g. ccb-advice): the performance office adopts one on the Policies page.
+
+## Someone else did it first (the store's coded conflicts)
+msg-done-at-same-moment = Someone else did the same at the same moment: reload the page to see it.
+msg-decided-already = { $table ->
+    [transfer_requests] Transfer request
+    [disputes] Dispute
+    [assessment_results] Grade proposal
+    [ownership_claims] Ownership claim
+    [agreement_requests] Agreement-price request
+   *[other] Record
+} #{ $key } was already decided by { $by } at { $at } ({ $status ->
+    [approved] approved
+    [rejected] rejected
+    [accepted] accepted
+    [decided] decided
+    [cancelled] withdrawn
+   *[other] { $status }
+}).
+msg-request-open = { $kind ->
+    [transfer] Client { $client } already has an open transfer request #{ $id }
+    [agreement] Client { $client } already has an open agreement-price request #{ $id }
+   *[claim] { $manager } already has an open claim #{ $id } on client { $client }
+} (asked by { $by } at { $at }): decide that one first.
+msg-request-open-now = { $kind ->
+    [transfer] A transfer request for client { $client } was made by someone else at the same moment
+    [agreement] An agreement-price request for client { $client } was made by someone else at the same moment
+   *[claim] A claim of { $manager } on client { $client } was made at the same moment
+}: reload and decide that one.
+msg-line-disputed = The line “{ $item }” of { $manager } on settlement run #{ $run } is already disputed (#{ $id }, raised by { $by }): wait for its decision.
+msg-line-disputed-now = The line “{ $item }” of { $manager } on settlement run #{ $run } was disputed at the same moment: wait for its decision.
+msg-adjustment-exists = Dispute #{ $id } already has its adjustment.
+msg-proposal-decided = The proposal of { $manager } in assessment run #{ $run } is already { $status ->
+    [approved] approved
+    [rejected] rejected
+   *[other] { $status }
+}.
+msg-step-signed = The step “{ $step }” of { $manager }'s proposal was already signed by { $by } at { $at }.
+msg-step-signed-meanwhile = The step “{ $step }” of { $manager }'s proposal was signed by someone else meanwhile: reload to see it.
+msg-proposals-none-open = Assessment run #{ $run } has no open proposal: they were already approved.
+msg-reconciliation-overridden = The reconciliation of { $period } was already overridden by { $by } at { $at }: { $reason }
+msg-reconciliation-overridden-now = The reconciliation of { $period } was overridden by someone else at the same moment: reload to see it.
+msg-period-locked-now = { $period } was locked by someone else at the same moment: reload to see it.
+msg-register-exists = { $manager } already has this record ({ $key }).
+msg-register-changed = { $manager }'s record ({ $key }) was changed by someone else a moment ago: reload and look again.
+msg-owner-changed = { $manager } no longer owns client { $client } on { $on }: the ownership changed since the request.
+msg-claim-owned-meanwhile = Client { $client } is owned on { $on } by { $owners } since this claim was made (another claim was approved first): reject claim #{ $id }, or the claimant asks for a share.
+msg-claim-nobody-owns = Nobody owns client { $client } on { $on } any more: reject claim #{ $id } and claim the whole client.
+msg-outing-returned = Outing { $outing } of { $manager } was already recorded back at { $at }.
+msg-log-signed = The log of { $manager } for { $date } was already signed by { $by } at { $at }.
+msg-period-locked-meanwhile = A period was locked while this run was computed: run the settlement again.

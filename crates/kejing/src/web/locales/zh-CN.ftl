@@ -738,3 +738,53 @@ msg-scenario-name-taken = 已有名为「{ $name }」的方案（由 { $by } 于
 msg-scenario-not-yours = 方案 #{ $id } 由 { $by } 保存，只有本人或绩效管理员可以删除。
 msg-not-allowed = { $user } 的角色无权进行此操作。
 advice-no-policy = 本机构使用的政策中没有带建议书模板的投资建议政策（[advice] 与 [advice.letter]，如 ccb-advice）：请绩效管理员在“政策”页采用一个。
+
+## Someone else did it first (the store's coded conflicts)
+msg-done-at-same-moment = 他人刚刚同时做了同样的操作：请刷新页面查看结果。
+msg-decided-already = { $table ->
+    [transfer_requests] 移交申请
+    [disputes] 申诉
+    [assessment_results] 晋降级建议
+    [ownership_claims] 认领申请
+    [agreement_requests] 协议价申请
+   *[other] 记录
+} #{ $key } 已由 { $by } 于 { $at } 处理（{ $status ->
+    [approved] 已批准
+    [rejected] 已驳回
+    [accepted] 已受理
+    [decided] 已决定
+    [cancelled] 已撤回
+   *[other] { $status }
+}）。
+msg-request-open = { $kind ->
+    [transfer] 客户 { $client } 已有待审批的移交申请 #{ $id }
+    [agreement] 客户 { $client } 已有待审批的协议价申请 #{ $id }
+   *[claim] { $manager } 对客户 { $client } 已有待审批的认领申请 #{ $id }
+}（{ $by } 于 { $at } 提出）：请先处理那一笔。
+msg-request-open-now = { $kind ->
+    [transfer] 客户 { $client } 刚有一笔移交申请被他人同时提出
+    [agreement] 客户 { $client } 刚有一笔协议价申请被他人同时提出
+   *[claim] { $manager } 对客户 { $client } 的认领申请刚被同时提出
+}：请刷新后处理那一笔。
+msg-line-disputed = { $manager } 在第 { $run } 批结算中的“{ $item }”已有申诉 #{ $id }（{ $by } 提出）：请等待处理结果。
+msg-line-disputed-now = { $manager } 在第 { $run } 批结算中的“{ $item }”刚被同时提出申诉：请等待处理结果。
+msg-adjustment-exists = 申诉 #{ $id } 的调整已经记录。
+msg-proposal-decided = 第 { $run } 次考核中 { $manager } 的建议已经{ $status ->
+    [approved] 审批通过
+    [rejected] 驳回
+   *[other] 处理（{ $status }）
+}。
+msg-step-signed = { $manager } 的建议的“{ $step }”一步已由 { $by } 于 { $at } 签署。
+msg-step-signed-meanwhile = { $manager } 的建议的“{ $step }”一步刚被他人签署：请刷新查看。
+msg-proposals-none-open = 第 { $run } 次考核没有待审批的建议：已经审批过了。
+msg-reconciliation-overridden = { $period } 的对账已由 { $by } 于 { $at } 特批：{ $reason }
+msg-reconciliation-overridden-now = { $period } 的对账刚被他人同时特批：请刷新查看。
+msg-period-locked-now = { $period } 刚被他人同时锁定：请刷新查看。
+msg-register-exists = { $manager } 已有这条记录（{ $key }）。
+msg-register-changed = { $manager } 的这条记录（{ $key }）刚被他人修改：请刷新后再看。
+msg-owner-changed = { $manager } 在 { $on } 已不再管户客户 { $client }：申请提出后管户关系已有变化。
+msg-claim-owned-meanwhile = 客户 { $client } 在 { $on } 已由 { $owners } 管户（另一笔认领先获批准）：请驳回认领申请 #{ $id }，或由申请人改为申请分成。
+msg-claim-nobody-owns = 客户 { $client } 在 { $on } 已无人管户：请驳回认领申请 #{ $id }，改为认领整个客户。
+msg-outing-returned = { $manager } 的外出登记 { $outing } 已于 { $at } 登记返回。
+msg-log-signed = { $manager } { $date } 的工作日志已由 { $by } 于 { $at } 签阅。
+msg-period-locked-meanwhile = 计算期间有期间被锁定：请重新结算。
