@@ -36,8 +36,13 @@ macro_rules! vocabulary {
 
             /// The accepted spellings, for error messages.
             pub fn expected() -> String {
+                format!("{} is one of {}", $what, Self::choices())
+            }
+
+            /// The accepted values with their Chinese names: `active (在岗), trainee (见习)`.
+            pub fn choices() -> String {
                 let all: Vec<String> = vec![$(format!("{} ({})", $canon, $zh),)+];
-                format!("{} is one of {}", $what, all.join(", "))
+                all.join(", ")
             }
         }
 

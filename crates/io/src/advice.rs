@@ -3,7 +3,7 @@
 //! `AdviceData`, with the branch and client details a letter prints.
 
 use crate::dataset::{Tables, for_each};
-use crate::read::{ReadError, Reject, RowCursor};
+use crate::read::{ReadError, Reason, Reject, RowCursor};
 use crate::records::{ClientRec, ManagerRec, OrgUnitRec, Record};
 use crate::tables::Table;
 use chrono::NaiveDate;
@@ -46,24 +46,40 @@ impl Record for ProductRec {
         let level = c.raw("risk_level").and_then(|s| {
             let l = ProductLevel::parse(s);
             if l.is_none() {
-                c.fail("risk_level", s, "write a product risk level R1 to R5");
+                c.fail(
+                    "risk_level",
+                    s,
+                    Reason::new("risk-level-invalid", "write a product risk level R1 to R5"),
+                );
             }
             l
         });
         if c.raw("risk_level").is_none() {
-            c.fail("risk_level", "", "a value is required here (R1 to R5)");
+            c.fail(
+                "risk_level",
+                "",
+                Reason::new("risk-level-required", "a value is required here (R1 to R5)"),
+            );
         }
         let expected_return = c.decimal("expected_return");
         let term_months = c.int("term_months").and_then(|t| {
             let t = u32::try_from(t).ok().filter(|t| *t <= 1200);
             if t.is_none() {
-                c.fail("term_months", "", "a term is 0 to 1200 months");
+                c.fail(
+                    "term_months",
+                    "",
+                    Reason::new("term-out-of-range", "a term is 0 to 1200 months"),
+                );
             }
             t
         });
         let min_amount = c.decimal("min_amount");
         if min_amount.is_some_and(|m| m < Decimal::ZERO) {
-            c.fail("min_amount", "", "a minimum amount cannot be negative");
+            c.fail(
+                "min_amount",
+                "",
+                Reason::new("negative-min-amount", "a minimum amount cannot be negative"),
+            );
         }
         Some(ProductRec(Product {
             id: id?.to_string(),
@@ -91,13 +107,16 @@ impl Record for FinanceRec {
                 c.fail(
                     "kind",
                     s,
-                    "write income, expense, asset or liability (收入, 支出, 资产, 负债)",
+                    Reason::new(
+                        "finance-kind-invalid",
+                        "write income, expense, asset or liability (收入, 支出, 资产, 负债)",
+                    ),
                 );
             }
             k
         });
         if c.raw("kind").is_none() {
-            c.fail("kind", "", "a value is required here");
+            c.fail("kind", "", Reason::required());
         }
         let category = c.req_text("category");
         let amount = c.req_decimal("amount");
@@ -107,7 +126,10 @@ impl Record for FinanceRec {
             c.fail(
                 "amount",
                 &a.to_string(),
-                "an amount is never negative: write an expense as a positive amount of kind expense, a debt as a liability",
+                Reason::new(
+                    "negative-finance-amount",
+                    "an amount is never negative: write an expense as a positive amount of kind expense, a debt as a liability",
+                ),
             );
         }
         Some(FinanceRec(FinanceLine {
@@ -135,7 +157,14 @@ impl Record for GoalRec {
         let goal = c.req_text("goal");
         let amount = c.req_decimal("amount");
         if amount.is_some_and(|a| a <= Decimal::ZERO) {
-            c.fail("amount", "", "a goal needs an amount above zero");
+            c.fail(
+                "amount",
+                "",
+                Reason::new(
+                    "goal-amount-not-positive",
+                    "a goal needs an amount above zero",
+                ),
+            );
         }
         let due_on = c.req_date("due_on");
         Some(GoalRec {
@@ -162,7 +191,11 @@ impl Record for HoldingRec {
         let product_id = c.req_code("product_id");
         let amount = c.req_decimal("amount");
         if amount.is_some_and(|a| a < Decimal::ZERO) {
-            c.fail("amount", "", "a holding cannot be negative");
+            c.fail(
+                "amount",
+                "",
+                Reason::new("negative-holding", "a holding cannot be negative"),
+            );
         }
         Some(HoldingRec {
             client_id: client_id?,
@@ -251,7 +284,10 @@ pub fn load_advice(tables: &Tables<'_>) -> Result<AdviceFolder, Vec<ReadError>> 
             return Err(vec![Reject::new(
                 "product_id",
                 r.0.id.clone(),
-                "this product is listed twice; keep one row per product",
+                Reason::new(
+                    "duplicate-product",
+                    "this product is listed twice; keep one row per product",
+                ),
             )]);
         }
         f.data.products.push(r.0);
@@ -277,7 +313,10 @@ pub fn load_advice(tables: &Tables<'_>) -> Result<AdviceFolder, Vec<ReadError>> 
             return Err(vec![Reject::new(
                 "product_id",
                 r.product_id.to_string(),
-                "this product is not in products.csv; add it to the shelf first",
+                Reason::new(
+                    "unknown-product",
+                    "this product is not in products.csv; add it to the shelf first",
+                ),
             )]);
         }
         f.data.holdings.push(Holding {

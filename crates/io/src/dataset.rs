@@ -1,6 +1,6 @@
 //! Loading a data folder (file mode) or a policy test case into the engine's `DataSet`.
 
-use crate::read::{ReadError, ReadOptions, Reject, read_records, read_records_text};
+use crate::read::{ReadError, ReadOptions, Reason, Reject, read_records, read_records_text};
 use crate::records::*;
 use crate::{Record, Table};
 use kejing_engine::data::{
@@ -149,7 +149,7 @@ pub fn load_dataset(tables: &Tables<'_>) -> Result<DataSet, Vec<ReadError>> {
             return Err(vec![Reject::new(
                 "account_id",
                 r.account_id.as_str(),
-                "unknown account: it is not in accounts",
+                Reason::new("unknown-account", "unknown account: it is not in accounts"),
             )]);
         };
         d.balances.push(Balance {

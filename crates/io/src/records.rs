@@ -1,6 +1,6 @@
 //! Typed records, one per table, parsed from a row with every bad cell reported.
 
-use crate::read::RowCursor;
+use crate::read::{Reason, RowCursor};
 use crate::tables::Table;
 use chrono::{NaiveDate, NaiveDateTime};
 use kejing_engine::model::{ClientKind, ManagerStatus, Relation, UnitKind};
@@ -34,11 +34,20 @@ impl Record for OrgUnitRec {
         let unit_id = c.req_code("unit_id");
         let name = c.req_text("name");
         let parent_id = c.code("parent_id");
-        let kind = c.vocab("kind", UnitKind::parse, UnitKind::expected);
+        let kind = c.vocab(
+            "kind",
+            UnitKind::parse,
+            UnitKind::expected,
+            UnitKind::choices,
+        );
         if let (Some(u), Some(p)) = (&unit_id, &parent_id)
             && u == p
         {
-            c.fail("parent_id", p.as_str(), "a unit cannot be its own parent");
+            c.fail(
+                "parent_id",
+                p.as_str(),
+                Reason::new("own-parent", "a unit cannot be its own parent"),
+            );
         }
         Some(OrgUnitRec {
             unit_id: unit_id?,
@@ -98,7 +107,10 @@ impl Record for GradeRec {
             c.fail(
                 "rank",
                 "",
-                "a value is required here (position on the ladder, higher = more senior)",
+                Reason::new(
+                    "rank-required",
+                    "a value is required here (position on the ladder, higher = more senior)",
+                ),
             );
         }
         let staff_grade = c.text("staff_grade");
@@ -144,7 +156,12 @@ impl Record for ManagerRec {
         let grade = c.code("grade");
         let tier = c.code("tier");
         let staff_grade = c.text("staff_grade");
-        let status = c.vocab("status", ManagerStatus::parse, ManagerStatus::expected);
+        let status = c.vocab(
+            "status",
+            ManagerStatus::parse,
+            ManagerStatus::expected,
+            ManagerStatus::choices,
+        );
         let hired_on = c.date("hired_on");
         let trial_end = c.date("trial_end");
         let left_on = c.date("left_on");
@@ -153,7 +170,7 @@ impl Record for ManagerRec {
             c.fail(
                 "base_salary",
                 c.raw("base_salary").unwrap_or(""),
-                "a base salary cannot be negative",
+                Reason::new("negative-base-salary", "a base salary cannot be negative"),
             );
         }
         let changed_on = c.date("changed_on");
@@ -163,7 +180,11 @@ impl Record for ManagerRec {
             c.fail(
                 "left_on",
                 &l.to_string(),
-                format!("leaves before being hired on {h}"),
+                Reason::new(
+                    "left-before-hired",
+                    format!("leaves before being hired on {h}"),
+                )
+                .arg("hired", h),
             );
         }
         Some(ManagerRec {
@@ -203,7 +224,12 @@ impl Record for ClientRec {
     fn parse(c: &mut RowCursor<'_>) -> Option<Self> {
         let client_id = c.req_code("client_id");
         let name = c.req_text("name");
-        let kind = c.vocab("kind", ClientKind::parse, ClientKind::expected);
+        let kind = c.vocab(
+            "kind",
+            ClientKind::parse,
+            ClientKind::expected,
+            ClientKind::choices,
+        );
         let client_type = c.text("client_type");
         let agreement = c.flag("agreement").unwrap_or(false);
         let loan_card = c.text("loan_card");
@@ -213,7 +239,10 @@ impl Record for ClientRec {
             c.fail(
                 "loan_card",
                 card,
-                "a loan-card number has only letters and digits",
+                Reason::new(
+                    "loan-card-chars",
+                    "a loan-card number has only letters and digits",
+                ),
             );
         }
         let contact = c.text("contact");
@@ -259,7 +288,10 @@ impl Record for AccountRec {
             c.fail(
                 "currency",
                 &currency,
-                "a currency is a 3-letter ISO code such as CNY or USD",
+                Reason::new(
+                    "currency-invalid",
+                    "a currency is a 3-letter ISO code such as CNY or USD",
+                ),
             );
         }
         let rate = c.decimal("rate");
@@ -268,7 +300,7 @@ impl Record for AccountRec {
             c.fail(
                 "term_months",
                 c.raw("term_months").unwrap_or(""),
-                "a term cannot be negative",
+                Reason::new("negative-term", "a term cannot be negative"),
             );
         }
         let opened_on = c.date("opened_on");
@@ -279,7 +311,11 @@ impl Record for AccountRec {
             c.fail(
                 "closed_on",
                 &cl.to_string(),
-                format!("closed before it was opened on {o}"),
+                Reason::new(
+                    "closed-before-opened",
+                    format!("closed before it was opened on {o}"),
+                )
+                .arg("opened", o),
             );
         }
         Some(AccountRec {
@@ -321,7 +357,11 @@ impl Record for OwnershipRec {
             c.fail(
                 "to",
                 &t.to_string(),
-                format!("ends before it starts on {f}"),
+                Reason::new(
+                    "ends-before-starts",
+                    format!("ends before it starts on {f}"),
+                )
+                .arg("from", f),
             );
         }
         Some(OwnershipRec {
@@ -375,7 +415,7 @@ impl Record for TargetRec {
             c.fail(
                 "target",
                 c.raw("target").unwrap_or(""),
-                "a target cannot be negative",
+                Reason::new("negative-target", "a target cannot be negative"),
             );
         }
         Some(TargetRec {
@@ -410,7 +450,10 @@ impl Record for TallyRec {
             c.fail(
                 "period",
                 c.raw("period").unwrap_or(""),
-                "a tally is kept for a month: write it as 2013-08",
+                Reason::new(
+                    "tally-not-month",
+                    "a tally is kept for a month: write it as 2013-08",
+                ),
             );
         }
         let note = c.text("note");
@@ -494,11 +537,14 @@ pub struct BookingRec {
 }
 
 /// The spot-check codes and the words accepted for each.
-fn spot_check(v: &str) -> Result<&'static str, String> {
+fn spot_check(v: &str) -> Result<&'static str, Reason> {
     match v.trim().to_lowercase().as_str() {
         "confirmed" | "属实" | "正常" => Ok("confirmed"),
         "collusive" | "串通" | "串通作弊" => Ok("collusive"),
-        _ => Err("a spot check is confirmed (属实) or collusive (串通); leave it empty when the booking was not checked".to_owned()),
+        _ => Err(Reason::new(
+            "spot-check-invalid",
+            "a spot check is confirmed (属实) or collusive (串通); leave it empty when the booking was not checked",
+        )),
     }
 }
 
@@ -545,9 +591,19 @@ impl Record for ScoreRec {
         let period = c.req_period("period");
         let manager_id = c.req_code("manager_id");
         let rater_id = c.req_code("rater_id");
-        let relation = c.vocab("relation", Relation::parse, Relation::expected);
+        let relation = c.vocab(
+            "relation",
+            Relation::parse,
+            Relation::expected,
+            Relation::choices,
+        );
         if relation.is_none() && c.raw("relation").is_none() {
-            c.fail("relation", "", Relation::expected());
+            c.fail(
+                "relation",
+                "",
+                Reason::new("required-one-of", Relation::expected())
+                    .arg("choices", Relation::choices()),
+            );
         }
         let dimension = c.req_text("dimension");
         let item = c.req_text("item");
@@ -557,14 +613,20 @@ impl Record for ScoreRec {
                 c.fail(
                     "relation",
                     rel.code(),
-                    "a rater scoring themself must use relation self",
+                    Reason::new(
+                        "self-rating-relation",
+                        "a rater scoring themself must use relation self",
+                    ),
                 );
             }
             (Some(m), Some(r), Some(Relation::SelfRating)) if m != r => {
                 c.fail(
                     "relation",
                     "self",
-                    "relation self needs rater_id = manager_id",
+                    Reason::new(
+                        "self-needs-same-rater",
+                        "relation self needs rater_id = manager_id",
+                    ),
                 );
             }
             _ => {}
@@ -602,7 +664,10 @@ impl Record for AdjustmentRec {
             c.fail(
                 "item",
                 name,
-                "total is reserved for the sum of a manager's lines: give the adjustment another name (e.g. 调整 or 奖励)",
+                Reason::new(
+                    "total-reserved",
+                    "total is reserved for the sum of a manager's lines: give the adjustment another name (e.g. 调整 or 奖励)",
+                ),
             );
             item = None;
         }

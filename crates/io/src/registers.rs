@@ -3,7 +3,7 @@
 //! allows (a return before the outing left, a signature without a signer, a client without the
 //! day it became one).
 
-use crate::read::RowCursor;
+use crate::read::{Reason, RowCursor};
 use crate::records::Record;
 use crate::tables::Table;
 use chrono::NaiveDate;
@@ -50,7 +50,7 @@ fn parse_field(
 ) {
     let Some(raw) = c.raw(name) else {
         if required {
-            c.fail(name, "", "a value is required here");
+            c.fail(name, "", Reason::required());
         }
         if kind == FieldKind::Flag {
             fields.insert(name.to_owned(), Value::Bool(false));
@@ -62,17 +62,20 @@ fn parse_field(
         FieldKind::Text => Some(Value::Text(raw.to_owned())),
         FieldKind::Date => c.date(name).map(Value::Date),
         FieldKind::Stamp => c
-            .parse_with(name, crate::read::parse_datetime_cell)
+            .parse_with(name, crate::read::datetime_reason)
             .map(Value::DateTime),
         FieldKind::Flag => c.flag(name).map(Value::Bool),
         FieldKind::Number => c.decimal(name).map(Value::Num),
         FieldKind::Month => {
             let p = c.parse_with(name, |s| {
                 s.parse::<Period>()
-                    .map_err(|e| e.to_string())
+                    .map_err(Reason::from)
                     .and_then(|p| match p {
                         Period::Month { .. } => Ok(p),
-                        _ => Err("a report is for a month: write it as 2026-09".to_owned()),
+                        _ => Err(Reason::new(
+                            "report-not-month",
+                            "a report is for a month: write it as 2026-09",
+                        )),
                     })
             });
             if let Some(p) = p {
@@ -86,7 +89,12 @@ fn parse_field(
                     .iter()
                     .find(|k| k.eq_ignore_ascii_case(s) || zh_code(k) == Some(s))
                     .map(|k| (*k).to_owned())
-                    .ok_or_else(|| format!("write one of {}", codes.join(", ")))
+                    .ok_or_else(|| {
+                        Reason::not_one_of(
+                            format!("write one of {}", codes.join(", ")),
+                            codes.join(", "),
+                        )
+                    })
             })
             .map(Value::Text),
     };
@@ -130,7 +138,7 @@ fn date(fields: &BTreeMap<String, Value>, f: &str) -> Option<NaiveDate> {
 pub fn row_problems(
     register: Register,
     fields: &BTreeMap<String, Value>,
-) -> Vec<(&'static str, String)> {
+) -> Vec<(&'static str, Reason)> {
     let mut out = Vec::new();
     match register {
         Register::Outings => {
@@ -141,7 +149,11 @@ pub fn row_problems(
                 {
                     out.push((
                         later,
-                        format!("before the outing left ({l}); check the time"),
+                        Reason::new(
+                            "outing-back-before-left",
+                            format!("before the outing left ({l}); check the time"),
+                        )
+                        .arg("left", l.format("%Y-%m-%d %H:%M")),
                     ));
                 }
             }
@@ -150,7 +162,10 @@ pub fn row_problems(
             if fields.contains_key("signed_at") && !fields.contains_key("signed_by") {
                 out.push((
                     "signed_at",
-                    "a signature needs the signer: fill in signed_by".to_owned(),
+                    Reason::new(
+                        "signature-needs-signer",
+                        "a signature needs the signer: fill in signed_by",
+                    ),
                 ));
             }
             if let (Some(day), Some(at)) = (date(fields, "date"), stamp(fields, "signed_at"))
@@ -158,7 +173,11 @@ pub fn row_problems(
             {
                 out.push((
                     "signed_at",
-                    format!("signed before the day of the log ({day})"),
+                    Reason::new(
+                        "signed-before-log-day",
+                        format!("signed before the day of the log ({day})"),
+                    )
+                    .arg("day", day),
                 ));
             }
         }
@@ -168,7 +187,11 @@ pub fn row_problems(
             {
                 out.push((
                     "done_on",
-                    format!("more than a year before the item was due ({due}); check the date"),
+                    Reason::new(
+                        "done-long-before-due",
+                        format!("more than a year before the item was due ({due}); check the date"),
+                    )
+                    .arg("due", due),
                 ));
             }
         }
@@ -178,8 +201,10 @@ pub fn row_problems(
             {
                 out.push((
                     "converted_on",
-                    "a prospect that became a client needs the day it did (converted_on)"
-                        .to_owned(),
+                    Reason::new(
+                        "prospect-needs-converted-on",
+                        "a prospect that became a client needs the day it did (converted_on)",
+                    ),
                 ));
             }
             if let (Some(first), Some(conv)) = (
@@ -189,7 +214,11 @@ pub fn row_problems(
             {
                 out.push((
                     "converted_on",
-                    format!("before the first contact ({first})"),
+                    Reason::new(
+                        "converted-before-first-contact",
+                        format!("before the first contact ({first})"),
+                    )
+                    .arg("first", first),
                 ));
             }
         }
@@ -309,7 +338,7 @@ pub fn fields_from_cells(
     }
     if bad.is_empty() {
         for (field, reason) in row_problems(register, &fields) {
-            bad.push((field.to_owned(), reason));
+            bad.push((field.to_owned(), reason.english));
         }
     }
     if bad.is_empty() { Ok(fields) } else { Err(bad) }
@@ -360,7 +389,10 @@ impl Record for CalendarRec {
             c.fail(
                 "working",
                 "",
-                "a value is required here: true for a (make-up) working day, false for a holiday",
+                Reason::new(
+                    "working-required",
+                    "a value is required here: true for a (make-up) working day, false for a holiday",
+                ),
             );
         }
         let note = c.text("note");

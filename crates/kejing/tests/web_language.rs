@@ -367,8 +367,9 @@ async fn every_page_speaks_one_language_for_every_role() {
     );
 }
 
-/// Every phrase the engine says, every table of the data contract and every coded message of
-/// the application layer has its words in both languages.
+/// Every phrase the engine says, every table of the data contract, every coded message of the
+/// application layer and every reason the importer gives for a bad row has its words in both
+/// languages.
 #[test]
 fn every_code_has_its_words_in_both_languages() {
     let i18n = kejing::web::i18n::I18n::new().unwrap();
@@ -380,7 +381,12 @@ fn every_code_has_its_words_in_both_languages() {
                 .iter()
                 .map(|t| format!("table-{}", t.name())),
         )
-        .chain(kejing_app::error::CODES.iter().map(|c| format!("msg-{c}")));
+        .chain(kejing_app::error::CODES.iter().map(|c| format!("msg-{c}")))
+        .chain(
+            kejing_io::read::REASON_CODES
+                .iter()
+                .map(|c| format!("import-reason-{c}")),
+        );
     for key in keys {
         assert!(
             i18n.has(&key).is_empty(),
@@ -388,6 +394,57 @@ fn every_code_has_its_words_in_both_languages() {
             i18n.has(&key)
         );
     }
+    // A reason's message reads whole with the parameters the importer gives.
+    let args: Vec<(&str, String)> = [
+        "choices",
+        "value",
+        "fields",
+        "header_fields",
+        "hired",
+        "opened",
+        "from",
+        "left",
+        "day",
+        "due",
+        "first",
+        "track",
+        "grades",
+        "client",
+        "subject",
+        "manager",
+        "new_from",
+        "recorded",
+        "sum",
+        "days",
+        "shares",
+        "a",
+        "b",
+    ]
+    .iter()
+    .map(|a| (*a, "X1".to_owned()))
+    .chain([("subject_kind", "account".to_owned())])
+    .collect();
+    for lang in ["zh-CN", "en"] {
+        for code in kejing_io::read::REASON_CODES {
+            let text = i18n.tr(lang, &format!("import-reason-{code}"), &args);
+            assert!(
+                !text.contains('{') && !text.is_empty(),
+                "{lang} {code}: {text}"
+            );
+        }
+    }
+    let sum = |kind: &str| {
+        let mut a = args.clone();
+        a.retain(|(k, _)| *k != "subject_kind");
+        a.push(("subject_kind", kind.to_owned()));
+        i18n.tr("zh-CN", "import-reason-ownership-sum", &a)
+    };
+    assert!(
+        sum("account").starts_with("账户 X1："),
+        "{}",
+        sum("account")
+    );
+    assert!(sum("client").starts_with("客户 X1："), "{}", sum("client"));
 }
 
 #[test]
@@ -420,4 +477,109 @@ fn the_reader_finds_what_it_should() {
         server_path("see /tmp/x/policy.toml", "/nowhere"),
         Some("/tmp/".into())
     );
+}
+
+/// The reasons in the rows of the imports page's table of bad rows.
+fn reasons_on(page: &str) -> Vec<String> {
+    let Some(table) = page
+        .split("id=\"import-errors\"")
+        .nth(1)
+        .and_then(|t| t.split("</table>").next())
+    else {
+        return Vec::new();
+    };
+    table
+        .split("<tr>")
+        .skip(2)
+        .filter_map(|row| row.split("<td>").nth(4))
+        .map(|cell| decode(cell.split("</td>").next().unwrap_or("")))
+        .collect()
+}
+
+/// An upload with bad rows: the imports page gives each row's reason in the reader's language,
+/// and the API gives the English reason with its code and parameters.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn import_reasons_speak_the_readers_language() {
+    let fx = tokio::task::block_in_place(|| common::fixture("import_reasons"));
+    let r = router(fx.app.clone());
+    let s = session(&r, "admin").await;
+    let csv = "account_id,date,balance\nA1,16.09.2026,100\nA2,2026-09-16,\n";
+    let cases = [
+        (
+            "zh-CN",
+            [
+                "不是日期：请按 YYYY-MM-DD 填写，例如 2026-09-16",
+                "此处必须填写",
+            ],
+            [
+                "not a date: write YYYY-MM-DD, e.g. 2026-09-16",
+                "a value is required here",
+            ],
+        ),
+        (
+            "en",
+            [
+                "not a date: write YYYY-MM-DD, e.g. 2026-09-16",
+                "a value is required here",
+            ],
+            [
+                "不是日期：请按 YYYY-MM-DD 填写，例如 2026-09-16",
+                "此处必须填写",
+            ],
+        ),
+    ];
+    for (lang, shown, not_shown) in cases {
+        let switched = s
+            .call("POST", "/lang", B::Form(format!("lang={lang}")))
+            .await;
+        assert_eq!(switched.status, StatusCode::SEE_OTHER);
+        let page = s
+            .call("POST", "/imports", B::Multipart("balances", csv.to_owned()))
+            .await;
+        assert_eq!(
+            page.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{}",
+            page.body
+        );
+        let reasons = reasons_on(&page.body);
+        assert_eq!(reasons, shown, "{lang}: {}", page.body);
+        for text in not_shown {
+            assert!(!page.body.contains(text), "{lang}: «{text}» shown");
+        }
+        for reason in &reasons {
+            let wrong = if lang == "en" {
+                reason.chars().any(is_cjk).then(|| reason.clone())
+            } else {
+                english_in(&reason.replace("YYYY-MM-DD", " "))
+            };
+            assert!(wrong.is_none(), "{lang}: «{wrong:?}» in «{reason}»");
+        }
+    }
+    // The API keeps the English reason and adds its code and parameters.
+    let reply = s
+        .call(
+            "POST",
+            "/api/imports/balances?dry_run=true",
+            B::Json(csv.to_owned()),
+        )
+        .await;
+    assert_eq!(
+        reply.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        reply.body
+    );
+    let v: serde_json::Value = serde_json::from_str(&reply.body).unwrap();
+    let errors = v["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 2, "{v}");
+    assert_eq!(errors[0]["code"], "date-invalid");
+    assert_eq!(
+        errors[0]["reason"],
+        "not a date: write YYYY-MM-DD, e.g. 2026-09-16"
+    );
+    assert_eq!(errors[0]["args"], serde_json::json!({}));
+    assert_eq!(errors[1]["code"], "required");
+    assert_eq!(errors[1]["reason"], "a value is required here");
+    assert_eq!(errors[1]["column"], "balance");
 }

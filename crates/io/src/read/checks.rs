@@ -1,7 +1,7 @@
 //! Checks of a data row that do not depend on the table: more fields than the header, NUL
 //! characters, cells holding a spreadsheet error.
 
-use super::RowError;
+use super::{Reason, RowError};
 use csv::StringRecord;
 
 /// How many characters of a refused value a message shows.
@@ -36,14 +36,15 @@ pub(super) fn wider_than_header(
         .enumerate()
         .skip(header_fields)
         .find(|(_, f)| filled(f))?;
-    Some(RowError {
-        row,
-        column: column(first),
-        value: shown(value),
-        reason: format!(
+    let reason = Reason::new(
+        "too-many-fields",
+        format!(
             "row has {fields} fields, the header has {header_fields}: a value holds a comma but is not in quotes, or the header lacks a column; put such a value in quotes (\"1,000\") or add the column to the header"
         ),
-    })
+    )
+    .arg("fields", fields)
+    .arg("header_fields", header_fields);
+    Some(RowError::new(row, column(first), shown(value), reason))
 }
 
 /// The fields holding NUL characters, which PostgreSQL cannot store in text (and SQLite would
@@ -56,11 +57,16 @@ pub(super) fn nul_cells(
     rec.iter()
         .enumerate()
         .filter(|(_, f)| f.contains('\0'))
-        .map(|(i, f)| RowError {
-            row,
-            column: column(i),
-            value: shown(&f.replace('\0', "␀")),
-            reason: "the cell holds NUL characters (shown as ␀), which cannot be stored: remove the NUL characters".to_owned(),
+        .map(|(i, f)| {
+            RowError::new(
+                row,
+                column(i),
+                shown(&f.replace('\0', "␀")),
+                Reason::new(
+                    "nul-characters",
+                    "the cell holds NUL characters (shown as ␀), which cannot be stored: remove the NUL characters",
+                ),
+            )
         })
         .collect()
 }
@@ -86,11 +92,16 @@ pub(super) fn error_cells(
 ) -> Vec<RowError> {
     errors
         .iter()
-        .map(|(i, error)| RowError {
-            row,
-            column: column(*i),
-            value: error.clone(),
-            reason: "the cell holds a spreadsheet error: fix the formula (or type the value) so that the cell shows a value".to_owned(),
+        .map(|(i, error)| {
+            RowError::new(
+                row,
+                column(*i),
+                error.clone(),
+                Reason::new(
+                    "spreadsheet-error",
+                    "the cell holds a spreadsheet error: fix the formula (or type the value) so that the cell shows a value",
+                ),
+            )
         })
         .collect()
 }

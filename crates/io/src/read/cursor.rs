@@ -1,13 +1,12 @@
 //! `RowCursor`: one data row being parsed into a record, cell by cell, with every bad cell recorded.
 
-use super::RowError;
 use super::columns::ColumnMap;
-use super::dates::{parse_date, parse_datetime};
+use super::dates::{date_reason, datetime_reason};
+use super::{Reason, RowError};
 use chrono::{NaiveDate, NaiveDateTime};
 use csv::StringRecord;
 use kejing_engine::{Code, Money, Period, Ratio, parse_decimal};
 use rust_decimal::Decimal;
-use std::fmt;
 
 /// One data row being parsed into a record. Accessors return `None` for an empty cell, and
 /// also for a bad one, which they record as an error.
@@ -26,13 +25,10 @@ impl<'a> RowCursor<'a> {
             .map_or_else(|| column.to_owned(), |(_, h)| h.clone())
     }
 
-    pub fn fail(&mut self, column: &str, value: &str, reason: impl Into<String>) {
-        self.errors.push(RowError {
-            row: self.row,
-            column: self.header(column),
-            value: value.to_owned(),
-            reason: reason.into(),
-        });
+    pub fn fail(&mut self, column: &str, value: &str, reason: Reason) {
+        let column = self.header(column);
+        self.errors
+            .push(RowError::new(self.row, column, value, reason));
     }
 
     /// The trimmed cell, `None` if the column is absent or the cell empty.
@@ -46,12 +42,12 @@ impl<'a> RowCursor<'a> {
     fn required(&mut self, column: &str) -> Option<&'a str> {
         let v = self.raw(column);
         if v.is_none() {
-            self.fail(column, "", "a value is required here");
+            self.fail(column, "", Reason::required());
         }
         v
     }
 
-    fn parsed<T, E: fmt::Display>(
+    fn parsed<T, E: Into<Reason>>(
         &mut self,
         column: &str,
         v: Option<&str>,
@@ -61,7 +57,7 @@ impl<'a> RowCursor<'a> {
         match f(v) {
             Ok(x) => Some(x),
             Err(e) => {
-                self.fail(column, v, e.to_string());
+                self.fail(column, v, e.into());
                 None
             }
         }
@@ -71,7 +67,7 @@ impl<'a> RowCursor<'a> {
     pub fn parse_with<T>(
         &mut self,
         column: &str,
-        f: impl FnOnce(&str) -> Result<T, String>,
+        f: impl FnOnce(&str) -> Result<T, Reason>,
     ) -> Option<T> {
         let v = self.raw(column);
         self.parsed(column, v, f)
@@ -97,17 +93,17 @@ impl<'a> RowCursor<'a> {
 
     pub fn date(&mut self, column: &str) -> Option<NaiveDate> {
         let v = self.raw(column);
-        self.parsed(column, v, parse_date)
+        self.parsed(column, v, date_reason)
     }
 
     pub fn req_date(&mut self, column: &str) -> Option<NaiveDate> {
         let v = self.required(column);
-        self.parsed(column, v, parse_date)
+        self.parsed(column, v, date_reason)
     }
 
     pub fn req_datetime(&mut self, column: &str) -> Option<NaiveDateTime> {
         let v = self.required(column);
-        self.parsed(column, v, parse_datetime)
+        self.parsed(column, v, datetime_reason)
     }
 
     pub fn money(&mut self, column: &str) -> Option<Money> {
@@ -144,27 +140,35 @@ impl<'a> RowCursor<'a> {
         let v = self.raw(column);
         self.parsed(column, v, |s| {
             s.parse::<i64>()
-                .map_err(|_| "not a whole number (e.g. 12)".to_owned())
+                .map_err(|_| Reason::new("not-whole-number", "not a whole number (e.g. 12)"))
         })
     }
 
     pub fn flag(&mut self, column: &str) -> Option<bool> {
         let v = self.raw(column);
         self.parsed(column, v, |s| {
-            kejing_engine::model::parse_flag(s)
-                .ok_or_else(|| "not a yes/no value (write true or false, 是 or 否)".to_owned())
+            kejing_engine::model::parse_flag(s).ok_or_else(|| {
+                Reason::new(
+                    "not-yes-no",
+                    "not a yes/no value (write true or false, 是 or 否)",
+                )
+            })
         })
     }
 
-    /// A value from a closed vocabulary.
+    /// A value from a closed vocabulary: `expected` says what is accepted in English,
+    /// `choices` lists the accepted values.
     pub fn vocab<T>(
         &mut self,
         column: &str,
         parse: fn(&str) -> Option<T>,
         expected: fn() -> String,
+        choices: fn() -> String,
     ) -> Option<T> {
         let v = self.raw(column);
-        self.parsed(column, v, |s| parse(s).ok_or_else(expected))
+        self.parsed(column, v, |s| {
+            parse(s).ok_or_else(|| Reason::not_one_of(expected(), choices()))
+        })
     }
 
     /// Cells under headers that are not columns of the table, by header.

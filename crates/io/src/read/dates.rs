@@ -1,9 +1,29 @@
 //! Parsing dates and time stamps as the data files write them.
 
+use super::Reason;
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 
 /// Parses `YYYY-MM-DD` (also `YYYY/MM/DD` and `YYYYMMDD`); the day must exist.
 pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
+    date_reason(text).map_err(|r| r.english)
+}
+
+/// Parses `YYYY-MM-DD HH:MM` (seconds allowed; `T` accepted instead of the space).
+pub fn parse_datetime(text: &str) -> Result<NaiveDateTime, String> {
+    datetime_reason(text).map_err(|r| r.english)
+}
+
+/// A day that is not in the calendar (2026-02-30).
+fn not_a_day(t: &str) -> Reason {
+    Reason::new(
+        "date-not-in-calendar",
+        format!("{t} is not a day of the calendar"),
+    )
+    .arg("value", t)
+}
+
+/// Like [`parse_date`], with the coded reason.
+pub(crate) fn date_reason(text: &str) -> Result<NaiveDate, Reason> {
     let t = text.trim();
     let b = t.as_bytes();
     // The common case, YYYY-MM-DD, without splitting.
@@ -13,7 +33,7 @@ pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
             |r: std::ops::Range<usize>| r.map(digit).try_fold(0u32, |acc, d| Some(acc * 10 + d?));
         if let (Some(y), Some(m), Some(d)) = (n(0..4), n(5..7), n(8..10)) {
             return NaiveDate::from_ymd_opt(i32::try_from(y).unwrap_or(0), m, d)
-                .ok_or_else(|| format!("{t} is not a day of the calendar"));
+                .ok_or_else(|| not_a_day(t));
         }
     }
     let num = |s: &[u8]| -> Option<u32> {
@@ -42,22 +62,36 @@ pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
             _ => None,
         }
     };
-    let bad = || "not a date: write YYYY-MM-DD, e.g. 2026-09-16".to_owned();
+    let bad = || {
+        Reason::new(
+            "date-invalid",
+            "not a date: write YYYY-MM-DD, e.g. 2026-09-16",
+        )
+    };
     let (y, m, d) = parts.ok_or_else(bad)?;
     let year = i32::try_from(y).map_err(|_| bad())?;
-    NaiveDate::from_ymd_opt(year, m, d).ok_or_else(|| format!("{t} is not a day of the calendar"))
+    NaiveDate::from_ymd_opt(year, m, d).ok_or_else(|| not_a_day(t))
 }
 
-/// Parses `YYYY-MM-DD HH:MM` (seconds allowed; `T` accepted instead of the space).
-pub fn parse_datetime(text: &str) -> Result<NaiveDateTime, String> {
+/// Like [`parse_datetime`], with the coded reason.
+pub(crate) fn datetime_reason(text: &str) -> Result<NaiveDateTime, Reason> {
     let t = text.trim();
     let (d, time) = t.split_once([' ', 'T']).ok_or_else(|| {
-        "not a time stamp: write YYYY-MM-DD HH:MM, e.g. 2026-09-16 18:30".to_owned()
+        Reason::new(
+            "timestamp-invalid",
+            "not a time stamp: write YYYY-MM-DD HH:MM, e.g. 2026-09-16 18:30",
+        )
     })?;
-    let date = parse_date(d)?;
+    let date = date_reason(d)?;
     let time = NaiveTime::parse_from_str(time.trim(), "%H:%M")
         .or_else(|_| NaiveTime::parse_from_str(time.trim(), "%H:%M:%S"))
-        .map_err(|_| format!("{time:?} is not a time of day: write HH:MM, e.g. 18:30"))?;
+        .map_err(|_| {
+            Reason::new(
+                "time-invalid",
+                format!("{time:?} is not a time of day: write HH:MM, e.g. 18:30"),
+            )
+            .arg("value", time.trim())
+        })?;
     Ok(date.and_time(time))
 }
 

@@ -112,12 +112,12 @@ fn read_impl<T: Record>(
                     map,
                     errors: Vec::new(),
                 };
-                row_errors.push(RowError {
+                row_errors.push(RowError::new(
                     row,
-                    column: cursor.header(r.column),
-                    value: r.value,
-                    reason: r.reason,
-                });
+                    cursor.header(r.column),
+                    r.value,
+                    r.reason,
+                ));
             }
         }
         errors.extend(row_errors);

@@ -7,13 +7,16 @@ mod cursor;
 mod dates;
 mod file;
 mod formats;
+mod reason;
 mod sheet;
 
 pub use csv_rows::{MAX_FIELDS, MAX_RECORD_BYTES};
 pub use cursor::RowCursor;
+pub(crate) use dates::datetime_reason;
 pub use dates::{parse_date as parse_date_cell, parse_datetime as parse_datetime_cell};
 pub use dates::{parse_date, parse_datetime};
 pub use file::{read_records, read_records_bytes, read_records_text};
+pub use reason::{REASON_CODES, Reason};
 pub use sheet::{MAX_SHEET_COLUMNS, MAX_SHEET_ROWS};
 
 use std::fmt;
@@ -76,7 +79,31 @@ pub struct RowError {
     /// missing).
     pub column: String,
     pub value: String,
+    /// The English text.
     pub reason: String,
+    /// The reason's code, one of [`REASON_CODES`].
+    pub code: &'static str,
+    /// The reason's parameters by name.
+    pub args: Vec<(String, String)>,
+}
+
+impl RowError {
+    /// The error of `row`, `column` and `value` for `reason`.
+    pub fn new(
+        row: usize,
+        column: impl Into<String>,
+        value: impl Into<String>,
+        reason: Reason,
+    ) -> Self {
+        RowError {
+            row,
+            column: column.into(),
+            value: value.into(),
+            reason: reason.english,
+            code: reason.code,
+            args: reason.args,
+        }
+    }
 }
 
 impl fmt::Display for RowError {
@@ -95,15 +122,15 @@ pub struct Reject {
     /// Canonical column name.
     pub column: &'static str,
     pub value: String,
-    pub reason: String,
+    pub reason: Reason,
 }
 
 impl Reject {
-    pub fn new(column: &'static str, value: impl Into<String>, reason: impl Into<String>) -> Self {
+    pub fn new(column: &'static str, value: impl Into<String>, reason: Reason) -> Self {
         Reject {
             column,
             value: value.into(),
-            reason: reason.into(),
+            reason,
         }
     }
 }

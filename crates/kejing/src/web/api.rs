@@ -481,7 +481,7 @@ pub fn openapi_doc() -> Value {
             "/api/imports/{table}": {"post": {"summary": "Import a table (CSV body, or XLSX with its content type); all or nothing, every bad row reported",
                 "parameters": [id("table"), {"name": "dry_run", "in": "query", "schema": {"type": "boolean"}}],
                 "requestBody": {"required": true, "content": {"text/csv": {"schema": {"type": "string"}}, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {"schema": {"type": "string", "format": "binary"}}}},
-                "responses": ok("rows read, written, unchanged; or the bad rows")}},
+                "responses": ok("rows read, written, unchanged; or the bad rows, each with row, column, value, reason (English), code and args")}},
             "/api/whatif": {"post": {"summary": "Settle a period under the policy and under changed parameters; per manager and total impact; writes nothing",
                 "requestBody": body(json!({"policy": s, "period": s, "changes": {"type": "string", "description": "one NAME=VALUE per line"}}), &["policy", "period", "changes"]), "responses": ok("impact")}},
             "/api/audit": {"get": {"summary": "The audit log, newest first, filtered",

@@ -2,6 +2,7 @@
 //! commit it.
 
 use super::auth::{Ctx, random_hex};
+use super::i18n::I18n;
 use super::kit::{page_of, render};
 use super::perm::Action;
 use super::{App, AppError};
@@ -35,6 +36,31 @@ fn imports_context(_app: &App, result: Option<Value>) -> JValue {
     page_of(json!({ "tables": tables, "result": result }))
 }
 
+/// The reason of each bad row in `lang`, as `text`: the message `import-reason-<code>` with the
+/// reason's parameters, or the English reason if there is no such message.
+pub fn localise_reasons(i18n: &I18n, lang: &str, result: &mut Value) {
+    let Some(errors) = result.get_mut("errors").and_then(Value::as_array_mut) else {
+        return;
+    };
+    for e in errors {
+        let key = format!("import-reason-{}", e["code"].as_str().unwrap_or(""));
+        let text = if i18n.has(&key).is_empty() {
+            let args: Vec<(&str, String)> = e["args"]
+                .as_object()
+                .map(|a| {
+                    a.iter()
+                        .map(|(k, v)| (k.as_str(), v.as_str().unwrap_or("").to_owned()))
+                        .collect()
+                })
+                .unwrap_or_default();
+            i18n.tr(lang, &key, &args)
+        } else {
+            e["reason"].as_str().unwrap_or("").to_owned()
+        };
+        e["text"] = json!(text);
+    }
+}
+
 /// Checks an uploaded file against the database without writing: the report, or every bad row.
 pub fn preview_import(
     s: &mut Store,
@@ -58,6 +84,8 @@ pub fn preview_import(
                 "message": format!("{} bad row(s); nothing was written", errors.len()),
                 "errors": errors.iter().take(1000).map(|r| json!({
                     "row": r.row, "column": r.column, "value": r.value, "reason": r.reason,
+                    "code": r.code,
+                    "args": r.args.iter().map(|(k, v)| (k.clone(), json!(v))).collect::<serde_json::Map<String, Value>>(),
                 })).collect::<Vec<_>>(),
                 "error_count": errors.len(),
             })
@@ -131,6 +159,7 @@ pub async fn upload(
     result["table"] = json!(t.name());
     result["table_zh"] = json!(t.zh());
     result["table_name"] = json!(t.name());
+    localise_reasons(&app.i18n, &ctx.lang, &mut result);
     if result["ok"] != json!(true) {
         let _ = std::fs::remove_file(&path);
         let _ = std::fs::remove_file(app.config.uploads.join(format!("{id}.json")));
@@ -183,6 +212,7 @@ pub async fn commit_import(
     let _ = std::fs::remove_file(&path);
     let _ = std::fs::remove_file(&meta_path);
     result["committed"] = json!(true);
+    localise_reasons(&app.i18n, &ctx.lang, &mut result);
     result["file"] = meta["file"].clone();
     result["table"] = json!(t.name());
     result["table_zh"] = json!(t.zh());

@@ -7,7 +7,7 @@ use crate::backend::BulkBalances;
 use crate::sql::{Conn, DbError, db_err, pg_msg};
 use crate::{Org, Store, StoreError};
 use chrono::NaiveDate;
-use kejing_io::read::{Reject, RowError};
+use kejing_io::read::{Reason, Reject, RowError};
 use kejing_io::records::*;
 use kejing_io::{Table, read_records};
 use std::collections::HashMap;
@@ -44,7 +44,10 @@ impl Store {
                     return Err(vec![Reject::new(
                         "account_id",
                         r.account_id.as_str(),
-                        "unknown account: import it in accounts first",
+                        Reason::new(
+                            "unknown-account",
+                            "unknown account: import it in accounts first",
+                        ),
                     )]);
                 };
                 let day = i32::try_from((r.date - epoch).num_days()).unwrap_or(0);
@@ -154,14 +157,20 @@ fn duplicate_balances(keys: &mut [(i64, i32, u32)]) -> Vec<RowError> {
     let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or(NaiveDate::MIN);
     keys.windows(2)
         .filter(|w| w[0].0 == w[1].0 && w[0].1 == w[1].1)
-        .map(|w| RowError {
-            row: w[1].2 as usize,
-            column: "date".into(),
-            value: (epoch + chrono::Days::new(u64::try_from(w[1].1).unwrap_or(0))).to_string(),
-            reason: format!(
-                "duplicate key: the same account and date as row {}; keep one of the two rows",
-                w[0].2
-            ),
+        .map(|w| {
+            RowError::new(
+                w[1].2 as usize,
+                "date",
+                (epoch + chrono::Days::new(u64::try_from(w[1].1).unwrap_or(0))).to_string(),
+                Reason::new(
+                    "duplicate-balance",
+                    format!(
+                        "duplicate key: the same account and date as row {}; keep one of the two rows",
+                        w[0].2
+                    ),
+                )
+                .arg("first", w[0].2),
+            )
         })
         .collect()
 }
@@ -214,7 +223,10 @@ impl Store {
                                 return Err(vec![Reject::new(
                                     "account_id",
                                     r.account_id.as_str(),
-                                    "unknown account: import it in accounts first",
+                                    Reason::new(
+                                        "unknown-account",
+                                        "unknown account: import it in accounts first",
+                                    ),
                                 )]);
                             };
                             let day = i32::try_from((r.date - epoch).num_days()).unwrap_or(0);

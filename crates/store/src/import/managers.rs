@@ -8,7 +8,7 @@ use crate::{Org, Store};
 use chrono::{NaiveDate, Utc};
 use kejing_engine::model::ManagerStatus;
 use kejing_io::Table;
-use kejing_io::read::Reject;
+use kejing_io::read::{Reason, Reject};
 use kejing_io::records::*;
 use std::collections::HashMap;
 use std::path::Path;
@@ -77,7 +77,10 @@ impl Store {
                     rejects.push(Reject::new(
                         "org",
                         unit.as_str(),
-                        "unknown org unit: it is not in org_units (import it there first)",
+                        Reason::new(
+                            "unknown-org-unit",
+                            "unknown org unit: it is not in org_units (import it there first)",
+                        ),
                     ));
                 }
                 if let Some(track) = &r.track
@@ -87,7 +90,10 @@ impl Store {
                     rejects.push(Reject::new(
                         "track",
                         track.as_str(),
-                        "unknown track: it is not in tracks (import it there first)",
+                        Reason::new(
+                            "unknown-track",
+                            "unknown track: it is not in tracks (import it there first)",
+                        ),
                     ));
                 }
                 if let (Some(track), Some(grade)) = (&r.track, &r.grade)
@@ -107,10 +113,15 @@ impl Store {
                         rejects.push(Reject::new(
                             "grade",
                             grade.as_str(),
-                            format!(
-                                "not a grade of track {track}: the ladder has {}",
-                                names.join(", ")
-                            ),
+                            Reason::new(
+                                "grade-not-in-ladder",
+                                format!(
+                                    "not a grade of track {track}: the ladder has {}",
+                                    names.join(", ")
+                                ),
+                            )
+                            .arg("track", track)
+                            .arg("grades", names.join(", ")),
                         ));
                     }
                 }

@@ -7,7 +7,7 @@ use super::{
 };
 use crate::sql::{Cols, DbError, Ty, Val, same};
 use crate::{Org, Store};
-use kejing_io::read::{Reject, RowError};
+use kejing_io::read::{Reason, Reject, RowError};
 use kejing_io::records::*;
 use kejing_io::{Record, Table};
 use std::collections::{HashMap, HashSet};
@@ -261,11 +261,16 @@ impl Store {
             .iter()
             .filter_map(|(row, r)| {
                 let parent = r.vals[1].as_str()?;
-                (!in_file.contains(parent) && !known.contains_key(parent)).then(|| RowError {
-                    row: *row,
-                    column: "parent_id".into(),
-                    value: parent.to_owned(),
-                    reason: "unknown parent unit: list it in this file or import it first".into(),
+                (!in_file.contains(parent) && !known.contains_key(parent)).then(|| {
+                    RowError::new(
+                        *row,
+                        "parent_id",
+                        parent,
+                        Reason::new(
+                            "unknown-parent-unit",
+                            "unknown parent unit: list it in this file or import it first",
+                        ),
+                    )
                 })
             })
             .collect();
@@ -322,7 +327,7 @@ impl Store {
                     return Err(vec![Reject::new(
                         "track",
                         r.track.as_str(),
-                        "unknown track: import it in tracks first",
+                        Reason::new("unknown-track", "unknown track: import it in tracks first"),
                     )]);
                 }
                 Ok(MasterRow {

@@ -17,7 +17,7 @@ mod registers;
 use crate::sql::{Cols, DbError, Ty, Val};
 use crate::{Org, Store, StoreError};
 use chrono::{NaiveDate, Utc};
-use kejing_io::read::{ReadError, Reject, RowError};
+use kejing_io::read::{ReadError, Reason, Reject, RowError};
 use kejing_io::records::*;
 use kejing_io::{ReadOptions, Record, Table, read_records};
 use std::collections::HashMap;
@@ -152,7 +152,11 @@ impl<K: std::hash::Hash + Eq> Dupes<K> {
             Some(first) => Err(vec![Reject::new(
                 column,
                 shown,
-                format!("duplicate key: the same as row {first}; keep one of the two rows"),
+                Reason::new(
+                    "duplicate-key",
+                    format!("duplicate key: the same as row {first}; keep one of the two rows"),
+                )
+                .arg("first", first),
             )]),
             None => {
                 self.seen.insert(key, row);
@@ -347,7 +351,10 @@ fn known_manager(managers: &HashMap<String, i64>, code: &str) -> Result<i64, Vec
         vec![Reject::new(
             "manager_id",
             code,
-            "unknown customer manager: import them in managers first",
+            Reason::new(
+                "unknown-manager",
+                "unknown customer manager: import them in managers first",
+            ),
         )]
     })
 }
@@ -357,7 +364,10 @@ fn known_client(clients: &HashMap<String, i64>, code: &str) -> Result<i64, Vec<R
         vec![Reject::new(
             "client_id",
             code,
-            "unknown client: import it in clients first",
+            Reason::new(
+                "unknown-client",
+                "unknown client: import it in clients first",
+            ),
         )]
     })
 }

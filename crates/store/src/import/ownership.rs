@@ -7,7 +7,7 @@ use crate::{Org, Store};
 use chrono::Utc;
 use kejing_engine::ledger::{self, Incoming, PlanErrorKind, Stored, Version};
 use kejing_io::Table;
-use kejing_io::read::{Reject, RowError};
+use kejing_io::read::{Reason, Reject, RowError};
 use kejing_io::records::*;
 use std::collections::HashMap;
 use std::path::Path;
@@ -73,7 +73,10 @@ impl Store {
                     rejects.push(Reject::new(
                         "client_id",
                         r.client_id.as_str(),
-                        "unknown client: import it in clients first",
+                        Reason::new(
+                            "unknown-client",
+                            "unknown client: import it in clients first",
+                        ),
                     ));
                 }
                 let manager = managers.get(r.manager_id.as_str()).copied();
@@ -81,7 +84,10 @@ impl Store {
                     rejects.push(Reject::new(
                         "manager_id",
                         r.manager_id.as_str(),
-                        "unknown customer manager: import them in managers first",
+                        Reason::new(
+                            "unknown-manager",
+                            "unknown customer manager: import them in managers first",
+                        ),
                     ));
                 }
                 let mut account = 0;
@@ -90,17 +96,24 @@ impl Store {
                         None => rejects.push(Reject::new(
                             "account_id",
                             a.as_str(),
-                            "unknown account: import it in accounts first",
+                            Reason::new(
+                                "unknown-account",
+                                "unknown account: import it in accounts first",
+                            ),
                         )),
                         Some((id, owner)) => {
                             if client.is_some_and(|c| c != *owner) {
                                 rejects.push(Reject::new(
                                     "account_id",
                                     a.as_str(),
-                                    format!(
-                                        "the account belongs to another client, not {}",
-                                        r.client_id
-                                    ),
+                                    Reason::new(
+                                        "account-of-other-client",
+                                        format!(
+                                            "the account belongs to another client, not {}",
+                                            r.client_id
+                                        ),
+                                    )
+                                    .arg("client", &r.client_id),
                                 ));
                             }
                             account = *id;
@@ -134,11 +147,11 @@ impl Store {
                     managers.iter().map(|(k, v)| (*v, k.clone())).collect();
                 let mut out = Vec::new();
                 for e in errors {
-                    let subject = match account_codes.get(&e.subject.1) {
-                        Some(a) if e.subject.1 != 0 => format!("account {a}"),
-                        _ => format!(
-                            "client {}",
-                            client_codes.get(&e.subject.0).map_or("?", |s| s.as_str())
+                    let (subject_kind, subject) = match account_codes.get(&e.subject.1) {
+                        Some(a) if e.subject.1 != 0 => ("account", a.as_str()),
+                        _ => (
+                            "client",
+                            client_codes.get(&e.subject.0).map_or("?", |s| s.as_str()),
                         ),
                     };
                     let (column, kind) = match &e.kind {
@@ -146,14 +159,9 @@ impl Store {
                         PlanErrorKind::RewritesHistory { .. } => ("from", e.kind.clone()),
                         PlanErrorKind::Invalid(_) => ("ratio", e.kind.clone()),
                     };
-                    let text = map_manager_codes(&kind, &manager_codes);
+                    let reason = plan_reason(&kind, &manager_codes, subject_kind, subject);
                     for row in &e.rows {
-                        out.push(RowError {
-                            row: *row,
-                            column: column.into(),
-                            value: String::new(),
-                            reason: format!("{subject}: {text}"),
-                        });
+                        out.push(RowError::new(*row, column, "", reason.clone()));
                     }
                 }
                 out.sort_by_key(|e| e.row);
@@ -223,45 +231,90 @@ impl Store {
     }
 }
 
-fn map_manager_codes(kind: &PlanErrorKind<i64>, codes: &HashMap<i64, String>) -> String {
+/// The reason for a plan error of the subject (`kind` `account` or `client`, its code
+/// `subject`), with managers by their codes; the English text is the engine's.
+fn plan_reason(
+    kind: &PlanErrorKind<i64>,
+    codes: &HashMap<i64, String>,
+    subject_kind: &str,
+    subject: &str,
+) -> Reason {
     let name = |m: &i64| codes.get(m).cloned().unwrap_or_else(|| m.to_string());
+    let said = |code: &'static str, text: String| {
+        Reason::new(code, format!("{subject_kind} {subject}: {text}"))
+            .arg("subject_kind", subject_kind)
+            .arg("subject", subject)
+    };
     match kind {
-        PlanErrorKind::Duplicate { manager, from } => PlanErrorKind::Duplicate {
-            manager: name(manager),
-            from: *from,
-        }
-        .to_string(),
+        PlanErrorKind::Duplicate { manager, from } => said(
+            "ownership-duplicate",
+            PlanErrorKind::Duplicate {
+                manager: name(manager),
+                from: *from,
+            }
+            .to_string(),
+        )
+        .arg("manager", name(manager))
+        .arg("from", from),
         PlanErrorKind::RewritesHistory {
             manager,
             stored_from,
             stored_to,
             new_from,
-        } => PlanErrorKind::RewritesHistory {
-            manager: name(manager),
-            stored_from: *stored_from,
-            stored_to: *stored_to,
-            new_from: *new_from,
-        }
-        .to_string(),
+        } => said(
+            "ownership-rewrites-history",
+            PlanErrorKind::RewritesHistory {
+                manager: name(manager),
+                stored_from: *stored_from,
+                stored_to: *stored_to,
+                new_from: *new_from,
+            }
+            .to_string(),
+        )
+        .arg("manager", name(manager))
+        .arg("new_from", new_from)
+        .arg("recorded", ledger::Span(*stored_from, *stored_to)),
         PlanErrorKind::Invalid(p) => match p {
             ledger::Problem::Sum {
                 first,
                 last,
                 sum,
                 shares,
-            } => ledger::Problem::Sum {
-                first: *first,
-                last: *last,
-                sum: *sum,
-                shares: shares.iter().map(|(m, r)| (name(m), *r)).collect(),
+            } => {
+                let days = match last {
+                    Some(l) if l == first => first.to_string(),
+                    _ => ledger::Span(*first, *last).to_string(),
+                };
+                let parts: Vec<String> = shares
+                    .iter()
+                    .map(|(m, r)| format!("{} {r}", name(m)))
+                    .collect();
+                said(
+                    "ownership-sum",
+                    ledger::Problem::Sum {
+                        first: *first,
+                        last: *last,
+                        sum: *sum,
+                        shares: shares.iter().map(|(m, r)| (name(m), *r)).collect(),
+                    }
+                    .to_string(),
+                )
+                .arg("sum", sum.normalize())
+                .arg("days", days)
+                .arg("shares", parts.join(" + "))
             }
-            .to_string(),
-            ledger::Problem::Overlap { manager, a, b } => ledger::Problem::Overlap {
-                manager: name(manager),
-                a: *a,
-                b: *b,
-            }
-            .to_string(),
+            ledger::Problem::Overlap { manager, a, b } => said(
+                "ownership-overlap",
+                ledger::Problem::Overlap {
+                    manager: name(manager),
+                    a: *a,
+                    b: *b,
+                }
+                .to_string(),
+            )
+            .arg("manager", name(manager))
+            .arg("a", ledger::Span(a.0, a.1))
+            .arg("b", ledger::Span(b.0, b.1)),
         },
     }
 }

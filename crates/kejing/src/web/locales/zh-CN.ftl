@@ -788,3 +788,87 @@ msg-claim-nobody-owns = 客户 { $client } 在 { $on } 已无人管户：请驳�
 msg-outing-returned = { $manager } 的外出登记 { $outing } 已于 { $at } 登记返回。
 msg-log-signed = { $manager } { $date } 的工作日志已由 { $by } 于 { $at } 签阅。
 msg-period-locked-meanwhile = 计算期间有期间被锁定：请重新结算。
+
+## Import row reasons
+import-reason-required = 此处必须填写
+import-reason-required-one-of = 此处必须填写，可填：{ $choices }
+import-reason-not-one-of = 不是可接受的值，可填：{ $choices }
+import-reason-not-whole-number = 不是整数（例如 12）
+import-reason-not-yes-no = 不是“是/否”值：请填 是 或 否（也可填 true 或 false）
+import-reason-id-empty = 编号为空
+import-reason-id-too-long = 编号超过 64 个字符
+import-reason-id-control = 编号含有控制字符
+import-reason-number-empty = 数值为空
+import-reason-number-invalid = 不是数字：只用数字、小数点和负号，例如 2936025.64
+import-reason-number-separators = 千分位逗号的位置不对：请写成 2,936,025.64 或 2936025.64
+import-reason-number-too-large = 数字位数过多，无法精确保存（最多 28 位有效数字）
+import-reason-amount-too-precise = 金额最多保留两位小数（精确到分），此处为 { $value }
+import-reason-amount-out-of-range = 金额超出可处理的范围
+import-reason-ratio-out-of-range = 比例须大于 0 且不超过 1（例如 0.6），此处为 { $value }
+import-reason-period-invalid = “{ $value }”不是期间：请写成 2026-09、2026-Q3、2026-H2 或 2026
+import-reason-date-invalid = 不是日期：请按 YYYY-MM-DD 填写，例如 2026-09-16
+import-reason-date-not-in-calendar = { $value } 不是日历上存在的日期
+import-reason-timestamp-invalid = 不是时间：请按 YYYY-MM-DD HH:MM 填写，例如 2026-09-16 18:30
+import-reason-time-invalid = “{ $value }”不是有效的时刻：请按 HH:MM 填写，例如 18:30
+import-reason-too-many-fields = 本行有 { $fields } 个字段，表头只有 { $header_fields } 个：可能某个值含有逗号却没有加引号，或表头少了一列。请给这样的值加上引号（"1,000"），或在表头补上这一列
+import-reason-nul-characters = 单元格含有 NUL 字符（显示为 ␀），无法保存：请删除这些字符
+import-reason-spreadsheet-error = 单元格显示的是公式错误：请修正公式（或直接填写数值），让单元格显示一个值
+import-reason-own-parent = 机构不能以自身为上级机构
+import-reason-rank-required = 此处必须填写（在职级序列中的位次，数字越大级别越高）
+import-reason-negative-base-salary = 基本工资不能为负数
+import-reason-left-before-hired = 离职日期早于入职日期 { $hired }
+import-reason-loan-card-chars = 贷款卡号只能包含字母和数字
+import-reason-currency-invalid = 币种须为 3 位字母的 ISO 代码，例如 CNY 或 USD
+import-reason-negative-term = 期限不能为负数
+import-reason-closed-before-opened = 销户日期早于开户日期 { $opened }
+import-reason-ends-before-starts = 结束日期早于开始日期 { $from }
+import-reason-negative-target = 目标值不能为负数
+import-reason-tally-not-month = 统计数按月记录：请写成 2013-08 这样的月份
+import-reason-self-rating-relation = 评分人给自己打分时，关系须为“自评”（self）
+import-reason-self-needs-same-rater = 关系为“自评”（self）时，评分人编号（rater_id）须与客户经理编号（manager_id）相同
+import-reason-total-reserved = total 是保留名称，表示客户经理各项之和：请给这项调整另起名称（例如 调整 或 奖励）
+import-reason-spot-check-invalid = 抽查结果只能是“属实”（confirmed）或“串通”（collusive）；未抽查的预约请留空
+import-reason-report-not-month = 报告按月填写：请写成 2026-09 这样的月份
+import-reason-outing-back-before-left = 早于外出时间（{ $left }），请核对时间
+import-reason-signature-needs-signer = 有签字时间就必须有签字人：请填写 signed_by
+import-reason-signed-before-log-day = 签字时间早于日志当天（{ $day }）
+import-reason-done-long-before-due = 完成日期比到期日（{ $due }）早一年以上，请核对日期
+import-reason-prospect-needs-converted-on = 已成交的潜在客户须填写成交日期（converted_on）
+import-reason-converted-before-first-contact = 成交日期早于首次接触日期（{ $first }）
+import-reason-working-required = 此处必须填写：调休上班日填 是（true），节假日填 否（false）
+import-reason-risk-level-invalid = 请填写产品风险等级 R1 至 R5
+import-reason-risk-level-required = 此处必须填写（R1 至 R5）
+import-reason-term-out-of-range = 期限须为 0 至 1200 个月
+import-reason-negative-min-amount = 起购金额不能为负数
+import-reason-finance-kind-invalid = 请填写 收入、支出、资产 或 负债（income、expense、asset、liability）
+import-reason-negative-finance-amount = 金额不能为负数：支出请填正数并选类型“支出”，欠款请记为“负债”
+import-reason-goal-amount-not-positive = 理财目标的金额须大于零
+import-reason-negative-holding = 持有金额不能为负数
+import-reason-duplicate-product = 该产品重复出现：每个产品只保留一行
+import-reason-unknown-product = 该产品不在产品表（products.csv）中：请先把它加入产品货架
+import-reason-duplicate-key = 主键重复：与第 { $first } 行相同，请只保留其中一行
+import-reason-duplicate-balance = 主键重复：账户和日期与第 { $first } 行相同，请只保留其中一行
+import-reason-unknown-account = 账户不存在：请先在账户表中导入
+import-reason-unknown-client = 客户不存在：请先在客户表中导入
+import-reason-unknown-manager = 客户经理不存在：请先在客户经理表中导入
+import-reason-unknown-org-unit = 机构不存在：请先在机构表中导入
+import-reason-unknown-track = 类别不存在：请先在类别表中导入
+import-reason-unknown-parent-unit = 上级机构不存在：请在本文件中列出它，或先导入它
+import-reason-grade-not-in-ladder = 不是类别 { $track } 的等级：该类别的等级有 { $grades }
+import-reason-account-of-other-client = 该账户属于其他客户，不属于 { $client }
+import-reason-ownership-duplicate = { $subject_kind ->
+        [account] 账户
+       *[client] 客户
+    } { $subject }：客户经理 { $manager } 自 { $from } 起出现了两次，请只保留一行
+import-reason-ownership-rewrites-history = { $subject_kind ->
+        [account] 账户
+       *[client] 客户
+    } { $subject }：自 { $new_from } 起的新版本会改写历史：管户台账已记录 { $manager } 在 { $recorded } 的管户；变更只能在最后一次记录的起始日之后生效
+import-reason-ownership-sum = { $subject_kind ->
+        [account] 账户
+       *[client] 客户
+    } { $subject }：{ $days } 的分配比例合计为 { $sum }，不等于 1（{ $shares }）；同一对象每天的比例都必须恰好合计为 1
+import-reason-ownership-overlap = { $subject_kind ->
+        [account] 账户
+       *[client] 客户
+    } { $subject }：客户经理 { $manager } 有两个时间重叠的版本（{ $a } 与 { $b }）；请先结束其中一个，再开始另一个
