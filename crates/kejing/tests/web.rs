@@ -376,11 +376,16 @@ async fn an_approved_transfer_moves_the_client_from_its_effective_day() {
         )
         .await;
     assert_eq!(again.status, StatusCode::CONFLICT);
+    // In the reader's language (Chinese here), not the store's English.
     assert!(
-        again.body.contains("already decided (approved) by branch"),
+        again
+            .body
+            .contains(&format!("移交申请 #{} 已由 branch 于", fx.transfer))
+            && again.body.contains("处理（已批准）"),
         "{}",
         again.body
     );
+    assert!(!again.body.contains("already decided"), "{}", again.body);
 }
 
 #[test]

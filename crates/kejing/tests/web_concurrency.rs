@@ -77,7 +77,14 @@ fn one_ok(results: &[(StatusCode, String)]) -> usize {
     for (i, (status, body)) in results.iter().enumerate() {
         if i != ok[0] {
             assert_eq!(*status, StatusCode::CONFLICT, "{body}");
-            assert!(body.contains("already decided"), "{body}");
+            // A stable code and its parameters for a script; who decided it, in words.
+            let v: serde_json::Value = serde_json::from_str(body).unwrap();
+            assert_eq!(v["code"], "decided-already", "{body}");
+            assert!(v["params"]["by"].is_string(), "{body}");
+            assert!(
+                v["detail"].as_str().is_some_and(|d| d.contains("已由")),
+                "{body}"
+            );
         }
     }
     ok[0]

@@ -187,8 +187,10 @@ impl Store {
         if self.conn.exec(&sql, &params)? == 1 {
             return Ok(());
         }
+        // The row as a person names it: its key without the organisation.
         let key_text = key
             .iter()
+            .filter(|(c, _)| *c != "org_id")
             .map(|(_, v)| v.to_cell())
             .collect::<Vec<_>>()
             .join("/");
