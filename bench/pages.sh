@@ -19,7 +19,7 @@ SECS=${SECS:-5}
 PORT=${PORT:-18392}
 WORK=$(mktemp -d)
 cd "$WORK"
-cleanup() { kill "${SERVER:-0}" 2>/dev/null || true; rm -rf "$WORK"; }
+cleanup() { kill "${SERVER:-0}" 2>/dev/null || true; cp "$WORK/serve.log" /tmp/kejing-pages-serve.log 2>/dev/null || true; rm -rf "$WORK"; }
 trap cleanup EXIT
 DB=${DB:-pages.db}
 $BIN gen --scale "$SCALE" --out data > /dev/null
@@ -95,6 +95,8 @@ echo "scale $SCALE, $CONNS connections, ${SECS}s a page and user, $(nproc) cores
 printf "%-44s %-7s %9s %9s %9s %s\n" page user req/s p50 p99 non-2xx
 for entry in "${PAGES[@]}"; do
     path=${entry%%|*}
+    # ONLY=REGEX measures the matching pages alone.
+    if [ -n "${ONLY:-}" ] && ! [[ $path =~ $ONLY ]]; then continue; fi
     for U in ${entry#*|}; do
         out=$(wrk -t1 -c"$CONNS" -d"${SECS}s" --latency -H "Cookie: kejing_session=$(cookie "$U")" "$BASE$path")
         rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
@@ -102,5 +104,9 @@ for entry in "${PAGES[@]}"; do
         p99=$(echo "$out" | awk '$1 == "99%" {print $2}')
         bad=$(echo "$out" | awk '/Non-2xx/ {print $NF}')
         printf "%-44s %-7s %9s %9s %9s %s\n" "$path" "$U" "$rps" "$p50" "$p99" "${bad:-0}"
+        if ! curl -sf -m 10 "$BASE/healthz" > /dev/null; then
+            echo "the server stopped answering after $path as $U; its log: /tmp/kejing-pages-serve.log" >&2
+            exit 1
+        fi
     done
 done

@@ -503,12 +503,16 @@ pub fn stored_answers(
     }
     let mut folder = load(&Tables::Texts("database", &texts))?;
     if let Some(scope) = &actor.scope {
-        let ownership = store.client_ownership(&actor.org, None)?;
-        folder.data.answers.retain(|a| {
-            ownership
-                .iter()
-                .any(|v| v.subject.0 == a.client && scope.contains(&v.manager))
-        });
+        // The clients anyone in the scope owns (at any time), once: a set, not a scan of the
+        // whole ledger for every answer.
+        let managers: Vec<String> = scope.iter().cloned().collect();
+        let owned: std::collections::HashSet<String> = store
+            .client_ownership(&actor.org, Some(&managers))?
+            .into_iter()
+            .filter(|v| scope.contains(&v.manager))
+            .map(|v| v.subject.0)
+            .collect();
+        folder.data.answers.retain(|a| owned.contains(&a.client));
     }
     Ok(folder)
 }

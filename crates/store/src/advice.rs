@@ -117,7 +117,7 @@ impl Store {
             Table::Managers,
             Table::Ownership,
         ] {
-            let rows = self.export_rows(org, t)?;
+            let rows = self.export_client_rows(org, t, client)?;
             let cells: Vec<BTreeMap<String, String>> = rows
                 .into_iter()
                 .filter(|r| {

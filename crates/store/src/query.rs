@@ -188,6 +188,29 @@ impl Store {
 
     /// The rows of a table in the contract's column order, as text cells, ready to write.
     pub fn export_rows(&mut self, org: &Org, table: Table) -> Result<Vec<Vec<String>>, StoreError> {
+        self.export_rows_of(org, table, None)
+    }
+
+    /// [`Store::export_rows`] of one client for the clients and ownership tables (what a
+    /// letter reads: the client's row and its owners), read by an index, not the whole table.
+    pub fn export_client_rows(
+        &mut self,
+        org: &Org,
+        table: Table,
+        client: &str,
+    ) -> Result<Vec<Vec<String>>, StoreError> {
+        match table {
+            Table::Clients | Table::Ownership => self.export_rows_of(org, table, Some(client)),
+            _ => self.export_rows(org, table),
+        }
+    }
+
+    fn export_rows_of(
+        &mut self,
+        org: &Org,
+        table: Table,
+        client: Option<&str>,
+    ) -> Result<Vec<Vec<String>>, StoreError> {
         use Ty::*;
         if let Some(reg) = kejing_io::registers::register_of(table) {
             let rows = self.register_rows(org, Some(reg), None)?;
@@ -328,7 +351,24 @@ impl Store {
             Table::Adjustments => &[3],
             _ => &[],
         };
-        let rows = self.conn.query(sql, &[Val::Int(org.id)], types)?;
+        let mut params = vec![Val::Int(org.id)];
+        let sql = match (client, table) {
+            (Some(c), Table::Clients | Table::Ownership) => {
+                params.push(Val::text(c));
+                let column = if table == Table::Clients {
+                    "code"
+                } else {
+                    "c.code"
+                };
+                std::borrow::Cow::Owned(sql.replacen(
+                    " ORDER BY",
+                    &format!(" AND {column} = $2 ORDER BY"),
+                    1,
+                ))
+            }
+            _ => std::borrow::Cow::Borrowed(sql),
+        };
+        let rows = self.conn.query(&sql, &params, types)?;
         Ok(rows
             .into_iter()
             .map(|r| {

@@ -250,34 +250,39 @@ pub async fn post_letter(
 
 /// The letters of clients in the actor's scope.
 pub fn letters_data(
+    app: &App,
     s: &mut kejing_store::Store,
     ctx: &Ctx,
     policy: Option<&Policy>,
 ) -> Result<Value, AppError> {
     let who = ctx.who();
     let today = s.today();
-    let due: Vec<Value> = match policy {
-        Some(p) => uc::reassessments_due(s, &who, p, today)?
-            .iter()
-            .map(|a| json!({"client": a.client, "level": a.level.to_string(), "assessed_on": a.assessed_on.to_string(), "valid_until": a.valid_until.to_string(), "status": a.status.code()}))
-            .collect(),
-        None => Vec::new(),
+    let all_due = match policy {
+        Some(p) => super::cache::Reads::new(app, s)?.reassessments_due(&who, p, today)?,
+        None => Default::default(),
     };
+    // The soonest first, 200 at most: the rest are counted.
+    let due: Vec<Value> = all_due
+            .iter()
+            .take(200)
+            .map(|a| json!({"client": a.client, "level": a.level.to_string(), "assessed_on": a.assessed_on.to_string(), "valid_until": a.valid_until.to_string(), "status": a.status.code()}))
+            .collect();
     let all = uc::letters_in_scope(s, &who, 200)?;
     let rows: Vec<Value> = all
         .iter()
         .map(|l| json!({"id": l.id, "client": l.client, "manager": l.manager, "on": l.on.to_string(), "level": l.risk_level, "products": l.products, "by": l.generated_by, "at": l.generated_at}))
         .collect();
-    Ok(json!({ "letters": rows, "due": due }))
+    Ok(json!({ "letters": rows, "due": due, "due_count": all_due.len() }))
 }
 
 pub async fn letters(State(app): State<App>, ctx: Ctx) -> Result<Response, AppError> {
     ctx.require(Action::ViewClients)?;
     let c = ctx.clone();
     let policy = advice_policy(&app, &ctx).await.ok().map(|(p, _)| p);
+    let a = app.clone();
     let data = app
         .db(&ctx.actor(), move |s| {
-            letters_data(s, &c, policy.as_deref())
+            letters_data(&a, s, &c, policy.as_deref())
         })
         .await?;
     render(&app, &ctx, "letters.html", page_of(data))

@@ -5,6 +5,7 @@
 
 use super::{App, AppError};
 use kejing_engine::Money;
+use kejing_engine::advice::RiskAssessment;
 use kejing_store::read_models::ManagerRow;
 use kejing_store::{Org, Store};
 use rust_decimal::Decimal;
@@ -37,6 +38,8 @@ pub struct Cache {
     inbox: HashMap<(i64, String), usize>,
     /// The words a run's policy gives its measures (by run id: a run's policy never changes).
     labels: HashMap<i64, Arc<MeasureWords>>,
+    /// The clients due for re-assessment (organisation, user, policy, day) at this version.
+    due: HashMap<(i64, String, String, chrono::NaiveDate), Arc<Vec<RiskAssessment>>>,
 }
 
 /// Cached reads through one store.
@@ -63,6 +66,7 @@ impl<'a> Reads<'a> {
             c.runs.clear();
             c.targets.clear();
             c.inbox.clear();
+            c.due.clear();
             // Runs are immutable, but keep the memory bounded.
             if c.totals.len() > 256 {
                 c.totals.clear();
@@ -192,6 +196,31 @@ impl<'a> Reads<'a> {
         let r = v.clone();
         self.put(|c| {
             c.labels.insert(run, r);
+        });
+        Ok(v)
+    }
+
+    /// The clients in the actor's scope due for re-assessment on `day` under `policy` (the
+    /// letters page's reminder): every client's answers read and scored once per data version.
+    pub fn reassessments_due(
+        &mut self,
+        actor: &kejing_app::Actor,
+        policy: &kejing_engine::policy::Policy,
+        day: chrono::NaiveDate,
+    ) -> Result<Arc<Vec<RiskAssessment>>, AppError> {
+        let key = (actor.org.id, actor.name.clone(), policy.name.clone(), day);
+        if let Some(v) = self.get(|c| &c.due, &key) {
+            return Ok(v);
+        }
+        let v = Arc::new(kejing_app::advice::reassessments_due(
+            self.s, actor, policy, day,
+        )?);
+        let r = v.clone();
+        self.put(|c| {
+            if c.due.len() > 1_000 {
+                c.due.clear();
+            }
+            c.due.insert(key, r);
         });
         Ok(v)
     }

@@ -860,3 +860,4 @@ import-reason-ownership-duplicate = { $subject_kind } { $subject }: manager { $m
 import-reason-ownership-rewrites-history = { $subject_kind } { $subject }: a version starting { $new_from } would rewrite history: the ledger already records { $manager } for { $recorded }; a change takes effect after the last recorded start
 import-reason-ownership-sum = { $subject_kind } { $subject }: ratios sum to { $sum } on { $days }, not 1 ({ $shares }); the shares of one subject must add up to exactly 1 on every day
 import-reason-ownership-overlap = { $subject_kind } { $subject }: manager { $manager } has two versions that share days ({ $a } and { $b }); close one before the other starts
+advice-reassess-more = { $count } clients are due for re-assessment; the { $shown } due soonest are shown.

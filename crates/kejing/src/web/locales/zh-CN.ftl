@@ -872,3 +872,4 @@ import-reason-ownership-overlap = { $subject_kind ->
         [account] 账户
        *[client] 客户
     } { $subject }：客户经理 { $manager } 有两个时间重叠的版本（{ $a } 与 { $b }）；请先结束其中一个，再开始另一个
+advice-reassess-more = 共 { $count } 位客户需要重新评估，以上是最早到期的 { $shown } 位。
