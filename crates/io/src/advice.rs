@@ -571,6 +571,7 @@ pub fn parse_one<T: AdviceRow>(cells: &BTreeMap<String, String>) -> Result<T, Re
     got.ok_or_else(|| ReadError::Format {
         file: std::path::PathBuf::from(T::TABLE.name()),
         message: "the form has no row".to_owned(),
+        reason: None,
     })
 }
 

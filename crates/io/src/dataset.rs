@@ -283,6 +283,7 @@ pub fn load_dataset(tables: &Tables<'_>) -> Result<DataSet, Vec<ReadError>> {
                 "no {} table: a settlement needs managers.csv (or a managers sheet)",
                 Table::Managers.name()
             ),
+            reason: None,
         });
     }
     if errors.is_empty() {

@@ -419,6 +419,15 @@ fn every_code_has_its_words_in_both_languages() {
         "shares",
         "a",
         "b",
+        "missing",
+        "table",
+        "found",
+        "second",
+        "column",
+        "line",
+        "utf8",
+        "other",
+        "example",
     ]
     .iter()
     .map(|a| (*a, "X1".to_owned()))
@@ -582,4 +591,60 @@ async fn import_reasons_speak_the_readers_language() {
     assert_eq!(errors[1]["code"], "required");
     assert_eq!(errors[1]["reason"], "a value is required here");
     assert_eq!(errors[1]["column"], "balance");
+}
+
+/// A file refused as a whole (a required column missing, a header and no rows) is said in the
+/// reader's language too, naming the columns, and the page shows no English in Chinese mode.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_file_speaks_the_readers_language() {
+    let fx = tokio::task::block_in_place(|| common::fixture("import_file_reasons"));
+    let r = router(fx.app.clone());
+    let s = session(&r, "admin").await;
+    let cases = [
+        (
+            "zh-CN",
+            "account_id,date\nA1,2026-09-16\n",
+            "缺少 balances 表的必填列",
+        ),
+        (
+            "zh-CN",
+            "account_id,date,balance\n",
+            "文件只有表头，没有数据行",
+        ),
+        (
+            "en",
+            "account_id,date\nA1,2026-09-16\n",
+            "the required column(s)",
+        ),
+        (
+            "en",
+            "account_id,date,balance\n",
+            "has a header but no data rows",
+        ),
+    ];
+    for (lang, csv, want) in cases {
+        let switched = s
+            .call("POST", "/lang", B::Form(format!("lang={lang}")))
+            .await;
+        assert_eq!(switched.status, StatusCode::SEE_OTHER);
+        let page = s
+            .call("POST", "/imports", B::Multipart("balances", csv.to_owned()))
+            .await;
+        assert_eq!(
+            page.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{}",
+            page.body
+        );
+        assert!(
+            page.body.contains(want),
+            "{lang}: {want:?} not in {}",
+            page.body
+        );
+        if lang == "zh-CN" {
+            for english in ["missing required column", "nothing to import"] {
+                assert!(!page.body.contains(english), "{english:?} in {}", page.body);
+            }
+        }
+    }
 }

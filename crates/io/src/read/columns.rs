@@ -1,6 +1,6 @@
 //! Matching a file's header to the table's columns (English or Chinese), and what the header lacks or adds.
 
-use super::{ReadError, ReadSummary};
+use super::{ReadError, ReadSummary, Reason};
 use crate::tables::{Column, Table};
 use csv::StringRecord;
 use std::path::Path;
@@ -32,12 +32,18 @@ impl ColumnMap {
                 Some(col) => {
                     let idx = columns.iter().position(|c| c.name == col.name).unwrap_or(0);
                     if let Some((_, first)) = &fields[idx] {
-                        return Err(ReadError::format(
+                        return Err(ReadError::format_said(
                             file,
-                            format!(
-                                "columns {first:?} and {clean:?} both give {}; keep one",
-                                col.name
-                            ),
+                            Reason::new(
+                                "columns-duplicate",
+                                format!(
+                                    "columns {first:?} and {clean:?} both give {}; keep one",
+                                    col.name
+                                ),
+                            )
+                            .arg("first", first)
+                            .arg("second", clean)
+                            .arg("column", col.name),
                         ));
                     }
                     fields[idx] = Some((i, clean.to_owned()));
@@ -53,13 +59,19 @@ impl ColumnMap {
             .collect();
         if !missing.is_empty() {
             let found: Vec<&str> = headers.iter().map(str::trim).collect();
-            return Err(ReadError::format(
+            return Err(ReadError::format_said(
                 file,
-                format!(
-                    "row 1 (header): missing required column(s) {} for table {table}; the header has: {}",
-                    missing.join(", "),
-                    found.join(", ")
-                ),
+                Reason::new(
+                    "columns-missing",
+                    format!(
+                        "row 1 (header): missing required column(s) {} for table {table}; the header has: {}",
+                        missing.join(", "),
+                        found.join(", ")
+                    ),
+                )
+                .arg("missing", missing.join("、"))
+                .arg("table", table.name())
+                .arg("found", found.join("、")),
             ));
         }
         Ok(ColumnMap {

@@ -6,7 +6,7 @@ use super::csv_rows::CsvRows;
 use super::cursor::RowCursor;
 use super::formats::decode;
 use super::sheet::{column_letters, read_sheet};
-use super::{ReadError, ReadOptions, ReadSummary, Reject, RowError};
+use super::{ReadError, ReadOptions, ReadSummary, Reason, Reject, RowError};
 use crate::records::Record;
 use csv::StringRecord;
 use std::path::Path;
@@ -127,9 +127,12 @@ fn read_impl<T: Record>(
         // An old binary workbook is parsed whole, every sheet at its claimed size, the moment
         // it is opened: one damaged or hostile file can take gigabytes. It is not read.
         "xls" => {
-            return Err(ReadError::format(
+            return Err(ReadError::format_said(
                 path,
-                "old Excel 97-2003 workbooks (.xls) are not read (one damaged file could exhaust the memory): open it in Excel or WPS, save it as .xlsx (or CSV UTF-8) and import that file",
+                Reason::new(
+                    "xls-not-read",
+                    "old Excel 97-2003 workbooks (.xls) are not read (one damaged file could exhaust the memory): open it in Excel or WPS, save it as .xlsx (or CSV UTF-8) and import that file",
+                ),
             ));
         }
         "xlsx" | "xlsm" | "xlsb" | "ods" => {
@@ -141,9 +144,12 @@ fn read_impl<T: Record>(
             sheet_name = Some(sheet.name);
             let mut it = sheet.rows.into_iter();
             let header = it.next().ok_or_else(|| {
-                ReadError::format(
+                ReadError::format_said(
                     path,
-                    "the sheet is empty: it needs a header row and data rows",
+                    Reason::new(
+                        "sheet-empty",
+                        "the sheet is empty: it needs a header row and data rows",
+                    ),
                 )
             })?;
             let first_column = sheet.first_column;
@@ -199,12 +205,16 @@ fn read_impl<T: Record>(
                 .next(&mut rec)
                 .map_err(|p| ReadError::format(path, p.message(&letters)))?;
             if header.is_none() || rec.iter().all(|c| c.trim().is_empty()) {
-                return Err(ReadError::format(
+                return Err(ReadError::format_said(
                     path,
-                    format!(
-                        "the file is empty: it needs a header row (e.g. {}) and data rows",
-                        header_example(table)
-                    ),
+                    Reason::new(
+                        "file-empty",
+                        format!(
+                            "the file is empty: it needs a header row (e.g. {}) and data rows",
+                            header_example(table)
+                        ),
+                    )
+                    .arg("example", header_example(table)),
                 ));
             }
             if let Some(message) = nul_in_header(&rec, &letters) {
@@ -236,9 +246,12 @@ fn read_impl<T: Record>(
         }
     }
     if summary.rows == 0 {
-        return Err(ReadError::format(
+        return Err(ReadError::format_said(
             path,
-            "the file has a header but no data rows; nothing to import",
+            Reason::new(
+                "no-data-rows",
+                "the file has a header but no data rows; nothing to import",
+            ),
         ));
     }
     if !errors.is_empty() {

@@ -1,6 +1,6 @@
 //! Turning the bytes of a CSV file into text: UTF-8 or GBK, never a mixture of both.
 
-use super::{Encoding, ReadError, ReadSummary};
+use super::{Encoding, ReadError, ReadSummary, Reason};
 use std::path::Path;
 
 /// Decodes a CSV file. `Auto`: UTF-8 if the bytes are UTF-8, else GBK (GB18030) with a
@@ -20,12 +20,16 @@ pub(super) fn decode(
         Encoding::Gbk => gbk(path, &bytes, "is not GBK (GB18030) text"),
         Encoding::Utf8 => String::from_utf8(bytes).map(strip_bom).map_err(|e| {
             let at = e.utf8_error().valid_up_to();
-            ReadError::format(
+            let line = line_of(e.as_bytes(), at);
+            ReadError::format_said(
                 path,
-                format!(
-                    "line {} is not UTF-8 (byte {at}); the file is probably GBK (GB18030) as Chinese Excel saves it: run again with --encoding gbk, or save it as \"CSV UTF-8\"",
-                    line_of(e.as_bytes(), at)
-                ),
+                Reason::new(
+                    "not-utf8",
+                    format!(
+                        "line {line} is not UTF-8 (byte {at}); the file is probably GBK (GB18030) as Chinese Excel saves it: run again with --encoding gbk, or save it as \"CSV UTF-8\""
+                    ),
+                )
+                .arg("line", line),
             )
         }),
         Encoding::Auto => match String::from_utf8(bytes) {
@@ -57,11 +61,16 @@ fn line_of(bytes: &[u8], at: usize) -> usize {
 /// Decodes GBK (GB18030) text; `not_gbk` says what a bad line is.
 fn gbk(path: &Path, bytes: &[u8], not_gbk: &str) -> Result<String, ReadError> {
     if let Some((utf8, other)) = mixed_lines(bytes) {
-        return Err(ReadError::format(
+        return Err(ReadError::format_said(
             path,
-            format!(
-                "the file mixes encodings: line {utf8} is UTF-8 text but line {other} is not (probably GBK); save the whole file in one encoding (\"CSV UTF-8\") and import it again"
-            ),
+            Reason::new(
+                "mixed-encodings",
+                format!(
+                    "the file mixes encodings: line {utf8} is UTF-8 text but line {other} is not (probably GBK); save the whole file in one encoding (\"CSV UTF-8\") and import it again"
+                ),
+            )
+            .arg("utf8", utf8)
+            .arg("other", other),
         ));
     }
     let (text, _, had_errors) = encoding_rs::GB18030.decode(bytes);

@@ -155,6 +155,9 @@ pub enum ReadError {
     Format {
         file: PathBuf,
         message: String,
+        /// The same with a stable code and parameters, where the reader gave one (a missing
+        /// column, an empty file, an encoding), for a message in the user's language.
+        reason: Option<Box<Reason>>,
     },
     /// Some rows are bad; nothing may be written. Lists every bad row.
     Rows {
@@ -170,6 +173,24 @@ impl ReadError {
         ReadError::Format {
             file: file.to_owned(),
             message: message.into(),
+            reason: None,
+        }
+    }
+
+    /// A file-level error with a coded reason (its English is the message).
+    fn format_said(file: &Path, reason: Reason) -> Self {
+        ReadError::Format {
+            file: file.to_owned(),
+            message: reason.english.clone(),
+            reason: Some(Box::new(reason)),
+        }
+    }
+
+    /// The coded reason of a file-level error, if it has one.
+    pub fn reason(&self) -> Option<&Reason> {
+        match self {
+            ReadError::Format { reason, .. } => reason.as_deref(),
+            _ => None,
         }
     }
 
@@ -189,7 +210,9 @@ impl fmt::Display for ReadError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ReadError::Io { file, error } => write!(f, "{}: cannot read: {error}", file.display()),
-            ReadError::Format { file, message } => write!(f, "{}: {message}", file.display()),
+            ReadError::Format { file, message, .. } => {
+                write!(f, "{}: {message}", file.display())
+            }
             ReadError::Rows {
                 file,
                 sheet,

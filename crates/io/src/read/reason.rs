@@ -54,6 +54,15 @@ impl std::fmt::Display for Reason {
 /// in every language (a test checks), and every code written in the sources is listed here (a
 /// test checks that too).
 pub const REASON_CODES: &[&str] = &[
+    // A whole file (its header, its encoding, its being empty).
+    "columns-missing",
+    "columns-duplicate",
+    "not-utf8",
+    "mixed-encodings",
+    "file-empty",
+    "sheet-empty",
+    "no-data-rows",
+    "xls-not-read",
     // Any table.
     "required",
     "required-one-of",
@@ -190,7 +199,8 @@ mod tests {
         assert_eq!(set.len(), REASON_CODES.len(), "a code is listed twice");
         for c in REASON_CODES {
             assert!(
-                c.chars().all(|ch| ch.is_ascii_lowercase() || ch == '-'),
+                c.chars()
+                    .all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '-'),
                 "{c}"
             );
         }

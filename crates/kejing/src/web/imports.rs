@@ -39,6 +39,22 @@ fn imports_context(_app: &App, result: Option<Value>) -> JValue {
 /// The reason of each bad row in `lang`, as `text`: the message `import-reason-<code>` with the
 /// reason's parameters, or the English reason if there is no such message.
 pub fn localise_reasons(i18n: &I18n, lang: &str, result: &mut Value) {
+    // A whole file refused (a missing column, an empty file, an encoding): its message too.
+    if let Some(code) = result["code"].as_str() {
+        let key = format!("import-reason-{code}");
+        if i18n.has(&key).is_empty() {
+            let args: Vec<(&str, String)> = result["args"]
+                .as_object()
+                .map(|a| {
+                    a.iter()
+                        .map(|(k, v)| (k.as_str(), v.as_str().unwrap_or("").to_owned()))
+                        .collect()
+                })
+                .unwrap_or_default();
+            let text = i18n.tr(lang, &key, &args);
+            result["message"] = json!(text);
+        }
+    }
     let Some(errors) = result.get_mut("errors").and_then(Value::as_array_mut) else {
         return;
     };
@@ -90,7 +106,22 @@ pub fn preview_import(
                 "error_count": errors.len(),
             })
         }
-        Err(e) => json!({ "ok": false, "message": e.to_string(), "errors": [] }),
+        Err(e) => {
+            let mut v = json!({ "ok": false, "message": e.to_string(), "errors": [] });
+            if let kejing_store::ImportError::Read(r) = &e
+                && let Some(reason) = r.reason()
+            {
+                v["code"] = json!(reason.code);
+                v["args"] = json!(
+                    reason
+                        .args
+                        .iter()
+                        .map(|(k, a)| (k.clone(), json!(a)))
+                        .collect::<serde_json::Map<String, Value>>()
+                );
+            }
+            v
+        }
     }
 }
 

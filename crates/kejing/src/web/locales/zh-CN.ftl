@@ -873,3 +873,11 @@ import-reason-ownership-overlap = { $subject_kind ->
        *[client] 客户
     } { $subject }：客户经理 { $manager } 有两个时间重叠的版本（{ $a } 与 { $b }）；请先结束其中一个，再开始另一个
 advice-reassess-more = 共 { $count } 位客户需要重新评估，以上是最早到期的 { $shown } 位。
+import-reason-columns-missing = 第 1 行（表头）：缺少 { $table } 表的必填列 { $missing }；表头现有：{ $found }。
+import-reason-columns-duplicate = 列“{ $first }”和“{ $second }”都对应 { $column }：请只保留一列。
+import-reason-not-utf8 = 第 { $line } 行不是 UTF-8 编码：文件大概是中文 Excel 保存的 GBK（GB18030）。请另存为“CSV UTF-8”后再导入（命令行可加 --encoding gbk）。
+import-reason-mixed-encodings = 文件混用了编码：第 { $utf8 } 行是 UTF-8，第 { $other } 行不是（大概是 GBK）。请把整个文件存为同一种编码（“CSV UTF-8”）后再导入。
+import-reason-file-empty = 文件是空的：需要一行表头（如 { $example }）和数据行。
+import-reason-sheet-empty = 工作表是空的：需要一行表头和数据行。
+import-reason-no-data-rows = 文件只有表头，没有数据行，没有可导入的内容。
+import-reason-xls-not-read = 不读取旧版 Excel 97-2003 工作簿（.xls）：请用 Excel 或 WPS 打开，另存为 .xlsx（或 CSV UTF-8）后导入。
