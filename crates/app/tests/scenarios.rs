@@ -31,6 +31,29 @@ fn as_role(admin: &Actor, name: &str, role: Role) -> Actor {
     a
 }
 
+/// Runs `f` on N threads at once, each with its own connection and an administrator
+/// `office-i`; the results in thread order.
+fn race<T: Send + 'static>(
+    url: &str,
+    admin: &Actor,
+    f: impl Fn(&mut Store, &Actor, usize) -> kejing_app::Result<T> + Send + Sync + 'static,
+) -> Vec<kejing_app::Result<T>> {
+    let barrier = Arc::new(Barrier::new(N));
+    let f = Arc::new(f);
+    let handles: Vec<_> = (0..N)
+        .map(|i| {
+            let (url, barrier, f) = (url.to_owned(), barrier.clone(), f.clone());
+            let actor = as_role(admin, &format!("office-{i}"), Role::Admin);
+            std::thread::spawn(move || {
+                let mut s = Store::open(&url).unwrap();
+                barrier.wait();
+                f(&mut s, &actor, i)
+            })
+        })
+        .collect();
+    handles.into_iter().map(|h| h.join().unwrap()).collect()
+}
+
 #[test]
 fn overlapping_saves_of_one_name_keep_one_and_deletes_take_effect_once() {
     let dir = tempfile::tempdir().unwrap();
@@ -41,20 +64,10 @@ fn overlapping_saves_of_one_name_keep_one_and_deletes_take_effect_once() {
     let admin = Actor::admin(&org, "setup");
 
     // N saves of one name at once: one kept, the others a conflict naming who saved it.
-    let barrier = Arc::new(Barrier::new(N));
-    let handles: Vec<_> = (0..N)
-        .map(|i| {
-            let (url, barrier) = (url.clone(), barrier.clone());
-            let actor = as_role(&admin, &format!("office-{i}"), Role::Admin);
-            std::thread::spawn(move || {
-                let mut s = Store::open(&url).unwrap();
-                let body = format!("{{\"who\": {i}}}");
-                barrier.wait();
-                scenarios::save(&mut s, &actor, &new_scenario("上调 10%", &body))
-            })
-        })
-        .collect();
-    let results: Vec<_> = handles.into_iter().map(|h| h.join().unwrap()).collect();
+    let results = race(&url, &admin, |s, actor, i| {
+        let body = format!("{{\"who\": {i}}}");
+        scenarios::save(s, actor, &new_scenario("上调 10%", &body))
+    });
     let winner = support::one_winner(&results);
     for (i, r) in results.iter().enumerate() {
         if i != winner {
@@ -109,19 +122,9 @@ fn overlapping_saves_of_one_name_keep_one_and_deletes_take_effect_once() {
     scenarios::delete(&mut store, &head, own).unwrap();
 
     // N deletes at once: one takes effect, the others are told it is gone.
-    let barrier = Arc::new(Barrier::new(N));
-    let handles: Vec<_> = (0..N)
-        .map(|i| {
-            let (url, barrier) = (url.clone(), barrier.clone());
-            let actor = as_role(&admin, &format!("office-{i}"), Role::Admin);
-            std::thread::spawn(move || {
-                let mut s = Store::open(&url).unwrap();
-                barrier.wait();
-                scenarios::delete(&mut s, &actor, id)
-            })
-        })
-        .collect();
-    let results: Vec<_> = handles.into_iter().map(|h| h.join().unwrap()).collect();
+    let results = race(&url, &admin, move |s, actor, _| {
+        scenarios::delete(s, actor, id)
+    });
     let done = results.iter().filter(|r| r.is_ok()).count();
     assert_eq!(done, 1, "{results:?}");
     for r in results.iter().filter(|r| r.is_err()) {

@@ -123,19 +123,7 @@ fn read_back(xlsx: &[u8], run: i64) {
             .position(|r| first(r) == "合计")
             .expect("a total row");
     let columns = rows[header].len();
-    let fen = |c: &Data| -> Option<i64> {
-        match c {
-            // The cell's shortest decimal text, exactly, in fen.
-            Data::Float(f) => {
-                let cents = f.to_string().parse::<rust_decimal::Decimal>().ok()?
-                    * rust_decimal::Decimal::ONE_HUNDRED;
-                assert!(cents.fract().is_zero(), "{f} has more than two decimals");
-                rust_decimal::prelude::ToPrimitive::to_i64(&cents)
-            }
-            Data::Int(i) => Some(i * 100),
-            _ => None,
-        }
-    };
+    let fen = common::xlsx_fen;
     let mut managers = 0;
     for c in 4..columns {
         let (mut sum, mut subtotals, mut unit) = (0i64, 0i64, 0i64);

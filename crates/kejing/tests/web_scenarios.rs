@@ -11,18 +11,7 @@ use calamine::{Data, Reader};
 use common::web_session::{B, session};
 use kejing::web::router;
 
-fn fen(c: &Data) -> Option<i64> {
-    match c {
-        Data::Float(f) => {
-            let cents = f.to_string().parse::<rust_decimal::Decimal>().ok()?
-                * rust_decimal::Decimal::ONE_HUNDRED;
-            assert!(cents.fract().is_zero(), "{f} has more than two decimals");
-            rust_decimal::prelude::ToPrimitive::to_i64(&cents)
-        }
-        Data::Int(i) => Some(i * 100),
-        _ => None,
-    }
-}
+use common::xlsx_fen as fen;
 
 /// `1,234.50` → 123450.
 fn page_fen(s: &str) -> i64 {

@@ -334,14 +334,9 @@ pub async fn letter_pdf(
             kejing_letter::render_pdf(&html, &title).map_err(|e| AppError::internal(e.to_string()))
         })
         .await?;
-    let mut res = pdf.into_response();
-    let h = res.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/pdf"),
-    );
-    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"letter-{id}.pdf\"")) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
-    Ok(res)
+    Ok(super::attachment(
+        "application/pdf",
+        pdf,
+        &format!("letter-{id}.pdf"),
+    ))
 }

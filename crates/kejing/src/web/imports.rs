@@ -36,43 +36,42 @@ fn imports_context(_app: &App, result: Option<Value>) -> JValue {
     page_of(json!({ "tables": tables, "result": result }))
 }
 
+/// A coded reason (`code` and `args` of `item`) as the message `import-reason-<code>` in
+/// `lang`, if the catalogues have it.
+fn said_reason(i18n: &I18n, lang: &str, item: &Value) -> Option<String> {
+    let key = format!("import-reason-{}", item["code"].as_str()?);
+    if !i18n.has(&key).is_empty() {
+        return None;
+    }
+    let args: Vec<(&str, String)> = item["args"]
+        .as_object()
+        .map(|a| {
+            a.iter()
+                .map(|(k, v)| (k.as_str(), v.as_str().unwrap_or("").to_owned()))
+                .collect()
+        })
+        .unwrap_or_default();
+    Some(i18n.tr(lang, &key, &args))
+}
+
+/// A reason's parameters as a JSON object of strings.
+fn args_json(args: &[(String, String)]) -> Value {
+    Value::Object(args.iter().map(|(k, v)| (k.clone(), json!(v))).collect())
+}
+
 /// The reason of each bad row in `lang`, as `text`: the message `import-reason-<code>` with the
-/// reason's parameters, or the English reason if there is no such message.
+/// reason's parameters, or the English reason if there is no such message; a file refused as a
+/// whole (a missing column, an empty file, an encoding) gets its `message` said the same way.
 pub fn localise_reasons(i18n: &I18n, lang: &str, result: &mut Value) {
-    // A whole file refused (a missing column, an empty file, an encoding): its message too.
-    if let Some(code) = result["code"].as_str() {
-        let key = format!("import-reason-{code}");
-        if i18n.has(&key).is_empty() {
-            let args: Vec<(&str, String)> = result["args"]
-                .as_object()
-                .map(|a| {
-                    a.iter()
-                        .map(|(k, v)| (k.as_str(), v.as_str().unwrap_or("").to_owned()))
-                        .collect()
-                })
-                .unwrap_or_default();
-            let text = i18n.tr(lang, &key, &args);
-            result["message"] = json!(text);
-        }
+    if let Some(text) = said_reason(i18n, lang, result) {
+        result["message"] = json!(text);
     }
     let Some(errors) = result.get_mut("errors").and_then(Value::as_array_mut) else {
         return;
     };
     for e in errors {
-        let key = format!("import-reason-{}", e["code"].as_str().unwrap_or(""));
-        let text = if i18n.has(&key).is_empty() {
-            let args: Vec<(&str, String)> = e["args"]
-                .as_object()
-                .map(|a| {
-                    a.iter()
-                        .map(|(k, v)| (k.as_str(), v.as_str().unwrap_or("").to_owned()))
-                        .collect()
-                })
-                .unwrap_or_default();
-            i18n.tr(lang, &key, &args)
-        } else {
-            e["reason"].as_str().unwrap_or("").to_owned()
-        };
+        let text = said_reason(i18n, lang, e)
+            .unwrap_or_else(|| e["reason"].as_str().unwrap_or("").to_owned());
         e["text"] = json!(text);
     }
 }
@@ -101,7 +100,7 @@ pub fn preview_import(
                 "errors": errors.iter().take(1000).map(|r| json!({
                     "row": r.row, "column": r.column, "value": r.value, "reason": r.reason,
                     "code": r.code,
-                    "args": r.args.iter().map(|(k, v)| (k.clone(), json!(v))).collect::<serde_json::Map<String, Value>>(),
+                    "args": args_json(&r.args),
                 })).collect::<Vec<_>>(),
                 "error_count": errors.len(),
             })
@@ -112,13 +111,7 @@ pub fn preview_import(
                 && let Some(reason) = r.reason()
             {
                 v["code"] = json!(reason.code);
-                v["args"] = json!(
-                    reason
-                        .args
-                        .iter()
-                        .map(|(k, a)| (k.clone(), json!(a)))
-                        .collect::<serde_json::Map<String, Value>>()
-                );
+                v["args"] = args_json(&reason.args);
             }
             v
         }

@@ -629,3 +629,15 @@ pub fn bytes(content_type: &'static str, body: Vec<u8>) -> Response {
         .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     r
 }
+
+/// The spreadsheet type of a workbook download.
+pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/// A download: `body` of `content_type`, saved as `file` (ASCII, chosen by the server).
+pub fn attachment(content_type: &'static str, body: Vec<u8>, file: &str) -> Response {
+    let mut r = bytes(content_type, body);
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{file}\"")) {
+        r.headers_mut().insert(header::CONTENT_DISPOSITION, v);
+    }
+    r
+}

@@ -10,7 +10,6 @@ use super::whatif::{WhatIfForm, whatif_do, whatif_page_with};
 use super::{App, AppError};
 use axum::Form;
 use axum::extract::{Path, State};
-use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use rust_decimal::Decimal;
 use rust_xlsxwriter::{Format, FormatBorder, Workbook, Worksheet, XlsxError};
@@ -157,20 +156,11 @@ pub async fn export(
             scenario_xlsx(&i18n, &lang, &org, &result)
         })
         .await?;
-    let mut r = (
-        [(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static(
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            ),
-        )],
+    Ok(super::attachment(
+        super::XLSX,
         bytes,
-    )
-        .into_response();
-    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"scenario-{id}.xlsx\"")) {
-        r.headers_mut().insert(header::CONTENT_DISPOSITION, v);
-    }
-    Ok(r)
+        &format!("scenario-{id}.xlsx"),
+    ))
 }
 
 fn xe(e: XlsxError) -> AppError {

@@ -4,10 +4,9 @@
 use super::auth::Ctx;
 use super::kit::{ListQuery, PER_PAGE, page_of, paginate, policy_file, render};
 use super::perm::Action;
-use super::{App, AppError, bytes};
+use super::{App, AppError};
 use axum::Form;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use kejing_engine::Money;
 use kejing_store::Store;
@@ -347,15 +346,11 @@ pub async fn payroll(
             super::payroll::payroll_xlsx(&i18n, &lang, &c.user.org.name, &all)
         })
         .await?;
-    let mut r = bytes(
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    Ok(super::attachment(
+        super::XLSX,
         bytes_,
-    );
-    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"payroll-run-{id}.xlsx\""))
-    {
-        r.headers_mut().insert(header::CONTENT_DISPOSITION, v);
-    }
-    Ok(r)
+        &format!("payroll-run-{id}.xlsx"),
+    ))
 }
 
 fn run_data_all(s: &mut Store, ctx: &Ctx, run: i64, q: &ListQuery) -> Result<Value, AppError> {

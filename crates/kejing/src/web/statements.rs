@@ -7,7 +7,6 @@ use super::perm::Action;
 use super::{App, AppError};
 use axum::Form;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use kejing_engine::Money;
 use kejing_store::Store;
@@ -179,17 +178,8 @@ pub async fn statement_pdf(
             super::statement_pdf::statement_pdf(&i18n, &lang, &data, &stamp)
         })
         .await?;
-    let mut res = pdf.into_response();
-    let h = res.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/pdf"),
-    );
     let file = format!("statement-{run}-{}.pdf", safe_file_part(&manager));
-    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{file}\"")) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
-    Ok(res)
+    Ok(super::attachment("application/pdf", pdf, &file))
 }
 
 /// A manager code as part of a file name: letters, digits, `-` and `_`, the rest as `_`.

@@ -360,3 +360,18 @@ pub fn fixture(name: &str) -> Fixture {
         _db: db,
     }
 }
+
+/// An amount cell of a workbook read back by calamine, exactly, in fen: the cell's shortest
+/// decimal text (a number with more than two decimals fails the test); `None` if not a number.
+pub fn xlsx_fen(c: &calamine::Data) -> Option<i64> {
+    match c {
+        calamine::Data::Float(f) => {
+            let cents = f.to_string().parse::<rust_decimal::Decimal>().ok()?
+                * rust_decimal::Decimal::ONE_HUNDRED;
+            assert!(cents.fract().is_zero(), "{f} has more than two decimals");
+            rust_decimal::prelude::ToPrimitive::to_i64(&cents)
+        }
+        calamine::Data::Int(i) => Some(i * 100),
+        _ => None,
+    }
+}
