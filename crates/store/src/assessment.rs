@@ -539,7 +539,7 @@ impl Store {
     ) -> Result<std::collections::BTreeMap<(String, String), Decimal>, StoreError> {
         let rows = self.conn.query(
             "SELECT s.dimension, s.item, CAST(s.score AS TEXT) FROM scores s JOIN managers m ON m.id = s.manager_id \
-             WHERE s.org_id = $1 AND s.period = $2 AND m.code = $3 AND s.rater = $4",
+             WHERE s.org_id = $1 AND s.period = $2 AND m.org_id = $1 AND m.code = $3 AND s.rater = $4",
             &[Val::Int(org.id), Val::text(period), Val::text(manager), Val::text(rater)],
             &[Ty::Text, Ty::Text, Ty::Dec],
         )?;

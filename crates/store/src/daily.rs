@@ -164,7 +164,7 @@ impl Store {
         let rows = self.conn.query(
             &format!(
                 "SELECT {COLS} FROM register_rows r JOIN managers m ON m.id = r.manager_id \
-                 WHERE r.org_id = $1 AND r.register = $2 AND m.code = $3 AND r.row_key = $4"
+                 WHERE r.org_id = $1 AND r.register = $2 AND m.org_id = $1 AND m.code = $3 AND r.row_key = $4"
             ),
             &[
                 Val::Int(org.id),

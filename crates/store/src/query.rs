@@ -58,7 +58,7 @@ impl Store {
             let rows = self.conn.query(
                 "SELECT m.code, CAST(o.ratio AS TEXT) FROM ownership o \
                  JOIN accounts a ON a.id = o.account_id JOIN managers m ON m.id = o.manager_id \
-                 WHERE o.org_id = $1 AND a.code = $2 AND o.valid_from <= $3 \
+                 WHERE o.org_id = $1 AND a.org_id = $1 AND a.code = $2 AND o.valid_from <= $3 \
                    AND (o.valid_to IS NULL OR o.valid_to >= $3) ORDER BY m.code",
                 &[Val::Int(org.id), Val::text(a), Val::Date(day)],
                 &types,
@@ -70,7 +70,7 @@ impl Store {
         let rows = self.conn.query(
             "SELECT m.code, CAST(o.ratio AS TEXT) FROM ownership o \
              JOIN clients c ON c.id = o.client_id JOIN managers m ON m.id = o.manager_id \
-             WHERE o.org_id = $1 AND c.code = $2 AND o.account_id IS NULL AND o.valid_from <= $3 \
+             WHERE o.org_id = $1 AND c.org_id = $1 AND c.code = $2 AND o.account_id IS NULL AND o.valid_from <= $3 \
                AND (o.valid_to IS NULL OR o.valid_to >= $3) ORDER BY m.code",
             &[Val::Int(org.id), Val::text(client), Val::Date(day)],
             &types,
@@ -88,7 +88,7 @@ impl Store {
             "SELECT c.code, a.code, m.code, CAST(o.ratio AS TEXT), o.valid_from, o.valid_to FROM ownership o \
              JOIN clients c ON c.id = o.client_id JOIN managers m ON m.id = o.manager_id \
              LEFT JOIN accounts a ON a.id = o.account_id \
-             WHERE o.org_id = $1 AND c.code = $2 ORDER BY a.code, o.valid_from, m.code",
+             WHERE o.org_id = $1 AND c.org_id = $1 AND c.code = $2 ORDER BY a.code, o.valid_from, m.code",
             &[Val::Int(org.id), Val::text(client)],
             &[Ty::Text, Ty::Text, Ty::Text, Ty::Dec, Ty::Date, Ty::Date],
         )?;
@@ -355,10 +355,11 @@ impl Store {
         let sql = match (client, table) {
             (Some(c), Table::Clients | Table::Ownership) => {
                 params.push(Val::text(c));
+                // The client by its key (organisation and code), not a scan of the codes.
                 let column = if table == Table::Clients {
                     "code"
                 } else {
-                    "c.code"
+                    "c.org_id = $1 AND c.code"
                 };
                 std::borrow::Cow::Owned(sql.replacen(
                     " ORDER BY",

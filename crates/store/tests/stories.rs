@@ -581,10 +581,10 @@ fn every_table_exports_and_reimports_unchanged() {
 #[test]
 fn both_backends_apply_the_same_migrations() {
     let mut env = env();
-    // Every migration of the backend applied: the newest is 18 (what-if scenarios).
+    // Every migration of the backend applied: the newest is 19 (read paths at scale).
     let newest = env.store.backend().migrations().last().map(|m| m.0);
-    assert_eq!(newest, Some(18));
-    assert_eq!(env.store.schema_version().unwrap(), 18);
+    assert_eq!(newest, Some(19));
+    assert_eq!(env.store.schema_version().unwrap(), 19);
 }
 
 #[test]

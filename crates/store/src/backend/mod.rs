@@ -241,7 +241,7 @@ mod tests {
                 b.insert_returning_id("INSERT INTO t (a) VALUES ($1)"),
                 "INSERT INTO t (a) VALUES ($1) RETURNING id"
             );
-            assert_eq!(b.migrations().len(), 18, "{}", b.name());
+            assert_eq!(b.migrations().len(), 19, "{}", b.name());
         }
         assert_eq!(Sqlite.begin_write(), "BEGIN IMMEDIATE");
         assert_eq!(Sqlite.org_write_lock(), None);

@@ -83,6 +83,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
         18,
         include_str!("../../migrations/postgres/0018_whatif_scenarios.sql"),
     ),
+    (
+        19,
+        include_str!("../../migrations/postgres/0019_read_paths.sql"),
+    ),
 ];
 
 impl Backend for Postgres {

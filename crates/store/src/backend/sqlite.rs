@@ -76,6 +76,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
         18,
         include_str!("../../migrations/sqlite/0018_whatif_scenarios.sql"),
     ),
+    (
+        19,
+        include_str!("../../migrations/sqlite/0019_read_paths.sql"),
+    ),
 ];
 
 impl Backend for Sqlite {
