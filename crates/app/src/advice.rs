@@ -216,17 +216,7 @@ pub fn generate_stored(
     actor.require(crate::access::Action::KeepRegisters)?;
     store.set_actor(actor.name.clone());
     let org = actor.org.clone();
-    let owners: Vec<String> = store
-        .client_ownership(&org, None)?
-        .into_iter()
-        .filter(|v| {
-            v.subject.0 == req.client && v.from <= req.on && v.to.is_none_or(|t| t >= req.on)
-        })
-        .map(|v| v.manager)
-        .collect();
-    if actor.scope.is_some() && !owners.iter().any(|m| actor.sees(m)) {
-        return Err(not_in_scope(req.client, req.on));
-    }
+    let owners = owners_in_scope(store, actor, req.client, req.on)?;
     let texts = store.advice_texts(&org, req.client)?;
     let folder = load(&Tables::Texts("database", &texts))?;
     let mut req = req.clone();
@@ -282,11 +272,11 @@ fn owners_in_scope(
     client: &str,
     on: NaiveDate,
 ) -> Result<Vec<String>> {
+    // The client's owners on the day, read by the client's key (not the whole ledger).
     let owners: Vec<String> = store
-        .client_ownership(&actor.org, None)?
+        .owners_on(&actor.org, client, None, on)?
         .into_iter()
-        .filter(|v| v.subject.0 == client && v.from <= on && v.to.is_none_or(|t| t >= on))
-        .map(|v| v.manager)
+        .map(|(m, _)| m)
         .collect();
     if actor.scope.is_some() && !owners.iter().any(|m| actor.sees(m)) {
         return Err(not_in_scope(client, on));
@@ -469,22 +459,13 @@ pub fn letters_in_scope(
     limit: i64,
 ) -> Result<Vec<kejing_store::advice::StoredLetter>> {
     actor.require(crate::access::Action::ViewClients)?;
-    let all = store.letters(&actor.org, None, limit)?;
-    if actor.scope.is_none() {
-        return Ok(all);
+    match &actor.scope {
+        None => Ok(store.letters(&actor.org, None, limit)?),
+        Some(scope) => {
+            let managers: Vec<String> = scope.iter().cloned().collect();
+            Ok(store.letters_owned(&actor.org, &managers, limit)?)
+        }
     }
-    let ownership = store.client_ownership(&actor.org, None)?;
-    Ok(all
-        .into_iter()
-        .filter(|l| {
-            ownership.iter().any(|v| {
-                v.subject.0 == l.client
-                    && v.from <= l.on
-                    && v.to.is_none_or(|t| t >= l.on)
-                    && actor.sees(&v.manager)
-            })
-        })
-        .collect())
 }
 
 /// Every client's questionnaire answers kept in the database (for `kejing risk` over it).

@@ -71,21 +71,24 @@ impl Store {
         table: Table,
         client: Option<&str>,
     ) -> Result<Vec<BTreeMap<String, String>>, StoreError> {
-        let rows = match client {
+        // Sorted by key here, not by the database: with an ORDER BY the planner walks the table's
+        // whole (organisation, table, key) index instead of seeking the client's rows.
+        let mut rows = match client {
             Some(c) => self.conn.query(
-                "SELECT cells FROM advice_rows WHERE org_id = $1 AND table_name = $2 AND client_code = $3 ORDER BY row_key",
+                "SELECT row_key, cells FROM advice_rows WHERE org_id = $1 AND table_name = $2 AND client_code = $3",
                 &[Val::Int(org.id), Val::text(table.name()), Val::text(c)],
-                &[Ty::Text],
+                &[Ty::Text, Ty::Text],
             )?,
             None => self.conn.query(
-                "SELECT cells FROM advice_rows WHERE org_id = $1 AND table_name = $2 ORDER BY row_key",
+                "SELECT row_key, cells FROM advice_rows WHERE org_id = $1 AND table_name = $2",
                 &[Val::Int(org.id), Val::text(table.name())],
-                &[Ty::Text],
+                &[Ty::Text, Ty::Text],
             )?,
         };
+        rows.sort_by_cached_key(|r| r[0].to_cell());
         rows.iter()
             .map(|r| {
-                let text = Cols::new("advice_rows", r).text(0)?;
+                let text = Cols::new("advice_rows", r).text(1)?;
                 serde_json::from_str(&text).map_err(|e| {
                     StoreError::Invalid(format!("advice_rows: a stored row is not a cell map: {e}"))
                 })
@@ -217,6 +220,51 @@ impl Store {
                 LETTER_TYS,
             )?,
         };
+        Ok(rows
+            .iter()
+            .map(|r| letter_of(r))
+            .collect::<Result<_, _>>()?)
+    }
+
+    /// Letters, newest first, of clients that one of `managers` owned (as a whole client) on
+    /// the letter's day: the scope's letters found by the database, `limit` of them.
+    pub fn letters_owned(
+        &mut self,
+        org: &Org,
+        managers: &[String],
+        limit: i64,
+    ) -> Result<Vec<StoredLetter>, StoreError> {
+        if managers.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut params = vec![Val::Int(org.id), Val::Int(limit)];
+        let marks: Vec<String> = managers
+            .iter()
+            .map(|m| {
+                params.push(Val::text(m.as_str()));
+                format!("${}", params.len())
+            })
+            .collect();
+        let cols: Vec<String> = LETTER_COLS
+            .split(", ")
+            .map(|c| match c.strip_prefix("CAST(") {
+                Some(rest) => format!("CAST(l.{rest}"),
+                None => format!("l.{c}"),
+            })
+            .collect();
+        let rows = self.conn.query(
+            &format!(
+                "SELECT {} FROM letters l WHERE l.org_id = $1 AND EXISTS (SELECT 1 FROM clients c \
+                 JOIN ownership o ON o.client_id = c.id JOIN managers m ON m.id = o.manager_id \
+                 WHERE c.org_id = $1 AND c.code = l.client_code AND o.account_id IS NULL \
+                 AND o.valid_from <= l.on_day AND (o.valid_to IS NULL OR o.valid_to >= l.on_day) \
+                 AND m.code IN ({})) ORDER BY l.id DESC LIMIT $2",
+                cols.join(", "),
+                marks.join(", ")
+            ),
+            &params,
+            LETTER_TYS,
+        )?;
         Ok(rows
             .iter()
             .map(|r| letter_of(r))
