@@ -281,11 +281,28 @@ pub fn breaches(
         let scope: Option<Vec<String>> = actor.scope.as_ref().map(|s| s.iter().cloned().collect());
         let mut d = s.load_daily_dataset(&actor.org, period.first_day(), last, scope.as_deref())?;
         if kejing_engine::daily::reads_ledger(policy) {
-            d.ownership = s.client_ownership(&actor.org, scope.as_deref())?;
+            d.ownership = s.ownership_of_clients(&actor.org, &clients_named(&d.registers))?;
         }
         Ok::<_, kejing_store::StoreError>(d)
     })?;
     breaches_in(policy, &data, period, now, actor)
+}
+
+/// Every text the rows hold: the client ids `owns(…)` and `owned(…)` can be asked about. Their
+/// ownership is read whoever owns them, so a head's view flags a visit to a client of another
+/// branch as the office's view does (not only of the managers the viewer sees).
+fn clients_named<'a>(
+    rows: impl IntoIterator<Item = &'a RegisterRow>,
+) -> std::collections::BTreeSet<String> {
+    let mut out = std::collections::BTreeSet::new();
+    for r in rows {
+        for v in r.fields.values() {
+            if let Value::Text(t) = v {
+                out.insert(t.clone());
+            }
+        }
+    }
+    out
 }
 
 fn breaches_in(
@@ -378,7 +395,8 @@ pub fn team_day(
     })?;
     let ownership = match policy {
         Some(p) if kejing_engine::daily::reads_ledger(p) => {
-            store.read(|s| s.client_ownership(&actor.org, scope))?
+            let named = clients_named(day_rows.iter().map(|r| &r.row));
+            store.read(|s| s.ownership_of_clients(&actor.org, &named))?
         }
         _ => Vec::new(),
     };

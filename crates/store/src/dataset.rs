@@ -1,7 +1,7 @@
 //! Database mode's data set: everything of the organisation a settlement (or an assessment)
 //! may read, as the engine's [`DataSet`], and the managers' history as of a day.
 
-use crate::sql::{Cols, Ty, Val};
+use crate::sql::{Cols, DbError, Ty, Val};
 use crate::{Org, Store, StoreError};
 use kejing_engine::Money;
 use kejing_engine::data::{
@@ -97,6 +97,66 @@ impl Store {
                 from: c.date(3)?,
                 to: c.opt_date(4),
             });
+        }
+        Ok(out)
+    }
+
+    /// The client-level ownership versions of the clients `clients` (whoever owns them): what
+    /// the daily rules' `owns` and `owned` read of the rows they check. Few clients are read by
+    /// their codes; many, by one read of the organisation's ledger.
+    pub fn ownership_of_clients(
+        &mut self,
+        org: &Org,
+        clients: &std::collections::BTreeSet<String>,
+    ) -> Result<Vec<kejing_engine::data::OwnershipVersion>, StoreError> {
+        const CHUNK: usize = 500;
+        if clients.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = "SELECT c.code, m.code, CAST(o.ratio AS TEXT), o.valid_from, o.valid_to FROM ownership o \
+             JOIN clients c ON c.id = o.client_id JOIN managers m ON m.id = o.manager_id \
+             WHERE o.org_id = $1 AND o.account_id IS NULL";
+        let version = |r: &[Val]| -> Result<kejing_engine::data::OwnershipVersion, DbError> {
+            let c = Cols::new("ownership", r);
+            Ok(Version {
+                subject: (c.text(0)?, String::new()),
+                manager: c.text(1)?,
+                ratio: c.ratio(2)?,
+                from: c.date(3)?,
+                to: c.opt_date(4),
+            })
+        };
+        let tys = [Ty::Text, Ty::Text, Ty::Dec, Ty::Date, Ty::Date];
+        let mut out = Vec::new();
+        if clients.len() > 20 * CHUNK {
+            for r in self.conn.query(sql, &[Val::Int(org.id)], &tys)? {
+                let v = version(&r)?;
+                if clients.contains(&v.subject.0) {
+                    out.push(v);
+                }
+            }
+            return Ok(out);
+        }
+        let codes: Vec<&String> = clients.iter().collect();
+        for chunk in codes.chunks(CHUNK) {
+            let mut params = vec![Val::Int(org.id)];
+            let marks: Vec<String> = chunk
+                .iter()
+                .map(|c| {
+                    params.push(Val::text(c.as_str()));
+                    format!("${}", params.len())
+                })
+                .collect();
+            for r in self.conn.query(
+                &format!(
+                    "{sql} AND c.org_id = $1 AND c.code IN ({})",
+                    marks.join(", ")
+                ),
+                &params,
+                &tys,
+            )? {
+                out.push(version(&r)?);
+            }
         }
         Ok(out)
     }
