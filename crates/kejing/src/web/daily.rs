@@ -1,11 +1,11 @@
 //! Daily management pages (日常管理, E1–E7), phone first: a customer manager's day (register an
 //! outing and its return, the visit record, the log, the week against the prospecting goal, the
 //! inbox of breaches), the head's view of the team's day (who is out, who is overdue, unsigned
-//! logs with sign-and-comment), and the breaches by manager and rule over a period. Every action
+//! logs with sign-and-comment); the views over a period are in `daily_period`. Every action
 //! is a use case of `kejing_app::daily`, the same the CLI runs.
 
 use super::auth::Ctx;
-use super::kit::{cached_policy, page_of, period_arg, policy_file, policy_files, render};
+use super::kit::{cached_policy, page_of, policy_file, policy_files, render};
 use super::perm::Action;
 use super::{App, AppError};
 use axum::Form;
@@ -24,21 +24,11 @@ use std::collections::BTreeMap;
 pub const TEMPLATES: &[(&str, &str)] = &[
     ("daily.html", include_str!("templates/daily.html")),
     ("daily_team.html", include_str!("templates/daily_team.html")),
-    (
-        "daily_breaches.html",
-        include_str!("templates/daily_breaches.html"),
-    ),
-    (
-        "daily_register.html",
-        include_str!("templates/daily_register.html"),
-    ),
 ];
 
 super::kit::routes! {
     GET "/daily" => my_day,
     GET "/daily/team" => team_day,
-    GET "/daily/breaches" => breaches_page,
-    GET "/daily/registers/{register}" => register_page,
     POST "/daily/outings" => register_outing,
     POST "/daily/outings/{id}/return" => record_return,
     POST "/daily/records/{register}" => record_row,
@@ -52,6 +42,10 @@ pub struct DayQuery {
     pub manager: Option<String>,
     pub period: Option<String>,
     pub page: Option<usize>,
+    /// A rule's name (the breaches of one rule).
+    pub rule: Option<String>,
+    /// The page of the summary by manager and rule.
+    pub spage: Option<usize>,
 }
 
 /// The policies of the folder with `[daily]` rules, by name.
@@ -63,7 +57,7 @@ fn daily_policies(app: &App) -> Vec<(String, std::path::PathBuf)> {
 }
 
 /// The policy a page reads: the one named, else the first of the folder with daily rules.
-fn chosen_policy(
+pub(super) fn chosen_policy(
     app: &App,
     name: Option<&str>,
 ) -> Result<(Option<String>, Option<std::sync::Arc<Policy>>), AppError> {
@@ -94,7 +88,7 @@ fn cell(v: V) -> Value {
     }
 }
 
-fn row_json(r: &StoredRow) -> Value {
+pub(super) fn row_json(r: &StoredRow) -> Value {
     let mut fields = serde_json::Map::new();
     for f in r.row.register.fields() {
         fields.insert(f.name.to_owned(), cell(r.row.get(f.name)));
@@ -104,17 +98,27 @@ fn row_json(r: &StoredRow) -> Value {
 
 /// A breach for a page: the policy's name for its rule and, where the policy gives one, the
 /// English name.
-fn breach_json(b: &Breach, policy: Option<&Policy>) -> Value {
+pub(super) fn breach_json(b: &Breach, policy: Option<&Policy>) -> Value {
     let en = policy
         .and_then(|p| p.daily.as_ref())
         .and_then(|d| d.rules.iter().find(|r| r.name == b.rule))
         .and_then(|r| r.en.clone());
-    json!({ "manager": b.manager, "rule": b.rule, "rule_en": en, "date": b.date.to_string(), "detail": b.detail })
+    json!({ "manager": b.manager, "rule": b.rule, "rule_en": en, "date": b.date.to_string(), "detail": b.detail, "source": b.source })
+}
+
+/// How many rows the daily pages kept hold together at most.
+const MAX_CACHED_ROWS: usize = 400_000;
+
+/// The rows a page's data holds (its lists' lengths): what it costs to keep.
+fn weight(data: &Value) -> usize {
+    data.as_object().map_or(0, |o| {
+        o.values().filter_map(Value::as_array).map(Vec::len).sum()
+    }) + 1
 }
 
 /// A page's data from the cache when nothing changed since (the same data version and the same
 /// minute), else computed by `f` and kept.
-async fn cached_page<F>(
+pub(super) async fn cached_page<F>(
     app: &App,
     ctx: &Ctx,
     key: String,
@@ -150,7 +154,10 @@ where
     }
     let data = std::sync::Arc::new(f.await?);
     if let Ok(mut c) = app.daily_pages.lock() {
-        if c.len() > 512 {
+        // Bounded by entries and by rows: a month's breaches of the whole organisation are
+        // tens of thousands of rows.
+        let rows: usize = c.values().map(|(_, _, d)| weight(d)).sum();
+        if c.len() > 512 || rows + weight(&data) > MAX_CACHED_ROWS {
             c.clear();
         }
         c.insert(key, (ctx.version, minute, data.clone()));
@@ -323,47 +330,6 @@ pub async fn my_day(
     render(&app, &ctx, "daily.html", page_of((*data).clone()))
 }
 
-/// Breaches of a period by manager and rule, as data.
-pub async fn breaches_data(app: &App, ctx: &Ctx, q: DayQuery) -> Result<Value, AppError> {
-    ctx.require(Action::ViewDaily)?;
-    let (name, policy) = chosen_policy(app, q.policy.as_deref())?;
-    let Some(policy) = policy else {
-        return Ok(json!({ "none": true }));
-    };
-    let who = ctx.who();
-    let period = q.period.clone();
-    app.db(&ctx.actor(), move |s| {
-        let period = match period.as_deref().filter(|p| !p.trim().is_empty()) {
-            Some(p) => period_arg(p)?,
-            None => kejing_engine::Period::month_of(s.today()),
-        };
-        let found = uc::breaches(s, &who, &policy, period)?;
-        let mut by: BTreeMap<(String, String), usize> = BTreeMap::new();
-        for b in &found {
-            *by.entry((b.manager.clone(), b.rule.clone())).or_default() += 1;
-        }
-        let summary: Vec<Value> = by
-            .into_iter()
-            .map(|((m, r), n)| json!({"manager": m, "rule": r, "count": n}))
-            .collect();
-        Ok(json!({
-            "policy": name, "period": period.to_string(),
-            "rows": found.iter().map(|b| breach_json(b, Some(&policy))).collect::<Vec<_>>(),
-            "summary": summary,
-        }))
-    })
-    .await
-}
-
-pub async fn breaches_page(
-    State(app): State<App>,
-    ctx: Ctx,
-    Query(q): Query<DayQuery>,
-) -> Result<Response, AppError> {
-    let data = breaches_data(&app, &ctx, q).await?;
-    render(&app, &ctx, "daily_breaches.html", page_of(data))
-}
-
 /// The manager a form acts for: a customer manager themself, else the form's `manager`.
 fn for_manager(ctx: &Ctx, form: &BTreeMap<String, String>) -> Result<String, AppError> {
     match ctx.who().manager.clone().or_else(|| {
@@ -526,54 +492,4 @@ pub async fn sign_log(
 ) -> Result<Response, AppError> {
     sign_log_do(&app, &ctx, f).await?;
     Ok(Redirect::to("/daily/team").into_response())
-}
-
-/// A register's rows over a period (the credit register, the meetings and their action items,
-/// the retail visits, …), each row with the breaches the policy finds on it.
-pub async fn register_page(
-    State(app): State<App>,
-    ctx: Ctx,
-    Path(register): Path<String>,
-    Query(q): Query<DayQuery>,
-) -> Result<Response, AppError> {
-    ctx.require(Action::ViewDaily)?;
-    let reg = Register::parse(&register).ok_or_else(AppError::not_found)?;
-    let (name, policy) = chosen_policy(&app, q.policy.as_deref())?;
-    let who = ctx.who();
-    let period = q.period.clone();
-    let data = app
-        .db(&ctx.actor(), move |s| {
-            let period = match period.as_deref().filter(|p| !p.trim().is_empty()) {
-                Some(p) => period_arg(p)?,
-                None => kejing_engine::Period::month_of(s.today()),
-            };
-            let rows = uc::register_rows(s, &who, reg, period.first_day(), period.last_day())?;
-            let found = match &policy {
-                Some(p) => uc::breaches(s, &who, p, period)?,
-                None => Vec::new(),
-            };
-            let columns: Vec<&str> = reg.fields().iter().map(|f| f.name).collect();
-            let rows: Vec<Value> = rows
-                .iter()
-                .map(|r| {
-                    let flags: Vec<Value> = found
-                        .iter()
-                        .filter(|b| b.source.as_deref() == Some(r.row.source.as_str()))
-                        .map(|b| breach_json(b, policy.as_deref()))
-                        .collect();
-                    let cells: Vec<Value> = columns
-                        .iter()
-                        .map(|c| json!(kejing_io::registers::cell_of(&r.row.get(c))))
-                        .collect();
-                    json!({ "manager": r.row.manager, "cells": cells, "flags": flags })
-                })
-                .collect();
-            Ok(json!({
-                "register": reg.name(), "columns": columns, "rows": rows,
-                "period": period.to_string(), "policy": name,
-                "registers": Register::ALL.iter().map(|r| r.name()).collect::<Vec<_>>(),
-            }))
-        })
-        .await?;
-    render(&app, &ctx, "daily_register.html", page_of(data))
 }

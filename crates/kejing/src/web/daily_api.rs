@@ -3,9 +3,10 @@
 
 use super::auth::Ctx;
 use super::daily::{
-    DayQuery, SignForm, breaches_data, my_data, record_return_do, record_row_do,
-    register_outing_do, sign_log_do, team_data,
+    DayQuery, SignForm, my_data, record_return_do, record_row_do, register_outing_do, sign_log_do,
+    team_data,
 };
+use super::daily_period::breaches_data;
 use super::{App, AppError};
 use axum::Json;
 use axum::extract::{Path, Query, State};

@@ -43,6 +43,7 @@ pub mod claims;
 pub mod clients;
 pub mod daily;
 pub mod daily_api;
+pub mod daily_period;
 pub mod dashboard;
 pub mod imports;
 pub mod inbox;
@@ -96,6 +97,7 @@ parts! {
     claims,
     daily,
     daily_api,
+    daily_period,
     imports,
     inbox,
     settlement,
@@ -125,6 +127,7 @@ const TEMPLATE_LISTS: &[&[(&str, &str)]] = &[
     agreements::TEMPLATES,
     claims::TEMPLATES,
     daily::TEMPLATES,
+    daily_period::TEMPLATES,
     imports::TEMPLATES,
     inbox::TEMPLATES,
     settlement::TEMPLATES,
