@@ -62,6 +62,7 @@ pub fn audit_data(s: &mut Store, ctx: &Ctx, q: &AuditQuery) -> Result<Value, App
             "id": e.id, "at": e.at, "actor": e.actor, "action": e.action, "entity": e.entity, "key": e.key,
             "before": e.before.as_ref().map(|j| j.to_string()), "after": e.after.as_ref().map(|j| j.to_string()),
         })).collect::<Vec<_>>(),
+        "actions": s.audit_actions(&ctx.user.org)?,
         "page": page, "prev": (page > 1).then(|| page - 1), "next": more.then_some(page + 1),
         "filter": {"actor": q.actor, "action": q.action, "entity": q.entity, "key": q.key, "from": q.from, "to": q.to},
     }))
