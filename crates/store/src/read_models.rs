@@ -131,12 +131,14 @@ impl Store {
                 .iter()
                 .map(|m| bind(&mut params, Val::text(m.as_str())))
                 .collect();
-            filter.push_str(&format!(
-                " AND c.id IN (SELECT o.client_id FROM ownership o JOIN managers m ON m.id = o.manager_id \
+            // The scope's clients are found from its managers (their ownership rows by the
+            // manager index) and the clients by their keys: not a scan of the organisation.
+            filter = format!(
+                "c.id IN (SELECT o.client_id FROM ownership o JOIN managers m ON m.id = o.manager_id \
                  WHERE m.org_id = $1 AND m.code IN ({}) AND o.account_id IS NULL AND o.valid_from <= {day} \
                  AND (o.valid_to IS NULL OR o.valid_to >= {day}))",
                 marks.join(", ")
-            ));
+            );
         }
         if let Some(t) = text.map(str::trim).filter(|t| !t.is_empty()) {
             let n = bind(&mut params, Val::text(like_pattern(t)));
@@ -172,26 +174,110 @@ impl Store {
             &params,
             &[Ty::Text, Ty::Text, Ty::Text, Ty::Text, Ty::Text, Ty::Text],
         )?;
-        let mut page: Vec<ClientRow> = Vec::new();
-        for r in &rows {
-            let c = Cols::new("clients", r);
-            let code = c.text(0)?;
-            if page.last().is_none_or(|row| row.code != code) {
-                // Kind and client type may be NULL: shown as empty.
-                page.push(ClientRow {
-                    code,
-                    name: c.text(1)?,
-                    kind: c.opt_text(2).unwrap_or_default(),
-                    client_type: c.opt_text(3).unwrap_or_default(),
-                    owners: Vec::new(),
-                });
-            }
-            // Without an owner on the day the ownership columns are NULL (a LEFT JOIN).
-            if let (Some(m), Some(row)) = (c.opt_text(4), page.last_mut()) {
-                row.owners.push((m, c.text(5)?));
-            }
-        }
+        let page = client_rows_of(&rows)?;
         Ok((page, total))
+    }
+
+    /// Every client of the organisation (key, code, name), by code: what a cached client
+    /// search filters.
+    pub fn client_index(&mut self, org: &Org) -> Result<Vec<(i64, String, String)>, StoreError> {
+        let rows = self.conn.query(
+            "SELECT id, code, name FROM clients WHERE org_id = $1 ORDER BY code",
+            &[Val::Int(org.id)],
+            &[Ty::Int, Ty::Text, Ty::Text],
+        )?;
+        Ok(rows
+            .iter()
+            .map(|r| {
+                let c = Cols::new("clients", r);
+                Ok((c.int(0)?, c.text(1)?, c.text(2)?))
+            })
+            .collect::<Result<_, DbError>>()?)
+    }
+
+    /// The keys of the clients any of `managers` owns (as a whole client) on `day`.
+    pub fn clients_owned_by(
+        &mut self,
+        org: &Org,
+        day: NaiveDate,
+        managers: &[String],
+    ) -> Result<Vec<i64>, StoreError> {
+        if managers.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut params = vec![Val::Int(org.id), Val::Date(day)];
+        let marks: Vec<String> = managers
+            .iter()
+            .map(|m| {
+                params.push(Val::text(m.as_str()));
+                format!("${}", params.len())
+            })
+            .collect();
+        let rows = self.conn.query(
+            &format!(
+                "SELECT DISTINCT o.client_id FROM ownership o JOIN managers m ON m.id = o.manager_id \
+                 WHERE m.org_id = $1 AND m.code IN ({}) AND o.account_id IS NULL AND o.valid_from <= $2 \
+                 AND (o.valid_to IS NULL OR o.valid_to >= $2)",
+                marks.join(", ")
+            ),
+            &params,
+            &[Ty::Int],
+        )?;
+        Ok(rows
+            .iter()
+            .map(|r| Cols::new("ownership", r).int(0))
+            .collect::<Result<_, _>>()?)
+    }
+
+    /// The key of the client that holds account `account`, if any.
+    pub fn client_of_account(
+        &mut self,
+        org: &Org,
+        account: &str,
+    ) -> Result<Option<i64>, StoreError> {
+        let rows = self.conn.query(
+            "SELECT client_id FROM accounts WHERE org_id = $1 AND code = $2",
+            &[Val::Int(org.id), Val::text(account)],
+            &[Ty::Int],
+        )?;
+        Ok(rows
+            .first()
+            .map(|r| Cols::new("accounts", r).int(0))
+            .transpose()?)
+    }
+
+    /// The clients `ids` with their owners on `day`, by code.
+    pub fn client_rows_by_ids(
+        &mut self,
+        org: &Org,
+        day: NaiveDate,
+        ids: &[i64],
+    ) -> Result<Vec<ClientRow>, StoreError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut params = vec![Val::Int(org.id), Val::Date(day)];
+        let marks: Vec<String> = ids
+            .iter()
+            .map(|id| {
+                params.push(Val::Int(*id));
+                format!("${}", params.len())
+            })
+            .collect();
+        // By the keys (`+` keeps SQLite from scanning the organisation's code index instead).
+        let rows = self.conn.query(
+            &format!(
+                "SELECT c.code, c.name, c.kind, c.client_type, m.code, CAST(o.ratio AS TEXT) FROM clients c \
+                 LEFT JOIN ownership o ON o.client_id = c.id AND o.account_id IS NULL AND o.valid_from <= $2 \
+                  AND (o.valid_to IS NULL OR o.valid_to >= $2) \
+                 LEFT JOIN managers m ON m.id = o.manager_id \
+                 WHERE +c.org_id = $1 AND c.id IN ({}) ORDER BY c.code, m.code",
+                marks.join(", ")
+            ),
+            &params,
+            &[Ty::Text, Ty::Text, Ty::Text, Ty::Text, Ty::Text, Ty::Text],
+        )?;
+        client_rows_of(&rows)
     }
 
     /// The client's name, or `None` when there is no such client.
@@ -453,6 +539,31 @@ fn day_or_period(t: &str, first: bool) -> Option<NaiveDate> {
 }
 
 /// A `LIKE` pattern (escape `!`) matching any text that contains `t`, ignoring ASCII case.
+/// Client rows from (code, name, kind, client type, owner, ratio) rows sorted by code: one per
+/// client, with its owners.
+fn client_rows_of(rows: &[Vec<Val>]) -> Result<Vec<ClientRow>, StoreError> {
+    let mut page: Vec<ClientRow> = Vec::new();
+    for r in rows {
+        let c = Cols::new("clients", r);
+        let code = c.text(0)?;
+        if page.last().is_none_or(|row| row.code != code) {
+            // Kind and client type may be NULL: shown as empty.
+            page.push(ClientRow {
+                code,
+                name: c.text(1)?,
+                kind: c.opt_text(2).unwrap_or_default(),
+                client_type: c.opt_text(3).unwrap_or_default(),
+                owners: Vec::new(),
+            });
+        }
+        // Without an owner on the day the ownership columns are NULL (a LEFT JOIN).
+        if let (Some(m), Some(row)) = (c.opt_text(4), page.last_mut()) {
+            row.owners.push((m, c.text(5)?));
+        }
+    }
+    Ok(page)
+}
+
 fn like_pattern(t: &str) -> String {
     let mut p = String::from("%");
     for ch in t.to_ascii_lowercase().chars() {

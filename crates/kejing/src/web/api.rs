@@ -111,8 +111,9 @@ async fn managers(State(app): State<App>, ctx: Ctx, Query(q): Query<ListQuery>) 
 
 async fn clients(State(app): State<App>, ctx: Ctx, Query(q): Query<ListQuery>) -> ApiResult {
     let c = ctx.clone();
+    let a = app.clone();
     Ok(Json(
-        app.db(&ctx.actor(), move |s| clients::clients_data(s, &c, &q))
+        app.db(&ctx.actor(), move |s| clients::clients_data(&a, s, &c, &q))
             .await?,
     ))
 }

@@ -9,7 +9,7 @@ use kejing_engine::advice::RiskAssessment;
 use kejing_store::read_models::ManagerRow;
 use kejing_store::{Org, Store};
 use rust_decimal::Decimal;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
 type Measures = BTreeMap<(String, String), Decimal>;
@@ -40,6 +40,18 @@ pub struct Cache {
     labels: HashMap<i64, Arc<MeasureWords>>,
     /// The clients due for re-assessment (organisation, user, policy, day) at this version.
     due: HashMap<(i64, String, String, chrono::NaiveDate), Arc<Vec<RiskAssessment>>>,
+    /// Every client of an organisation, by code, for the client list and its search.
+    clients: HashMap<i64, Arc<Vec<ClientEntry>>>,
+    /// The clients a user's scope owns on a day (organisation, user, day), by code.
+    owned: HashMap<(i64, String, chrono::NaiveDate), Arc<Vec<ClientEntry>>>,
+}
+
+/// A client as the client list searches it.
+#[derive(Debug, Clone)]
+pub struct ClientEntry {
+    pub id: i64,
+    /// Code and name in lower case, apart: what a search text is found in.
+    pub words: String,
 }
 
 /// Cached reads through one store.
@@ -67,6 +79,8 @@ impl<'a> Reads<'a> {
             c.targets.clear();
             c.inbox.clear();
             c.due.clear();
+            c.clients.clear();
+            c.owned.clear();
             // Runs are immutable, but keep the memory bounded.
             if c.totals.len() > 256 {
                 c.totals.clear();
@@ -221,6 +235,68 @@ impl<'a> Reads<'a> {
                 c.due.clear();
             }
             c.due.insert(key, r);
+        });
+        Ok(v)
+    }
+
+    /// Every client of the organisation by code (read once per data version).
+    pub fn clients(&mut self, org: &Org) -> Result<Arc<Vec<ClientEntry>>, AppError> {
+        if let Some(v) = self.get(|c| &c.clients, &org.id) {
+            return Ok(v);
+        }
+        let v: Arc<Vec<ClientEntry>> = Arc::new(
+            self.s
+                .client_index(org)?
+                .into_iter()
+                .map(|(id, code, name)| ClientEntry {
+                    id,
+                    words: format!("{}\u{0}{}", code.to_lowercase(), name.to_lowercase()),
+                })
+                .collect(),
+        );
+        let (k, r) = (org.id, v.clone());
+        self.put(|c| {
+            if c.clients.len() > 16 {
+                c.clients.clear();
+            }
+            c.clients.insert(k, r);
+        });
+        Ok(v)
+    }
+
+    /// The clients the actor sees on `day`, by code: those their scope owns, or all of the
+    /// organisation's.
+    pub fn clients_seen(
+        &mut self,
+        actor: &kejing_app::Actor,
+        day: chrono::NaiveDate,
+    ) -> Result<Arc<Vec<ClientEntry>>, AppError> {
+        let Some(scope) = &actor.scope else {
+            return self.clients(&actor.org);
+        };
+        let key = (actor.org.id, actor.name.clone(), day);
+        if let Some(v) = self.get(|c| &c.owned, &key) {
+            return Ok(v);
+        }
+        let managers: Vec<String> = scope.iter().cloned().collect();
+        let owned: HashSet<i64> = self
+            .s
+            .clients_owned_by(&actor.org, day, &managers)?
+            .into_iter()
+            .collect();
+        let v: Arc<Vec<ClientEntry>> = Arc::new(
+            self.clients(&actor.org)?
+                .iter()
+                .filter(|c| owned.contains(&c.id))
+                .cloned()
+                .collect(),
+        );
+        let r = v.clone();
+        self.put(|c| {
+            if c.owned.len() > 1_000 {
+                c.owned.clear();
+            }
+            c.owned.insert(key, r);
         });
         Ok(v)
     }

@@ -27,21 +27,39 @@ super::kit::routes! {
     POST "/transfers/{id}/decide" => decide_transfer,
 }
 
-pub fn clients_data(s: &mut Store, ctx: &Ctx, q: &ListQuery) -> Result<Value, AppError> {
+/// One page of the clients the user sees, filtered by a text found in the code or the name, or
+/// an account number (exactly). The organisation's clients and the scope's are read once per
+/// data version; a page then reads only its own clients and their owners.
+pub fn clients_data(app: &App, s: &mut Store, ctx: &Ctx, q: &ListQuery) -> Result<Value, AppError> {
     ctx.require(Action::ViewClients)?;
     let org = ctx.user.org.clone();
     let today = s.today();
-    let scope: Option<Vec<String>> = ctx.scope.as_ref().map(|s| s.iter().cloned().collect());
-    let page = q.page.unwrap_or(1).max(1);
-    let (rows, total) = s.client_rows(
-        &org,
-        today,
-        scope.as_deref(),
-        q.q.as_deref(),
-        ((page - 1) * PER_PAGE) as i64,
-        PER_PAGE as i64,
-    )?;
-    let (_, pager) = paginate(total as usize, Some(page));
+    let text =
+        q.q.as_deref()
+            .map(|t| t.trim().to_lowercase().replace('\0', ""))
+            .filter(|t| !t.is_empty());
+    let holder = match q.q.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        Some(t) => s.client_of_account(&org, t)?,
+        None => None,
+    };
+    let seen = super::cache::Reads::new(app, s)?.clients_seen(&ctx.who(), today)?;
+    let matches = |c: &&super::cache::ClientEntry| {
+        text.as_deref()
+            .is_none_or(|t| c.words.contains(t) || holder == Some(c.id))
+    };
+    let total = match text {
+        None => seen.len(),
+        Some(_) => seen.iter().filter(matches).count(),
+    };
+    let (offset, pager) = paginate(total, q.page);
+    let ids: Vec<i64> = seen
+        .iter()
+        .filter(matches)
+        .skip(offset)
+        .take(PER_PAGE)
+        .map(|c| c.id)
+        .collect();
+    let rows = s.client_rows_by_ids(&org, today, &ids)?;
     Ok(json!({
         "rows": rows.iter().map(|c| json!({
             "code": c.code, "name": c.name, "kind": c.kind, "client_type": c.client_type,
@@ -59,8 +77,9 @@ pub async fn clients(
     Query(q): Query<ListQuery>,
 ) -> Result<Response, AppError> {
     let c = ctx.clone();
+    let a = app.clone();
     let data = app
-        .db(&ctx.actor(), move |s| clients_data(s, &c, &q))
+        .db(&ctx.actor(), move |s| clients_data(&a, s, &c, &q))
         .await?;
     render(&app, &ctx, "clients.html", page_of(data))
 }
