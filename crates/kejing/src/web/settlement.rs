@@ -180,6 +180,17 @@ pub async fn run_settlement(
 
 /// A run: per manager in scope, each item and the total; sortable, paginated.
 pub fn run_data(s: &mut Store, ctx: &Ctx, run: i64, q: &ListQuery) -> Result<Value, AppError> {
+    run_rows(s, ctx, run, q, PER_PAGE)
+}
+
+/// A run's rows by manager, `per_page` of them (one page of the review, or every row).
+fn run_rows(
+    s: &mut Store,
+    ctx: &Ctx,
+    run: i64,
+    q: &ListQuery,
+    per_page: usize,
+) -> Result<Value, AppError> {
     ctx.require(Action::ViewRuns)?;
     let org = ctx.user.org.clone();
     let Some(info) = s.run_info(&org, run)? else {
@@ -240,7 +251,11 @@ pub fn run_data(s: &mut Store, ctx: &Ctx, run: i64, q: &ListQuery) -> Result<Val
             *sums.entry(k.clone()).or_default() += v.fen();
         }
     }
-    let (offset, pager) = paginate(rows.len(), q.page);
+    let (offset, pager) = if per_page == PER_PAGE {
+        paginate(rows.len(), q.page)
+    } else {
+        (0, json!({"page": 1, "pages": 1, "total": rows.len()}))
+    };
     let me = &ctx.user.username;
     // The one who ran or submitted a run cannot approve it: the page says who must.
     let own = &info.actor == me || info.submitted.as_ref().is_some_and(|(by, _)| by == me);
@@ -254,7 +269,7 @@ pub fn run_data(s: &mut Store, ctx: &Ctx, run: i64, q: &ListQuery) -> Result<Val
         "own": own,
         "newest": newest,
         "items": items,
-        "rows": rows.iter().skip(offset).take(PER_PAGE).map(|(m, r)| {
+        "rows": rows.iter().skip(offset).take(per_page).map(|(m, r)| {
             let (name, unit, grade) = names.get(m).cloned().unwrap_or_default();
             json!({"manager": m, "name": name, "unit": unit, "grade": grade,
                    "amounts": items.iter().map(|i| r.get(i).map(|v| v.to_string())).collect::<Vec<_>>(),
@@ -354,24 +369,8 @@ pub async fn payroll(
 }
 
 fn run_data_all(s: &mut Store, ctx: &Ctx, run: i64, q: &ListQuery) -> Result<Value, AppError> {
-    // Every row, not one page.
-    let mut data = run_data(s, ctx, run, q)?;
-    let pages = data["pager"]["pages"].as_u64().unwrap_or(1) as usize;
-    let mut rows = data["rows"].as_array().cloned().unwrap_or_default();
-    for p in 2..=pages {
-        let q2 = ListQuery {
-            page: Some(p),
-            sort: q.sort.clone(),
-            dir: q.dir.clone(),
-            q: q.q.clone(),
-            unit: q.unit.clone(),
-            ..ListQuery::default()
-        };
-        let more = run_data(s, ctx, run, &q2)?;
-        rows.extend(more["rows"].as_array().cloned().unwrap_or_default());
-    }
-    data["rows"] = Value::Array(rows);
-    Ok(data)
+    // Every row, not one page, from one read of the run.
+    run_rows(s, ctx, run, q, usize::MAX)
 }
 
 #[derive(Deserialize)]
