@@ -55,6 +55,7 @@ PAGES=(
     "/managers/M00001|cm branch admin"
     "/clients|cm branch admin"
     "/clients?q=%E5%85%AC%E5%8F%B8|branch admin"
+    "/clients?q=C00012|cm branch admin"
     "/clients/$CLIENT|cm admin"
     "/clients/$CLIENT/advice|cm admin"
     "/transfers|cm branch admin"
@@ -80,30 +81,37 @@ PAGES=(
     "/daily|cm branch admin"
     "/daily/team|branch admin"
     "/daily/breaches|branch admin"
+    "/daily/breaches?period=2026-09|branch admin"
+    "/daily/breaches?period=2026-09&page=5&manager=M0001|admin"
     "/daily/registers/visits|cm branch admin"
+    "/daily/registers/visits?period=2026-09|cm branch admin"
     "/letters|cm admin"
     "/imports|admin"
     "/policies|admin"
     "/policies/cixi-deposits|admin"
     "/audit|admin"
     "/audit?action=run.&from=2026-01-01|admin"
+    "/audit?action=cr|admin"
 )
 if [ -n "$ASSESSMENT" ]; then
     PAGES+=("/assessments/$ASSESSMENT|branch admin" "/assessments/$ASSESSMENT/M00001|cm admin")
 fi
 echo "scale $SCALE, $CONNS connections, ${SECS}s a page and user, $(nproc) cores (wrk on the same machine)"
-printf "%-44s %-7s %9s %9s %9s %s\n" page user req/s p50 p99 non-2xx
+printf "%-44s %-7s %9s %9s %9s %9s %s\n" page user first req/s p50 p99 non-2xx
 for entry in "${PAGES[@]}"; do
     path=${entry%%|*}
     # ONLY=REGEX measures the matching pages alone.
     if [ -n "${ONLY:-}" ] && ! [[ $path =~ $ONLY ]]; then continue; fi
     for U in ${entry#*|}; do
+        # The first request alone (what the page costs before its reads are cached), then wrk.
+        first=$(curl -s -o /dev/null -w '%{time_total}' -H "Cookie: kejing_session=$(cookie "$U")" "$BASE$path")
+        first=$(awk -v t="$first" 'BEGIN {printf "%.1fms", t * 1000}')
         out=$(wrk -t1 -c"$CONNS" -d"${SECS}s" --latency -H "Cookie: kejing_session=$(cookie "$U")" "$BASE$path")
         rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
         p50=$(echo "$out" | awk '$1 == "50%" {print $2}')
         p99=$(echo "$out" | awk '$1 == "99%" {print $2}')
         bad=$(echo "$out" | awk '/Non-2xx/ {print $NF}')
-        printf "%-44s %-7s %9s %9s %9s %s\n" "$path" "$U" "$rps" "$p50" "$p99" "${bad:-0}"
+        printf "%-44s %-7s %9s %9s %9s %9s %s\n" "$path" "$U" "$first" "$rps" "$p50" "$p99" "${bad:-0}"
         if ! curl -sf -m 10 "$BASE/healthz" > /dev/null; then
             echo "the server stopped answering after $path as $U; its log: /tmp/kejing-pages-serve.log" >&2
             exit 1
