@@ -643,6 +643,10 @@ impl Record for ScoreRec {
     }
 }
 
+/// The item name of the adjustment a dispute's decision writes (`申诉 #<id>`): reserved, an
+/// import cannot write one (one per dispute, kept by a unique index).
+pub const DISPUTE_ITEM_PREFIX: &str = "申诉 #";
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct AdjustmentRec {
     pub period: Period,
@@ -667,6 +671,18 @@ impl Record for AdjustmentRec {
                 Reason::new(
                     "total-reserved",
                     "total is reserved for the sum of a manager's lines: give the adjustment another name (e.g. 调整 or 奖励)",
+                ),
+            );
+            item = None;
+        } else if let Some(name) = item.as_deref()
+            && name.starts_with(DISPUTE_ITEM_PREFIX)
+        {
+            c.fail(
+                "item",
+                name,
+                Reason::new(
+                    "dispute-item-reserved",
+                    "items named 申诉 #… are the adjustments of decided disputes, written by the decision: give the adjustment another name",
                 ),
             );
             item = None;

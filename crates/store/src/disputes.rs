@@ -223,7 +223,7 @@ impl Store {
                         Val::Int(org.id),
                         Val::text(period.to_string()),
                         Val::Int(manager_id),
-                        Val::text(format!("申诉 #{id}")),
+                        Val::text(format!("{}{id}", kejing_io::records::DISPUTE_ITEM_PREFIX)),
                         Val::Int(amount.fen()),
                         Val::text(decision),
                     ],

@@ -102,6 +102,7 @@ pub const REASON_CODES: &[&str] = &[
     "self-rating-relation",
     "self-needs-same-rater",
     "total-reserved",
+    "dispute-item-reserved",
     "spot-check-invalid",
     "report-not-month",
     "outing-back-before-left",

@@ -832,6 +832,7 @@ import-reason-negative-target = a target cannot be negative
 import-reason-tally-not-month = a tally is kept for a month: write it as 2013-08
 import-reason-self-rating-relation = a rater scoring themself must use relation self
 import-reason-self-needs-same-rater = relation self needs rater_id = manager_id
+import-reason-dispute-item-reserved = items named 申诉 #… are the adjustments of decided disputes, written by the decision: give the adjustment another name
 import-reason-total-reserved = total is reserved for the sum of a manager's lines: give the adjustment another name (e.g. 调整 or 奖励)
 import-reason-spot-check-invalid = a spot check is confirmed (属实) or collusive (串通); leave it empty when the booking was not checked
 import-reason-report-not-month = a report is for a month: write it as 2026-09

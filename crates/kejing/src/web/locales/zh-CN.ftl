@@ -832,6 +832,7 @@ import-reason-negative-target = 目标值不能为负数
 import-reason-tally-not-month = 统计数按月记录：请写成 2013-08 这样的月份
 import-reason-self-rating-relation = 评分人给自己打分时，关系须为“自评”（self）
 import-reason-self-needs-same-rater = 关系为“自评”（self）时，评分人编号（rater_id）须与客户经理编号（manager_id）相同
+import-reason-dispute-item-reserved = “申诉 #…”是申诉裁决写入的调整项名称：请给这项调整另起名称
 import-reason-total-reserved = total 是保留名称，表示客户经理各项之和：请给这项调整另起名称（例如 调整 或 奖励）
 import-reason-spot-check-invalid = 抽查结果只能是“属实”（confirmed）或“串通”（collusive）；未抽查的预约请留空
 import-reason-report-not-month = 报告按月填写：请写成 2026-09 这样的月份
