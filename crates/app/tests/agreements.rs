@@ -19,7 +19,7 @@ struct Hotel {
     dir: tempfile::TempDir,
     url: String,
     org: Org,
-    _pg: Option<support::PgScratch>,
+    _pg: Option<support::ServerDb>,
 }
 
 fn hotel() -> Hotel {

@@ -18,7 +18,7 @@ struct Bank {
     _dir: tempfile::TempDir,
     url: String,
     org: Org,
-    _pg: Option<support::PgScratch>,
+    _pg: Option<support::ServerDb>,
 }
 
 fn bank() -> Bank {

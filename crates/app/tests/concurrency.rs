@@ -22,7 +22,7 @@ struct Bank {
     dir: tempfile::TempDir,
     url: String,
     org: Org,
-    _pg: Option<support::PgScratch>,
+    _pg: Option<support::ServerDb>,
 }
 
 fn bank() -> Bank {

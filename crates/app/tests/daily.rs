@@ -25,7 +25,7 @@ struct Team {
     _dir: tempfile::TempDir,
     url: String,
     org: Org,
-    _pg: Option<support::PgScratch>,
+    _pg: Option<support::ServerDb>,
 }
 
 fn team() -> Team {

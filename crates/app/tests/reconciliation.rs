@@ -21,7 +21,7 @@ struct Oil {
     url: String,
     org: Org,
     policy: Policy,
-    _pg: Option<support::PgScratch>,
+    _pg: Option<support::ServerDb>,
 }
 
 const TALLIES_AUGUST: &str = "manager_id,period,measure,value\n\

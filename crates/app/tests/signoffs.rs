@@ -19,7 +19,7 @@ struct Telecom {
     url: String,
     org: Org,
     run: i64,
-    _pg: Option<support::PgScratch>,
+    _pg: Option<support::ServerDb>,
 }
 
 fn telecom() -> Telecom {

@@ -232,57 +232,16 @@ fn a_broken_policy_is_refused_with_its_file_and_line() {
     assert!(!dir.join("pay.csv").exists(), "nothing is written on error");
 }
 
-/// The database for a database-mode test: a scratch PostgreSQL database when
-/// `KEJING_TEST_PG_URL` is set (CI's second run), else an SQLite file in `dir`.
-struct TestDb {
-    url: String,
-    drop_with: Option<(String, String)>,
-}
-
-impl Drop for TestDb {
-    fn drop(&mut self) {
-        if let Some((admin, db)) = &self.drop_with {
-            let _ = Command::new("psql")
-                .args([
-                    admin.as_str(),
-                    "-qc",
-                    &format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"),
-                ])
-                .output();
-        }
-    }
-}
+/// The database for a database-mode test: a scratch database on the server the environment
+/// names (`KEJING_TEST_MYSQL_URL`, `KEJING_TEST_PG_URL`), else an SQLite file in `dir`.
+type TestDb = kejing_store::scratch::ScratchDb;
 
 fn test_db(dir: &Path, name: &str) -> TestDb {
-    match std::env::var("KEJING_TEST_PG_URL") {
-        Ok(admin) if !admin.is_empty() => {
-            let db = format!("kejing_cli_{}_{name}", std::process::id());
-            let psql = |sql: &str| {
-                let out = Command::new("psql")
-                    .args([admin.as_str(), "-qc", sql])
-                    .output()
-                    .expect("psql");
-                assert!(
-                    out.status.success(),
-                    "{sql}: {}",
-                    String::from_utf8_lossy(&out.stderr)
-                );
-            };
-            psql(&format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"));
-            psql(&format!("CREATE DATABASE {db}"));
-            let (base, _) = admin
-                .rsplit_once('/')
-                .expect("KEJING_TEST_PG_URL ends with /database");
-            TestDb {
-                url: format!("{base}/{db}"),
-                drop_with: Some((admin.clone(), db)),
-            }
-        }
-        _ => TestDb {
-            url: dir.join(format!("{name}.db")).display().to_string(),
-            drop_with: None,
-        },
-    }
+    TestDb::for_tests(
+        &format!("kejing_cli_{name}"),
+        &dir.join(format!("{name}.db")),
+    )
+    .unwrap()
 }
 
 #[test]

@@ -35,6 +35,15 @@ impl Store {
                     .arg(url),
                 "pg_dump",
             ),
+            Dialect::Mysql => {
+                let file = std::fs::File::create_new(out).map_err(|e| {
+                    StoreError::Invalid(format!("cannot write {}: {e}", out.display()))
+                })?;
+                let mut cmd = mysql_tool("mysqldump", url)?;
+                cmd.args(["--single-transaction", "--routines", "--triggers"])
+                    .stdout(file);
+                run(&mut cmd, "mysqldump")
+            }
         }
     }
 
@@ -46,6 +55,9 @@ impl Store {
             }
             Dialect::Postgres => {
                 "SELECT table_name::text FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY table_name"
+            }
+            Dialect::Mysql => {
+                "SELECT CAST(table_name AS CHAR) FROM information_schema.tables WHERE table_schema = DATABASE() AND table_type = 'BASE TABLE' ORDER BY table_name"
             }
         };
         let rows = self.conn.query(sql, &[], &[Ty::Text])?;
@@ -61,6 +73,13 @@ impl Store {
             )?,
             Dialect::Postgres => self.conn.query(
                 "SELECT column_name::text FROM information_schema.columns WHERE table_schema = 'public' AND table_name = $1 ORDER BY ordinal_position",
+                &[Val::text(table)],
+                &[Ty::Text],
+            )?,
+            Dialect::Mysql => self.conn.query(
+                // Not the generated columns that stand in for PostgreSQL's partial unique
+                // indexes (the migrations of MySQL): the same columns as on the other two.
+                "SELECT CAST(column_name AS CHAR) FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = $1 AND is_generated = 'NEVER' ORDER BY ordinal_position",
                 &[Val::text(table)],
                 &[Ty::Text],
             )?,
@@ -151,6 +170,30 @@ pub fn restore(file: &Path, url: &str) -> Result<(), StoreError> {
             "pg_restore",
         );
     }
+    if url.starts_with("mysql://") || url.starts_with("mariadb://") {
+        // Checked without opening a store, which would create the schema.
+        let mut conn = crate::backend::connect(url)?;
+        let tables = conn
+            .scalar(
+                "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = DATABASE()",
+                &[],
+                Ty::Int,
+            )?
+            .as_i64()
+            .unwrap_or(0);
+        if tables > 0 {
+            return Err(StoreError::Invalid(format!(
+                "{}: the database is not empty; restore into a new database (CREATE DATABASE) so that nothing is overwritten",
+                crate::redact(url)
+            )));
+        }
+        drop(conn);
+        let input = std::fs::File::open(file)
+            .map_err(|e| StoreError::Invalid(format!("cannot read {}: {e}", file.display())))?;
+        let mut cmd = mysql_tool("mysql", url)?;
+        cmd.stdin(input);
+        return run(&mut cmd, "mysql");
+    }
     let path = url
         .strip_prefix("sqlite://")
         .or_else(|| url.strip_prefix("sqlite:"))
@@ -185,11 +228,44 @@ pub fn restore(file: &Path, url: &str) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// MySQL's client program `tool` (`mysqldump`, `mysql`) with the connection of `url`
+/// (`mysql://user:password@host:port/database`): the password goes by the environment, never
+/// on the command line.
+fn mysql_tool(tool: &str, url: &str) -> Result<Command, StoreError> {
+    let normal = match url.strip_prefix("mariadb://") {
+        Some(rest) => format!("mysql://{rest}"),
+        None => url.to_owned(),
+    };
+    let opts = mysql::Opts::from_url(&normal)
+        .map_err(|e| StoreError::Invalid(format!("{}: {e}", crate::redact(url))))?;
+    let mut cmd = Command::new(tool);
+    cmd.arg(format!("--host={}", opts.get_ip_or_hostname()))
+        .arg(format!("--port={}", opts.get_tcp_port()))
+        .arg("--default-character-set=utf8mb4");
+    if let Some(user) = opts.get_user() {
+        cmd.arg(format!("--user={user}"));
+    }
+    if let Some(p) = opts.get_pass() {
+        cmd.env("MYSQL_PWD", p);
+    }
+    let Some(db) = opts.get_db_name() else {
+        return Err(StoreError::Invalid(format!(
+            "{}: name the database (mysql://user@host:port/database)",
+            crate::redact(url)
+        )));
+    };
+    cmd.arg(db);
+    Ok(cmd)
+}
+
 fn run(cmd: &mut Command, what: &str) -> Result<(), StoreError> {
     let out = cmd.output().map_err(|e| {
-        StoreError::Invalid(format!(
-            "cannot run {what}: {e}. Install PostgreSQL's client programs (Debian: postgresql-client)"
-        ))
+        let package = if what.starts_with("pg_") {
+            "PostgreSQL's client programs (Debian: postgresql-client)"
+        } else {
+            "MariaDB's client programs (Debian: mariadb-client)"
+        };
+        StoreError::Invalid(format!("cannot run {what}: {e}. Install {package}"))
     })?;
     if out.status.success() {
         Ok(())

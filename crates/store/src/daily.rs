@@ -204,27 +204,18 @@ impl Store {
         }
         let day = day_of(row)?;
         let json = fields_json(row.register, &row.fields);
-        let sql = self.backend().insert_returning_id(
+        let id = self.conn.insert_id(
+            "register_rows",
             "INSERT INTO register_rows (org_id, register, manager_id, row_key, day, fields, version) VALUES ($1, $2, $3, $4, $5, $6, 1)",
-        );
-        let id = self
-            .conn
-            .query(
-                &sql,
-                &[
-                    Val::Int(org.id),
-                    Val::text(row.register.name()),
-                    Val::Int(m),
-                    Val::text(&key),
-                    Val::Date(day),
-                    Val::Text(json.clone()),
-                ],
-                &[Ty::Int],
-            )?
-            .first()
-            .and_then(|r| r.first())
-            .and_then(Val::as_i64)
-            .ok_or_else(|| stored_invalid("the insert returned no id".into()))?;
+            &[
+                Val::Int(org.id),
+                Val::text(row.register.name()),
+                Val::Int(m),
+                Val::text(&key),
+                Val::Date(day),
+                Val::Text(json.clone()),
+            ],
+        )?;
         let after: serde_json::Value = serde_json::from_str(&json).unwrap_or_default();
         self.audit(
             Some(org.id),

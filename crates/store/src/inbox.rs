@@ -295,12 +295,16 @@ impl Store {
         notices: &[String],
     ) -> Result<u64, StoreError> {
         let now = Utc::now();
+        let sql = format!(
+            "INSERT INTO inbox_reads (org_id, username, notice, read_at) VALUES ($1, $2, $3, $4) {}",
+            self.backend()
+                .upsert_tail("inbox_reads", &["org_id", "username", "notice"], &[])
+        );
         self.transaction(|s| {
             let mut n = 0;
             for key in notices.iter().take(1000) {
                 n += s.conn.exec(
-                    "INSERT INTO inbox_reads (org_id, username, notice, read_at) VALUES ($1, $2, $3, $4) \
-                     ON CONFLICT DO NOTHING",
+                    &sql,
                     &[
                         Val::Int(org.id),
                         Val::text(username),

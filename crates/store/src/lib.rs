@@ -31,6 +31,7 @@ pub mod read_models;
 pub mod reconciliation;
 pub mod run_review;
 pub mod scenarios;
+pub mod scratch;
 pub mod settlement;
 pub mod sql;
 pub mod transfers;

@@ -28,18 +28,30 @@ impl Store {
         lock_until: i64,
     ) -> Result<Attempt, StoreError> {
         let rows = self.transaction(|s| {
-            s.conn.query(
+            // Three statements in one transaction (the row stays locked from the first): the
+            // claim, the lock it may set, and the count. Not one UPDATE with both columns:
+            // MySQL evaluates SET left to right (the second assignment would see the first's
+            // new value), and it has no UPDATE … RETURNING. The WHERE admits an expired lock
+            // (the count starts again at 1) or no lock with attempts left.
+            let claimed = s.conn.exec(
                 "UPDATE users SET \
-                   failed_logins = CASE WHEN locked_until IS NOT NULL AND locked_until <= $2 THEN 1 ELSE failed_logins + 1 END, \
-                   locked_until = CASE \
-                     WHEN locked_until IS NOT NULL AND locked_until <= $2 THEN (CASE WHEN 1 >= $3 THEN CAST($4 AS BIGINT) ELSE CAST(NULL AS BIGINT) END) \
-                     WHEN failed_logins + 1 >= $3 THEN CAST($4 AS BIGINT) \
-                     ELSE locked_until END \
+                   failed_logins = CASE WHEN locked_until IS NOT NULL THEN 1 ELSE failed_logins + 1 END \
                  WHERE id = $1 \
                    AND ((locked_until IS NOT NULL AND locked_until <= $2) \
-                        OR (locked_until IS NULL AND failed_logins < $3)) \
-                 RETURNING failed_logins",
-                &[Val::Int(id), Val::Int(now), Val::Int(max), Val::Int(lock_until)],
+                        OR (locked_until IS NULL AND failed_logins < $3))",
+                &[Val::Int(id), Val::Int(now), Val::Int(max)],
+            )?;
+            if claimed == 0 {
+                return Ok(Vec::new());
+            }
+            s.conn.exec(
+                "UPDATE users SET locked_until = CASE WHEN failed_logins >= $2 THEN CAST($3 AS BIGINT) ELSE CAST(NULL AS BIGINT) END \
+                 WHERE id = $1",
+                &[Val::Int(id), Val::Int(max), Val::Int(lock_until)],
+            )?;
+            s.conn.query(
+                "SELECT failed_logins FROM users WHERE id = $1",
+                &[Val::Int(id)],
                 &[Ty::Int],
             )
         })?;

@@ -46,11 +46,15 @@ impl Store {
         name: &str,
         adopt: bool,
     ) -> Result<(), StoreError> {
+        let insert = format!(
+            "INSERT INTO org_policies (org_id, policy, adopted_by, adopted_at) VALUES ($1, $2, $3, $4) {}",
+            self.backend()
+                .upsert_tail("org_policies", &["org_id", "policy"], &[])
+        );
         self.transaction(|s| {
             let changed = if adopt {
                 s.conn.exec(
-                    "INSERT INTO org_policies (org_id, policy, adopted_by, adopted_at) \
-                     VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+                    &insert,
                     &[
                         Val::Int(org.id),
                         Val::text(name),

@@ -1,65 +1,26 @@
 //! Story tests of the foundation, run against the backend the environment names:
-//! PostgreSQL when `KEJING_TEST_PG_URL` is set (a fresh database per test), else SQLite in a
-//! temporary file. CI runs the suite once each way.
+//! MySQL/MariaDB when `KEJING_TEST_MYSQL_URL` is set, PostgreSQL when `KEJING_TEST_PG_URL` is
+//! (a fresh database per test), else SQLite in a temporary file. CI runs the suite each way.
 
 use chrono::NaiveDate;
 use kejing_engine::Ratio;
 use kejing_io::{ReadOptions, Table};
+use kejing_store::scratch::ScratchDb;
 use kejing_store::{ImportError, ImportOptions, ImportReport, Org, Store};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 struct Env {
     store: Store,
     org: Org,
     dir: tempfile::TempDir,
-    _pg: Option<PgScratch>,
+    db: ScratchDb,
 }
-
-/// A scratch PostgreSQL database, dropped at the end of the test.
-struct PgScratch {
-    admin_url: String,
-    name: String,
-}
-
-impl Drop for PgScratch {
-    fn drop(&mut self) {
-        if let Ok(mut c) = postgres::Client::connect(&self.admin_url, postgres::NoTls) {
-            let _ = c.batch_execute(&format!(
-                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
-                self.name
-            ));
-        }
-    }
-}
-
-static COUNTER: AtomicUsize = AtomicUsize::new(0);
 
 fn env() -> Env {
     let dir = tempfile::tempdir().unwrap();
-    let (url, pg) = match std::env::var("KEJING_TEST_PG_URL") {
-        Ok(admin_url) if !admin_url.is_empty() => {
-            let name = format!(
-                "kejing_t_{}_{}",
-                std::process::id(),
-                COUNTER.fetch_add(1, Ordering::SeqCst)
-            );
-            let mut c =
-                postgres::Client::connect(&admin_url, postgres::NoTls).unwrap_or_else(|e| {
-                    panic!("KEJING_TEST_PG_URL is set but PostgreSQL is unreachable: {e}")
-                });
-            c.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                .unwrap();
-            c.batch_execute(&format!("CREATE DATABASE {name}")).unwrap();
-            let url = match admin_url.rsplit_once('/') {
-                Some((base, _)) => format!("{base}/{name}"),
-                None => panic!("KEJING_TEST_PG_URL must end with /database"),
-            };
-            (url, Some(PgScratch { admin_url, name }))
-        }
-        _ => (dir.path().join("test.db").display().to_string(), None),
-    };
+    let db = ScratchDb::for_tests("kejing_t", &dir.path().join("test.db")).unwrap();
+    let url = db.url.clone();
     let mut store = Store::open(&url).unwrap();
     store.set_actor("story-test");
     let org = store.ensure_org("bank", "Test Bank").unwrap();
@@ -67,7 +28,7 @@ fn env() -> Env {
         store,
         org,
         dir,
-        _pg: pg,
+        db,
     }
 }
 
@@ -638,6 +599,25 @@ fn an_adjustment_named_total_is_refused() {
     assert_eq!(env.count(Table::Adjustments), 0);
 }
 
+/// `申诉 #n` is the item a dispute's decision writes, one per dispute (a unique index): an
+/// import naming one is refused on its row, on every backend alike (PostgreSQL would refuse
+/// it at the index with a database error; MySQL's upsert would rewrite the dispute's row).
+#[test]
+fn an_adjustment_named_like_a_dispute_decision_is_refused() {
+    let mut env = env();
+    env.load(
+        Table::Managers,
+        "manager_id,name,hired_on\nM1,张三,2020-01-01\n",
+    );
+    let p = env.file(
+        "adjustments.csv",
+        "period,manager_id,item,amount\n2026-09,M1,奖励,50\n2026-09,M1,申诉 #3,100\n",
+    );
+    let err = env.import(Table::Adjustments, &p).unwrap_err().to_string();
+    assert!(err.contains("adjustments of decided disputes"), "{err}");
+    assert_eq!(env.count(Table::Adjustments), 0);
+}
+
 #[test]
 fn the_client_list_filters_counts_and_pages_in_the_database() {
     let mut env = env();
@@ -716,13 +696,10 @@ fn a_large_import_leaves_postgresql_with_fresh_planner_statistics() {
     }
     let report = e.load(Table::Clients, &csv);
     assert_eq!(report.written, 250);
-    let Some(pg) = &e._pg else {
-        return; // SQLite keeps no statistics (Backend::refresh_statistics is None).
-    };
-    let url = match pg.admin_url.rsplit_once('/') {
-        Some((base, _)) => format!("{base}/{}", pg.name),
-        None => unreachable!("checked when the scratch database was made"),
-    };
+    if !e.db.url.starts_with("postgres") {
+        return; // SQLite keeps no statistics; MySQL's are InnoDB's own (ANALYZE TABLE runs).
+    }
+    let url = e.db.url.clone();
     let mut c = postgres::Client::connect(&url, postgres::NoTls).unwrap();
     // reltuples is -1 until the table is first analysed.
     let tuples: f32 = c

@@ -1,54 +1,21 @@
-//! What the application layer's tests share: a scratch database on PostgreSQL when
-//! `KEJING_TEST_PG_URL` is set (dropped when the guard goes), else an SQLite file.
+//! What the application layer's tests share: a scratch database on MySQL/MariaDB or
+//! PostgreSQL when `KEJING_TEST_MYSQL_URL` or `KEJING_TEST_PG_URL` is set (dropped when the
+//! guard goes), else an SQLite file.
 #![allow(dead_code)]
 
 use std::path::Path;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
-pub struct PgScratch {
-    admin_url: String,
-    name: String,
-}
+/// A scratch database on the server the environment names (dropped when the guard goes).
+pub type ServerDb = kejing_store::scratch::ScratchDb;
 
-impl Drop for PgScratch {
-    fn drop(&mut self) {
-        if let Ok(mut c) = postgres::Client::connect(&self.admin_url, postgres::NoTls) {
-            let _ = c.batch_execute(&format!(
-                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
-                self.name
-            ));
-        }
-    }
-}
-
-static COUNTER: AtomicUsize = AtomicUsize::new(0);
-
-/// A new database's URL and its guard: PostgreSQL when `KEJING_TEST_PG_URL` is set, else
-/// `dir/<file>`.
-pub fn scratch(dir: &Path, file: &str) -> (String, Option<PgScratch>) {
-    match std::env::var("KEJING_TEST_PG_URL") {
-        Ok(admin_url) if !admin_url.is_empty() => {
-            let name = format!(
-                "kejing_c_{}_{}",
-                std::process::id(),
-                COUNTER.fetch_add(1, Ordering::SeqCst)
-            );
-            let mut c =
-                postgres::Client::connect(&admin_url, postgres::NoTls).unwrap_or_else(|e| {
-                    panic!("KEJING_TEST_PG_URL is set but PostgreSQL is unreachable: {e}")
-                });
-            c.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                .unwrap();
-            c.batch_execute(&format!("CREATE DATABASE {name}")).unwrap();
-            let (base, _) = admin_url
-                .rsplit_once('/')
-                .expect("KEJING_TEST_PG_URL ends with /database");
-            (
-                format!("{base}/{name}"),
-                Some(PgScratch { admin_url, name }),
-            )
-        }
-        _ => (dir.join(file).display().to_string(), None),
+/// A new database's URL and its guard: on MySQL/MariaDB when `KEJING_TEST_MYSQL_URL` is set,
+/// PostgreSQL when `KEJING_TEST_PG_URL` is, else `dir/<file>`.
+pub fn scratch(dir: &Path, file: &str) -> (String, Option<ServerDb>) {
+    let db = ServerDb::for_tests("kejing_c", &dir.join(file)).unwrap();
+    if db.on_server() {
+        (db.url.clone(), Some(db))
+    } else {
+        (db.url.clone(), None)
     }
 }
 

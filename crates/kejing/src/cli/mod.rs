@@ -36,8 +36,8 @@ use std::time::Duration;
     long_about = "kejing (客经) runs an organisation's customer-manager system: grade ladders, the 管户 ownership \
 ledger, imports of master data and business facts, and the settlement of performance pay from policy files \
 (file mode with --data, or over the database), with explanations, locked periods, corrections, disputes and what-if.\n\n\
-The database is --db URL or KEJING_DATABASE_URL: an SQLite file (default kejing.db in the current folder) \
-or postgres://user@host/database."
+The database is --db URL or KEJING_DATABASE_URL: an SQLite file (default kejing.db in the current folder), \
+postgres://user@host/database or mysql://user:password@host:port/database (MySQL or MariaDB)."
 )]
 pub struct Cli {
     #[command(flatten)]
@@ -48,7 +48,8 @@ pub struct Cli {
 
 #[derive(Args, Clone)]
 pub struct Global {
-    /// Database: an SQLite file path (or sqlite:PATH) or postgres://user@host:port/database.
+    /// Database: an SQLite file path (or sqlite:PATH), postgres://user@host:port/database or
+    /// mysql://user:password@host:port/database.
     #[arg(
         long,
         global = true,
@@ -380,13 +381,13 @@ pub enum Command {
         command: UserCommand,
     },
     /// Write an online, consistent backup of the whole database (--db) to a new file: SQLite's
-    /// VACUUM INTO, or pg_dump's custom format for PostgreSQL.
+    /// VACUUM INTO, pg_dump's custom format for PostgreSQL, mysqldump for MySQL/MariaDB.
     Backup {
         #[arg(long)]
         out: PathBuf,
     },
     /// Restore a backup into a new database (--db names it: an SQLite file that does not exist
-    /// yet, or an empty PostgreSQL database). Nothing is ever overwritten.
+    /// yet, or an empty PostgreSQL or MySQL/MariaDB database). Nothing is ever overwritten.
     Restore { file: PathBuf },
     /// Agreement prices (协议价, C3): a customer manager asks with the investigation of the
     /// unit; the department manager decides; the one who asked cannot.

@@ -282,6 +282,11 @@ impl App {
             };
             store.set_actor(actor);
             let out = f(&mut store);
+            // A connection the database dropped (a restart, an idle timeout) is not kept: the
+            // next request opens a new one.
+            if out.is_err() && !store.conn().alive() {
+                return out;
+            }
             // As many connections are kept as there are turns: never more are open.
             if let Ok(mut p) = app.pool.lock() {
                 p.push(store);

@@ -1,7 +1,8 @@
 //! A small bank for the web tests: three managers in two branches, four clients (one named
 //! with a script tag), a month of balances, a settled run, an open transfer request, an open
-//! dispute, and a user for every role. On PostgreSQL when `KEJING_TEST_PG_URL` is set (CI's
-//! second run), else an SQLite file.
+//! dispute, and a user for every role. On MySQL/MariaDB or PostgreSQL when
+//! `KEJING_TEST_MYSQL_URL` or `KEJING_TEST_PG_URL` is set (CI's second and third runs), else an
+//! SQLite file.
 #![allow(dead_code)]
 
 pub mod chromium;
@@ -11,7 +12,6 @@ pub mod web_session;
 use kejing::web::{App, Config};
 use kejing_store::Store;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 pub const PASSWORD: &str = "kejing2026";
 /// (user, role, manager, unit)
@@ -42,58 +42,12 @@ pub struct Fixture {
     _db: ScratchDb,
 }
 
-/// A scratch database: on PostgreSQL when `KEJING_TEST_PG_URL` is set (dropped with the
-/// guard), else an SQLite file in `dir`.
-pub struct ScratchDb {
-    pub url: String,
-    drop_with: Option<(String, String)>,
-}
-
-impl Drop for ScratchDb {
-    fn drop(&mut self) {
-        if let Some((admin, db)) = &self.drop_with {
-            let _ = Command::new("psql")
-                .args([
-                    admin.as_str(),
-                    "-qc",
-                    &format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"),
-                ])
-                .output();
-        }
-    }
-}
+/// A scratch database: on MySQL/MariaDB or PostgreSQL when `KEJING_TEST_MYSQL_URL` or
+/// `KEJING_TEST_PG_URL` is set (dropped with the guard), else an SQLite file in `dir`.
+pub use kejing_store::scratch::ScratchDb;
 
 pub fn scratch_db(dir: &Path, name: &str) -> ScratchDb {
-    match std::env::var("KEJING_TEST_PG_URL") {
-        Ok(admin) if !admin.is_empty() => {
-            let db = format!("kejing_t_{}_{name}", std::process::id());
-            for sql in [
-                format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"),
-                format!("CREATE DATABASE {db}"),
-            ] {
-                let out = Command::new("psql")
-                    .args([admin.as_str(), "-qc", &sql])
-                    .output()
-                    .expect("psql");
-                assert!(
-                    out.status.success(),
-                    "{sql}: {}",
-                    String::from_utf8_lossy(&out.stderr)
-                );
-            }
-            let (base, _) = admin
-                .rsplit_once('/')
-                .expect("KEJING_TEST_PG_URL ends with /database");
-            ScratchDb {
-                url: format!("{base}/{db}"),
-                drop_with: Some((admin.clone(), db)),
-            }
-        }
-        _ => ScratchDb {
-            url: dir.join(format!("{name}.db")).display().to_string(),
-            drop_with: None,
-        },
-    }
+    ScratchDb::for_tests(&format!("kejing_t_{name}"), &dir.join(format!("{name}.db"))).unwrap()
 }
 
 pub fn policies_dir() -> PathBuf {

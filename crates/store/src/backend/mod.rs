@@ -1,10 +1,10 @@
-//! The seam between the store and the databases it runs on: every way in which SQLite and
-//! PostgreSQL differ, answered once per backend.
+//! The seam between the store and the databases it runs on: every way in which SQLite,
+//! PostgreSQL and MySQL/MariaDB differ, answered once per backend.
 //!
 //! [`Backend`] is the SQL a backend speaks (how a statement is rendered, which statements open,
 //! commit and roll back transactions, the organisation's write lock, its schema, upserts, new
 //! ids, the bulk path of balances, how its errors read). Each backend is one module with a unit
-//! struct implementing it ([`Sqlite`], [`Postgres`]) next to its driver glue: connecting, running
+//! struct implementing it ([`Sqlite`], [`Postgres`], [`Mysql`]) next to its driver glue: connecting, running
 //! statements and converting values to and from [`Val`](crate::sql::Val).
 //!
 //! **Why a trait and not an enum with one method per difference.** With an enum every method
@@ -22,42 +22,48 @@
 //! - [`Dialect::backend`] (and [`Dialect::ALL`]) in this module and
 //!   [`Conn::dialect`](crate::sql::Conn::dialect): the one mapping from a connection to its
 //!   backend.
-//! - `backend::connect`: the URL's scheme selects the backend (`postgres://…`, else a SQLite
-//!   path).
+//! - `backend::connect`: the URL's scheme selects the backend (`postgres://…`, `mysql://…` or
+//!   `mariadb://…`, else a SQLite path).
 //! - `sql::Conn::{batch, exec, query}`: [`Conn`] is an enum of the drivers' connections, and
 //!   each call goes to the connection's driver module (`sqlite::exec`, `postgres::exec`, …):
-//!   different client libraries, not different SQL.
+//!   different client libraries, not different SQL. `Conn::insert_id` reads MySQL's new id with
+//!   `LAST_INSERT_ID()` (an INSERT there returns no rows).
 //! - `import/balances.rs`: `import_balances` takes the path [`Backend::bulk_balances`] names,
 //!   and each path is code for one driver's bulk API: `stream_balances_sqlite` runs a rusqlite
 //!   prepared statement on a `Conn::Sqlite`; the `COPY` path (`copy_balances`, the staging table
-//!   `ON COMMIT DROP`, the overlap check) runs on the `postgres` client of a `Conn::Postgres`.
+//!   `ON COMMIT DROP`, the overlap check) runs on the `postgres` client of a `Conn::Postgres`;
+//!   MySQL's multi-row `INSERT`s (`import/balances_mysql.rs`) go through `Conn::exec`.
 //! - `backup.rs`: backup and restore use each database's own tool (`VACUUM INTO` and a file
 //!   copy for SQLite; `pg_dump`/`pg_restore` for PostgreSQL) and its catalogue
 //!   (`sqlite_master`, `information_schema`) to list tables for the table dump. A third
-//!   backend adds its arm there (MySQL: `mysqldump`/`mysql`).
+//!   backend has its arm there (MySQL: `mysqldump`/`mysql` and `information_schema`).
+//! - `scratch.rs`: a scratch database is created and dropped with each server's own statement.
 //! - `login.rs` and `lib.rs`' `Store::write` call the trait (no branch of their own).
 //! - The migrations are SQL files per backend (`migrations/<backend>/`), listed by
 //!   [`Backend::migrations`].
-//! - Tests: `sql::tests` and `backend::tests` check both backends' answers; the test suites
-//!   run on PostgreSQL when `KEJING_TEST_PG_URL` is set.
+//! - Tests: `sql::tests`, `backend::tests` and `mysql::tests` check the backends' answers; the
+//!   test suites run on PostgreSQL when `KEJING_TEST_PG_URL` is set and on MySQL/MariaDB when
+//!   `KEJING_TEST_MYSQL_URL` is.
 //!
 //! [`DbError::is_unique_violation`](crate::sql::DbError::is_unique_violation) and `is_busy` do
 //! not branch: they ask every backend, since an error keeps only the driver's message.
 //!
-//! A third backend (MySQL/MariaDB) is then a module `backend/<name>.rs` with its `impl
+//! A fourth backend is then a module `backend/<name>.rs` with its `impl
 //! Backend`, its driver glue and `migrations/<name>/`, plus what the compiler asks for: a
 //! `Dialect` variant (in `Dialect::backend` and `Dialect::ALL`), a `Conn` variant (an arm in
 //! `dialect`, `batch`, `exec`, `query`), its URL scheme in `connect`, and its bulk path for
 //! balances (a [`BulkBalances`] variant with its driver's code in `import/balances.rs`: both
 //! existing paths use their driver's own API).
 //!
-//! One spelling of the store's SQL is common to both backends without a marker: `CAST(x AS
+//! One spelling of the store's SQL is common to all backends without a marker: `CAST(x AS
 //! TEXT)` to read decimals and JSON as text. A backend that spells it otherwise rewrites it in
-//! [`Backend::render`].
+//! [`Backend::render`] (MySQL drops the cast and writes the value as text by its column type).
 
+pub mod mysql;
 pub mod postgres;
 pub mod sqlite;
 
+pub use self::mysql::Mysql;
 pub use self::postgres::Postgres;
 pub use self::sqlite::Sqlite;
 
@@ -70,17 +76,19 @@ use std::borrow::Cow;
 pub enum Dialect {
     Sqlite,
     Postgres,
+    Mysql,
 }
 
 impl Dialect {
     /// Every backend (to recognise any driver's error messages).
-    pub const ALL: [Dialect; 2] = [Dialect::Sqlite, Dialect::Postgres];
+    pub const ALL: [Dialect; 3] = [Dialect::Sqlite, Dialect::Postgres, Dialect::Mysql];
 
     /// The SQL this backend speaks.
     pub fn backend(self) -> &'static dyn Backend {
         match self {
             Dialect::Sqlite => &Sqlite,
             Dialect::Postgres => &Postgres,
+            Dialect::Mysql => &Mysql,
         }
     }
 }
@@ -95,6 +103,10 @@ pub enum BulkBalances {
     /// the period holds no balances yet, else into a staging table merged with an upsert
     /// (PostgreSQL).
     Copy,
+    /// The rows are read and sorted first, then written by multi-row `INSERT`s of 500 rows:
+    /// directly into the table when the period holds no balances yet, else into a temporary
+    /// table merged with an upsert (MySQL/MariaDB).
+    MultiRowInsert,
 }
 
 /// The SQL of one backend. See the [module documentation](self) for why this is a trait.
@@ -158,10 +170,13 @@ pub trait Backend: Sync {
 }
 
 /// Opens the database `url` names: `postgres://…` or `postgresql://…` is PostgreSQL;
-/// `sqlite:PATH`, `sqlite::memory:` or a plain file path is SQLite.
+/// `mysql://…` or `mariadb://…` is MySQL/MariaDB; `sqlite:PATH`, `sqlite::memory:` or a plain
+/// file path is SQLite.
 pub(crate) fn connect(url: &str) -> Result<Conn, StoreError> {
     if url.starts_with("postgres://") || url.starts_with("postgresql://") {
         Ok(Conn::Postgres(Box::new(postgres::connect(url)?)))
+    } else if url.starts_with("mysql://") || url.starts_with("mariadb://") {
+        Ok(Conn::Mysql(Box::new(mysql::connect(url)?)))
     } else {
         Ok(Conn::Sqlite(sqlite::connect(url)?))
     }
@@ -229,7 +244,7 @@ mod tests {
     fn both_backends_answer_every_difference() {
         let tail = "ON CONFLICT (org_id, fact_key) DO UPDATE SET day = excluded.day, amount_fen = excluded.amount_fen \
                     WHERE sales.day IS DISTINCT FROM excluded.day OR sales.amount_fen IS DISTINCT FROM excluded.amount_fen";
-        for d in Dialect::ALL {
+        for d in [Dialect::Sqlite, Dialect::Postgres] {
             let b = d.backend();
             assert_eq!(
                 b.upsert_tail("sales", &["org_id", "fact_key"], &["day", "amount_fen"]),
@@ -241,8 +256,13 @@ mod tests {
                 b.insert_returning_id("INSERT INTO t (a) VALUES ($1)"),
                 "INSERT INTO t (a) VALUES ($1) RETURNING id"
             );
-            assert_eq!(b.migrations().len(), 19, "{}", b.name());
         }
+        for d in Dialect::ALL {
+            assert_eq!(d.backend().migrations().len(), 19, "{}", d.backend().name());
+        }
+        assert_eq!(Mysql.bulk_balances(), BulkBalances::MultiRowInsert);
+        assert!(Mysql.is_unique_violation("Duplicate entry 'x' for key 'PRIMARY'"));
+        assert!(Mysql.is_busy("Deadlock found when trying to get lock"));
         assert_eq!(Sqlite.begin_write(), "BEGIN IMMEDIATE");
         assert_eq!(Sqlite.org_write_lock(), None);
         assert!(

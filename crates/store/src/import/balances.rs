@@ -25,7 +25,7 @@ impl Store {
             BulkBalances::PreparedStream => {
                 return self.stream_balances_sqlite(org, path, options, progress);
             }
-            BulkBalances::Copy => {}
+            BulkBalances::Copy | BulkBalances::MultiRowInsert => {}
         }
         let merge = format!(
             "INSERT INTO balances (account_id, day, balance_fen) SELECT account_id, day, balance_fen FROM balances_in {}",
@@ -74,6 +74,13 @@ impl Store {
         let total = rows.len() as u64;
         let changes = self.transaction(|s| {
             let written = match &mut s.conn {
+                Conn::Mysql(_) => {
+                    let (first, last) = day_range(&rows);
+                    let day = |d: i32| epoch + chrono::Days::new(u64::try_from(d).unwrap_or(0));
+                    s.insert_balances_multirow(org, &rows, (day(first), day(last)), &day, &mut |d| {
+                        progress("write", d, total)
+                    })?
+                }
                 Conn::Sqlite(_) => {
                     return Err(ImportError::Store(StoreError::Invalid(
                         "internal: balances take the COPY path only on PostgreSQL".into(),

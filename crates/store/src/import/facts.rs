@@ -39,7 +39,8 @@ impl Store {
         let mut written = 0;
         let total = rows.len() as u64;
         for (i, r) in rows.iter().enumerate() {
-            written += self.conn.exec(&sql, r)?;
+            // One row: 1 if it was written (MySQL counts an updated row 2).
+            written += self.conn.exec(&sql, r)?.min(1);
             if i % 8192 == 0 {
                 progress("write", i as u64, total);
             }

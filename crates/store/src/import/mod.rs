@@ -8,6 +8,7 @@
 
 mod advice;
 mod balances;
+mod balances_mysql;
 mod facts;
 mod managers;
 mod master;

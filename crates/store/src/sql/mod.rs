@@ -6,7 +6,7 @@
 //! it to NUMERIC); `{json}` marks JSON text (cast to JSONB). Reading uses `CAST(x AS TEXT)` for
 //! decimals and JSON, which both databases understand.
 
-use crate::backend::{Backend, postgres, sqlite};
+use crate::backend::{Backend, mysql, postgres, sqlite};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use rust_decimal::Decimal;
 use std::borrow::Cow;
@@ -182,6 +182,7 @@ pub fn db_err(context: impl Into<String>) -> impl FnOnce(&dyn fmt::Display) -> D
 pub enum Conn {
     Sqlite(rusqlite::Connection),
     Postgres(Box<::postgres::Client>),
+    Mysql(Box<::mysql::Conn>),
 }
 
 impl Conn {
@@ -189,6 +190,20 @@ impl Conn {
         match self {
             Conn::Sqlite(_) => Dialect::Sqlite,
             Conn::Postgres(_) => Dialect::Postgres,
+            Conn::Mysql(_) => Dialect::Mysql,
+        }
+    }
+
+    /// Whether the connection still reaches its database (after an error: a server that
+    /// restarted or closed an idle connection leaves a connection that can only fail).
+    pub fn alive(&mut self) -> bool {
+        match self {
+            Conn::Sqlite(_) => true,
+            Conn::Postgres(c) => !c.is_closed(),
+            Conn::Mysql(c) => {
+                use ::mysql::prelude::Queryable;
+                c.query_drop("SELECT 1").is_ok()
+            }
         }
     }
 
@@ -202,6 +217,7 @@ impl Conn {
         match self {
             Conn::Sqlite(c) => sqlite::batch(c, sql),
             Conn::Postgres(c) => postgres::batch(c, sql),
+            Conn::Mysql(c) => mysql::batch(c, sql),
         }
         .map_err(|message| running(sql, message))
     }
@@ -212,6 +228,7 @@ impl Conn {
         match self {
             Conn::Sqlite(c) => sqlite::exec(c, &text, params),
             Conn::Postgres(c) => postgres::exec(c, &text, params),
+            Conn::Mysql(c) => mysql::exec(c, &text, params),
         }
         .map_err(|message| running(sql, message))
     }
@@ -227,6 +244,7 @@ impl Conn {
         match self {
             Conn::Sqlite(c) => sqlite::query(c, &text, params, types),
             Conn::Postgres(c) => postgres::query(c, &text, params, types),
+            Conn::Mysql(c) => mysql::query(c, &text, params, types),
         }
         .map_err(|message| running(sql, message))
     }
@@ -297,6 +315,11 @@ impl Conn {
         params: &[Val],
     ) -> Result<i64, DbError> {
         let sql = self.backend().insert_returning_id(insert);
+        if let Conn::Mysql(c) = self {
+            // MySQL returns no rows from an INSERT: the id is LAST_INSERT_ID().
+            let text = Dialect::Mysql.backend().render(&sql);
+            return mysql::insert_id(c, &text, params).map_err(|message| running(&sql, message));
+        }
         let rows = self.query(&sql, params, &[Ty::Int])?;
         match rows.first() {
             Some(r) => Cols::new(table, r).int(0),
