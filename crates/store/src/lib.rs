@@ -22,6 +22,7 @@ pub mod clock;
 pub mod daily;
 pub mod dataset;
 pub mod disputes;
+pub mod form_nonces;
 pub mod import;
 pub mod inbox;
 pub mod login;

@@ -540,12 +540,25 @@ fn every_table_exports_and_reimports_unchanged() {
 }
 
 #[test]
-fn both_backends_apply_the_same_migrations() {
+fn every_backend_applies_the_same_migrations() {
     let mut env = env();
-    // Every migration of the backend applied: the newest is 19 (read paths at scale).
+    // Every migration of the backend applied: the newest is 20 (form nonces).
     let newest = env.store.backend().migrations().last().map(|m| m.0);
-    assert_eq!(newest, Some(19));
-    assert_eq!(env.store.schema_version().unwrap(), 19);
+    assert_eq!(newest, Some(20));
+    assert_eq!(env.store.schema_version().unwrap(), 20);
+}
+
+/// A form's nonce is used once, whichever connection (server) sees it; old ones are forgotten.
+#[test]
+fn a_form_nonce_is_used_once_and_forgotten_after_a_day() {
+    let mut env = env();
+    assert!(env.store.use_form_nonce("n-1", 1_000_000).unwrap());
+    let mut other = Store::open(&env.db.url).unwrap();
+    assert!(!other.use_form_nonce("n-1", 1_000_005).unwrap());
+    assert!(other.use_form_nonce("n-2", 1_000_005).unwrap());
+    assert_eq!(env.store.forget_old_form_nonces(1_086_401).unwrap(), 1);
+    assert!(env.store.use_form_nonce("n-1", 1_086_402).unwrap());
+    assert!(!env.store.use_form_nonce("n-2", 1_086_402).unwrap());
 }
 
 #[test]

@@ -319,8 +319,9 @@ pub async fn check(app: &App, req: Request, slot: &LangSlot) -> Result<Request, 
         // click, a reload, the back button) is refused instead of acting twice.
         if from_form {
             match field("_nonce") {
-                Some(nonce) if !nonce.is_empty() => {
-                    if !app.fresh_nonce(&nonce) {
+                // A page's nonce is 24 hex digits; anything far longer is not one of ours.
+                Some(nonce) if !nonce.is_empty() && nonce.len() <= 128 => {
+                    if !app.fresh_nonce(&nonce).await? {
                         return Err(AppError::new(StatusCode::CONFLICT, "error-double-submit"));
                     }
                 }

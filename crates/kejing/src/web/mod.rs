@@ -174,8 +174,9 @@ pub struct Inner {
     pool: Mutex<Vec<Store>>,
     pub templates: Environment<'static>,
     pub i18n: Arc<i18n::I18n>,
-    /// Form nonces already used (double submission), with the unix second they were used.
-    nonces: Mutex<HashMap<String, i64>>,
+    /// Form nonces checked by this server (the used ones are in the database, shared by every
+    /// server): every 1,000th also forgets the nonces older than a day.
+    nonces_checked: std::sync::atomic::AtomicU64,
     /// Repeated reads (see [`cache`]).
     pub cache: Mutex<cache::Cache>,
     /// Policies loaded, by file, with the text they were loaded from (reloaded when it changes).
@@ -246,7 +247,7 @@ impl App {
             pool: Mutex::new(vec![store]),
             templates,
             i18n,
-            nonces: Mutex::new(HashMap::new()),
+            nonces_checked: std::sync::atomic::AtomicU64::new(0),
             cache: Mutex::new(cache::Cache::default()),
             policies: Mutex::new(HashMap::new()),
             daily_pages: Mutex::new(HashMap::new()),
@@ -297,16 +298,23 @@ impl App {
         .map_err(|e| AppError::internal(format!("worker failed: {e}")))?
     }
 
-    /// Whether a form nonce is new (and remembers it).
-    fn fresh_nonce(&self, nonce: &str) -> bool {
+    /// Whether a form nonce is new (and marks it used, in the database: a second server on the
+    /// same database refuses it too).
+    async fn fresh_nonce(&self, nonce: &str) -> Result<bool, AppError> {
         let now = auth::now();
-        let Ok(mut seen) = self.nonces.lock() else {
-            return true;
-        };
-        if seen.len() > 100_000 {
-            seen.retain(|_, at| now - *at < 86_400);
-        }
-        seen.insert(nonce.to_owned(), now).is_none()
+        let nonce = nonce.to_owned();
+        let prune = self
+            .nonces_checked
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+            % 1000
+            == 999;
+        self.db("form-guard", move |s| {
+            if prune {
+                s.forget_old_form_nonces(now)?;
+            }
+            Ok(s.use_form_nonce(&nonce, now)?)
+        })
+        .await
     }
 }
 

@@ -258,7 +258,7 @@ mod tests {
             );
         }
         for d in Dialect::ALL {
-            assert_eq!(d.backend().migrations().len(), 19, "{}", d.backend().name());
+            assert_eq!(d.backend().migrations().len(), 20, "{}", d.backend().name());
         }
         assert_eq!(Mysql.bulk_balances(), BulkBalances::MultiRowInsert);
         assert!(Mysql.is_unique_violation("Duplicate entry 'x' for key 'PRIMARY'"));

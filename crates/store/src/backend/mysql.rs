@@ -74,6 +74,7 @@ const MIGRATIONS: &[(i64, &str)] = migrations! {
     17 => "0017_inbox_reads.sql",
     18 => "0018_whatif_scenarios.sql",
     19 => "0019_read_paths.sql",
+    20 => "0020_form_nonces.sql",
 };
 
 impl Backend for Mysql {

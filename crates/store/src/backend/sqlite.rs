@@ -80,6 +80,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
         19,
         include_str!("../../migrations/sqlite/0019_read_paths.sql"),
     ),
+    (
+        20,
+        include_str!("../../migrations/sqlite/0020_form_nonces.sql"),
+    ),
 ];
 
 impl Backend for Sqlite {
