@@ -92,6 +92,21 @@ pub const CODES: &[&str] = &[
     "scenario-name-invalid",
     "scenario-name-taken",
     "scenario-not-yours",
+    // Refusals of the store (StoreError::Refused).
+    "lock-no-run",
+    "lock-run-other-period",
+    "dispute-reason-required",
+    "decision-reason-required",
+    "adjustment-period-locked",
+    "manager-gone",
+    "override-reason-required",
+    "override-period-locked",
+    "assessment-run-unknown",
+    "assessment-no-result",
+    "grade-not-on-ladder",
+    "step-unknown",
+    "step-out-of-order",
+    "step-same-signer",
 ];
 
 pub type Result<T> = std::result::Result<T, Error>;
@@ -159,6 +174,14 @@ impl From<StoreError> for Error {
             StoreError::Conflict(m) => Error::Conflict(m),
             StoreError::Taken(t) => Error::Said(
                 Kind::Conflict,
+                Box::new(Said {
+                    code: t.code,
+                    args: t.args,
+                    english: t.english,
+                }),
+            ),
+            StoreError::Refused(t) => Error::Said(
+                Kind::Invalid,
                 Box::new(Said {
                     code: t.code,
                     args: t.args,

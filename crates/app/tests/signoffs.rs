@@ -126,7 +126,19 @@ fn a_confirmation_is_approved_only_after_the_self_summary_and_the_appraisal() {
         "{early}"
     );
     // In order: the appraisal cannot come before the self-summary.
-    let order = t.sign(&head, "T1", "数据督导评价").unwrap_err().to_string();
+    let refused = t.sign(&head, "T1", "数据督导评价").unwrap_err();
+    // A coded refusal, said in the reader's language by the web (msg-step-out-of-order).
+    match &refused {
+        Error::Said(kejing_app::error::Kind::Invalid, said) => {
+            assert_eq!(said.code, "step-out-of-order");
+            assert!(
+                said.args.contains(&("step", "自我总结".to_owned())),
+                "{said:?}"
+            );
+        }
+        other => panic!("expected a coded refusal, got {other:?}"),
+    }
+    let order = refused.to_string();
     assert!(
         order.contains("自我总结 (manager) of T1's proposal comes first"),
         "{order}"

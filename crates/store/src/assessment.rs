@@ -248,9 +248,11 @@ impl Store {
     ) -> Result<usize, StoreError> {
         self.write(org, |s| {
             let Some(info) = s.assessment_runs(org)?.into_iter().find(|r| r.id == run) else {
-                return Err(StoreError::Invalid(format!(
-                    "there is no assessment run #{run}"
-                )));
+                return Err(StoreError::refused(
+                    "assessment-run-unknown",
+                    &[("run", run.to_string())],
+                    format!("there is no assessment run #{run}"),
+                ));
             };
             let period: kejing_engine::Period = info
                 .period
@@ -267,9 +269,11 @@ impl Store {
                 .collect();
             for m in managers {
                 if !rows.iter().any(|r| &r.manager == m) {
-                    return Err(StoreError::Invalid(format!(
-                        "assessment run #{run} has no result for {m}"
-                    )));
+                    return Err(StoreError::refused(
+                        "assessment-no-result",
+                        &[("run", run.to_string()), ("manager", m.to_string())],
+                        format!("assessment run #{run} has no result for {m}"),
+                    ));
                 }
             }
             let pending: Vec<AssessmentRow> = rows
@@ -300,7 +304,11 @@ impl Store {
                     &[Ty::Int, Ty::Text, Ty::Text, Ty::Text, Ty::Text, Ty::Text, Ty::Text],
                 )?;
                 let Some(c) = cur.first() else {
-                    return Err(StoreError::Invalid(format!("manager {} is no longer in the managers table", r.manager)));
+                    return Err(StoreError::refused(
+                        "manager-gone",
+                        &[("manager", r.manager.clone())],
+                        format!("manager {} is no longer in the managers table", r.manager),
+                    ));
                 };
                 let current_status = Cols::new("managers", c).text(6)?;
                 let status = match r.decision.as_str() {
@@ -395,7 +403,13 @@ impl Store {
                     .first()
                     .map(|r| Cols::new("managers", r).int(0))
                     .transpose()?
-                    .ok_or_else(|| StoreError::Invalid(format!("there is no customer manager {}", x.manager)))?;
+                    .ok_or_else(|| {
+                        StoreError::refused(
+                            "manager-gone",
+                            &[("manager", x.manager.clone())],
+                            format!("there is no customer manager {}", x.manager),
+                        )
+                    })?;
                 let key = [
                     Val::Int(id),
                     Val::text(&x.period),
@@ -578,8 +592,12 @@ impl Store {
                 return Ok(Some(c.opt_text(1)));
             }
         }
-        Err(StoreError::Invalid(format!(
-            "grade {grade} is not on the ladder of track {track} (grades table); the proposal cannot be approved: correct the policy's ladder or the grades table"
-        )))
+        Err(StoreError::refused(
+            "grade-not-on-ladder",
+            &[("grade", grade.to_string()), ("track", track.to_string())],
+            format!(
+                "grade {grade} is not on the ladder of track {track} (grades table); the proposal cannot be approved: correct the policy's ladder or the grades table"
+            ),
+        ))
     }
 }

@@ -88,10 +88,20 @@ impl Store {
             let steps = s.assessment_steps(run, Some(manager))?;
             let Some(this) = steps.iter().find(|x| x.step == step) else {
                 let names: Vec<&str> = steps.iter().map(|x| x.step.as_str()).collect();
-                return Err(StoreError::Invalid(format!(
-                    "the proposal of {manager} has no step {step:?}; its steps are: {}",
-                    if names.is_empty() { "none".to_owned() } else { names.join(", ") }
-                )));
+                let steps = if names.is_empty() {
+                    "none".to_owned()
+                } else {
+                    names.join(", ")
+                };
+                return Err(StoreError::refused(
+                    "step-unknown",
+                    &[
+                        ("manager", manager.to_string()),
+                        ("step", step.to_string()),
+                        ("steps", steps.clone()),
+                    ],
+                    format!("the proposal of {manager} has no step {step:?}; its steps are: {steps}"),
+                ));
             };
             if let Some(by) = &this.signed_by {
                 let at = this.signed_at.clone().unwrap_or_default();
@@ -110,20 +120,36 @@ impl Store {
                 .iter()
                 .find(|x| x.seq < this.seq && x.signed_by.is_none())
             {
-                return Err(StoreError::Invalid(format!(
-                    "step {} ({}) of {manager}'s proposal comes first",
-                    before.step, before.role
-                )));
+                return Err(StoreError::refused(
+                    "step-out-of-order",
+                    &[
+                        ("manager", manager.to_string()),
+                        ("step", before.step.to_string()),
+                        ("role", before.role.to_string()),
+                    ],
+                    format!(
+                        "step {} ({}) of {manager}'s proposal comes first",
+                        before.step, before.role
+                    ),
+                ));
             }
             let actor = s.actor().to_owned();
             if let Some(other) = steps
                 .iter()
                 .find(|x| x.signed_by.as_deref() == Some(actor.as_str()))
             {
-                return Err(StoreError::Invalid(format!(
-                    "{actor} signed step {} of {manager}'s proposal already: each step is signed by someone else",
-                    other.step
-                )));
+                return Err(StoreError::refused(
+                    "step-same-signer",
+                    &[
+                        ("actor", actor.to_string()),
+                        ("step", other.step.to_string()),
+                        ("manager", manager.to_string()),
+                    ],
+                    format!(
+                        "{actor} signed step {} of {manager}'s proposal already: each step is signed by someone else",
+                        other.step
+                    ),
+                ));
             }
             let changed = s.conn.exec(
                 "UPDATE assessment_steps SET signed_by = $1, signed_at = $2, note = $3 \

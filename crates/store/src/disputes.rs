@@ -69,7 +69,9 @@ impl Store {
         reason: &str,
     ) -> Result<i64, StoreError> {
         if reason.trim().is_empty() {
-            return Err(StoreError::Invalid(
+            return Err(StoreError::refused(
+                "dispute-reason-required",
+                &[],
                 "a dispute needs a reason (--reason)".into(),
             ));
         }
@@ -168,7 +170,9 @@ impl Store {
         decision: &str,
     ) -> Result<(), StoreError> {
         if decision.trim().is_empty() {
-            return Err(StoreError::Invalid(
+            return Err(StoreError::refused(
+                "decision-reason-required",
+                &[],
                 "a decision needs a reason (--reason)".into(),
             ));
         }
@@ -179,9 +183,11 @@ impl Store {
             if let Some((period, _)) = accept
                 && let Some(run) = s.locked_run(org, period)?
             {
-                return Err(StoreError::Invalid(format!(
-                    "{period} is locked (run #{run}); pay the adjustment in an open period"
-                )));
+                return Err(StoreError::refused(
+                    "adjustment-period-locked",
+                    &[("period", period.to_string()), ("run", run.to_string())],
+                    format!("{period} is locked (run #{run}); pay the adjustment in an open period"),
+                ));
             }
             let to = if accept.is_some() {
                 DisputeStatus::Accepted
@@ -212,10 +218,11 @@ impl Store {
                     )?
                     .as_i64()
                     .ok_or_else(|| {
-                        StoreError::Invalid(format!(
-                            "manager {} is no longer in managers",
-                            d.manager
-                        ))
+                        StoreError::refused(
+                            "manager-gone",
+                            &[("manager", d.manager.clone())],
+                            format!("manager {} is no longer in managers", d.manager),
+                        )
                     })?;
                 let inserted = s.conn.exec(
                     "INSERT INTO adjustments (org_id, period, manager_id, item, amount_fen, reason) VALUES ($1, $2, $3, $4, $5, $6)",

@@ -60,6 +60,8 @@ pub enum StoreError {
     /// A [`StoreError::Conflict`] with a stable code and its parameters, so that the caller
     /// says it in the user's language (the application layer's `Said`); `english` is the text.
     Taken(Box<Taken>),
+    /// A [`StoreError::Invalid`] with a stable code and its parameters (said like `Taken`).
+    Refused(Box<Taken>),
 }
 
 /// A coded conflict: someone else did or decided it first.
@@ -79,6 +81,15 @@ impl StoreError {
             english,
         }))
     }
+
+    /// A coded refusal: what was asked cannot be done as asked (see [`StoreError::Refused`]).
+    pub fn refused(code: &'static str, args: &[(&'static str, String)], english: String) -> Self {
+        StoreError::Refused(Box::new(Taken {
+            code,
+            args: args.to_vec(),
+            english,
+        }))
+    }
 }
 
 impl fmt::Display for StoreError {
@@ -88,7 +99,7 @@ impl fmt::Display for StoreError {
             StoreError::Invalid(m) | StoreError::Conflict(m) | StoreError::NotFound(m) => {
                 f.write_str(m)
             }
-            StoreError::Taken(t) => f.write_str(&t.english),
+            StoreError::Taken(t) | StoreError::Refused(t) => f.write_str(&t.english),
         }
     }
 }

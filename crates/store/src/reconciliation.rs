@@ -66,16 +66,20 @@ impl Store {
         differences: &str,
     ) -> Result<ReconciliationOverride, StoreError> {
         if reason.trim().is_empty() {
-            return Err(StoreError::Invalid(
+            return Err(StoreError::refused(
+                "override-reason-required",
+                &[],
                 "an override needs a reason (--reason): why may the month be paid unreconciled?"
                     .into(),
             ));
         }
         self.write(org, |s| {
             if let Some(run) = s.locked_run(org, period)? {
-                return Err(StoreError::Invalid(format!(
-                    "{period} is locked (run #{run}): it was settled and approved already"
-                )));
+                return Err(StoreError::refused(
+                    "override-period-locked",
+                    &[("period", period.to_string()), ("run", run.to_string())],
+                    format!("{period} is locked (run #{run}): it was settled and approved already"),
+                ));
             }
             if let Some(o) = s.reconciliation_override(org, period)? {
                 return Err(already(period, &o));

@@ -221,9 +221,13 @@ impl Store {
                 ));
             }
             let newest = s.latest_run(org, period)?.ok_or_else(|| {
-                StoreError::Invalid(format!(
-                    "{period} has no settlement run to lock: run kejing settle --period {period} first"
-                ))
+                StoreError::refused(
+                    "lock-no-run",
+                    &[("period", period.to_string())],
+                    format!(
+                        "{period} has no settlement run to lock: run kejing settle --period {period} first"
+                    ),
+                )
             })?;
             let run = run.unwrap_or(newest);
             let p = s
@@ -235,9 +239,11 @@ impl Store {
                 )?
                 .to_cell();
             if p != period.to_string() {
-                return Err(StoreError::Invalid(format!(
-                    "run #{run} is not a run of {period} for this organisation"
-                )));
+                return Err(StoreError::refused(
+                    "lock-run-other-period",
+                    &[("run", run.to_string()), ("period", period.to_string())],
+                    format!("run #{run} is not a run of {period} for this organisation"),
+                ));
             }
             if run != newest {
                 return Err(StoreError::taken(
@@ -256,9 +262,13 @@ impl Store {
                     Ty::Text,
                 )?;
             if approved.as_str().is_none() {
-                return Err(StoreError::Invalid(format!(
-                    "run #{run} is not approved: submit it for review and have a second user approve it before locking {period}"
-                )));
+                return Err(StoreError::refused(
+                    "run-not-approved",
+                    &[("run", run.to_string()), ("period", period.to_string())],
+                    format!(
+                        "run #{run} is not approved: submit it for review and have a second user approve it before locking {period}"
+                    ),
+                ));
             }
             let actor = s.actor().to_owned();
             let inserted = s.conn.exec(

@@ -387,6 +387,9 @@ impl From<StoreError> for AppError {
             StoreError::Invalid(m) => AppError::bad(m),
             StoreError::Conflict(m) => AppError::conflict(m),
             StoreError::Taken(t) => AppError::from(kejing_app::Error::from(StoreError::Taken(t))),
+            StoreError::Refused(t) => {
+                AppError::from(kejing_app::Error::from(StoreError::Refused(t)))
+            }
             StoreError::NotFound(m) => AppError::not_found().with(m),
             StoreError::Db(e) if e.is_unique_violation() => {
                 AppError::from(kejing_app::Error::from(StoreError::Db(e)))

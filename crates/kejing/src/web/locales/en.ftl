@@ -434,6 +434,20 @@ msg-own-request = { $thing ->
     [assessment] The proposals of assessment run #{ $id }
    *[other] #{ $id }
 } was made or asked for by { $by }: another user with the right must decide it.
+msg-lock-no-run = { $period } has no settlement run to lock: run the settlement of { $period } first.
+msg-lock-run-other-period = Run #{ $run } is not a run of { $period } for this organisation.
+msg-dispute-reason-required = A dispute needs a reason: say what is wrong with the line.
+msg-decision-reason-required = A decision needs a reason: say why it is accepted or rejected.
+msg-adjustment-period-locked = { $period } is locked (run #{ $run }): pay the adjustment in an open period.
+msg-manager-gone = Manager { $manager } is no longer in the managers table.
+msg-override-reason-required = An override needs a reason: why may the month be paid unreconciled?
+msg-override-period-locked = { $period } is locked (run #{ $run }): it was settled and approved already.
+msg-assessment-run-unknown = There is no assessment run #{ $run }.
+msg-assessment-no-result = Assessment run #{ $run } has no result for { $manager }.
+msg-grade-not-on-ladder = Grade { $grade } is not on the ladder of track { $track } (grades table): the proposal cannot be approved; correct the policy's ladder or the grades table.
+msg-step-unknown = { $manager }'s proposal has no step “{ $step }”; its steps are: { $steps }.
+msg-step-out-of-order = Step “{ $step }” ({ $role }) of { $manager }'s proposal comes first.
+msg-step-same-signer = { $actor } already signed step “{ $step }” of { $manager }'s proposal: each step is signed by someone else.
 msg-run-not-submitted = Run #{ $run } has not been submitted for review: submit it first.
 msg-run-superseded = Run #{ $run } of { $period } is superseded (a newer run of the period exists, or the period is locked on another run): it can no longer be approved or locked.
 msg-run-locked = Run #{ $run } was already locked by { $by } at { $at }.

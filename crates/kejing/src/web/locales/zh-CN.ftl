@@ -434,6 +434,20 @@ msg-own-request = { $thing ->
     [assessment] 第 { $id } 次考核的晋降级建议
    *[other] #{ $id }
 } 由 { $by } 经办或提出，须由另一位有权限的人员决定。
+msg-lock-no-run = { $period } 没有可锁定的结算批次：请先结算 { $period }。
+msg-lock-run-other-period = 第 { $run } 批不是本机构 { $period } 的结算批次。
+msg-dispute-reason-required = 提出申诉须写明理由：请说明该项哪里有误。
+msg-decision-reason-required = 裁决须写明理由：请说明受理或驳回的原因。
+msg-adjustment-period-locked = { $period } 已锁定（第 { $run } 批）：请在未锁定的期间支付这笔调整。
+msg-manager-gone = 客户经理 { $manager } 已不在客户经理表中。
+msg-override-reason-required = 核对差异放行须写明理由：为何本月可在未核对一致时发放？
+msg-override-period-locked = { $period } 已锁定（第 { $run } 批）：该期已结算并审批。
+msg-assessment-run-unknown = 没有第 { $run } 次考核。
+msg-assessment-no-result = 第 { $run } 次考核没有 { $manager } 的结果。
+msg-grade-not-on-ladder = 等级 { $grade } 不在序列 { $track } 的等级阶梯中（等级表）：该建议无法审批；请更正制度的等级阶梯或等级表。
+msg-step-unknown = { $manager } 的建议没有“{ $step }”这一步；其步骤为：{ $steps }。
+msg-step-out-of-order = { $manager } 的建议须先完成第“{ $step }”步（{ $role }）。
+msg-step-same-signer = { $actor } 已签署 { $manager } 的建议的“{ $step }”一步：每一步须由不同的人签署。
 msg-run-not-submitted = 第 { $run } 批结算尚未提交复核：请先提交。
 msg-run-superseded = 第 { $run } 批结算（{ $period }）已被取代（本期有更新的结算，或本期已锁定在另一批上），不能再审批或锁定。
 msg-run-locked = 第 { $run } 批结算已由 { $by } 于 { $at } 锁定。
