@@ -552,3 +552,37 @@ fn rewrite_sheet(workbook: &[u8], from: &str, to: &str) -> Vec<u8> {
     }
     out.finish().unwrap().into_inner()
 }
+
+// A workbook without the sheet of the table: the refusal is coded, naming the sheets it has.
+
+#[test]
+fn a_workbook_without_the_tables_sheet_names_the_sheets_it_has() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("managers.xlsx");
+    let mut wb = Workbook::new();
+    for name in ["九月", "十月"] {
+        let ws = wb.add_worksheet();
+        ws.set_name(name).unwrap();
+        ws.write_string(0, 0, "manager_id").unwrap();
+        ws.write_string(0, 1, "name").unwrap();
+        ws.write_string(1, 0, "M1").unwrap();
+        ws.write_string(1, 1, "Ann").unwrap();
+    }
+    wb.save(&path).unwrap();
+    let e = refused(read(&path, Encoding::Auto));
+    let reason = e.reason().expect("a coded reason");
+    assert_eq!(reason.code, "sheet-not-found");
+    let arg = |name: &str| {
+        reason
+            .args
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    };
+    assert_eq!(arg("sheet"), Some("managers"));
+    assert_eq!(arg("sheets"), Some("九月, 十月"));
+    assert!(
+        format_message(&e).contains("Name the sheet with --sheet"),
+        "{e}"
+    );
+}

@@ -428,6 +428,8 @@ fn every_code_has_its_words_in_both_languages() {
         "utf8",
         "other",
         "example",
+        "sheet",
+        "sheets",
     ]
     .iter()
     .map(|a| (*a, "X1".to_owned()))

@@ -63,6 +63,7 @@ pub const REASON_CODES: &[&str] = &[
     "sheet-empty",
     "no-data-rows",
     "xls-not-read",
+    "sheet-not-found",
     // Any table.
     "required",
     "required-one-of",

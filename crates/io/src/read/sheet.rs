@@ -1,7 +1,7 @@
 //! Reading a workbook sheet into rows of text cells, with work bounded by the cells actually
 //! present: a stray cell at `XFD1048576` must not make the reader allocate the whole used range.
 
-use super::{ReadError, ReadOptions, grouped};
+use super::{ReadError, ReadOptions, Reason, grouped};
 use crate::tables::Table;
 use calamine::{
     Data, DataRef, Ods, Reader, Sheets, Xls, Xlsb, Xlsx, XlsxError, open_workbook_auto,
@@ -334,14 +334,20 @@ fn sheet_of<RS: Read + Seek>(
             .or_else(|| (names.len() == 1).then(|| names[0].clone())),
     };
     let Some(name) = name else {
-        return Err(ReadError::format(
+        let wanted = options.sheet.as_deref().unwrap_or(table.name());
+        let sheets = names.join(", ");
+        return Err(ReadError::format_said(
             path,
-            format!(
-                "no sheet named {} ({}); the workbook has: {}. Name the sheet with --sheet",
-                options.sheet.as_deref().unwrap_or(table.name()),
-                table.zh(),
-                names.join(", ")
-            ),
+            Reason::new(
+                "sheet-not-found",
+                format!(
+                    "no sheet named {wanted} ({}); the workbook has: {sheets}. Name the sheet with --sheet",
+                    table.zh()
+                ),
+            )
+            .arg("sheet", wanted)
+            .arg("table", table.zh())
+            .arg("sheets", sheets.as_str()),
         ));
     };
     let mut cells = Cells {

@@ -889,4 +889,5 @@ import-reason-mixed-encodings = The file mixes encodings: line { $utf8 } is UTF-
 import-reason-file-empty = The file is empty: it needs a header row (e.g. { $example }) and data rows.
 import-reason-sheet-empty = The sheet is empty: it needs a header row and data rows.
 import-reason-no-data-rows = The file has a header but no data rows: there is nothing to import.
+import-reason-sheet-not-found = The workbook has no sheet named { $sheet } ({ $table }); its sheets are: { $sheets }. Rename the sheet to read to { $sheet } or { $table }, or keep only that sheet in the workbook (on the command line, --sheet names it).
 import-reason-xls-not-read = Old Excel 97-2003 workbooks (.xls) are not read: open it in Excel or WPS, save it as .xlsx (or CSV UTF-8) and import that file.

@@ -901,4 +901,5 @@ import-reason-mixed-encodings = 文件混用了编码：第 { $utf8 } 行是 UTF
 import-reason-file-empty = 文件是空的：需要一行表头（如 { $example }）和数据行。
 import-reason-sheet-empty = 工作表是空的：需要一行表头和数据行。
 import-reason-no-data-rows = 文件只有表头，没有数据行，没有可导入的内容。
+import-reason-sheet-not-found = 工作簿中没有名为 { $sheet }（{ $table }）的工作表；现有工作表：{ $sheets }。请把要导入的工作表改名为 { $sheet } 或 { $table }，或只保留这一张工作表（命令行可用 --sheet 指定）。
 import-reason-xls-not-read = 不读取旧版 Excel 97-2003 工作簿（.xls）：请用 Excel 或 WPS 打开，另存为 .xlsx（或 CSV UTF-8）后导入。
