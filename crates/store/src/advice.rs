@@ -2,7 +2,7 @@
 //! read back through the same checks as a file), the branches' contact details, and the
 //! letters, each kept with its inputs and HTML, who made it and when.
 
-use crate::sql::{Cols, DbError, Ty, Val};
+use crate::sql::{Cols, DbError, Ty, Val, in_list};
 use crate::{Org, Store, StoreError};
 use chrono::{NaiveDate, Utc};
 use kejing_io::Table;
@@ -238,13 +238,7 @@ impl Store {
             return Ok(Vec::new());
         }
         let mut params = vec![Val::Int(org.id), Val::Int(limit)];
-        let marks: Vec<String> = managers
-            .iter()
-            .map(|m| {
-                params.push(Val::text(m.as_str()));
-                format!("${}", params.len())
-            })
-            .collect();
+        let marks = in_list(&mut params, managers.iter().map(|m| Val::text(m.as_str())));
         let cols: Vec<String> = LETTER_COLS
             .split(", ")
             .map(|c| match c.strip_prefix("CAST(") {
@@ -260,7 +254,7 @@ impl Store {
                  AND o.valid_from <= l.on_day AND (o.valid_to IS NULL OR o.valid_to >= l.on_day) \
                  AND m.code IN ({})) ORDER BY l.id DESC LIMIT $2",
                 cols.join(", "),
-                marks.join(", ")
+                marks
             ),
             &params,
             LETTER_TYS,

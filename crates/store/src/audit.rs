@@ -2,7 +2,7 @@
 //! the filtered search of the audit page.
 
 use crate::query::{AUDIT_COLS, AUDIT_TYS, AuditEntry, audit_entry};
-use crate::sql::{Ty, Val};
+use crate::sql::{Ty, Val, in_list};
 use crate::{Org, Store, StoreError};
 
 /// Filters of the audit log page.
@@ -73,17 +73,18 @@ impl Store {
         // the index of each instead of a scan of the whole log.
         let mut actions = String::new();
         if let Some(prefix) = opt(&f.action) {
-            let mut marks = Vec::new();
-            for a in self.audit_actions(org)? {
-                if a.starts_with(prefix) {
-                    params.push(Val::text(a));
-                    marks.push(format!("${}", params.len()));
-                }
-            }
+            let matching = self.audit_actions(org)?;
+            let marks = in_list(
+                &mut params,
+                matching
+                    .into_iter()
+                    .filter(|a| a.starts_with(prefix))
+                    .map(Val::Text),
+            );
             if marks.is_empty() {
                 return Ok((Vec::new(), false));
             }
-            actions = format!(" AND action IN ({})", marks.join(", "));
+            actions = format!(" AND action IN ({marks})");
         }
         let rows = self.conn.query(
             &format!("SELECT {AUDIT_COLS} \

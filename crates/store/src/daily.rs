@@ -2,7 +2,7 @@
 //! as the contract's cells, read back through the same parser as a file, and changed one row
 //! at a time by a conditional update on the row's version.
 
-use crate::sql::{Cols, DbError, Ty, Val};
+use crate::sql::{Cols, DbError, Ty, Val, in_list};
 use crate::{Org, Store, StoreError};
 use chrono::NaiveDate;
 use kejing_engine::expr::Value;
@@ -118,15 +118,10 @@ impl Store {
             if ms.is_empty() {
                 return Ok(Vec::new());
             }
-            let mut marks = Vec::new();
-            for m in ms {
-                params.push(Val::text(m));
-                marks.push(format!("${}", params.len()));
-            }
+            let marks = in_list(&mut params, ms.iter().map(Val::text));
             // By the managers' ids (the index by manager and day), not by a scan of the days.
             sql.push_str(&format!(
-                " AND r.manager_id IN (SELECT id FROM managers WHERE org_id = $1 AND code IN ({}))",
-                marks.join(", ")
+                " AND r.manager_id IN (SELECT id FROM managers WHERE org_id = $1 AND code IN ({marks}))"
             ));
         }
         for (f, value) in fields {

@@ -1,7 +1,7 @@
 //! Database mode's data set: everything of the organisation a settlement (or an assessment)
 //! may read, as the engine's [`DataSet`], and the managers' history as of a day.
 
-use crate::sql::{Cols, DbError, Ty, Val};
+use crate::sql::{Cols, DbError, Ty, Val, in_list};
 use crate::{Org, Store, StoreError};
 use kejing_engine::Money;
 use kejing_engine::data::{
@@ -76,12 +76,8 @@ impl Store {
             if ms.is_empty() {
                 return Ok(Vec::new());
             }
-            let mut marks = Vec::new();
-            for m in ms {
-                params.push(Val::text(m));
-                marks.push(format!("${}", params.len()));
-            }
-            sql.push_str(&format!(" AND m.code IN ({})", marks.join(", ")));
+            let marks = in_list(&mut params, ms.iter().map(Val::text));
+            sql.push_str(&format!(" AND m.code IN ({marks})"));
         }
         let mut out = Vec::new();
         for r in self.conn.query(
@@ -140,18 +136,9 @@ impl Store {
         let codes: Vec<&String> = clients.iter().collect();
         for chunk in codes.chunks(CHUNK) {
             let mut params = vec![Val::Int(org.id)];
-            let marks: Vec<String> = chunk
-                .iter()
-                .map(|c| {
-                    params.push(Val::text(c.as_str()));
-                    format!("${}", params.len())
-                })
-                .collect();
+            let marks = in_list(&mut params, chunk.iter().map(|c| Val::text(c.as_str())));
             for r in self.conn.query(
-                &format!(
-                    "{sql} AND c.org_id = $1 AND c.code IN ({})",
-                    marks.join(", ")
-                ),
+                &format!("{sql} AND c.org_id = $1 AND c.code IN ({})", marks),
                 &params,
                 &tys,
             )? {

@@ -1,7 +1,7 @@
 //! Read models of the pages: manager and client lists, unit trees, pay by period, reported
 //! measures and targets, run information.
 
-use crate::sql::{Cols, DbError, Ty, Val};
+use crate::sql::{Cols, DbError, Ty, Val, in_list};
 use crate::{Org, Store, StoreError};
 use chrono::NaiveDate;
 use kejing_engine::Money;
@@ -127,17 +127,14 @@ impl Store {
                 return Ok((Vec::new(), 0));
             }
             let day = bind(&mut params, Val::Date(day));
-            let marks: Vec<String> = ms
-                .iter()
-                .map(|m| bind(&mut params, Val::text(m.as_str())))
-                .collect();
+            let marks = in_list(&mut params, ms.iter().map(|m| Val::text(m.as_str())));
             // The scope's clients are found from its managers (their ownership rows by the
             // manager index) and the clients by their keys: not a scan of the organisation.
             filter = format!(
                 "c.id IN (SELECT o.client_id FROM ownership o JOIN managers m ON m.id = o.manager_id \
                  WHERE m.org_id = $1 AND m.code IN ({}) AND o.account_id IS NULL AND o.valid_from <= {day} \
                  AND (o.valid_to IS NULL OR o.valid_to >= {day}))",
-                marks.join(", ")
+                marks
             );
         }
         if let Some(t) = text.map(str::trim).filter(|t| !t.is_empty()) {
@@ -206,19 +203,13 @@ impl Store {
             return Ok(Vec::new());
         }
         let mut params = vec![Val::Int(org.id), Val::Date(day)];
-        let marks: Vec<String> = managers
-            .iter()
-            .map(|m| {
-                params.push(Val::text(m.as_str()));
-                format!("${}", params.len())
-            })
-            .collect();
+        let marks = in_list(&mut params, managers.iter().map(|m| Val::text(m.as_str())));
         let rows = self.conn.query(
             &format!(
                 "SELECT DISTINCT o.client_id FROM ownership o JOIN managers m ON m.id = o.manager_id \
                  WHERE m.org_id = $1 AND m.code IN ({}) AND o.account_id IS NULL AND o.valid_from <= $2 \
                  AND (o.valid_to IS NULL OR o.valid_to >= $2)",
-                marks.join(", ")
+                marks
             ),
             &params,
             &[Ty::Int],
@@ -257,13 +248,7 @@ impl Store {
             return Ok(Vec::new());
         }
         let mut params = vec![Val::Int(org.id), Val::Date(day)];
-        let marks: Vec<String> = ids
-            .iter()
-            .map(|id| {
-                params.push(Val::Int(*id));
-                format!("${}", params.len())
-            })
-            .collect();
+        let marks = in_list(&mut params, ids.iter().map(|id| Val::Int(*id)));
         // By the keys (`+` keeps SQLite from scanning the organisation's code index instead).
         let rows = self.conn.query(
             &format!(
@@ -272,7 +257,7 @@ impl Store {
                   AND (o.valid_to IS NULL OR o.valid_to >= $2) \
                  LEFT JOIN managers m ON m.id = o.manager_id \
                  WHERE +c.org_id = $1 AND c.id IN ({}) ORDER BY c.code, m.code",
-                marks.join(", ")
+                marks
             ),
             &params,
             &[Ty::Text, Ty::Text, Ty::Text, Ty::Text, Ty::Text, Ty::Text],

@@ -7,8 +7,8 @@ use crate::sql::{Conn, DbError, Ty, Val};
 use crate::{Org, Store};
 use chrono::NaiveDate;
 
-/// Rows a statement carries: 1,500 values, far below MySQL's 65,535 placeholders.
-const PER_STATEMENT: usize = 500;
+/// Rows converted to values at a time.
+const CHUNK: usize = 32_768;
 
 impl Store {
     /// Writes `rows` (account id, day as days since 1970, fen, source row) of `org` between
@@ -44,34 +44,18 @@ impl Store {
         } else {
             "balances"
         };
-        let statement = |n: usize| {
-            let mut sql = format!("INSERT INTO {target} (account_id, day, balance_fen) VALUES ");
-            for r in 0..n {
-                if r > 0 {
-                    sql.push_str(", ");
-                }
-                let p = r * 3;
-                sql.push_str(&format!("(${}, ${}, ${})", p + 1, p + 2, p + 3));
-            }
-            sql
-        };
-        let full = statement(PER_STATEMENT);
-        let mut params = Vec::with_capacity(PER_STATEMENT * 3);
+        // Conn::insert_many writes each chunk as multi-row INSERTs of 500 rows (one prepared
+        // statement, reused); chunks keep the values in memory bounded.
+        let head = format!("INSERT INTO {target} (account_id, day, balance_fen)");
         let mut done = 0u64;
-        for chunk in rows.chunks(PER_STATEMENT) {
-            params.clear();
-            for (acct, d, fen, _) in chunk {
-                params.extend([Val::Int(*acct), Val::Date(day(*d)), Val::Int(*fen)]);
-            }
-            if chunk.len() == PER_STATEMENT {
-                conn.exec(&full, &params)?;
-            } else {
-                conn.exec(&statement(chunk.len()), &params)?;
-            }
+        for chunk in rows.chunks(CHUNK) {
+            let values = chunk
+                .iter()
+                .map(|(acct, d, fen, _)| vec![Val::Int(*acct), Val::Date(day(*d)), Val::Int(*fen)])
+                .collect();
+            conn.insert_many(&head, &["", "", ""], values, "")?;
             done += chunk.len() as u64;
-            if done.is_multiple_of(PER_STATEMENT as u64 * 64) {
-                progress(done);
-            }
+            progress(done);
         }
         if !overlap {
             return Ok(rows.len() as u64);

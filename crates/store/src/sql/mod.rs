@@ -114,6 +114,21 @@ impl Val {
     }
 }
 
+/// Binds `values` after `params` and returns their placeholders for an `IN (…)` list:
+/// `$3, $4, $5` when two parameters were bound before.
+pub fn in_list(params: &mut Vec<Val>, values: impl IntoIterator<Item = Val>) -> String {
+    let mut marks = String::new();
+    for v in values {
+        params.push(v);
+        if !marks.is_empty() {
+            marks.push_str(", ");
+        }
+        marks.push('$');
+        marks.push_str(&params.len().to_string());
+    }
+    marks
+}
+
 /// Same value, comparing decimals by value and JSON structurally.
 pub fn same(a: &Val, b: &Val) -> bool {
     match (a, b) {
